@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dual.hpp"
+
+namespace vct {
+
+/// One row of a model's parameter table. The table drives scenario validation, HDF5 labels,
+/// generated documentation and error messages. Values are in the model's internal units
+/// (docs/units.md); `unit` says which.
+struct ParameterInfo {
+  std::string name;         ///< Scenario key; ends with its unit (e.g. k_C1_growth_per_day).
+  std::string unit;         ///< Internal unit, e.g. "1/day", "cell", "nM".
+  double value;             ///< Default (reference) value.
+  double lower;             ///< Smallest accepted value (inclusive).
+  double upper;             ///< Largest accepted value (inclusive).
+  std::string description;
+  std::string source;       ///< Citation of the value.
+};
+
+struct StateInfo {
+  std::string name;         ///< Unique, compartment-qualified (e.g. "V_T.T1").
+  std::string unit;
+  std::string compartment;
+  std::string description;
+};
+
+struct OutputInfo {
+  std::string name;
+  std::string unit;
+  std::string description;
+};
+
+/// A drug that can be dosed into one of the model's antibody slots. Its PK parameters overwrite
+/// the slot's parameters when the drug is used.
+struct DrugInfo {
+  std::string name;
+  std::string slot;                       ///< Target slot, e.g. "aPD1".
+  double molecular_weight_mg_per_mol;
+  std::vector<std::pair<std::string, double>> pk_parameters;  ///< Table name -> value.
+  std::string source;
+};
+
+/// An antibody slot: the central-compartment concentration receiving bolus doses.
+struct DrugSlot {
+  std::string name;                 ///< e.g. "aPD1".
+  std::string target;               ///< e.g. "PD-1".
+  std::string central_state;        ///< State receiving the bolus (nM).
+  std::string central_volume_parameter;  ///< Parameter holding V_C (L).
+};
+
+/// State reset applied when a state falls through a threshold (SimBiology events fire on the
+/// false-to-true transition of `y < threshold`).
+struct ThresholdEvent {
+  std::string name;
+  std::string state;
+  double threshold;
+  double reset_value;
+};
+
+struct JacobianPattern;
+
+/// Immutable model definition shared read-only by every simulation thread (OpenMM's
+/// System/Context split). A model is pure maths: no I/O, no globals, no random numbers.
+class ModelDefinition {
+ public:
+  virtual ~ModelDefinition();
+
+  virtual std::string id() const = 0;
+  virtual std::string title() const = 0;
+  virtual const std::vector<ParameterInfo>& parameters() const = 0;
+  virtual const std::vector<StateInfo>& states() const = 0;
+  virtual const std::vector<OutputInfo>& outputs() const = 0;
+  virtual const std::vector<DrugSlot>& drug_slots() const = 0;
+  virtual const std::vector<DrugInfo>& drugs() const = 0;
+  virtual const std::vector<ThresholdEvent>& events() const = 0;
+
+  /// Initial state when the model is built (initial assignments evaluated from `p`).
+  virtual void initial_state(const double* p, double* y) const = 0;
+  /// Right-hand side dy/dt in internal units per day.
+  virtual void rhs(double t_day, const double* y, const double* p, double* dydt) const = 0;
+  virtual void rhs(double t_day, const Dual* y, const double* p, Dual* dydt) const = 0;
+  /// Derived outputs (outputs() order): tumour volume, diameter, drug levels, ...
+  virtual void compute_outputs(double t_day, const double* y, const double* p,
+                               double* out) const = 0;
+  /// Tumour volume in L, used by the initial-condition procedure.
+  virtual double tumour_volume_L(const double* y, const double* p) const = 0;
+  /// Whether the model can grow its own pre-treatment state from one cancer cell (§7.1).
+  virtual bool supports_growth_initialisation() const { return true; }
+  /// The published post-initialisation state, for models that ship one; false otherwise.
+  virtual bool published_treatment_start_state(const double* /*p*/, double* /*y*/) const {
+    return false;
+  }
+
+  int parameter_index(std::string_view name) const;  ///< -1 if unknown.
+  int state_index(std::string_view name) const;      ///< -1 if unknown.
+  int output_index(std::string_view name) const;     ///< -1 if unknown.
+  const DrugInfo* find_drug(std::string_view name) const;
+  const DrugSlot* find_slot(std::string_view name) const;
+  std::vector<double> default_parameters() const;
+  int n_states() const { return static_cast<int>(states().size()); }
+
+  /// Sparsity and column colouring of the Jacobian, computed once on first use (thread-safe).
+  const JacobianPattern& jacobian_pattern() const;
+
+ private:
+  mutable std::once_flag pattern_once_;
+  mutable std::shared_ptr<const JacobianPattern> pattern_;
+};
+
+/// Suggests the closest name from `candidates` for a "did you mean" hint; empty if none close.
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace vct

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/dosing.hpp"
+#include "core/model.hpp"
+#include "core/solver/integrator.hpp"
+
+namespace vct {
+
+/// Per-patient outcome codes, stored as integers in the output with a label table.
+enum class PatientStatus : int { kOk = 0, kNotAPatient = 1, kSolverFailure = 2 };
+const char* to_string(PatientStatus status);
+
+/// How the state at treatment start (t = 0) is obtained.
+enum class InitialisationMode {
+  kGrowToDiameter,   ///< §7.1: grow from the model-build state without drug to the target diameter.
+  kPublishedState,   ///< The model's shipped post-initialisation state (example 1).
+  kModelDefault,     ///< The model-build state itself (for tests and toy runs).
+};
+
+struct InitialisationOptions {
+  InitialisationMode mode = InitialisationMode::kGrowToDiameter;
+  double max_growth_day = 8000.0;  ///< QSP-IO gives up after 8000 days.
+};
+
+struct InitialisationResult {
+  bool reached = false;
+  double growth_time_day = 0.0;  ///< Time from one cancer cell to the target diameter.
+  std::vector<double> state;
+  SolverStats stats;
+};
+
+/// Grows the tumour without drug until its diameter first reaches diameter_cm (root-found
+/// exactly, rather than QSP-IO's first daily output past it). Eradication events stay active.
+InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::vector<double>& params,
+                                      double diameter_cm, double max_day,
+                                      const SolverOptions& options);
+
+struct TreatmentPlan {
+  std::vector<Bolus> doses;
+  double horizon_day = 400.0;
+  double output_interval_day = 1.0;
+};
+
+/// A discrete change applied during the run (dose or model event), for the output log.
+struct AppliedEvent {
+  double time_day;
+  std::string kind;  ///< "dose" or the model event name.
+  std::string detail;
+};
+
+struct Trajectory {
+  int n_states = 0;
+  int n_outputs = 0;
+  std::vector<double> time_day;
+  std::vector<double> states;   ///< Row-major [time][state].
+  std::vector<double> outputs;  ///< Row-major [time][output].
+};
+
+struct PatientRun {
+  PatientStatus status = PatientStatus::kOk;
+  std::string message;
+  InitialisationResult initialisation;
+  Trajectory trajectory;         ///< Treatment phase, t = 0 at treatment start.
+  std::vector<AppliedEvent> events;
+  SolverStats stats;             ///< Treatment phase only.
+  double wall_seconds_initialisation = 0.0;
+  double wall_seconds_treatment = 0.0;
+};
+
+/// Output times 0, dt, 2dt, ... up to and including horizon_day.
+std::vector<double> output_grid(double horizon_day, double interval_day);
+
+/// Integrates the treatment phase piecewise between doses and model events, restarting the
+/// solver after every jump. Output rows at dose times hold the post-dose state, as SimBiology
+/// reports them. A solver failure returns status kSolverFailure with the rows computed so far.
+PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
+                              const std::vector<double>& y0, const TreatmentPlan& plan,
+                              const SolverOptions& options);
+
+/// Initialisation followed by treatment; never throws for numerical trouble, which is reported
+/// in the returned status instead.
+PatientRun simulate_patient(const ModelDefinition& model, const std::vector<double>& params,
+                            const InitialisationOptions& init, const TreatmentPlan& plan,
+                            const SolverOptions& options);
+
+}  // namespace vct

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// The result file is self-describing: units on every series, model tables, the scenario verbatim
+// and resolved, provenance, and a completion flag; values equal what the run computed.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <filesystem>
+
+#include "models/registry.hpp"
+#include "tools/io/hdf5_writer.hpp"
+#include "tools/io/scenario_loader.hpp"
+#include "tools/run_scenario.hpp"
+
+namespace vct::io {
+namespace {
+
+std::string read_string_attr(hid_t obj, const char* name) {
+  const hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  EXPECT_GE(attr, 0) << name;
+  const hid_t type = H5Aget_type(attr);
+  char* value = nullptr;
+  const hid_t mem = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mem, H5T_VARIABLE);
+  H5Tset_cset(mem, H5T_CSET_UTF8);
+  EXPECT_GE(H5Aread(attr, mem, &value), 0);
+  std::string text = value ? value : "";
+  H5free_memory(value);
+  H5Tclose(mem);
+  H5Tclose(type);
+  H5Aclose(attr);
+  return text;
+}
+
+int read_int_attr(hid_t obj, const char* name) {
+  int v = -1;
+  const hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  H5Aread(attr, H5T_NATIVE_INT, &v);
+  H5Aclose(attr);
+  return v;
+}
+
+TEST(Hdf5Output, SelfDescribingSinglePatientFile) {
+  const std::string scenario_path = std::string(VCT_SOURCE_DIR) + "/scenarios/example1_nivolumab_3mgkg_q2w.yaml";
+  const LoadedScenario loaded = load_scenario_file(scenario_path);
+  const ModelDefinition& model = models::get_model(loaded.scenario.model);
+  const auto params = resolve_parameters(model, loaded.scenario);
+  const PatientRun run = run_single_patient(model, loaded.scenario, params);
+  ASSERT_EQ(run.status, PatientStatus::kOk);
+  const std::string path = (std::filesystem::temp_directory_path() / "vct_test_example1.h5").string();
+  write_patient_result(path, model, loaded.scenario, params, run,
+                       {"test-version", "vct run example", scenario_path, loaded.source_text, loaded.resolved_yaml});
+
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  EXPECT_EQ(read_int_attr(file, "is_complete"), 1);
+  EXPECT_EQ(read_string_attr(file, "software_version"), "test-version");
+  EXPECT_EQ(read_string_attr(file, "model_id"), "qspio2020_example1");
+  EXPECT_EQ(read_string_attr(file, "format"), "vct-results");
+
+  const hid_t diameter = H5Dopen2(file, "/outputs/tumour_diameter_cm", H5P_DEFAULT);
+  ASSERT_GE(diameter, 0);
+  EXPECT_EQ(read_string_attr(diameter, "units"), "cm");
+  const hid_t space = H5Dget_space(diameter);
+  hsize_t dims[2] = {0, 0};
+  ASSERT_EQ(H5Sget_simple_extent_ndims(space), 2);
+  H5Sget_simple_extent_dims(space, dims, nullptr);
+  EXPECT_EQ(dims[0], 1u);
+  EXPECT_EQ(dims[1], 401u);
+  std::vector<double> values(401);
+  H5Dread(diameter, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  const std::size_t no = model.outputs().size();
+  const std::size_t d = static_cast<std::size_t>(model.output_index("tumour_diameter_cm"));
+  for (std::size_t k = 0; k < 401; k += 50) EXPECT_EQ(values[k], run.trajectory.outputs[k * no + d]);
+  H5Sclose(space);
+  H5Dclose(diameter);
+
+  const hid_t state = H5Dopen2(file, "/states/V_T.C1", H5P_DEFAULT);
+  ASSERT_GE(state, 0);
+  EXPECT_EQ(read_string_attr(state, "units"), "cell");
+  H5Dclose(state);
+  H5G_info_t info;
+  const hid_t states = H5Gopen2(file, "/states", H5P_DEFAULT);
+  H5Gget_info(states, &info);
+  EXPECT_EQ(info.nlinks, 50u);
+  H5Gclose(states);
+
+  const hid_t time = H5Dopen2(file, "/time", H5P_DEFAULT);
+  EXPECT_EQ(read_string_attr(time, "units"), "day");
+  H5Dclose(time);
+
+  for (const char* required : {"/scenario/source", "/scenario/resolved", "/model/parameters", "/model/states",
+                               "/patients", "/events"})
+    EXPECT_GT(H5Lexists(file, required, H5P_DEFAULT), 0) << required;
+  H5Fclose(file);
+  std::filesystem::remove(path);
+}
+
+TEST(Hdf5Output, UnwritableLocationIsAnIoError) {
+  const LoadedScenario loaded = load_scenario_text("schema_version: 1\nmodel: qspio2020_example1\n", "x.yaml");
+  const ModelDefinition& model = models::get_model("qspio2020_example1");
+  PatientRun run;
+  try {
+    write_patient_result("/nonexistent-folder/out.h5", model, loaded.scenario, model.default_parameters(), run, {});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-folder/out.h5"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace vct::io

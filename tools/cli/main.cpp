@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// vct: command-line front end. The only code that prints or chooses an exit code.
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "models/registry.hpp"
+#include "tools/io/hdf5_writer.hpp"
+#include "tools/io/scenario_loader.hpp"
+#include "tools/run_scenario.hpp"
+
+#ifndef VCT_VERSION
+#define VCT_VERSION "unknown"
+#endif
+
+namespace {
+
+enum ExitCode { kOk = 0, kUsage = 1, kInputError = 2, kNumericalError = 3, kIoError = 4, kInternalError = 5 };
+
+constexpr const char* kUsageText =
+    "usage: vct <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.yaml [--output FILE.h5] [--check] [--quiet]\n"
+    "                       simulate the scenario's patient and write HDF5 results\n"
+    "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
+    "  models               list the registered models\n"
+    "  params MODEL         print a model's parameter table (Markdown)\n"
+    "  states MODEL         print a model's state table (Markdown)\n"
+    "  drugs MODEL          print the drugs a model can dose (Markdown)\n"
+    "  version              print the software version\n";
+
+int exit_code_for(vct::ErrorKind kind) {
+  switch (kind) {
+    case vct::ErrorKind::kInput: return kInputError;
+    case vct::ErrorKind::kNumerical: return kNumericalError;
+    case vct::ErrorKind::kIo: return kIoError;
+    case vct::ErrorKind::kInternal: return kInternalError;
+  }
+  return kInternalError;
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, const vct::PatientRun& run,
+                   const std::string& output) {
+  std::printf("Model      %s (%s)\n", model.title().c_str(), model.id().c_str());
+  std::string regimen;
+  for (const auto& r : s.treatment) {
+    char line[256];
+    if (r.dose_mg > 0)
+      std::snprintf(line, sizeof line, "%s %g mg", r.drug.c_str(), r.dose_mg);
+    else
+      std::snprintf(line, sizeof line, "%s %g mg/kg", r.drug.c_str(), r.dose_mg_per_kg);
+    regimen += (regimen.empty() ? "" : " + ") + std::string(line);
+    if (r.interval_day > 0) {
+      char every[64];
+      std::snprintf(every, sizeof every, " every %g days", r.interval_day);
+      regimen += every;
+    }
+  }
+  std::printf("Treatment  %s\n", regimen.empty() ? "none" : regimen.c_str());
+  std::printf("Status     %s%s%s\n", vct::to_string(run.status), run.message.empty() ? "" : ": ", run.message.c_str());
+  if (run.initialisation.growth_time_day > 0)
+    std::printf("Pre-treatment growth from one cancer cell: %.0f days\n", run.initialisation.growth_time_day);
+  const auto& traj = run.trajectory;
+  if (!traj.time_day.empty()) {
+    const int d = model.output_index("tumour_diameter_cm");
+    const int c = model.output_index("cancer_cells");
+    const std::size_t no = static_cast<std::size_t>(traj.n_outputs);
+    const double base = traj.outputs[static_cast<std::size_t>(d)];
+    std::printf("\n%8s %14s %10s %14s\n", "day", "diameter_cm", "change_%", "cancer_cells");
+    const double scan_interval = 56.0;  // QSP-IO read-out: every 8 weeks
+    double next_scan = 0.0;
+    double best = 0.0;
+    for (std::size_t k = 0; k < traj.time_day.size(); ++k) {
+      const double t = traj.time_day[k];
+      const double dia = traj.outputs[k * no + static_cast<std::size_t>(d)];
+      const double change = 100.0 * (dia - base) / base;
+      best = std::min(best, change);
+      if (t + 1e-9 >= next_scan || k + 1 == traj.time_day.size()) {
+        std::printf("%8.0f %14.3f %+10.1f %14.4g\n", t, dia, change, traj.outputs[k * no + static_cast<std::size_t>(c)]);
+        while (next_scan <= t + 1e-9) next_scan += scan_interval;
+      }
+    }
+    std::printf("\nBest change in diameter: %+.1f %% (QSP-IO read-out: PR at <= -30 %%)\n", best);
+  }
+  std::printf("Solver     %s/%s: %ld steps (treatment), %ld steps (initialisation); wall %.3f s + %.3f s\n",
+              s.solver.method.c_str(), s.solver.linear_solver.c_str(), run.stats.steps, run.initialisation.stats.steps,
+              run.wall_seconds_initialisation, run.wall_seconds_treatment);
+  if (!output.empty()) std::printf("Output     %s\n", output.c_str());
+}
+
+int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
+  std::string scenario_path, output;
+  bool quiet = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--check") {
+      check_only = true;
+    } else if (a == "--quiet") {
+      quiet = true;
+    } else if (a == "--output" || a == "-o") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
+        return kUsage;
+      }
+      output = args[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr, "vct: unknown option '%s'\n%s", a.c_str(), kUsageText);
+      return kUsage;
+    } else if (scenario_path.empty()) {
+      scenario_path = a;
+    } else {
+      std::fprintf(stderr, "vct: unexpected argument '%s'\n", a.c_str());
+      return kUsage;
+    }
+  }
+  if (scenario_path.empty()) {
+    std::fprintf(stderr, "vct: missing scenario file\n%s", kUsageText);
+    return kUsage;
+  }
+  const vct::io::LoadedScenario loaded = vct::io::load_scenario_file(scenario_path);
+  const vct::Scenario& s = loaded.scenario;
+  const vct::ModelDefinition& model = vct::models::get_model(s.model);
+  if (check_only) {
+    std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
+                s.model.c_str(), s.treatment.size(), s.horizon_day);
+    if (!quiet) std::printf("\nResolved scenario:\n%s", loaded.resolved_yaml.c_str());
+    return kOk;
+  }
+  if (output.empty()) output = s.output_file;
+  const std::vector<double> params = vct::resolve_parameters(model, s);
+  const vct::PatientRun run = vct::run_single_patient(model, s, params);
+  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+  vct::io::write_patient_result(output, model, s, params, run, info);
+  if (!quiet) print_summary(model, s, run, output);
+  return kOk;
+}
+
+std::string bound_text(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char text[64];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+int cmd_table(const std::string& what, const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::fprintf(stderr, "vct: %s needs one model name\n", what.c_str());
+    return kUsage;
+  }
+  const vct::ModelDefinition& model = vct::models::get_model(args[0]);
+  if (what == "params") {
+    std::printf("| name | unit | default | bounds | description | source |\n|---|---|---|---|---|---|\n");
+    for (const auto& p : model.parameters())
+      std::printf("| %s | %s | %.6g | [%s, %s] | %s | %s |\n", p.name.c_str(), p.unit.c_str(), p.value,
+                  bound_text(p.lower).c_str(), bound_text(p.upper).c_str(), p.description.c_str(), p.source.c_str());
+  } else if (what == "states") {
+    std::printf("| # | name | unit | compartment | description |\n|---|---|---|---|---|\n");
+    int i = 0;
+    for (const auto& s : model.states())
+      std::printf("| %d | %s | %s | %s | %s |\n", i++, s.name.c_str(), s.unit.c_str(), s.compartment.c_str(),
+                  s.description.c_str());
+  } else {
+    std::printf("| drug | slot | molecular weight (mg/mol) | PK source |\n|---|---|---|---|\n");
+    for (const auto& d : model.drugs())
+      std::printf("| %s | %s | %.6g | %s |\n", d.name.c_str(), d.slot.c_str(), d.molecular_weight_mg_per_mol,
+                  d.source.c_str());
+  }
+  return kOk;
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "%s", kUsageText);
+    return kUsage;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "run") return cmd_run(args, argc, argv, false);
+  if (command == "check") return cmd_run(args, argc, argv, true);
+  if (command == "models") {
+    for (const auto& name : vct::models::model_names()) {
+      const auto& m = vct::models::get_model(name);
+      std::printf("%-22s %3d states %4zu parameters  %s\n", name.c_str(), m.n_states(), m.parameters().size(),
+                  m.title().c_str());
+    }
+    return kOk;
+  }
+  if (command == "params" || command == "states" || command == "drugs") return cmd_table(command, args);
+  if (command == "version" || command == "--version") {
+    std::printf("vct %s\n", VCT_VERSION);
+    return kOk;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::printf("%s", kUsageText);
+    return kOk;
+  }
+  std::fprintf(stderr, "vct: unknown command '%s'\n%s", command.c_str(), kUsageText);
+  return kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const vct::io::ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    std::fprintf(stderr, "vct: %zu problem(s) in the scenario; nothing was simulated\n", e.problems().size());
+    return kInputError;
+  } catch (const vct::Error& e) {
+    std::fprintf(stderr, "vct: error: %s\n", e.what());
+    return exit_code_for(e.kind());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vct: internal error: %s\n", e.what());
+    return kInternalError;
+  }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/scenario.hpp"
+#include "core/simulation.hpp"
+
+namespace vct::io {
+
+/// Provenance stamped on every result file.
+struct RunInfo {
+  std::string software_version;
+  std::string command_line;
+  std::string scenario_path;
+  std::string scenario_text;
+  std::string resolved_yaml;
+};
+
+/// Writes a single-patient result file (layout in docs/output-format.md): per-variable
+/// [patient, time] datasets with units, the patient table, the event log, model metadata, the
+/// scenario verbatim and resolved, and provenance. The file is first created with
+/// is_complete = 0 and flagged complete only after everything is written, so a reader can tell a
+/// crashed write from a finished one. Throws Error(kIo) on failure.
+void write_patient_result(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
+                          const std::vector<double>& params, const PatientRun& run, const RunInfo& info);
+
+}  // namespace vct::io

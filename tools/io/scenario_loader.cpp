@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: MIT
+#include "tools/io/scenario_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "models/registry.hpp"
+
+namespace vct::io {
+
+std::string ScenarioProblem::format() const {
+  std::ostringstream out;
+  out << file << ":" << line << ":" << column << ": " << (key_path.empty() ? "(top level)" : key_path) << ": "
+      << message;
+  return out.str();
+}
+
+namespace {
+std::string join_problems(const std::vector<ScenarioProblem>& problems) {
+  std::string text;
+  for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p.format();
+  return text;
+}
+}  // namespace
+
+namespace {
+std::vector<ScenarioProblem> in_file_order(std::vector<ScenarioProblem> problems) {
+  std::stable_sort(problems.begin(), problems.end(), [](const ScenarioProblem& a, const ScenarioProblem& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  return problems;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<ScenarioProblem> problems)
+    : Error(ErrorKind::kInput, join_problems(in_file_order(problems))), problems_(in_file_order(problems)) {}
+
+namespace {
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing (null)";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    default: return "an undefined value";
+  }
+}
+
+std::string format_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+/// Walks one document, collecting problems instead of stopping at the first.
+class Validator {
+ public:
+  Validator(std::string file) : file_(std::move(file)) {}
+
+  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
+    const YAML::Mark mark = node.Mark();
+    problems_.push_back({file_, mark.line + 1, mark.column + 1, path, message});
+  }
+  void problem_at(const YAML::Mark& mark, const std::string& path, const std::string& message) {
+    problems_.push_back({file_, mark.line + 1, mark.column + 1, path, message});
+  }
+  const std::vector<ScenarioProblem>& problems() const { return problems_; }
+
+  /// Rejects keys outside `allowed`, with a "did you mean" hint.
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == key;
+      if (known) continue;
+      std::string message = "unknown key '" + key + "'";
+      const std::string hint = closest_name(key, allowed);
+      if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+      std::string expected;
+      for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+      message += "; expected one of: " + expected;
+      problem(it->first, join(path, key), message);
+    }
+  }
+
+  bool is_map(const YAML::Node& node, const std::string& path) {
+    if (node.IsMap()) return true;
+    problem(node, path, "expected a mapping of keys, found " + describe(node));
+    return false;
+  }
+
+  /// Reads a number in [lo, hi]; leaves `value` (the default) untouched on error.
+  void number(const YAML::Node& parent, const std::string& key, const std::string& path, double& value, double lo,
+              double hi, bool lo_open = false) {
+    const YAML::Node node = parent[key];
+    if (!node) return;
+    const std::string full = join(path, key);
+    double v = 0.0;
+    if (!parse_number(node, v)) {
+      problem(node, full, "expected a number, found " + describe(node));
+      return;
+    }
+    if (!in_range(v, lo, hi, lo_open)) {
+      problem(node, full, "expected a number " + range_text(lo, hi, lo_open) + ", found " + node.Scalar());
+      return;
+    }
+    value = v;
+  }
+
+  void integer(const YAML::Node& parent, const std::string& key, const std::string& path, long& value, long lo,
+               long hi) {
+    const YAML::Node node = parent[key];
+    if (!node) return;
+    const std::string full = join(path, key);
+    double v = 0.0;
+    if (!parse_number(node, v) || std::floor(v) != v) {
+      problem(node, full, "expected a whole number, found " + describe(node));
+      return;
+    }
+    if (v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
+      problem(node, full, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                              ", found " + node.Scalar());
+      return;
+    }
+    value = static_cast<long>(v);
+  }
+
+  void string(const YAML::Node& parent, const std::string& key, const std::string& path, std::string& value) {
+    const YAML::Node node = parent[key];
+    if (!node) return;
+    if (!node.IsScalar()) {
+      problem(node, join(path, key), "expected a text value, found " + describe(node));
+      return;
+    }
+    value = node.Scalar();
+  }
+
+  void boolean(const YAML::Node& parent, const std::string& key, const std::string& path, bool& value) {
+    const YAML::Node node = parent[key];
+    if (!node) return;
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      value = node.Scalar() == "true";
+      return;
+    }
+    problem(node, join(path, key), "expected true or false, found " + describe(node));
+  }
+
+  /// Reads one of `choices`; returns the index or -1.
+  int choice(const YAML::Node& parent, const std::string& key, const std::string& path,
+             const std::vector<std::string>& choices) {
+    const YAML::Node node = parent[key];
+    if (!node) return -1;
+    std::string expected;
+    for (const auto& c : choices) expected += (expected.empty() ? "" : ", ") + c;
+    if (node.IsScalar())
+      for (std::size_t i = 0; i < choices.size(); ++i)
+        if (choices[i] == node.Scalar()) return static_cast<int>(i);
+    std::string message = "expected one of: " + expected + "; found " + describe(node);
+    if (node.IsScalar()) {
+      const std::string hint = closest_name(node.Scalar(), choices);
+      if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+    }
+    problem(node, join(path, key), message);
+    return -2;
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  static bool parse_number(const YAML::Node& node, double& v) {
+    if (!node.IsScalar()) return false;
+    const std::string& text = node.Scalar();
+    if (text.empty()) return false;
+    try {
+      std::size_t used = 0;
+      v = std::stod(text, &used);
+      return used == text.size() && std::isfinite(v);
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  static bool in_range(double v, double lo, double hi, bool lo_open) {
+    return (lo_open ? v > lo : v >= lo) && v <= hi;
+  }
+
+  static std::string range_text(double lo, double hi, bool lo_open) {
+    std::string text = (lo_open ? "> " : ">= ") + format_number(lo);
+    if (std::isfinite(hi)) text += " and <= " + format_number(hi);
+    return text;
+  }
+
+ private:
+  std::string file_;
+  std::vector<ScenarioProblem> problems_;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+void load_treatment(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s) {
+  if (!list.IsSequence()) {
+    v.problem(list, "treatment", "expected a list of dosing regimens, found " + describe(list));
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string path = "treatment[" + std::to_string(i) + "]";
+    if (!v.is_map(item, path)) continue;
+    v.check_keys(item, path,
+                 {"drug", "dose_mg", "dose_mg_per_kg", "start_day", "interval_day", "doses", "end_day"});
+    DoseRegimen r;
+    if (!item["drug"]) {
+      v.problem(item, path + ".drug", "missing required key 'drug'");
+    } else {
+      v.string(item, "drug", path, r.drug);
+      if (model && !r.drug.empty() && !model->find_drug(r.drug)) {
+        std::vector<std::string> names;
+        for (const auto& d : model->drugs()) names.push_back(d.name);
+        std::string expected;
+        for (const auto& n : names) expected += (expected.empty() ? "" : ", ") + n;
+        std::string message = "unknown drug '" + r.drug + "' for model " + model->id() + "; expected one of: " + expected;
+        const std::string hint = closest_name(r.drug, names);
+        if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+        v.problem(item["drug"], path + ".drug", message);
+      }
+    }
+    const bool has_mg = static_cast<bool>(item["dose_mg"]);
+    const bool has_per_kg = static_cast<bool>(item["dose_mg_per_kg"]);
+    if (has_mg == has_per_kg)
+      v.problem(item, path, has_mg ? "give either dose_mg or dose_mg_per_kg, not both"
+                                   : "missing dose: give dose_mg (flat) or dose_mg_per_kg (weight-based)");
+    v.number(item, "dose_mg", path, r.dose_mg, 0.0, 1e5, true);
+    v.number(item, "dose_mg_per_kg", path, r.dose_mg_per_kg, 0.0, 1e3, true);
+    v.number(item, "start_day", path, r.start_day, 0.0, kInf);
+    v.number(item, "interval_day", path, r.interval_day, 0.0, kInf, true);
+    long n = 1;
+    v.integer(item, "doses", path, n, 1, 100000);
+    r.n_doses = static_cast<int>(n);
+    if (item["end_day"]) {
+      double end = 0.0;
+      v.number(item, "end_day", path, end, 0.0, kInf);
+      r.end_day = end;
+      if (item["doses"]) v.problem(item["end_day"], path + ".end_day", "give either doses or end_day, not both");
+      if (end < r.start_day)
+        v.problem(item["end_day"], path + ".end_day",
+                  "expected end_day >= start_day (" + format_number(r.start_day) + "), found " + format_number(end));
+    }
+    const bool repeats = (item["doses"] && n > 1) || item["end_day"];
+    if (repeats && !item["interval_day"])
+      v.problem(item, path + ".interval_day", "repeated dosing needs interval_day (days between doses)");
+    if (!repeats) r.interval_day = 0.0;
+    if (r.start_day > s.horizon_day)
+      v.problem(item["start_day"] ? item["start_day"] : item, path + ".start_day",
+                "expected a start within the horizon (<= " + format_number(s.horizon_day) + " day), found " +
+                    format_number(r.start_day));
+    s.treatment.push_back(r);
+  }
+  // One drug per target slot.
+  if (model) {
+    for (std::size_t i = 0; i < s.treatment.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j) {
+        const DrugInfo* a = model->find_drug(s.treatment[i].drug);
+        const DrugInfo* b = model->find_drug(s.treatment[j].drug);
+        if (a && b && a->slot == b->slot && a->name != b->name)
+          v.problem(list[i]["drug"], "treatment[" + std::to_string(i) + "].drug",
+                    "drug '" + a->name + "' targets the " + a->slot + " slot already used by '" + b->name +
+                        "' in treatment[" + std::to_string(j) + "]; one drug per target");
+      }
+  }
+}
+
+LoadedScenario load_document(const YAML::Node& root, const std::string& name, const std::string& text) {
+  Validator v(name);
+  Scenario s;
+  if (!root.IsMap()) {
+    v.problem(root, "", "expected a mapping at the top level, found " + describe(root));
+    throw ScenarioError(v.problems());
+  }
+  v.check_keys(root, "", {"schema_version", "description", "model", "patient", "initialisation", "treatment",
+                          "simulation", "solver", "output"});
+
+  long schema = 0;
+  if (!root["schema_version"]) {
+    v.problem(root, "schema_version", "missing required key 'schema_version' (this release reads 1)");
+  } else {
+    v.integer(root, "schema_version", "", schema, 1, 1000);
+    if (schema != 1 && schema != 0)
+      v.problem(root["schema_version"], "schema_version",
+                "expected 1 (the schema this release reads), found " + std::to_string(schema));
+  }
+  v.string(root, "description", "", s.description);
+
+  const ModelDefinition* model = nullptr;
+  if (!root["model"]) {
+    v.problem(root, "model", "missing required key 'model'");
+  } else {
+    const auto names = models::model_names();
+    const int k = v.choice(root, "model", "", names);
+    if (k >= 0) {
+      s.model = names[static_cast<std::size_t>(k)];
+      model = &models::get_model(s.model);
+    }
+  }
+
+  if (const YAML::Node sim = root["simulation"]; sim && v.is_map(sim, "simulation")) {
+    v.check_keys(sim, "simulation", {"horizon_day", "output_interval_day", "max_growth_day"});
+    v.number(sim, "horizon_day", "simulation", s.horizon_day, 0.0, 1e5, true);
+    v.number(sim, "output_interval_day", "simulation", s.output_interval_day, 0.0, 1e5, true);
+    v.number(sim, "max_growth_day", "simulation", s.initialisation.max_growth_day, 0.0, 1e6, true);
+    if (s.output_interval_day > s.horizon_day)
+      v.problem(sim["output_interval_day"], "simulation.output_interval_day",
+                "expected an interval <= horizon_day (" + format_number(s.horizon_day) + "), found " +
+                    format_number(s.output_interval_day));
+  }
+
+  if (const YAML::Node patient = root["patient"]; patient && v.is_map(patient, "patient")) {
+    v.check_keys(patient, "patient", {"weight_kg", "parameters"});
+    v.number(patient, "weight_kg", "patient", s.weight_kg, 0.0, 500.0, true);
+    if (const YAML::Node params = patient["parameters"]; params && v.is_map(params, "patient.parameters") && model) {
+      std::vector<std::string> names;
+      for (const auto& row : model->parameters()) names.push_back(row.name);
+      for (auto it = params.begin(); it != params.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        const std::string path = "patient.parameters." + key;
+        const int k = model->parameter_index(key);
+        if (k < 0) {
+          std::string message = "unknown parameter '" + key + "' for model " + model->id();
+          const std::string hint = closest_name(key, names);
+          if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+          message += "; 'vct params " + model->id() + "' lists them";
+          v.problem(it->first, path, message);
+          continue;
+        }
+        const ParameterInfo& info = model->parameters()[static_cast<std::size_t>(k)];
+        double value = info.value;
+        const std::size_t before = v.problems().size();
+        v.number(params, key, "patient.parameters", value, info.lower, info.upper);
+        if (v.problems().size() == before) s.parameter_overrides.emplace_back(key, value);
+      }
+    }
+  }
+
+  const int init = v.choice(root, "initialisation", "",
+                            {"grow_to_diameter", "published_state", "model_default"});
+  if (init >= 0) s.initialisation.mode = static_cast<InitialisationMode>(init);
+  if (model && init < 0 && !model->supports_growth_initialisation())
+    s.initialisation.mode = InitialisationMode::kPublishedState;
+  if (model && s.initialisation.mode == InitialisationMode::kGrowToDiameter &&
+      !model->supports_growth_initialisation())
+    v.problem(root["initialisation"], "initialisation",
+              "model " + model->id() + " cannot grow its own initial state; expected published_state or model_default");
+  if (model && s.initialisation.mode == InitialisationMode::kPublishedState) {
+    std::vector<double> p = model->default_parameters(), y(static_cast<std::size_t>(model->n_states()));
+    if (!model->published_treatment_start_state(p.data(), y.data()))
+      v.problem(root["initialisation"], "initialisation",
+                "model " + model->id() + " ships no published state; expected grow_to_diameter or model_default");
+  }
+
+  if (const YAML::Node treatment = root["treatment"]) load_treatment(v, treatment, model, s);
+
+  if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver")) {
+    v.check_keys(solver, "solver", {"method", "linear_solver", "rtol", "atol", "max_steps", "max_step_day"});
+    const auto& methods = solver_methods();
+    const int m = v.choice(solver, "method", "solver", methods);
+    if (m >= 0) s.solver.method = methods[static_cast<std::size_t>(m)];
+    const int ls = v.choice(solver, "linear_solver", "solver", {"klu", "dense"});
+    if (ls >= 0) s.solver.linear_solver = ls == 0 ? "klu" : "dense";
+    v.number(solver, "rtol", "solver", s.solver.rtol, 0.0, 0.1, true);
+    v.number(solver, "atol", "solver", s.solver.atol, 0.0, 1.0, true);
+    long max_steps = s.solver.max_steps;
+    v.integer(solver, "max_steps", "solver", max_steps, 10, 100000000);
+    s.solver.max_steps = max_steps;
+    v.number(solver, "max_step_day", "solver", s.solver.max_step_day, 0.0, 1e5);
+  }
+
+  if (const YAML::Node output = root["output"]; output && v.is_map(output, "output")) {
+    v.check_keys(output, "output", {"file", "states"});
+    v.string(output, "file", "output", s.output_file);
+    v.boolean(output, "states", "output", s.write_states);
+  }
+
+  if (!v.problems().empty()) throw ScenarioError(v.problems());
+  LoadedScenario loaded;
+  loaded.scenario = s;
+  loaded.source_text = text;
+  loaded.resolved_yaml = resolved_scenario_yaml(s);
+  return loaded;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError({{name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg}});
+  }
+  return load_document(root, name, text);
+}
+
+LoadedScenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorKind::kIo, "cannot open scenario file '" + path + "'");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return load_scenario_text(buffer.str(), path);
+}
+
+std::string resolved_scenario_yaml(const Scenario& s) {
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << YAML::BeginMap;
+  out << YAML::Key << "schema_version" << YAML::Value << s.schema_version;
+  if (!s.description.empty()) out << YAML::Key << "description" << YAML::Value << s.description;
+  out << YAML::Key << "model" << YAML::Value << s.model;
+  out << YAML::Key << "patient" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "weight_kg" << YAML::Value << s.weight_kg;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, val] : s.parameter_overrides) out << YAML::Key << k << YAML::Value << val;
+  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::Key << "initialisation" << YAML::Value << to_string(s.initialisation.mode);
+  out << YAML::Key << "treatment" << YAML::Value << YAML::BeginSeq;
+  for (const auto& r : s.treatment) {
+    out << YAML::BeginMap << YAML::Key << "drug" << YAML::Value << r.drug;
+    if (r.dose_mg > 0) out << YAML::Key << "dose_mg" << YAML::Value << r.dose_mg;
+    else out << YAML::Key << "dose_mg_per_kg" << YAML::Value << r.dose_mg_per_kg;
+    out << YAML::Key << "start_day" << YAML::Value << r.start_day;
+    out << YAML::Key << "interval_day" << YAML::Value << r.interval_day;
+    if (std::isnan(r.end_day)) out << YAML::Key << "doses" << YAML::Value << r.n_doses;
+    else out << YAML::Key << "end_day" << YAML::Value << r.end_day;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "simulation" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "horizon_day" << YAML::Value << s.horizon_day;
+  out << YAML::Key << "output_interval_day" << YAML::Value << s.output_interval_day;
+  out << YAML::Key << "max_growth_day" << YAML::Value << s.initialisation.max_growth_day;
+  out << YAML::EndMap;
+  out << YAML::Key << "solver" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "method" << YAML::Value << s.solver.method;
+  out << YAML::Key << "linear_solver" << YAML::Value << s.solver.linear_solver;
+  out << YAML::Key << "rtol" << YAML::Value << s.solver.rtol;
+  out << YAML::Key << "atol" << YAML::Value << s.solver.atol;
+  out << YAML::Key << "max_steps" << YAML::Value << s.solver.max_steps;
+  out << YAML::Key << "max_step_day" << YAML::Value << s.solver.max_step_day;
+  out << YAML::EndMap;
+  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "file" << YAML::Value << s.output_file;
+  out << YAML::Key << "states" << YAML::Value << s.write_states;
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace vct::io

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/scenario.hpp"
+#include "core/simulation.hpp"
+
+namespace vct {
+
+/// Patient parameters for a scenario: model defaults, then the PK of each dosed drug, then the
+/// scenario's explicit overrides (so a user can override a drug's PK constant too).
+std::vector<double> resolve_parameters(const ModelDefinition& model, const Scenario& scenario);
+
+/// Runs the scenario's single patient: initial-condition procedure, then treatment.
+PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scenario,
+                              const std::vector<double>& params);
+
+}  // namespace vct
