@@ -86,22 +86,30 @@ JacobianEvaluator::JacobianEvaluator(const ModelDefinition& model)
       y_dual_(static_cast<std::size_t>(pattern_.n)),
       f_dual_(static_cast<std::size_t>(pattern_.n)) {}
 
+int JacobianEvaluator::lane_of(int j, int pass) const {
+  const int lane = pattern_.colour[static_cast<std::size_t>(j)] - pass * kDualWidth;
+  return lane >= 0 && lane < kDualWidth ? lane : -1;
+}
+
+void JacobianEvaluator::evaluate_pass(int pass, double t_day, const double* y, const double* p) {
+  for (int j = 0; j < pattern_.n; ++j) {
+    Dual& yj = y_dual_[static_cast<std::size_t>(j)];
+    yj = Dual(y[j]);
+    const int lane = lane_of(j, pass);
+    if (lane >= 0) yj.d[lane] = 1.0;
+  }
+  model_.rhs(t_day, y_dual_.data(), p, f_dual_.data());
+}
+
 void JacobianEvaluator::evaluate_dense(double t_day, const double* y, const double* p,
                                        double* jac) {
   const int n = pattern_.n;
   std::fill(jac, jac + static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0);
   for (int pass = 0; pass < n_passes_; ++pass) {
-    const int c0 = pass * kDualWidth;
+    evaluate_pass(pass, t_day, y, p);
     for (int j = 0; j < n; ++j) {
-      Dual& yj = y_dual_[static_cast<std::size_t>(j)];
-      yj = Dual(y[j]);
-      const int lane = pattern_.colour[static_cast<std::size_t>(j)] - c0;
-      if (lane >= 0 && lane < kDualWidth) yj.d[lane] = 1.0;
-    }
-    model_.rhs(t_day, y_dual_.data(), p, f_dual_.data());
-    for (int j = 0; j < n; ++j) {
-      const int lane = pattern_.colour[static_cast<std::size_t>(j)] - c0;
-      if (lane < 0 || lane >= kDualWidth) continue;
+      const int lane = lane_of(j, pass);
+      if (lane < 0) continue;
       double* column = jac + static_cast<std::size_t>(j) * static_cast<std::size_t>(n);
       for (int i : pattern_.column_rows[static_cast<std::size_t>(j)])
         column[i] = f_dual_[static_cast<std::size_t>(i)].d[lane];
@@ -119,17 +127,10 @@ void JacobianEvaluator::evaluate_csc(double t_day, const double* y, const double
   }
   col_ptr[n] = k;
   for (int pass = 0; pass < n_passes_; ++pass) {
-    const int c0 = pass * kDualWidth;
+    evaluate_pass(pass, t_day, y, p);
     for (int j = 0; j < n; ++j) {
-      Dual& yj = y_dual_[static_cast<std::size_t>(j)];
-      yj = Dual(y[j]);
-      const int lane = pattern_.colour[static_cast<std::size_t>(j)] - c0;
-      if (lane >= 0 && lane < kDualWidth) yj.d[lane] = 1.0;
-    }
-    model_.rhs(t_day, y_dual_.data(), p, f_dual_.data());
-    for (int j = 0; j < n; ++j) {
-      const int lane = pattern_.colour[static_cast<std::size_t>(j)] - c0;
-      if (lane < 0 || lane >= kDualWidth) continue;
+      const int lane = lane_of(j, pass);
+      if (lane < 0) continue;
       for (long q = col_ptr[j]; q < col_ptr[j + 1]; ++q)
         values[q] = f_dual_[static_cast<std::size_t>(row_index[q])].d[lane];
     }

@@ -33,6 +33,11 @@ class JacobianEvaluator {
   int n_passes() const { return n_passes_; }
 
  private:
+  /// Seeds the lanes of colours [pass*kDualWidth, (pass+1)*kDualWidth) and evaluates the RHS.
+  void evaluate_pass(int pass, double t_day, const double* y, const double* p);
+  /// Lane of column j in `pass`, or -1 when the column's colour is not in this pass.
+  int lane_of(int j, int pass) const;
+
   const ModelDefinition& model_;
   const JacobianPattern& pattern_;
   int n_passes_;

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "core/tabulated_model.hpp"
+#include "models/common/modules.hpp"
 #include "models/units.hpp"
 
 namespace vct::models {
@@ -198,21 +200,6 @@ enum Out : int {
 };
 
 template <class T>
-T hill(const T& x, double k, double n) {
-  using std::pow;
-  const T r = pow(x / k, n);
-  return r / (r + 1.0);
-}
-
-/// Small root of the TCR/pMHC binding quadratic, written without cancellation.
-template <class T>
-T tcr_complexes(const T& pmhc, double tcr_total, double kd) {
-  using std::sqrt;
-  const T s = pmhc + tcr_total + kd;
-  return 2.0 * pmhc * tcr_total / (s + sqrt(s * s - 4.0 * pmhc * tcr_total));
-}
-
-template <class T>
 T tumour_volume(const T* y, const double* p) {
   return p[par::V_Tmin_L] + p[par::vol_cell_L] * (y[st::C_x] + y[st::C1]) +
          p[par::vol_Tcell_L] * (y[st::T_exh] + y[st::T_T1] + y[st::T_T0]);
@@ -231,8 +218,7 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   const T denom = C_total + T_total + 1.0;  // "+ cell" avoids 0/0
 
   const double proofreading =
-      p[P::k_TCR_off_per_day] / (p[P::k_TCR_off_per_day] + p[P::phi_TCR_per_day]) *
-      std::pow(p[P::k_TCR_p_per_day] / (p[P::k_TCR_off_per_day] + p[P::k_TCR_p_per_day]), p[P::N_TCR]);
+      proofreading_factor(p[P::k_TCR_off_per_day], p[P::phi_TCR_per_day], p[P::k_TCR_p_per_day], p[P::N_TCR]);
   const double kd_tcr = p[P::k_TCR_off_per_day] / p[P::k_TCR_on_um2_per_day];
   const T pTCR1 = proofreading * tcr_complexes(T(y[S::s_M1p1] / p[P::n_T1_clones]), p[P::TCR_tot_per_um2], kd_tcr);
   const T H_P1 = pTCR1 / (pTCR1 + p[P::p1_50_per_um2]);
@@ -318,23 +304,19 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   // Antigen release, uptake (by LN mAPCs in this version), processing and MHC loading
   const T release_rate = (p[P::k_C1_death_per_day] + p[P::k_C1_therapy_per_day] +
                           p[P::k_C_T1_per_day] * y[S::T_T1] / denom * (1.0 - H_PD1_C1)) * y[S::C1];
-  const double membrane_to_molar = p[P::A_e_um2] * kNmolPerMol / (kAvogadro * p[P::V_e_L]);
-  auto antigen = [&](int iPT, int iPe, int ip, int iMe, int iMs, double n_clones, double P_C1, double kx,
-                     double kup, double kdeg, double kpdeg, double kon, double kd) {
-    dy[iPT] = n_clones * P_C1 * release_rate - kx * y[iPT] - kup * y[S::LN_mAPC] * y[iPT];
-    dy[iPe] = kup * y[iPT] - kdeg * y[iPe];
-    const T bind_e = kon * y[ip] * y[S::e_M1] - kd * kon * y[iMe];  // density/day
-    dy[ip] = kdeg * y[iPe] - kpdeg * y[ip] - membrane_to_molar * bind_e;
-    dy[iMe] = bind_e - p[P::kout_per_day] * y[iMe];
-    dy[iMs] = p[P::kout_per_day] * y[iMe] * p[P::A_e_um2] / p[P::A_s_um2] - kd * kon * y[iMs];
-    return bind_e;
+  auto rates = [&](double kx, double kup, double kdeg, double kpdeg, double kon, double kd) {
+    return AntigenRates{kx, kup, kdeg, kpdeg, kon, kd, p[P::kout_per_day], p[P::A_e_um2], p[P::A_s_um2], p[P::V_e_L]};
   };
-  const T bind0 = antigen(S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0, p[P::n_T0_clones], p[P::P0_C1_nM_per_cell],
-                          p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day],
-                          p[P::k_p0_deg_per_day], p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]);
-  const T bind1 = antigen(S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1, p[P::n_T1_clones], p[P::P1_C1_nM_per_cell],
-                          p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day],
-                          p[P::k_p1_deg_per_day], p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]);
+  const T bind0 = antigen_presentation(
+      y, dy, AntigenIndices{S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0},
+      rates(p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day], p[P::k_p0_deg_per_day],
+            p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]),
+      T(p[P::n_T0_clones] * p[P::P0_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
+  const T bind1 = antigen_presentation(
+      y, dy, AntigenIndices{S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1},
+      rates(p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day], p[P::k_p1_deg_per_day],
+            p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]),
+      T(p[P::n_T1_clones] * p[P::P1_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
   const T cycling = p[P::kout_per_day] * y[S::e_M1] * p[P::A_e_um2] - p[P::kin_per_day] * y[S::s_M1] * p[P::A_s_um2];
   dy[S::e_M1] = -cycling / p[P::A_e_um2] - bind0 - bind1;
   dy[S::s_M1] = cycling / p[P::A_s_um2] + p[P::k_P0_d1_nM] * p[P::k_P0_on_per_nM_per_day] * y[S::s_M1p0] +
@@ -376,9 +358,9 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   dy[S::PDL1_aPDL1_PDL1] = r94;
 }
 
-class Example1Model final : public ModelDefinition {
+class Example1Model final : public TabulatedModel {
  public:
-  Example1Model() {
+  Example1Model() : TabulatedModel("qspio2020_example1", "QSP-IO 2020 example 1 (NSCLC-like, nivolumab)") {
 #define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
     EX1_PARAMETERS(X_PARAM)
 #undef X_PARAM
@@ -403,14 +385,6 @@ class Example1Model final : public ModelDefinition {
     events_ = {{"tumour_eradication", "V_T.C1", 0.9, 0.0}};
   }
 
-  std::string id() const override { return "qspio2020_example1"; }
-  std::string title() const override { return "QSP-IO 2020 example 1 (NSCLC-like, nivolumab)"; }
-  const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
-  const std::vector<StateInfo>& states() const override { return states_; }
-  const std::vector<OutputInfo>& outputs() const override { return outputs_; }
-  const std::vector<DrugSlot>& drug_slots() const override { return drug_slots_; }
-  const std::vector<DrugInfo>& drugs() const override { return drugs_; }
-  const std::vector<ThresholdEvent>& events() const override { return events_; }
   bool supports_growth_initialisation() const override { return false; }
 
   void initial_state(const double* p, double* y) const override { published_treatment_start_state(p, y); }
@@ -454,9 +428,8 @@ class Example1Model final : public ModelDefinition {
     out[kHPD1] = hill(y[st::PD1_PDL1] + y[st::PD1_PDL2], p[par::PD1_50_per_um2], p[par::n_PD1]);
     out[kDrugPlasma] = y[st::C_aPD1];
     out[kDrugTumour] = y[st::T_aPD1];
-    const double proofreading =
-        p[par::k_TCR_off_per_day] / (p[par::k_TCR_off_per_day] + p[par::phi_TCR_per_day]) *
-        std::pow(p[par::k_TCR_p_per_day] / (p[par::k_TCR_off_per_day] + p[par::k_TCR_p_per_day]), p[par::N_TCR]);
+    const double proofreading = proofreading_factor(p[par::k_TCR_off_per_day], p[par::phi_TCR_per_day],
+                                                    p[par::k_TCR_p_per_day], p[par::N_TCR]);
     const double kd = p[par::k_TCR_off_per_day] / p[par::k_TCR_on_um2_per_day];
     const double c1 = proofreading * tcr_complexes(y[st::s_M1p1] / p[par::n_T1_clones], p[par::TCR_tot_per_um2], kd);
     const double c0 = tcr_complexes(y[st::s_M1p0] / p[par::n_T0_clones], p[par::TCR_tot_per_um2], kd);
@@ -464,13 +437,6 @@ class Example1Model final : public ModelDefinition {
     out[kHP0] = c0 / (c0 + p[par::p0_50_per_um2]);
   }
 
- private:
-  std::vector<ParameterInfo> parameters_;
-  std::vector<StateInfo> states_;
-  std::vector<OutputInfo> outputs_;
-  std::vector<DrugSlot> drug_slots_;
-  std::vector<DrugInfo> drugs_;
-  std::vector<ThresholdEvent> events_;
 };
 
 static_assert(st::kCount == 50, "example 1 has 50 species");

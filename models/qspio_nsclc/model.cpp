@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "core/tabulated_model.hpp"
+#include "models/common/modules.hpp"
 #include "models/units.hpp"
 
 namespace vct::models {
@@ -59,26 +61,6 @@ enum Out : int {
 };
 
 template <class T>
-T hill(const T& x, double k, double n) {
-  using std::pow;
-  const T r = pow(x / k, n);
-  return r / (r + 1.0);
-}
-
-template <class T>
-T michaelis(const T& x, double k) {
-  return x / (x + k);
-}
-
-/// Small root of the TCR/pMHC binding quadratic, without cancellation (dossier §10).
-template <class T>
-T tcr_complexes(const T& pmhc, double tcr_total, double kd) {
-  using std::sqrt;
-  const T s = pmhc + tcr_total + kd;
-  return 2.0 * pmhc * tcr_total / (s + sqrt(s * s - 4.0 * pmhc * tcr_total));
-}
-
-template <class T>
 T tumour_volume(const T* y, const double* p) {
   namespace P = par;
   const T total_T = y[st::T_T1] + y[st::T_T0] + y[st::T_Th];
@@ -91,8 +73,7 @@ template <class T>
 T antigen_signal(const T& surface_pmhc, double n_clones, const double* p, double p50) {
   namespace P = par;
   const double proofreading =
-      p[P::k_TCR_off_per_day] / (p[P::k_TCR_off_per_day] + p[P::phi_TCR_per_day]) *
-      std::pow(p[P::k_TCR_p_per_day] / (p[P::k_TCR_off_per_day] + p[P::k_TCR_p_per_day]), p[P::N_TCR]);
+      proofreading_factor(p[P::k_TCR_off_per_day], p[P::phi_TCR_per_day], p[P::k_TCR_p_per_day], p[P::N_TCR]);
   const double kd = p[P::k_TCR_off_per_day] / p[P::k_TCR_on_um2_per_day];
   const T signal = proofreading * tcr_complexes(T(surface_pmhc / n_clones), p[P::TCR_tot_per_um2], kd);
   return signal / (signal + p50);
@@ -421,23 +402,19 @@ void eval_rhs(const T* y, const double* p, T* dy) {
 
   // Antigen release, uptake by immature tumour APCs, processing and MHC loading (§5.10)
   const T released_cells = basal_death + R_kill;  // not from phagocytosis
-  const double membrane_to_molar = p[P::A_e_um2] * kNmolPerMol / (kAvogadro * p[P::V_e_L]);
-  auto antigen = [&](int iPT, int iPe, int ip, int iMe, int iMs, double n_clones, double P_C1, double kx,
-                     double kup, double kdeg, double kpdeg, double kon, double kd) {
-    dy[iPT] = n_clones * P_C1 * released_cells / V_T - kx * y[iPT] - kup * y[S::T_APC] * y[iPT];
-    dy[iPe] = kup * y[iPT] - kdeg * y[iPe];
-    const T bind_e = kon * y[ip] * y[S::e_M1] - kd * kon * y[iMe];
-    dy[ip] = kdeg * y[iPe] - kpdeg * y[ip] - membrane_to_molar * bind_e;
-    dy[iMe] = bind_e - p[P::kout_per_day] * y[iMe];
-    dy[iMs] = p[P::kout_per_day] * y[iMe] * p[P::A_e_um2] / p[P::A_s_um2] - kd * kon * y[iMs];
-    return bind_e;
+  auto rates = [&](double kx, double kup, double kdeg, double kpdeg, double kon, double kd) {
+    return AntigenRates{kx, kup, kdeg, kpdeg, kon, kd, p[P::kout_per_day], p[P::A_e_um2], p[P::A_s_um2], p[P::V_e_L]};
   };
-  const T bind0 = antigen(S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0, p[P::n_T0_clones], p[P::P0_C1_nmol_per_cell],
-                          p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day],
-                          p[P::k_p0_deg_per_day], p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]);
-  const T bind1 = antigen(S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1, p[P::n_T1_clones], p[P::P1_C1_nmol_per_cell],
-                          p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day],
-                          p[P::k_p1_deg_per_day], p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]);
+  const T bind0 = antigen_presentation(
+      y, dy, AntigenIndices{S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0},
+      rates(p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day], p[P::k_p0_deg_per_day],
+            p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]),
+      T(p[P::n_T0_clones] * p[P::P0_C1_nmol_per_cell] * released_cells / V_T), y[S::T_APC], y[S::e_M1]);
+  const T bind1 = antigen_presentation(
+      y, dy, AntigenIndices{S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1},
+      rates(p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day], p[P::k_p1_deg_per_day],
+            p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]),
+      T(p[P::n_T1_clones] * p[P::P1_C1_nmol_per_cell] * released_cells / V_T), y[S::T_APC], y[S::e_M1]);
   const T cycling = p[P::kout_per_day] * y[S::e_M1] * p[P::A_e_um2] - p[P::kin_per_day] * y[S::s_M1] * p[P::A_s_um2];
   dy[S::e_M1] = -cycling / p[P::A_e_um2] - bind0 - bind1;
   dy[S::s_M1] = cycling / p[P::A_s_um2] + p[P::k_P0_d1_nM] * p[P::k_P0_on_per_nM_per_day] * y[S::s_M1p0] +
@@ -449,9 +426,9 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   antibody_pk(y, dy, S::C_aCTLA4, S::P_aCTLA4, S::T_aCTLA4, S::LN_aCTLA4, V_T, p, NSCLC_PK_ARGS(aCTLA4));
 }
 
-class NsclcModel final : public ModelDefinition {
+class NsclcModel final : public TabulatedModel {
  public:
-  NsclcModel() {
+  NsclcModel() : TabulatedModel("qspio_nsclc", "QSP-IO NSCLC reference model (Wang et al. 2023)") {
 #define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
     NSCLC_PARAMETERS(X_PARAM)
 #undef X_PARAM
@@ -519,14 +496,6 @@ class NsclcModel final : public ModelDefinition {
     events_ = {{"tumour_eradication", "V_T.C1", 0.5, 0.01}};
   }
 
-  std::string id() const override { return "qspio_nsclc"; }
-  std::string title() const override { return "QSP-IO NSCLC reference model (Wang et al. 2023)"; }
-  const std::vector<ParameterInfo>& parameters() const override { return parameters_; }
-  const std::vector<StateInfo>& states() const override { return states_; }
-  const std::vector<OutputInfo>& outputs() const override { return outputs_; }
-  const std::vector<DrugSlot>& drug_slots() const override { return drug_slots_; }
-  const std::vector<DrugInfo>& drugs() const override { return drugs_; }
-  const std::vector<ThresholdEvent>& events() const override { return events_; }
 
   void initial_state(const double* p, double* y) const override {
     namespace P = par;
@@ -609,13 +578,6 @@ class NsclcModel final : public ModelDefinition {
     out[kMdsc] = y[S::MDSC];
   }
 
- private:
-  std::vector<ParameterInfo> parameters_;
-  std::vector<StateInfo> states_;
-  std::vector<OutputInfo> outputs_;
-  std::vector<DrugSlot> drug_slots_;
-  std::vector<DrugInfo> drugs_;
-  std::vector<ThresholdEvent> events_;
 };
 
 }  // namespace

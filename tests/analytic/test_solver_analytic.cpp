@@ -7,32 +7,25 @@
 
 #include "core/error.hpp"
 #include "core/simulation.hpp"
+#include "core/tabulated_model.hpp"
 
 namespace vct {
 namespace {
 
 /// dC/dt = r C (1 - C/K) - k_kill C; state 1 is a decoupled exponential decay dA/dt = -k A.
-class LogisticModel final : public ModelDefinition {
+class LogisticModel final : public TabulatedModel {
  public:
-  LogisticModel() {
-    params_ = {{"r_per_day", "1/day", 0.2, 0, 10, "growth", "test"},
+  LogisticModel() : TabulatedModel("logistic", "logistic test model") {
+    parameters_ = {{"r_per_day", "1/day", 0.2, 0, 10, "growth", "test"},
                {"K_cell", "cell", 1e6, 1, 1e12, "capacity", "test"},
                {"k_per_day", "1/day", 0.3, 0, 10, "decay", "test"},
                {"V_C_L", "L", 2.0, 0, 10, "volume", "test"}};
     states_ = {{"C", "cell", "T", "cells"}, {"A", "nM", "C", "drug"}};
     outputs_ = {{"tumour_diameter_cm", "cm", "dummy"}, {"cancer_cells", "cell", "C"}};
-    slots_ = {{"slot", "target", "A", "V_C_L"}};
+    drug_slots_ = {{"slot", "target", "A", "V_C_L"}};
     drugs_ = {{"testdrug", "slot", 1.5e8, {}, "test"}};
     events_ = {{"eradication", "C", 0.5, 0.01}};
   }
-  std::string id() const override { return "logistic"; }
-  std::string title() const override { return "logistic test model"; }
-  const std::vector<ParameterInfo>& parameters() const override { return params_; }
-  const std::vector<StateInfo>& states() const override { return states_; }
-  const std::vector<OutputInfo>& outputs() const override { return outputs_; }
-  const std::vector<DrugSlot>& drug_slots() const override { return slots_; }
-  const std::vector<DrugInfo>& drugs() const override { return drugs_; }
-  const std::vector<ThresholdEvent>& events() const override { return events_; }
   void initial_state(const double*, double* y) const override {
     y[0] = 10.0;
     y[1] = 0.0;
@@ -50,13 +43,6 @@ class LogisticModel final : public ModelDefinition {
   }
   double tumour_volume_L(const double* y, const double*) const override { return y[0] * 1e-6; }
 
- private:
-  std::vector<ParameterInfo> params_;
-  std::vector<StateInfo> states_;
-  std::vector<OutputInfo> outputs_;
-  std::vector<DrugSlot> slots_;
-  std::vector<DrugInfo> drugs_;
-  std::vector<ThresholdEvent> events_;
 };
 
 double logistic(double t, double c0, double r, double K) { return K / (1.0 + (K / c0 - 1.0) * std::exp(-r * t)); }
