@@ -6,13 +6,30 @@
 #include <vector>
 
 #include "core/dosing.hpp"
+#include "core/population.hpp"
+#include "core/recist.hpp"
 #include "core/simulation.hpp"
 #include "core/solver/integrator.hpp"
+#include "core/trial.hpp"
 
 namespace vct {
 
-/// A fully resolved single-patient scenario (schema_version 1, docs/scenario-reference.md).
-/// Every field holds a value: defaults are filled in by the loader and echoed to the output.
+/// How the virtual population is obtained (docs/scenario-reference.md, `population`).
+struct PopulationSettings {
+  bool enabled = false;
+  int size = 1;
+  std::uint64_t seed = 1;
+  bool latin_hypercube = true;
+  std::string preset;          ///< a model preset (e.g. wang2023), or empty
+  bool pk_variability = true;  ///< include the preset's latent PK blocks
+  std::vector<ParameterDistribution> distributions;  ///< explicit; replace preset entries of the same parameter
+  bool selection = false;      ///< probability-of-inclusion selection against observed data
+  std::string file;            ///< read the population from this result file instead of sampling
+};
+
+/// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one
+/// treatment, or a virtual trial (population and/or arms). Every field holds a value: defaults
+/// are filled in by the loader and echoed to the output.
 struct Scenario {
   int schema_version = 1;
   std::string description;
@@ -26,6 +43,13 @@ struct Scenario {
   SolverOptions solver;
   std::string output_file = "results.h5";
   bool write_states = true;
+  PopulationSettings population;
+  std::vector<TrialArm> arms;
+  RecistOptions recist;
+  std::vector<std::string> trajectory_outputs = {"tumour_diameter_cm"};
+  int threads = 0;  ///< 0: all available
+
+  bool is_trial() const { return population.enabled || !arms.empty(); }
 };
 
 const char* to_string(InitialisationMode mode);

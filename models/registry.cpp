@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "models/qspio2020_example1/model.hpp"
 #include "models/qspio_nsclc/model.hpp"
+#include "models/qspio_nsclc/population.hpp"
 
 namespace vct::models {
 namespace {
@@ -49,6 +50,17 @@ const ModelDefinition& get_model(const std::string& name) {
   std::string known;
   for (const auto& e : list) known += (known.empty() ? "" : ", ") + e.name;
   throw Error(ErrorKind::kInput, "unknown model '" + name + "' (expected one of: " + known + ")");
+}
+
+std::vector<PopulationPreset> population_presets(const std::string& model) {
+  if (model == "qspio_nsclc") return nsclc_population_presets();
+  return {};
+}
+
+const std::vector<std::array<double, 3>>& selection_data(const std::string& model) {
+  static const std::vector<std::array<double, 3>> none;
+  if (model == "qspio_nsclc") return nsclc_observed_immune_log_ratios();
+  return none;
 }
 
 }  // namespace vct::models

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // vct: command-line front end. The only code that prints or chooses an exit code.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -10,6 +15,7 @@
 #include "models/registry.hpp"
 #include "tools/io/hdf5_writer.hpp"
 #include "tools/io/scenario_loader.hpp"
+#include "tools/io/trial_writer.hpp"
 #include "tools/run_scenario.hpp"
 
 #ifndef VCT_VERSION
@@ -24,8 +30,8 @@ constexpr const char* kUsageText =
     "usage: vct <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO.yaml [--output FILE.h5] [--check] [--quiet]\n"
-    "                       simulate the scenario's patient and write HDF5 results\n"
+    "  run SCENARIO.yaml [--output FILE.h5] [--threads N] [--check] [--quiet]\n"
+    "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
     "  models               list the registered models\n"
     "  params MODEL         print a model's parameter table (Markdown)\n"
@@ -98,15 +104,100 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
   if (!output.empty()) std::printf("Output     %s\n", output.c_str());
 }
 
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+std::string percent(const vct::stats::Proportion& p) {
+  if (p.n == 0) return "-";
+  char text[64];
+  std::snprintf(text, sizeof text, "%5.1f (%4.1f-%4.1f)", 100.0 * p.estimate, 100.0 * p.lower, 100.0 * p.upper);
+  return text;
+}
+
+std::string days(double median, double lower, double upper) {
+  auto one = [](double v) { return std::isnan(v) ? std::string("NR") : std::to_string(static_cast<long>(std::lround(v))); };
+  return one(median) + " (" + one(lower) + "-" + one(upper) + ")";
+}
+
+void print_trial_summary(const vct::TrialSummary& s, const std::string& output) {
+  std::printf("\nVirtual trial: %zu candidates, %zu patients", s.n_candidates, s.n_patients);
+  std::printf(" (%zu did not reach their baseline diameter", s.n_not_a_patient);
+  if (s.n_plausible > s.n_patients) std::printf(", %zu not selected", s.n_plausible - s.n_patients);
+  std::printf(", %zu initialisation failures)%s\n", s.n_initialisation_failures, s.completed ? "" : " -- INTERRUPTED");
+  if (s.n_plausible > s.n_patients && !s.selection.probability.empty())
+    std::printf("Selection: probability of inclusion, scale factor %.3g; KS p-values vs observed data: "
+                "M1/M2 %.2f, Treg/CD8 %.2f, CD8/CD4 %.2f\n",
+                s.selection.scale_factor, s.selection.ks_p_value[0], s.selection.ks_p_value[1], s.selection.ks_p_value[2]);
+  std::printf("\n%-18s %5s %4s %4s %4s %4s  %-19s %-19s %-22s\n", "arm", "N", "CR", "PR", "SD", "PD", "ORR % (95% CI)",
+              "DCR % (95% CI)", "median PFS, d (95% CI)");
+  for (const auto& a : s.arms) {
+    std::printf("%-18s %5d %4d %4d %4d %4d  %-19s %-19s %-22s", a.name.c_str(), a.n, a.counts[0], a.counts[1],
+                a.counts[2], a.counts[3], percent(a.orr).c_str(), percent(a.dcr).c_str(),
+                days(a.pfs.median, a.pfs.median_lower, a.pfs.median_upper).c_str());
+    if (a.solver_failures) std::printf("  (%d solver failures)", a.solver_failures);
+    std::printf("\n");
+  }
+  for (const auto& c : s.comparisons)
+    std::printf("\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
+                "Fisher p = %.3g; PFS log-rank p = %.3g\n",
+                c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
+                c.pfs_log_rank.p_value);
+  std::printf("\nRECIST 1.1 on the tumour diameter (scans every 8 weeks by default; docs/recist.md). %.1f s.\n",
+              s.wall_seconds);
+  std::printf("Output     %s\n", output.c_str());
+}
+
+int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDefinition& model,
+                       const std::string& scenario_path, const std::string& output, int threads, bool quiet,
+                       int argc, char** argv) {
+  const vct::Scenario& s = loaded.scenario;
+  const vct::TrialSpec spec = vct::build_trial_spec(model, s, threads);
+  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+  vct::io::TrialWriter writer(output, spec, s, info);
+  const bool bar = !quiet && isatty(STDERR_FILENO) && !std::getenv("CI");
+  if (!quiet)
+    std::printf("Virtual trial: model %s, %zu candidates, %zu arm(s), %d thread(s)\n", model.id().c_str(),
+                spec.population.size(), spec.arms.size(), spec.threads);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const auto progress = [&](const vct::TrialProgress& p) {
+    if (bar) {
+      const double rate = p.elapsed_seconds > 0 ? p.done / p.elapsed_seconds : 0.0;
+      const double eta = rate > 0 ? (p.total - p.done) / rate : 0.0;
+      const int width = 30, filled = static_cast<int>(width * p.done / std::max<std::size_t>(1, p.total));
+      std::fprintf(stderr, "\r%-10s [%s%s] %zu/%zu  %.1f/s  ETA %.0f s   ", p.phase.c_str(),
+                   std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                   std::string(static_cast<std::size_t>(width - filled), '.').c_str(), p.done, p.total, rate, eta);
+      if (p.done == p.total) std::fprintf(stderr, "\n");
+    }
+    return !g_interrupted.load();
+  };
+  const vct::TrialSummary summary = vct::run_trial(spec, writer, progress);
+  if (bar && !summary.completed) std::fprintf(stderr, "\n");
+  if (!quiet) print_trial_summary(summary, output);
+  if (!summary.completed) {
+    std::fprintf(stderr, "vct: interrupted; %s holds the candidates finished so far\n", output.c_str());
+    return 130;
+  }
+  return kOk;
+}
+
 int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
   std::string scenario_path, output;
   bool quiet = false;
+  int threads = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--check") {
       check_only = true;
     } else if (a == "--quiet") {
       quiet = true;
+    } else if (a == "--threads" || a == "-j") {
+      if (i + 1 >= args.size() || std::atoi(args[i + 1].c_str()) < 1) {
+        std::fprintf(stderr, "vct: %s needs a positive number\n", a.c_str());
+        return kUsage;
+      }
+      threads = std::atoi(args[++i].c_str());
     } else if (a == "--output" || a == "-o") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
@@ -131,12 +222,18 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
   const vct::Scenario& s = loaded.scenario;
   const vct::ModelDefinition& model = vct::models::get_model(s.model);
   if (check_only) {
-    std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
-                s.model.c_str(), s.treatment.size(), s.horizon_day);
+    if (s.is_trial())
+      std::printf("%s: valid (model %s, virtual trial of %d candidates, %zu arm(s), horizon %g days)\n",
+                  scenario_path.c_str(), s.model.c_str(), s.population.enabled ? s.population.size : 1, s.arms.size(),
+                  s.horizon_day);
+    else
+      std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
+                  s.model.c_str(), s.treatment.size(), s.horizon_day);
     if (!quiet) std::printf("\nResolved scenario:\n%s", loaded.resolved_yaml.c_str());
     return kOk;
   }
   if (output.empty()) output = s.output_file;
+  if (s.is_trial()) return run_trial_scenario(loaded, model, scenario_path, output, threads, quiet, argc, argv);
   const std::vector<double> params = vct::resolve_parameters(model, s);
   const vct::PatientRun run = vct::run_single_patient(model, s, params);
   vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};

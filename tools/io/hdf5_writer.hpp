@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <hdf5.h>
+
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct RunInfo {
 /// scenario verbatim and resolved, and provenance. The file is first created with
 /// is_complete = 0 and flagged complete only after everything is written, so a reader can tell a
 /// crashed write from a finished one. Throws Error(kIo) on failure.
+/// Root provenance attributes (is_complete = 0) and /scenario; shared by every result writer.
+void write_provenance(hid_t root, const ModelDefinition& model, const Scenario& scenario, const RunInfo& info);
+
 void write_patient_result(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
                           const std::vector<double>& params, const PatientRun& run, const RunInfo& info);
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/population.hpp"
 #include "models/registry.hpp"
 
 namespace vct::io {
@@ -205,14 +206,16 @@ class Validator {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-void load_treatment(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s) {
+std::vector<DoseRegimen> load_regimens(Validator& v, const YAML::Node& list, const std::string& prefix,
+                                       const ModelDefinition* model, double horizon_day) {
+  std::vector<DoseRegimen> regimens;
   if (!list.IsSequence()) {
-    v.problem(list, "treatment", "expected a list of dosing regimens, found " + describe(list));
-    return;
+    v.problem(list, prefix, "expected a list of dosing regimens, found " + describe(list));
+    return regimens;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    const std::string path = "treatment[" + std::to_string(i) + "]";
+    const std::string path = prefix + "[" + std::to_string(i) + "]";
     if (!v.is_map(item, path)) continue;
     v.check_keys(item, path,
                  {"drug", "dose_mg", "dose_mg_per_kg", "start_day", "interval_day", "doses", "end_day"});
@@ -257,24 +260,178 @@ void load_treatment(Validator& v, const YAML::Node& list, const ModelDefinition*
     if (repeats && !item["interval_day"])
       v.problem(item, path + ".interval_day", "repeated dosing needs interval_day (days between doses)");
     if (!repeats) r.interval_day = 0.0;
-    if (r.start_day > s.horizon_day)
+    if (r.start_day > horizon_day)
       v.problem(item["start_day"] ? item["start_day"] : item, path + ".start_day",
-                "expected a start within the horizon (<= " + format_number(s.horizon_day) + " day), found " +
+                "expected a start within the horizon (<= " + format_number(horizon_day) + " day), found " +
                     format_number(r.start_day));
-    s.treatment.push_back(r);
+    regimens.push_back(r);
   }
   // One drug per target slot.
   if (model) {
-    for (std::size_t i = 0; i < s.treatment.size(); ++i)
+    for (std::size_t i = 0; i < regimens.size(); ++i)
       for (std::size_t j = 0; j < i; ++j) {
-        const DrugInfo* a = model->find_drug(s.treatment[i].drug);
-        const DrugInfo* b = model->find_drug(s.treatment[j].drug);
+        const DrugInfo* a = model->find_drug(regimens[i].drug);
+        const DrugInfo* b = model->find_drug(regimens[j].drug);
         if (a && b && a->slot == b->slot && a->name != b->name)
-          v.problem(list[i]["drug"], "treatment[" + std::to_string(i) + "].drug",
-                    "drug '" + a->name + "' targets the " + a->slot + " slot already used by '" + b->name +
-                        "' in treatment[" + std::to_string(j) + "]; one drug per target");
+          v.problem(list[i]["drug"], prefix + "[" + std::to_string(i) + "].drug",
+                    "drug '" + a->name + "' targets the " + a->slot + " slot already used by '" + b->name + "' in " +
+                        prefix + "[" + std::to_string(j) + "]; one drug per target");
       }
   }
+  return regimens;
+}
+
+void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s) {
+  if (!list.IsSequence() || list.size() == 0) {
+    v.problem(list, "arms", "expected a non-empty list of arms, found " + describe(list));
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string path = "arms[" + std::to_string(i) + "]";
+    if (!v.is_map(item, path)) continue;
+    v.check_keys(item, path, {"name", "treatment"});
+    TrialArm arm;
+    if (!item["name"]) {
+      v.problem(item, path + ".name", "missing required key 'name'");
+    } else {
+      v.string(item, "name", path, arm.name);
+      const bool valid = !arm.name.empty() && arm.name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.") == std::string::npos;
+      if (!valid)
+        v.problem(item["name"], path + ".name",
+                  "expected a name of letters, digits and _ - + . (it names an HDF5 group), found " + describe(item["name"]));
+      else if (!names.insert(arm.name).second)
+        v.problem(item["name"], path + ".name", "arm name '" + arm.name + "' is used twice");
+    }
+    if (item["treatment"]) arm.treatment = load_regimens(v, item["treatment"], path + ".treatment", model, s.horizon_day);
+    s.arms.push_back(arm);
+  }
+}
+
+ParameterDistribution load_distribution(Validator& v, const YAML::Node& node, const std::string& path,
+                                        const std::string& parameter) {
+  ParameterDistribution d;
+  d.parameter = parameter;
+  if (!v.is_map(node, path)) return d;
+  const int kind = v.choice(node, "distribution", path, {"fixed", "uniform", "loguniform", "normal", "lognormal"});
+  if (!node["distribution"]) v.problem(node, path + ".distribution", "missing required key 'distribution'");
+  if (kind < 0) return d;
+  d.kind = static_cast<DistributionKind>(kind);
+  auto required = [&](const char* key, double& target, double lo, bool open) {
+    if (!node[key]) v.problem(node, path + "." + key, std::string("missing required key '") + key + "' for " + to_string(d.kind));
+    v.number(node, key, path, target, lo, kInf, open);
+  };
+  switch (d.kind) {
+    case DistributionKind::kFixed:
+      v.check_keys(node, path, {"distribution", "value"});
+      required("value", d.value, -kInf, false);
+      break;
+    case DistributionKind::kUniform:
+    case DistributionKind::kLogUniform:
+      v.check_keys(node, path, {"distribution", "lower", "upper"});
+      required("lower", d.lower, d.kind == DistributionKind::kLogUniform ? 0.0 : -kInf, d.kind == DistributionKind::kLogUniform);
+      required("upper", d.upper, -kInf, false);
+      if (node["lower"] && node["upper"] && !(d.lower < d.upper))
+        v.problem(node["upper"], path + ".upper", "expected upper > lower (" + format_number(d.lower) + "), found " + format_number(d.upper));
+      break;
+    case DistributionKind::kNormal:
+      v.check_keys(node, path, {"distribution", "mean", "sd", "lower", "upper"});
+      required("mean", d.mean, -kInf, false);
+      required("sd", d.sd, 0.0, true);
+      v.number(node, "lower", path, d.lower, -kInf, kInf);
+      v.number(node, "upper", path, d.upper, -kInf, kInf);
+      break;
+    case DistributionKind::kLogNormal:
+      v.check_keys(node, path, {"distribution", "median", "sigma", "lower", "upper"});
+      required("median", d.median, 0.0, true);
+      required("sigma", d.sigma, 0.0, true);
+      v.number(node, "lower", path, d.lower, 0.0, kInf);
+      v.number(node, "upper", path, d.upper, 0.0, kInf, true);
+      break;
+  }
+  return d;
+}
+
+void load_population(Validator& v, const YAML::Node& node, const ModelDefinition* model, Scenario& s) {
+  if (!v.is_map(node, "population")) return;
+  PopulationSettings& pop = s.population;
+  pop.enabled = true;
+  v.check_keys(node, "population",
+               {"size", "seed", "sampling", "preset", "pk_variability", "parameters", "selection", "file"});
+  v.string(node, "file", "population", pop.file);
+  if (!pop.file.empty())
+    for (const char* key : {"size", "sampling", "preset", "parameters"})
+      if (node[key])
+        v.problem(node[key], std::string("population.") + key,
+                  "population.file supplies the patients; remove '" + std::string(key) + "' or the file");
+  long size = pop.size;
+  v.integer(node, "size", "population", size, 1, 10000000);
+  pop.size = static_cast<int>(size);
+  long seed = static_cast<long>(pop.seed);
+  v.integer(node, "seed", "population", seed, 0, 9007199254740991L);
+  pop.seed = static_cast<std::uint64_t>(seed);
+  const int sampling = v.choice(node, "sampling", "population", {"latin_hypercube", "independent"});
+  if (sampling >= 0) pop.latin_hypercube = sampling == 0;
+  v.boolean(node, "pk_variability", "population", pop.pk_variability);
+  if (node["preset"] && model) {
+    std::vector<std::string> presets;
+    for (const auto& p : models::population_presets(model->id())) presets.push_back(p.name);
+    if (presets.empty()) {
+      v.problem(node["preset"], "population.preset", "model " + model->id() + " has no population presets");
+    } else {
+      const int k = v.choice(node, "preset", "population", presets);
+      if (k >= 0) pop.preset = presets[static_cast<std::size_t>(k)];
+    }
+  }
+  if (const YAML::Node params = node["parameters"]; params && v.is_map(params, "population.parameters") && model) {
+    std::vector<std::string> names;
+    for (const auto& row : model->parameters()) names.push_back(row.name);
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const std::string path = "population.parameters." + key;
+      if (model->parameter_index(key) < 0) {
+        std::string message = "unknown parameter '" + key + "' for model " + model->id();
+        const std::string hint = closest_name(key, names);
+        if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+        v.problem(it->first, path, message);
+        continue;
+      }
+      for (const auto& [fixed, value] : s.parameter_overrides)
+        if (fixed == key)
+          v.problem(it->first, path, "'" + key + "' is also fixed in patient.parameters; vary it here or fix it there");
+      pop.distributions.push_back(load_distribution(v, it->second, path, key));
+    }
+  }
+  const int selection = v.choice(node, "selection", "population", {"none", "probability_of_inclusion"});
+  if (selection >= 0) pop.selection = selection == 1;
+  if (pop.selection && model && models::selection_data(model->id()).empty())
+    v.problem(node["selection"], "population.selection",
+              "model " + model->id() + " ships no observed data to select against; expected none");
+  if (pop.selection && s.initialisation.mode != InitialisationMode::kGrowToDiameter)
+    v.problem(node["selection"], "population.selection", "selection needs initialisation: grow_to_diameter");
+}
+
+void load_recist(Validator& v, const YAML::Node& node, Scenario& s) {
+  if (!v.is_map(node, "recist")) return;
+  v.check_keys(node, "recist",
+               {"first_scan_day", "scan_interval_day", "pr_change_pct", "pd_increase_pct", "pd_increase_mm",
+                "cr_diameter_cm", "confirmation", "confirmation_min_day", "min_sd_duration_day"});
+  RecistOptions& r = s.recist;
+  v.number(node, "first_scan_day", "recist", r.first_scan_day, 0.0, 1e5, true);
+  v.number(node, "scan_interval_day", "recist", r.scan_interval_day, 0.0, 1e5, true);
+  double pr = 100.0 * r.pr_change_fraction, pd = 100.0 * r.pd_increase_fraction, pd_mm = 10.0 * r.pd_increase_cm;
+  v.number(node, "pr_change_pct", "recist", pr, -100.0, 0.0);
+  v.number(node, "pd_increase_pct", "recist", pd, 0.0, 1000.0, true);
+  v.number(node, "pd_increase_mm", "recist", pd_mm, 0.0, 1000.0);
+  r.pr_change_fraction = pr / 100.0;
+  r.pd_increase_fraction = pd / 100.0;
+  r.pd_increase_cm = pd_mm / 10.0;
+  v.number(node, "cr_diameter_cm", "recist", r.cr_diameter_cm, 0.0, 100.0);
+  v.boolean(node, "confirmation", "recist", r.confirmation);
+  v.number(node, "confirmation_min_day", "recist", r.confirmation_min_day, 0.0, 1e5);
+  v.number(node, "min_sd_duration_day", "recist", r.min_sd_duration_day, 0.0, 1e5);
 }
 
 LoadedScenario load_document(const YAML::Node& root, const std::string& name, const std::string& text) {
@@ -285,7 +442,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
     throw ScenarioError(v.problems());
   }
   v.check_keys(root, "", {"schema_version", "description", "model", "patient", "initialisation", "treatment",
-                          "simulation", "solver", "output"});
+                          "simulation", "solver", "output", "population", "arms", "recist", "run"});
 
   long schema = 0;
   if (!root["schema_version"]) {
@@ -364,7 +521,33 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
                 "model " + model->id() + " ships no published state; expected grow_to_diameter or model_default");
   }
 
-  if (const YAML::Node treatment = root["treatment"]) load_treatment(v, treatment, model, s);
+  if (const YAML::Node treatment = root["treatment"])
+    s.treatment = load_regimens(v, treatment, "treatment", model, s.horizon_day);
+  if (const YAML::Node arms = root["arms"]) {
+    if (root["treatment"])
+      v.problem(arms, "arms", "give either treatment (one arm) or arms, not both");
+    load_arms(v, arms, model, s);
+  }
+  if (const YAML::Node population = root["population"]) load_population(v, population, model, s);
+  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment});
+  if (const YAML::Node recist = root["recist"]) load_recist(v, recist, s);
+  if (s.is_trial()) {
+    const double k1 = s.recist.first_scan_day / s.output_interval_day, k2 = s.recist.scan_interval_day / s.output_interval_day;
+    if (std::abs(k1 - std::round(k1)) > 1e-9 || std::abs(k2 - std::round(k2)) > 1e-9)
+      v.problem(root["recist"] ? root["recist"] : root, "recist",
+                "scan days must fall on the output grid: first_scan_day and scan_interval_day must be multiples of "
+                "simulation.output_interval_day (" + format_number(s.output_interval_day) + ")");
+    if (s.recist.first_scan_day > s.horizon_day)
+      v.problem(root["recist"] ? root["recist"] : root, "recist.first_scan_day",
+                "expected a first scan within the horizon (<= " + format_number(s.horizon_day) + " day), found " +
+                    format_number(s.recist.first_scan_day));
+  }
+  if (const YAML::Node run = root["run"]; run && v.is_map(run, "run")) {
+    v.check_keys(run, "run", {"threads"});
+    long threads = 0;
+    v.integer(run, "threads", "run", threads, 0, 1024);
+    s.threads = static_cast<int>(threads);
+  }
 
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver")) {
     v.check_keys(solver, "solver", {"method", "linear_solver", "rtol", "atol", "max_steps", "max_step_day"});
@@ -382,9 +565,31 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   }
 
   if (const YAML::Node output = root["output"]; output && v.is_map(output, "output")) {
-    v.check_keys(output, "output", {"file", "states"});
+    v.check_keys(output, "output", {"file", "states", "trajectories"});
     v.string(output, "file", "output", s.output_file);
     v.boolean(output, "states", "output", s.write_states);
+    if (const YAML::Node traj = output["trajectories"]) {
+      s.trajectory_outputs.clear();
+      if (traj.IsScalar() && traj.Scalar() == "all" && model) {
+        for (const auto& o : model->outputs()) s.trajectory_outputs.push_back(o.name);
+      } else if (!traj.IsSequence()) {
+        v.problem(traj, "output.trajectories", "expected a list of output names or 'all', found " + describe(traj));
+      } else if (model) {
+        std::vector<std::string> names;
+        for (const auto& o : model->outputs()) names.push_back(o.name);
+        for (std::size_t i = 0; i < traj.size(); ++i) {
+          const std::string output_name = traj[i].IsScalar() ? traj[i].Scalar() : "";
+          if (model->output_index(output_name) < 0) {
+            std::string message = "unknown output " + describe(traj[i]) + " for model " + model->id();
+            const std::string hint = closest_name(output_name, names);
+            if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+            v.problem(traj[i], "output.trajectories[" + std::to_string(i) + "]", message);
+          } else {
+            s.trajectory_outputs.push_back(output_name);
+          }
+        }
+      }
+    }
   }
 
   if (!v.problems().empty()) throw ScenarioError(v.problems());
@@ -428,8 +633,9 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   for (const auto& [k, val] : s.parameter_overrides) out << YAML::Key << k << YAML::Value << val;
   out << YAML::EndMap << YAML::EndMap;
   out << YAML::Key << "initialisation" << YAML::Value << to_string(s.initialisation.mode);
-  out << YAML::Key << "treatment" << YAML::Value << YAML::BeginSeq;
-  for (const auto& r : s.treatment) {
+  auto emit_regimens = [&](const std::vector<DoseRegimen>& regimens) {
+  out << YAML::BeginSeq;
+  for (const auto& r : regimens) {
     out << YAML::BeginMap << YAML::Key << "drug" << YAML::Value << r.drug;
     if (r.dose_mg > 0) out << YAML::Key << "dose_mg" << YAML::Value << r.dose_mg;
     else out << YAML::Key << "dose_mg_per_kg" << YAML::Value << r.dose_mg_per_kg;
@@ -440,6 +646,77 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+  };
+  if (s.is_trial()) {
+    out << YAML::Key << "arms" << YAML::Value << YAML::BeginSeq;
+    for (const auto& arm : s.arms) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << arm.name;
+      out << YAML::Key << "treatment" << YAML::Value;
+      emit_regimens(arm.treatment);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::Key << "treatment" << YAML::Value;
+    emit_regimens(s.treatment);
+  }
+  if (s.population.enabled) {
+    const PopulationSettings& p = s.population;
+    out << YAML::Key << "population" << YAML::Value << YAML::BeginMap;
+    if (!p.file.empty()) {
+      out << YAML::Key << "file" << YAML::Value << p.file;
+    } else {
+      out << YAML::Key << "size" << YAML::Value << p.size;
+      out << YAML::Key << "sampling" << YAML::Value << (p.latin_hypercube ? "latin_hypercube" : "independent");
+      if (!p.preset.empty()) out << YAML::Key << "preset" << YAML::Value << p.preset;
+    }
+    out << YAML::Key << "seed" << YAML::Value << p.seed;
+    out << YAML::Key << "pk_variability" << YAML::Value << p.pk_variability;
+    if (p.file.empty()) {
+      out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+      for (const auto& d : p.distributions) {
+        out << YAML::Key << d.parameter << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "distribution" << YAML::Value << to_string(d.kind);
+        switch (d.kind) {
+          case DistributionKind::kFixed: out << YAML::Key << "value" << YAML::Value << d.value; break;
+          case DistributionKind::kUniform:
+          case DistributionKind::kLogUniform:
+            out << YAML::Key << "lower" << YAML::Value << d.lower << YAML::Key << "upper" << YAML::Value << d.upper;
+            break;
+          case DistributionKind::kNormal:
+            out << YAML::Key << "mean" << YAML::Value << d.mean << YAML::Key << "sd" << YAML::Value << d.sd;
+            if (std::isfinite(d.lower)) out << YAML::Key << "lower" << YAML::Value << d.lower;
+            if (std::isfinite(d.upper)) out << YAML::Key << "upper" << YAML::Value << d.upper;
+            break;
+          case DistributionKind::kLogNormal:
+            out << YAML::Key << "median" << YAML::Value << d.median << YAML::Key << "sigma" << YAML::Value << d.sigma;
+            if (std::isfinite(d.lower) && d.lower > 0) out << YAML::Key << "lower" << YAML::Value << d.lower;
+            if (std::isfinite(d.upper)) out << YAML::Key << "upper" << YAML::Value << d.upper;
+            break;
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::Key << "selection" << YAML::Value << (p.selection ? "probability_of_inclusion" : "none");
+    out << YAML::EndMap;
+  }
+  if (s.is_trial()) {
+    const RecistOptions& r = s.recist;
+    out << YAML::Key << "recist" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "first_scan_day" << YAML::Value << r.first_scan_day;
+    out << YAML::Key << "scan_interval_day" << YAML::Value << r.scan_interval_day;
+    out << YAML::Key << "pr_change_pct" << YAML::Value << 100.0 * r.pr_change_fraction;
+    out << YAML::Key << "pd_increase_pct" << YAML::Value << 100.0 * r.pd_increase_fraction;
+    out << YAML::Key << "pd_increase_mm" << YAML::Value << 10.0 * r.pd_increase_cm;
+    out << YAML::Key << "cr_diameter_cm" << YAML::Value << r.cr_diameter_cm;
+    out << YAML::Key << "confirmation" << YAML::Value << r.confirmation;
+    out << YAML::Key << "confirmation_min_day" << YAML::Value << r.confirmation_min_day;
+    out << YAML::Key << "min_sd_duration_day" << YAML::Value << r.min_sd_duration_day;
+    out << YAML::EndMap;
+    out << YAML::Key << "run" << YAML::Value << YAML::BeginMap << YAML::Key << "threads" << YAML::Value << s.threads
+        << YAML::EndMap;
+  }
   out << YAML::Key << "simulation" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "horizon_day" << YAML::Value << s.horizon_day;
   out << YAML::Key << "output_interval_day" << YAML::Value << s.output_interval_day;
@@ -456,6 +733,11 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "file" << YAML::Value << s.output_file;
   out << YAML::Key << "states" << YAML::Value << s.write_states;
+  if (s.is_trial()) {
+    out << YAML::Key << "trajectories" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& name : s.trajectory_outputs) out << name;
+    out << YAML::EndSeq;
+  }
   out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

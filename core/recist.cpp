@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "core/recist.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace vct {
+
+const char* to_string(Response r) {
+  switch (r) {
+    case Response::kCR: return "CR";
+    case Response::kPR: return "PR";
+    case Response::kSD: return "SD";
+    case Response::kPD: return "PD";
+    case Response::kNE: return "NE";
+  }
+  return "NE";
+}
+
+std::vector<double> scan_days(const RecistOptions& o, double horizon_day) {
+  if (!(o.scan_interval_day > 0.0) || o.first_scan_day <= 0.0)
+    throw Error(ErrorKind::kInput, "RECIST scans need first_scan_day > 0 and scan_interval_day > 0");
+  std::vector<double> days;
+  for (double t = o.first_scan_day; t <= horizon_day + 1e-9; t += o.scan_interval_day) days.push_back(t);
+  return days;
+}
+
+RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& d, double baseline,
+                            const RecistOptions& o) {
+  RecistOutcome out;
+  const std::size_t n = days.size();
+  out.per_scan.resize(n, Response::kNE);
+  double nadir = baseline;  // RECIST: smallest sum on study, baseline included
+  std::size_t first_pd = n;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double change = (d[k] - baseline) / baseline;
+    Response r;
+    if (d[k] - nadir >= o.pd_increase_cm - 1e-12 && d[k] >= (1.0 + o.pd_increase_fraction) * nadir)
+      r = Response::kPD;
+    else if (d[k] <= o.cr_diameter_cm)
+      r = Response::kCR;
+    else if (change <= o.pr_change_fraction)
+      r = Response::kPR;
+    else
+      r = Response::kSD;
+    out.per_scan[k] = r;
+    nadir = std::min(nadir, d[k]);
+    if (k < first_pd || first_pd == n) {
+      out.best_change_pct = std::min(out.best_change_pct, 100.0 * change);
+    }
+    if (r == Response::kPD && first_pd == n) first_pd = k;
+  }
+  if (n > 0) out.last_change_pct = 100.0 * (d[n - 1] - baseline) / baseline;
+
+  // Response counted at scan k, after confirmation when required.
+  auto counted = [&](std::size_t k) -> Response {
+    const Response r = out.per_scan[k];
+    if (r != Response::kCR && r != Response::kPR) return r;
+    if (!o.confirmation) return r;
+    for (std::size_t j = k + 1; j < first_pd; ++j) {
+      if (days[j] - days[k] < o.confirmation_min_day - 1e-9) continue;
+      const Response c = out.per_scan[j];
+      if (c == Response::kCR || c == Response::kPR) return std::max(r, c);  // CR+PR confirms PR
+      return Response::kSD;
+    }
+    return Response::kSD;  // no confirming scan
+  };
+
+  Response best = Response::kNE;
+  for (std::size_t k = 0; k < first_pd; ++k) {
+    Response r = counted(k);
+    if (r == Response::kSD && days[k] < o.min_sd_duration_day - 1e-9) continue;
+    if (static_cast<int>(r) < static_cast<int>(best)) {
+      best = r;
+      out.best_response_day = days[k];
+    }
+    if ((r == Response::kCR || r == Response::kPR) && std::isnan(out.time_to_response_day))
+      out.time_to_response_day = days[k];
+  }
+  if (best == Response::kNE && first_pd < n) {
+    best = Response::kPD;
+    out.best_response_day = days[first_pd];
+  }
+  out.best = best;
+
+  if (first_pd < n) {
+    out.pfs_day = days[first_pd];
+    out.pfs_event = true;
+  } else {
+    out.pfs_day = n > 0 ? days[n - 1] : 0.0;
+  }
+  if (!std::isnan(out.time_to_response_day)) {
+    out.response_ended = first_pd < n;
+    out.duration_of_response_day = out.pfs_day - out.time_to_response_day;
+  }
+  return out;
+}
+
+}  // namespace vct

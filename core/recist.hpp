@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace vct {
+
+/// RECIST 1.1 categories, ordered best to worst; NE = not evaluable.
+enum class Response : int { kCR = 0, kPR = 1, kSD = 2, kPD = 3, kNE = 4 };
+const char* to_string(Response r);
+
+/// Read-out settings (docs/recist.md). Defaults reproduce the QSP-IO NSCLC read-out: scans every
+/// 8 weeks, PR at -30 % from baseline, PD at +20 % and +5 mm from the nadir, CR at a diameter of
+/// 2 mm or less, no confirmation.
+struct RecistOptions {
+  double first_scan_day = 56.0;
+  double scan_interval_day = 56.0;
+  double pr_change_fraction = -0.30;
+  double pd_increase_fraction = 0.20;
+  double pd_increase_cm = 0.5;
+  double cr_diameter_cm = 0.2;
+  bool confirmation = false;          ///< CR/PR must be confirmed by a later scan ...
+  double confirmation_min_day = 28.0; ///< ... at least this many days later
+  double min_sd_duration_day = 0.0;   ///< SD counts for best response only from this day on
+};
+
+/// Scan days first_scan_day, + interval, ... up to horizon_day.
+std::vector<double> scan_days(const RecistOptions& options, double horizon_day);
+
+struct RecistOutcome {
+  std::vector<Response> per_scan;       ///< category at each scan
+  Response best = Response::kNE;        ///< best overall response (confirmed if required)
+  double best_response_day = std::numeric_limits<double>::quiet_NaN();
+  double time_to_response_day = std::numeric_limits<double>::quiet_NaN();  ///< first counted CR/PR
+  double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();
+  bool response_ended = false;          ///< duration ends in progression (else censored at last scan)
+  double pfs_day = 0.0;                 ///< first PD scan, or last scan when censored
+  bool pfs_event = false;
+  double best_change_pct = 0.0;         ///< smallest change from baseline over scans
+  double last_change_pct = 0.0;
+};
+
+/// Classifies a series of scan measurements (sum of target-lesion diameters, here the tumour's
+/// equivalent-sphere diameter) against the baseline. Progression ends the assessment: scans after
+/// the first PD are classified but do not change best response or PFS.
+RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& diameters_cm,
+                            double baseline_cm, const RecistOptions& options);
+
+}  // namespace vct

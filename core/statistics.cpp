@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include "core/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "core/random.hpp"
+
+namespace vct::stats {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Continued fraction of the incomplete beta (modified Lentz).
+double beta_continued_fraction(double x, double a, double b) {
+  const double tiny = 1e-300;
+  double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
+  if (std::abs(d) < tiny) d = tiny;
+  d = 1.0 / d;
+  double h = d;
+  for (int m = 1; m <= 10000; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+    d = 1.0 + aa * d;
+    if (std::abs(d) < tiny) d = tiny;
+    c = 1.0 + aa / c;
+    if (std::abs(c) < tiny) c = tiny;
+    d = 1.0 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+    d = 1.0 + aa * d;
+    if (std::abs(d) < tiny) d = tiny;
+    c = 1.0 + aa / c;
+    if (std::abs(c) < tiny) c = tiny;
+    d = 1.0 / d;
+    const double delta = d * c;
+    h *= delta;
+    if (std::abs(delta - 1.0) < 1e-15) break;
+  }
+  return h;
+}
+
+double log_choose(int n, int k) { return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0); }
+
+}  // namespace
+
+double incomplete_beta(double x, double a, double b) {
+  if (x <= 0.0) return 0.0;
+  if (x >= 1.0) return 1.0;
+  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * beta_continued_fraction(x, a, b) / a;
+  return 1.0 - std::exp(log_front) * beta_continued_fraction(1.0 - x, b, a) / b;
+}
+
+double beta_quantile(double p, double a, double b) {
+  double lo = 0.0, hi = 1.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (incomplete_beta(mid, a, b) < p) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+Proportion clopper_pearson(int k, int n, double confidence) {
+  Proportion p;
+  p.successes = k;
+  p.n = n;
+  if (n == 0) {
+    p.estimate = kNaN;
+    p.lower = kNaN;
+    p.upper = kNaN;
+    return p;
+  }
+  const double alpha = 1.0 - confidence;
+  p.estimate = static_cast<double>(k) / n;
+  p.lower = k == 0 ? 0.0 : beta_quantile(alpha / 2.0, k, n - k + 1.0);
+  p.upper = k == n ? 1.0 : beta_quantile(1.0 - alpha / 2.0, k + 1.0, n - k);
+  return p;
+}
+
+KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool>& event, double confidence) {
+  KaplanMeier km;
+  const double z = normal_quantile(0.5 + confidence / 2.0);
+  std::map<double, std::pair<int, int>> at;  // time -> (events, removed)
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    auto& slot = at[time[i]];
+    slot.first += event[i] ? 1 : 0;
+    slot.second += 1;
+  }
+  int n = static_cast<int>(time.size());
+  double s = 1.0, greenwood = 0.0;
+  for (const auto& [t, counts] : at) {
+    const int d = counts.first;
+    if (d > 0) {
+      s *= 1.0 - static_cast<double>(d) / n;
+      if (n > d) greenwood += static_cast<double>(d) / (static_cast<double>(n) * (n - d));
+      km.time.push_back(t);
+      km.survival.push_back(s);
+      km.at_risk.push_back(n);
+      km.events.push_back(d);
+      if (s > 0.0 && s < 1.0) {
+        const double se = std::sqrt(greenwood) / std::abs(std::log(s));
+        km.lower.push_back(std::pow(s, std::exp(z * se)));
+        km.upper.push_back(std::pow(s, std::exp(-z * se)));
+      } else {
+        km.lower.push_back(s);
+        km.upper.push_back(s);
+      }
+    }
+    n -= counts.second;
+  }
+  auto first_at_or_below_half = [&](const std::vector<double>& curve) {
+    for (std::size_t k = 0; k < curve.size(); ++k)
+      if (curve[k] <= 0.5) return km.time[k];
+    return kNaN;
+  };
+  km.median = first_at_or_below_half(km.survival);
+  km.median_lower = first_at_or_below_half(km.lower);
+  km.median_upper = first_at_or_below_half(km.upper);
+  return km;
+}
+
+double fisher_exact(int a, int b, int c, int d) {
+  const int row1 = a + b, row2 = c + d, col1 = a + c, n = a + b + c + d;
+  auto log_p = [&](int x) { return log_choose(row1, x) + log_choose(row2, col1 - x) - log_choose(n, col1); };
+  const double observed = log_p(a);
+  double total = 0.0;
+  for (int x = std::max(0, col1 - row2); x <= std::min(row1, col1); ++x) {
+    const double lp = log_p(x);
+    if (lp <= observed + 1e-7) total += std::exp(lp);
+  }
+  return std::min(1.0, total);
+}
+
+double mcnemar_exact(int b, int c) {
+  const int n = b + c;
+  if (n == 0) return 1.0;
+  const int k = std::min(b, c);
+  double tail = 0.0;
+  for (int i = 0; i <= k; ++i) tail += std::exp(log_choose(n, i) - n * std::log(2.0));
+  return std::min(1.0, 2.0 * tail);
+}
+
+LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, const std::vector<double>& t2,
+                 const std::vector<bool>& e2) {
+  struct Counts {
+    int d1 = 0, d2 = 0, r1 = 0, r2 = 0;
+  };
+  std::map<double, Counts> at;
+  for (std::size_t i = 0; i < t1.size(); ++i) {
+    at[t1[i]].r1 += 1;
+    at[t1[i]].d1 += e1[i] ? 1 : 0;
+  }
+  for (std::size_t i = 0; i < t2.size(); ++i) {
+    at[t2[i]].r2 += 1;
+    at[t2[i]].d2 += e2[i] ? 1 : 0;
+  }
+  double n1 = static_cast<double>(t1.size()), n2 = static_cast<double>(t2.size());
+  LogRank out;
+  double variance = 0.0;
+  for (const auto& [t, c] : at) {
+    const double d = c.d1 + c.d2, n = n1 + n2;
+    if (d > 0 && n > 0) {
+      out.observed_first += c.d1;
+      out.expected_first += d * n1 / n;
+      if (n > 1) variance += d * (n1 / n) * (n2 / n) * (n - d) / (n - 1.0);
+    }
+    n1 -= c.r1;
+    n2 -= c.r2;
+  }
+  if (variance > 0.0) {
+    const double diff = out.observed_first - out.expected_first;
+    out.chi_square = diff * diff / variance;
+    out.p_value = std::erfc(std::sqrt(out.chi_square / 2.0));  // chi-square, 1 degree of freedom
+  }
+  return out;
+}
+
+}  // namespace vct::stats

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <vector>
+
+namespace vct::stats {
+
+/// Regularised incomplete beta I_x(a, b) (continued fraction, relative accuracy ~1e-14).
+double incomplete_beta(double x, double a, double b);
+/// x with I_x(a, b) = p.
+double beta_quantile(double p, double a, double b);
+
+struct Proportion {
+  int successes = 0;
+  int n = 0;
+  double estimate = 0.0;
+  double lower = 0.0;  ///< exact (Clopper-Pearson) two-sided confidence bounds
+  double upper = 1.0;
+};
+Proportion clopper_pearson(int successes, int n, double confidence = 0.95);
+
+/// Kaplan-Meier estimate with Greenwood log-log pointwise bounds and the median's bounds
+/// (Brookmeyer-Crowley: where the bounds cross 0.5). NaN where not reached.
+struct KaplanMeier {
+  std::vector<double> time;       ///< distinct event times
+  std::vector<double> survival;   ///< S just after each time
+  std::vector<double> lower;
+  std::vector<double> upper;
+  std::vector<int> at_risk;
+  std::vector<int> events;
+  double median = 0.0;
+  double median_lower = 0.0;
+  double median_upper = 0.0;
+};
+KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool>& event, double confidence = 0.95);
+
+/// Two-sided Fisher exact test of the 2x2 table [[a, b], [c, d]] (sum of table probabilities no
+/// larger than the observed one).
+double fisher_exact(int a, int b, int c, int d);
+/// Exact two-sided McNemar test from the discordant pair counts.
+double mcnemar_exact(int only_first, int only_second);
+
+struct LogRank {
+  double chi_square = 0.0;
+  double p_value = 1.0;
+  double observed_first = 0.0;
+  double expected_first = 0.0;
+};
+LogRank log_rank(const std::vector<double>& time1, const std::vector<bool>& event1, const std::vector<double>& time2,
+                 const std::vector<bool>& event2);
+
+}  // namespace vct::stats

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+#include "core/trial.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace vct {
+
+const char* to_string(CandidateStatus s) {
+  switch (s) {
+    case CandidateStatus::kPatient: return "patient";
+    case CandidateStatus::kNotAPatient: return "not_a_patient";
+    case CandidateStatus::kSolverFailure: return "solver_failure";
+    case CandidateStatus::kNotSelected: return "not_selected";
+  }
+  return "unknown";
+}
+
+std::vector<std::string> TrialArm::drugs() const {
+  std::vector<std::string> names;
+  for (const auto& r : treatment) names.push_back(r.drug);
+  return names;
+}
+
+std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm) {
+  const ModelDefinition& model = *spec.model;
+  std::vector<double> p = model.default_parameters();
+  auto apply_overrides = [&] {
+    for (const auto& [name, value] : spec.overrides) p[static_cast<std::size_t>(model.parameter_index(name))] = value;
+  };
+  apply_overrides();
+  apply_population_row(model, spec.population, row, {}, p);
+  if (arm.empty()) return p;
+  apply_drug_parameters(model, arm, p);
+  std::vector<std::string> drugs;
+  for (const auto& r : arm) drugs.push_back(r.drug);
+  apply_population_row(model, spec.population, row, drugs, p);
+  apply_overrides();
+  return p;
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Baseline immune composition used for selection: ln M1/M2, ln Treg/CD8, ln CD8/CD4.
+Point3 immune_log_ratios(const ModelDefinition& model, const std::vector<double>& p, const std::vector<double>& y) {
+  std::vector<double> out(model.outputs().size());
+  model.compute_outputs(0.0, y.data(), p.data(), out.data());
+  Point3 r{};
+  const char* names[3] = {"M1_M2_ratio", "Treg_CD8_ratio", "CD8_CD4_ratio"};
+  for (int k = 0; k < 3; ++k) {
+    const int i = model.output_index(names[k]);
+    r[static_cast<std::size_t>(k)] = i < 0 ? NAN : std::log(out[static_cast<std::size_t>(i)]);
+  }
+  return r;
+}
+
+/// Initial-condition phase of one candidate.
+CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<double>* state) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ModelDefinition& model = *spec.model;
+  CandidateResult c;
+  c.candidate = row;
+  const std::vector<double> p = candidate_parameters(spec, row, {});
+  std::vector<double> y(static_cast<std::size_t>(model.n_states()));
+  try {
+    switch (spec.initialisation.mode) {
+      case InitialisationMode::kGrowToDiameter: {
+        const double d = p[static_cast<std::size_t>(model.parameter_index("initial_tumour_diameter_cm"))];
+        const InitialisationResult ic = grow_to_diameter(model, p, d, spec.initialisation.max_growth_day, spec.solver);
+        c.growth_time_day = ic.growth_time_day;
+        if (!ic.reached) {
+          c.status = CandidateStatus::kNotAPatient;
+          c.message = "tumour did not reach " + std::to_string(d) + " cm within " +
+                      std::to_string(spec.initialisation.max_growth_day) + " days";
+        }
+        y = ic.state;
+        break;
+      }
+      case InitialisationMode::kPublishedState:
+        if (!model.published_treatment_start_state(p.data(), y.data()))
+          throw Error(ErrorKind::kInput, "model " + model.id() + " ships no published state");
+        break;
+      case InitialisationMode::kModelDefault:
+        model.initial_state(p.data(), y.data());
+        break;
+    }
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kNumerical) throw;
+    c.status = CandidateStatus::kSolverFailure;
+    c.message = std::string("initialisation: ") + e.what();
+  }
+  if (c.status == CandidateStatus::kPatient) {
+    std::vector<double> out(model.outputs().size());
+    model.compute_outputs(0.0, y.data(), p.data(), out.data());
+    c.baseline_diameter_cm = out[static_cast<std::size_t>(model.output_index("tumour_diameter_cm"))];
+    c.immune_log_ratios = immune_log_ratios(model, p, y);
+    if (state) *state = y;
+  }
+  c.wall_seconds_initialisation = seconds_since(t0);
+  return c;
+}
+
+ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, const std::vector<double>& y0,
+                  const std::vector<double>& scans) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ModelDefinition& model = *spec.model;
+  ArmResult a;
+  const std::vector<double> p = candidate_parameters(spec, row, arm.treatment);
+  TreatmentPlan plan;
+  plan.horizon_day = spec.horizon_day;
+  plan.output_interval_day = spec.output_interval_day;
+  plan.doses = expand_schedule(model, arm.treatment, spec.weight_kg, spec.horizon_day, p);
+  const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver);
+  a.status = run.status;
+  a.message = run.message;
+  a.steps = run.stats.steps;
+  const Trajectory& tr = run.trajectory;
+  const std::size_t nt = output_grid(spec.horizon_day, spec.output_interval_day).size();
+  const std::size_t no = static_cast<std::size_t>(tr.n_outputs);
+  a.trajectories.assign(spec.trajectory_outputs.size() * nt, NAN);
+  for (std::size_t k = 0; k < spec.trajectory_outputs.size(); ++k)
+    for (std::size_t t = 0; t < tr.time_day.size(); ++t)
+      a.trajectories[k * nt + t] = tr.outputs[t * no + static_cast<std::size_t>(spec.trajectory_outputs[k])];
+  if (run.status == PatientStatus::kOk) {
+    const std::size_t d = static_cast<std::size_t>(model.output_index("tumour_diameter_cm"));
+    std::vector<double> diam;
+    for (double s : scans)
+      diam.push_back(tr.outputs[static_cast<std::size_t>(std::lround(s / spec.output_interval_day)) * no + d]);
+    a.recist = assess_recist(scans, diam, tr.outputs[d], spec.recist);
+  }
+  a.wall_seconds = seconds_since(t0);
+  return a;
+}
+
+CandidateResult simulate_candidate(const TrialSpec& spec, std::size_t row, const std::vector<double>& scans) {
+  std::vector<double> y0;
+  CandidateResult c = screen(spec, row, &y0);
+  if (c.status != CandidateStatus::kPatient) return c;
+  for (const auto& arm : spec.arms) c.arms.push_back(run_arm(spec, row, arm, y0, scans));
+  return c;
+}
+
+/// Runs f(i) for i in [begin, end) in parallel; exceptions are rethrown after the loop.
+template <class F>
+void parallel_for(std::size_t begin, std::size_t end, int threads, F&& f) {
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (long i = static_cast<long>(begin); i < static_cast<long>(end); ++i) {
+    try {
+      f(static_cast<std::size_t>(i));
+    } catch (...) {
+#pragma omp critical(vct_trial_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+void summarise_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
+                    TrialSummary& summary) {
+  summary.arms.clear();
+  summary.comparisons.clear();
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    ArmSummary s;
+    s.name = names[a];
+    std::vector<double> t;
+    std::vector<bool> e;
+    for (const auto& o : outcomes[a]) {
+      if (!o.evaluable) {
+        ++s.solver_failures;
+        continue;
+      }
+      ++s.n;
+      ++s.counts[static_cast<std::size_t>(o.best)];
+      t.push_back(o.pfs_day);
+      e.push_back(o.pfs_event);
+    }
+    s.orr = stats::clopper_pearson(s.counts[0] + s.counts[1], s.n);
+    s.dcr = stats::clopper_pearson(s.counts[0] + s.counts[1] + s.counts[2], s.n);
+    s.pfs = stats::kaplan_meier(t, e);
+    summary.arms.push_back(s);
+  }
+  for (std::size_t a = 0; a < names.size(); ++a)
+    for (std::size_t b = a + 1; b < names.size(); ++b) {
+      ArmComparison c;
+      c.first = names[a];
+      c.second = names[b];
+      std::vector<double> t1, t2;
+      std::vector<bool> e1, e2;
+      int r1 = 0, r2 = 0;
+      for (std::size_t j = 0; j < outcomes[a].size(); ++j) {
+        const ArmOutcome& x = outcomes[a][j];
+        const ArmOutcome& y = outcomes[b][j];
+        if (!x.evaluable || !y.evaluable) continue;
+        ++c.n_pairs;
+        const bool rx = x.best == Response::kCR || x.best == Response::kPR;
+        const bool ry = y.best == Response::kCR || y.best == Response::kPR;
+        r1 += rx;
+        r2 += ry;
+        c.responders_first_only += rx && !ry;
+        c.responders_second_only += ry && !rx;
+        t1.push_back(x.pfs_day);
+        e1.push_back(x.pfs_event);
+        t2.push_back(y.pfs_day);
+        e2.push_back(y.pfs_event);
+      }
+      if (c.n_pairs > 0) c.orr_difference = static_cast<double>(r2 - r1) / c.n_pairs;
+      c.mcnemar_p = stats::mcnemar_exact(c.responders_first_only, c.responders_second_only);
+      c.fisher_p = stats::fisher_exact(r1, c.n_pairs - r1, r2, c.n_pairs - r2);
+      c.pfs_log_rank = stats::log_rank(t1, e1, t2, e2);
+      summary.comparisons.push_back(c);
+    }
+}
+
+TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!spec.model) throw Error(ErrorKind::kInternal, "trial without a model");
+  const ModelDefinition& model = *spec.model;
+  model.jacobian_pattern();  // once, before the threads start
+  const std::size_t n = spec.population.size();
+  const int threads = std::max(1, spec.threads);
+  const std::size_t batch = spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size)
+                                                : static_cast<std::size_t>(32 * threads);
+  const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
+  TrialSummary summary;
+  summary.n_candidates = n;
+  auto report = [&](const char* phase, std::size_t done, std::size_t total) {
+    return !progress || progress({phase, done, total, seconds_since(t0)});
+  };
+
+  // Optional screening pass: initial conditions of every candidate, then selection.
+  std::vector<bool> selected(n, true);
+  std::vector<double> probability(n, 1.0);
+  if (spec.select_by_inclusion) {
+    std::vector<CandidateResult> screened(n);
+    for (std::size_t start = 0; start < n; start += batch) {
+      const std::size_t end = std::min(n, start + batch);
+      parallel_for(start, end, threads, [&](std::size_t i) { screened[i] = screen(spec, i, nullptr); });
+      if (!report("screening", end, n)) {
+        summary.wall_seconds = seconds_since(t0);
+        return summary;
+      }
+    }
+    std::vector<Point3> plausible;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i)
+      if (screened[i].status == CandidateStatus::kPatient) {
+        plausible.push_back(screened[i].immune_log_ratios);
+        index.push_back(i);
+      }
+    summary.selection = select_by_probability_of_inclusion(plausible, spec.observed_log_ratios, spec.population.seed);
+    for (std::size_t i = 0; i < n; ++i) selected[i] = false;
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      selected[index[k]] = summary.selection.selected[k];
+      probability[index[k]] = summary.selection.probability[k];
+    }
+    sink.write_selection(screened, summary.selection);
+  }
+
+  std::vector<std::vector<ArmOutcome>> outcomes(spec.arms.size());
+  std::vector<std::string> arm_names;
+  for (const auto& arm : spec.arms) arm_names.push_back(arm.name);
+  std::vector<CandidateResult> results;
+  bool stopped = false;
+  for (std::size_t start = 0; start < n && !stopped; start += batch) {
+    const std::size_t end = std::min(n, start + batch);
+    results.assign(end - start, CandidateResult{});
+    parallel_for(start, end, threads, [&](std::size_t i) {
+      CandidateResult& r = results[i - start];
+      if (selected[i]) {
+        r = simulate_candidate(spec, i, scans);
+      } else {
+        r = screen(spec, i, nullptr);
+        if (r.status == CandidateStatus::kPatient) r.status = CandidateStatus::kNotSelected;
+      }
+      r.selection_probability = probability[i];
+    });
+    for (const auto& r : results) {
+      switch (r.status) {
+        case CandidateStatus::kPatient: ++summary.n_patients; ++summary.n_plausible; ++summary.n_selected; break;
+        case CandidateStatus::kNotSelected: ++summary.n_plausible; break;
+        case CandidateStatus::kNotAPatient: ++summary.n_not_a_patient; break;
+        case CandidateStatus::kSolverFailure: ++summary.n_initialisation_failures; break;
+      }
+      if (r.status != CandidateStatus::kPatient) continue;
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+        const ArmResult& ar = r.arms[a];
+        outcomes[a].push_back({ar.status == PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day, ar.recist.pfs_event});
+      }
+    }
+    sink.write_batch(results);
+    stopped = !report("simulating", end, n);
+  }
+  if (!spec.select_by_inclusion) summary.n_selected = summary.n_patients;
+  summarise_arms(arm_names, outcomes, summary);
+  summary.completed = !stopped;
+  summary.wall_seconds = seconds_since(t0);
+  sink.write_summary(summary);
+  return summary;
+}
+
+}  // namespace vct

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/dosing.hpp"
+#include "core/population.hpp"
+#include "core/recist.hpp"
+#include "core/selection.hpp"
+#include "core/simulation.hpp"
+#include "core/statistics.hpp"
+
+namespace vct {
+
+struct TrialArm {
+  std::string name;
+  std::vector<DoseRegimen> treatment;
+  std::vector<std::string> drugs() const;
+};
+
+/// Everything a virtual trial needs. Every arm treats the same candidates (paired design).
+struct TrialSpec {
+  const ModelDefinition* model = nullptr;
+  std::vector<std::pair<std::string, double>> overrides;  ///< fixed for every patient
+  double weight_kg = 80.0;
+  Population population;
+  InitialisationOptions initialisation;
+  std::vector<TrialArm> arms;
+  double horizon_day = 400.0;
+  double output_interval_day = 1.0;
+  RecistOptions recist;
+  SolverOptions solver;
+  std::vector<int> trajectory_outputs;    ///< model output indices kept per patient and arm
+  bool select_by_inclusion = false;       ///< QSP-IO probability-of-inclusion selection
+  std::vector<Point3> observed_log_ratios;///< data for the selection
+  int threads = 1;
+  int batch_size = 0;                     ///< candidates per parallel batch (0: 32 per thread)
+};
+
+/// Candidate status beyond PatientStatus: not selected by the probability of inclusion.
+enum class CandidateStatus : int { kPatient = 0, kNotAPatient = 1, kSolverFailure = 2, kNotSelected = 3 };
+const char* to_string(CandidateStatus s);
+
+struct ArmResult {
+  PatientStatus status = PatientStatus::kOk;
+  std::string message;
+  RecistOutcome recist;
+  std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
+  long steps = 0;
+  double wall_seconds = 0.0;
+};
+
+struct CandidateResult {
+  std::size_t candidate = 0;
+  CandidateStatus status = CandidateStatus::kPatient;
+  std::string message;
+  double growth_time_day = 0.0;
+  double baseline_diameter_cm = 0.0;
+  Point3 immune_log_ratios{};        ///< ln M1/M2, ln Treg/CD8, ln CD8/CD4 at baseline
+  double selection_probability = 1.0;
+  double wall_seconds_initialisation = 0.0;
+  std::vector<ArmResult> arms;       ///< empty unless status is kPatient
+};
+
+struct ArmSummary {
+  std::string name;
+  int n = 0;  ///< evaluable patients (simulated without solver failure)
+  std::array<int, 5> counts{};  ///< CR, PR, SD, PD, NE
+  stats::Proportion orr, dcr;
+  stats::KaplanMeier pfs;
+  int solver_failures = 0;
+};
+
+struct ArmComparison {
+  std::string first, second;
+  int n_pairs = 0;
+  double orr_difference = 0.0;  ///< second minus first
+  int responders_first_only = 0, responders_second_only = 0;
+  double mcnemar_p = 1.0;       ///< paired (same patients in both arms)
+  double fisher_p = 1.0;        ///< as if the arms were independent
+  stats::LogRank pfs_log_rank;
+};
+
+struct TrialSummary {
+  std::size_t n_candidates = 0, n_plausible = 0, n_not_a_patient = 0, n_initialisation_failures = 0,
+              n_selected = 0, n_patients = 0;
+  SelectionResult selection;  ///< when selection was used
+  std::vector<ArmSummary> arms;
+  std::vector<ArmComparison> comparisons;  ///< every pair of arms
+  bool completed = false;     ///< false when stopped early; the summary covers the patients done
+  double wall_seconds = 0.0;
+};
+
+/// Receives results in candidate order, one batch at a time, from a single thread.
+class TrialSink {
+ public:
+  virtual ~TrialSink() = default;
+  virtual void write_selection(const std::vector<CandidateResult>& /*screened*/, const SelectionResult& /*s*/) {}
+  virtual void write_batch(const std::vector<CandidateResult>& batch) = 0;
+  virtual void write_summary(const TrialSummary& summary) = 0;
+};
+
+struct TrialProgress {
+  std::string phase;   ///< "screening" or "simulating"
+  std::size_t done = 0;
+  std::size_t total = 0;
+  double elapsed_seconds = 0.0;
+};
+/// Called after each batch from the calling thread; returning false stops the trial after the
+/// batch (the sink keeps everything written so far).
+using ProgressCallback = std::function<bool(const TrialProgress&)>;
+
+/// Parameters of candidate `row` in an arm dosing `arm_drugs` (empty: the initial-condition
+/// phase): defaults, fixed overrides, the population row, the drugs' PK, the population's
+/// drug-specific PK, and the fixed overrides again (so they win over drug tables).
+std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm);
+
+/// Runs the trial. Thread count does not change any result (each candidate's work depends only on
+/// its own inputs; output order is candidate order).
+TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress);
+
+/// One patient's outcome in one arm, as the summary needs it.
+struct ArmOutcome {
+  bool evaluable = false;  ///< simulated without solver failure
+  Response best = Response::kNE;
+  double pfs_day = 0.0;
+  bool pfs_event = false;
+};
+
+/// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.
+void summarise_arms(const std::vector<std::string>& arm_names, const std::vector<std::vector<ArmOutcome>>& outcomes,
+                    TrialSummary& summary);
+
+}  // namespace vct

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Trial statistics against known values: exact binomial bounds (R binom.test), incomplete beta,
+// Kaplan-Meier by hand, Fisher's tea-tasting table, exact McNemar, and a hand-computed log-rank.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/statistics.hpp"
+#include "core/trial.hpp"
+
+namespace vct {
+namespace {
+
+TEST(Statistics, IncompleteBetaClosedForm) {
+  // I_x(2, 3) = sum_{j=2}^{4} C(4, j) x^j (1-x)^(4-j); at x = 1/2: 11/16.
+  EXPECT_NEAR(stats::incomplete_beta(0.5, 2, 3), 0.6875, 1e-14);
+  EXPECT_NEAR(stats::incomplete_beta(0.3, 1, 1), 0.3, 1e-14);
+  EXPECT_NEAR(stats::beta_quantile(0.6875, 2, 3), 0.5, 1e-12);
+}
+
+TEST(Statistics, ClopperPearsonMatchesBinomTest) {
+  // R: binom.test(5, 20)$conf.int = 0.08657147 0.49104587
+  const auto p = stats::clopper_pearson(5, 20);
+  EXPECT_NEAR(p.estimate, 0.25, 1e-15);
+  EXPECT_NEAR(p.lower, 0.08657147, 1e-8);
+  EXPECT_NEAR(p.upper, 0.49104587, 1e-8);
+  // binom.test(0, 10): 0, 0.3084971; binom.test(10, 10): 0.6915029, 1
+  EXPECT_EQ(stats::clopper_pearson(0, 10).lower, 0.0);
+  EXPECT_NEAR(stats::clopper_pearson(0, 10).upper, 0.3084971, 1e-7);
+  EXPECT_NEAR(stats::clopper_pearson(10, 10).lower, 0.6915029, 1e-7);
+  EXPECT_TRUE(std::isnan(stats::clopper_pearson(0, 0).estimate));
+}
+
+TEST(Statistics, KaplanMeierByHand) {
+  // times 1 2 2 3 4 5, events 1 1 0 1 0 1:
+  // S(1) = 5/6, S(2) = 5/6 * 4/5 = 2/3, S(3) = 2/3 * 2/3 = 4/9, S(5) = 0. Median = 3.
+  const auto km = stats::kaplan_meier({1, 2, 2, 3, 4, 5}, {true, true, false, true, false, true});
+  ASSERT_EQ(km.time.size(), 4u);
+  EXPECT_NEAR(km.survival[0], 5.0 / 6.0, 1e-15);
+  EXPECT_NEAR(km.survival[1], 2.0 / 3.0, 1e-15);
+  EXPECT_NEAR(km.survival[2], 4.0 / 9.0, 1e-15);
+  EXPECT_EQ(km.survival[3], 0.0);
+  EXPECT_EQ(km.at_risk[2], 3);
+  EXPECT_EQ(km.median, 3.0);
+  // Greenwood log-log bounds bracket the estimate.
+  for (std::size_t k = 0; k + 1 < km.time.size(); ++k) {
+    EXPECT_LT(km.lower[k], km.survival[k]);
+    EXPECT_GT(km.upper[k], km.survival[k]);
+  }
+  // No event: median not reached.
+  EXPECT_TRUE(std::isnan(stats::kaplan_meier({5, 6}, {false, false}).median));
+}
+
+TEST(Statistics, FisherExactTeaTasting) {
+  EXPECT_NEAR(stats::fisher_exact(3, 1, 1, 3), 0.4857142857, 1e-9);  // Fisher's lady tasting tea
+  EXPECT_NEAR(stats::fisher_exact(4, 0, 0, 4), 0.0285714286, 1e-9);
+  EXPECT_NEAR(stats::fisher_exact(2, 2, 2, 2), 1.0, 1e-12);
+}
+
+TEST(Statistics, McNemarExact) {
+  EXPECT_NEAR(stats::mcnemar_exact(1, 9), 22.0 / 1024.0, 1e-15);
+  EXPECT_EQ(stats::mcnemar_exact(0, 0), 1.0);
+  EXPECT_EQ(stats::mcnemar_exact(5, 5), 1.0);
+}
+
+TEST(Statistics, LogRankByHand) {
+  // Group 1 fails at 1, 2, 3; group 2 at 4, 5, 6. O1 = 3, E1 = 1/2 + 2/5 + 1/4 = 1.15,
+  // V = 1/4 + 6/25 + 3/16 = 0.6775, chi2 = 1.85^2 / 0.6775 = 5.05166, p = 0.0246023.
+  const auto lr = stats::log_rank({1, 2, 3}, {true, true, true}, {4, 5, 6}, {true, true, true});
+  EXPECT_NEAR(lr.expected_first, 1.15, 1e-12);
+  EXPECT_NEAR(lr.chi_square, 5.051660516605167, 1e-12);
+  EXPECT_NEAR(lr.p_value, 0.024602349953641786, 1e-12);
+}
+
+TEST(TrialSummary, CountsRatesAndPairedComparison) {
+  // Arm A: 2 responders of 5; arm B: 4 of 5; B responds wherever A does.
+  const std::vector<Response> a = {Response::kPR, Response::kCR, Response::kSD, Response::kPD, Response::kSD};
+  const std::vector<Response> b = {Response::kPR, Response::kCR, Response::kPR, Response::kPR, Response::kSD};
+  std::vector<std::vector<ArmOutcome>> outcomes(2);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    outcomes[0].push_back({true, a[i], 56.0 * (i + 1), a[i] == Response::kPD});
+    outcomes[1].push_back({true, b[i], 56.0 * (i + 2), false});
+  }
+  outcomes[1].push_back({false, Response::kNE, 0, false});  // a solver failure is not evaluable
+  outcomes[0].push_back({true, Response::kSD, 56, false});
+  TrialSummary s;
+  summarise_arms({"A", "B"}, outcomes, s);
+  ASSERT_EQ(s.arms.size(), 2u);
+  EXPECT_EQ(s.arms[0].n, 6);
+  EXPECT_EQ(s.arms[0].counts[0] + s.arms[0].counts[1], 2);
+  EXPECT_EQ(s.arms[1].n, 5);
+  EXPECT_EQ(s.arms[1].solver_failures, 1);
+  EXPECT_NEAR(s.arms[1].orr.estimate, 0.8, 1e-15);
+  EXPECT_NEAR(s.arms[0].dcr.estimate, 5.0 / 6.0, 1e-15);
+  ASSERT_EQ(s.comparisons.size(), 1u);
+  EXPECT_EQ(s.comparisons[0].n_pairs, 5);
+  EXPECT_EQ(s.comparisons[0].responders_first_only, 0);
+  EXPECT_EQ(s.comparisons[0].responders_second_only, 2);
+  EXPECT_NEAR(s.comparisons[0].orr_difference, 0.4, 1e-15);
+  EXPECT_NEAR(s.comparisons[0].mcnemar_p, 0.5, 1e-15);
+  EXPECT_NEAR(s.comparisons[0].fisher_p, stats::fisher_exact(2, 3, 4, 1), 1e-15);
+}
+
+}  // namespace
+}  // namespace vct

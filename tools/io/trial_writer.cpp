@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+#include "tools/io/trial_writer.hpp"
+
+#include <cmath>
+#include <map>
+
+#include "core/error.hpp"
+#include "tools/io/hdf5_util.hpp"
+
+namespace vct::io {
+
+using namespace h5;
+
+namespace {
+constexpr double kNaN = NAN;
+
+std::string describe_treatment(const TrialArm& arm) {
+  std::string text;
+  for (const auto& r : arm.treatment) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%s %g %s from day %g every %g days (%s)", r.drug.c_str(),
+                  r.dose_mg > 0 ? r.dose_mg : r.dose_mg_per_kg, r.dose_mg > 0 ? "mg" : "mg/kg", r.start_day,
+                  r.interval_day, std::isnan(r.end_day) ? (std::to_string(r.n_doses) + " doses").c_str()
+                                                        : ("until day " + std::to_string(r.end_day)).c_str());
+    text += (text.empty() ? "" : "; ") + std::string(line);
+  }
+  return text.empty() ? "no treatment" : text;
+}
+}  // namespace
+
+struct TrialWriter::Impl {
+  const TrialSpec& spec;
+  std::string path;
+  Handle file;
+  std::size_t nt;
+  std::size_t n_scans;
+  std::size_t written = 0;
+  std::unique_ptr<AppendableTable> patients;
+  struct Arm {
+    std::unique_ptr<AppendableTable> outcomes;
+    std::vector<std::unique_ptr<AppendableMatrix>> outputs;
+    std::unique_ptr<AppendableMatrix> scan_response;
+  };
+  std::vector<Arm> arms;
+
+  Impl(const std::string& p, const TrialSpec& s)
+      : spec(s),
+        path(p),
+        file(H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+             "create '" + p + "' (does its folder exist and is it writable?)"),
+        nt(output_grid(s.horizon_day, s.output_interval_day).size()),
+        n_scans(scan_days(s.recist, s.horizon_day).size()) {}
+};
+
+TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const Scenario& scenario, const RunInfo& info) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  impl_ = std::make_unique<Impl>(path, spec);
+  const hid_t root = impl_->file.get();
+  const ModelDefinition& model = *spec.model;
+  write_provenance(root, model, scenario, info);
+  attr_string(root, "run_status", "running");
+  attr_int(root, "n_candidates", static_cast<long long>(spec.population.size()));
+  attr_int(root, "n_candidates_written", 0);
+  attr_int(root, "population_seed", static_cast<long long>(spec.population.seed));
+  attr_int(root, "threads", spec.threads);
+  attr_string(root, "rng", "xoshiro256** per (seed, purpose, candidate) stream");
+  attr_string(root, "candidate_status_codes", "0 = patient, 1 = not_a_patient, 2 = solver_failure, 3 = not_selected");
+  attr_string(root, "arm_status_codes", "-1 = not simulated, 0 = ok, 2 = solver_failure");
+  attr_string(root, "response_codes", "-1 = none, 0 = CR, 1 = PR, 2 = SD, 3 = PD, 4 = NE");
+  write_model_tables(root, model, model.default_parameters());
+  dataset_vector(root, "time", output_grid(spec.horizon_day, spec.output_interval_day), "day");
+  dataset_vector(root, "scan_days", scan_days(spec.recist, spec.horizon_day), "day");
+
+  {
+    Handle group(create_group(root, "population"), H5Gclose, "create /population");
+    const Population& pop = spec.population;
+    compound_table(group.get(), "parameters",
+                   {text_column("name", pop.parameters), text_column("unit", pop.units), text_column("drug", pop.drug)},
+                   pop.parameters.size());
+    AppendableMatrix values(group.get(), "values", pop.parameters.size(), "see parameters table",
+                            "sampled parameter values [candidate, parameter]");
+    values.append(pop.values.data(), pop.size());
+    attr_int(group.get(), "seed", static_cast<long long>(pop.seed));
+  }
+
+  impl_->patients = std::make_unique<AppendableTable>(
+      root, "patients",
+      std::vector<std::pair<std::string, bool>>{{"candidate_id", false}, {"status", false}, {"status_text", true},
+                                                {"message", true}, {"selection_probability", false},
+                                                {"growth_time_day", false}, {"baseline_diameter_cm", false},
+                                                {"ln_M1_M2", false}, {"ln_Treg_CD8", false}, {"ln_CD8_CD4", false},
+                                                {"wall_s_initialisation", false}});
+  Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    const TrialArm& arm = spec.arms[a];
+    Handle g(create_group(arms_group.get(), arm.name), H5Gclose, "create /arms/" + arm.name);
+    attr_string(g.get(), "treatment", describe_treatment(arm));
+    attr_int(g.get(), "arm_index", static_cast<long long>(a));
+    Impl::Arm w;
+    w.outcomes = std::make_unique<AppendableTable>(
+        g.get(), "outcomes",
+        std::vector<std::pair<std::string, bool>>{
+            {"candidate_id", false}, {"status", false}, {"message", true}, {"best_response", false},
+            {"best_response_text", true}, {"best_response_day", false}, {"time_to_response_day", false},
+            {"duration_of_response_day", false}, {"response_ended", false}, {"pfs_day", false}, {"pfs_event", false},
+            {"best_change_pct", false}, {"last_change_pct", false}, {"n_steps", false}, {"wall_s", false}});
+    Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
+    for (int k : spec.trajectory_outputs) {
+      const auto& o = model.outputs()[static_cast<std::size_t>(k)];
+      w.outputs.push_back(std::make_unique<AppendableMatrix>(outputs.get(), o.name, impl_->nt, o.unit, o.description));
+    }
+    w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", impl_->n_scans, "code",
+                                                         "RECIST category at each scan (response_codes)");
+    impl_->arms.push_back(std::move(w));
+  }
+  H5Fflush(root, H5F_SCOPE_GLOBAL);
+}
+
+TrialWriter::~TrialWriter() = default;
+
+void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, const SelectionResult& s) {
+  Handle g(create_group(impl_->file.get(), "selection"), H5Gclose, "create /selection");
+  attr_string(g.get(), "method", "probability of inclusion (QSP-IO; dossier section 7.4)");
+  attr_double(g.get(), "scale_factor", s.scale_factor);
+  attr_double(g.get(), "mean_ks_sum", s.mean_ks_sum);
+  const char* dims[3] = {"M1_M2", "Treg_CD8", "CD8_CD4"};
+  for (int k = 0; k < 3; ++k) {
+    attr_double(g.get(), (std::string("ks_statistic_") + dims[k]).c_str(), s.ks_statistic[static_cast<std::size_t>(k)]);
+    attr_double(g.get(), (std::string("ks_p_value_") + dims[k]).c_str(), s.ks_p_value[static_cast<std::size_t>(k)]);
+  }
+  std::vector<double> ids, prob, sel;
+  std::size_t k = 0;
+  for (const auto& c : screened)
+    if (c.status == CandidateStatus::kPatient) {
+      ids.push_back(static_cast<double>(c.candidate));
+      prob.push_back(s.probability[k]);
+      sel.push_back(s.selected[k] ? 1.0 : 0.0);
+      ++k;
+    }
+  compound_table(g.get(), "plausible",
+                 {number_column("candidate_id", ids), number_column("probability", prob), number_column("selected", sel)},
+                 ids.size());
+  H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL);
+}
+
+void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
+  const std::size_t n = batch.size();
+  std::vector<double> id, status, prob, growth, baseline, r0, r1, r2, wall;
+  std::vector<std::string> status_text, message;
+  for (const auto& c : batch) {
+    id.push_back(static_cast<double>(c.candidate));
+    status.push_back(static_cast<double>(c.status));
+    status_text.push_back(to_string(c.status));
+    message.push_back(c.message);
+    prob.push_back(c.selection_probability);
+    growth.push_back(c.growth_time_day);
+    const bool has = c.status == CandidateStatus::kPatient || c.status == CandidateStatus::kNotSelected;
+    baseline.push_back(has ? c.baseline_diameter_cm : kNaN);
+    r0.push_back(has ? c.immune_log_ratios[0] : kNaN);
+    r1.push_back(has ? c.immune_log_ratios[1] : kNaN);
+    r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
+    wall.push_back(c.wall_seconds_initialisation);
+  }
+  impl_->patients->append({number_column("candidate_id", id), number_column("status", status),
+                           text_column("status_text", status_text), text_column("message", message),
+                           number_column("selection_probability", prob), number_column("growth_time_day", growth),
+                           number_column("baseline_diameter_cm", baseline), number_column("ln_M1_M2", r0),
+                           number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
+                           number_column("wall_s_initialisation", wall)},
+                          n);
+  const std::size_t nt = impl_->nt, ns = impl_->n_scans;
+  for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
+    Impl::Arm& w = impl_->arms[a];
+    std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
+    std::vector<std::string> msg, best_text;
+    std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
+    std::vector<double> scans(n * ns, -1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const CandidateResult& c = batch[i];
+      if (c.status != CandidateStatus::kPatient) {
+        st.push_back(-1);
+        msg.push_back("");
+        best.push_back(-1);
+        best_text.push_back("");
+        for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s})
+          v->push_back(kNaN);
+        continue;
+      }
+      const ArmResult& r = c.arms[a];
+      const bool ok = r.status == PatientStatus::kOk;
+      st.push_back(static_cast<double>(r.status));
+      msg.push_back(r.message);
+      best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
+      best_text.push_back(ok ? to_string(r.recist.best) : "");
+      best_day.push_back(ok ? r.recist.best_response_day : kNaN);
+      ttr.push_back(ok ? r.recist.time_to_response_day : kNaN);
+      dor.push_back(ok ? r.recist.duration_of_response_day : kNaN);
+      ended.push_back(ok ? (r.recist.response_ended ? 1.0 : 0.0) : kNaN);
+      pfs.push_back(ok ? r.recist.pfs_day : kNaN);
+      event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
+      best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
+      last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
+      steps.push_back(static_cast<double>(r.steps));
+      wall_s.push_back(r.wall_seconds);
+      for (std::size_t k = 0; k < w.outputs.size(); ++k)
+        std::copy(r.trajectories.begin() + static_cast<long>(k * nt), r.trajectories.begin() + static_cast<long>((k + 1) * nt),
+                  series[k].begin() + static_cast<long>(i * nt));
+      if (ok)
+        for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s) scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
+    }
+    w.outcomes->append({number_column("candidate_id", id), number_column("status", st), text_column("message", msg),
+                        number_column("best_response", best), text_column("best_response_text", best_text),
+                        number_column("best_response_day", best_day), number_column("time_to_response_day", ttr),
+                        number_column("duration_of_response_day", dor), number_column("response_ended", ended),
+                        number_column("pfs_day", pfs), number_column("pfs_event", event),
+                        number_column("best_change_pct", best_change), number_column("last_change_pct", last_change),
+                        number_column("n_steps", steps), number_column("wall_s", wall_s)},
+                       n);
+    for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
+    w.scan_response->append(scans.data(), n);
+  }
+  impl_->written += n;
+  attr_int(impl_->file.get(), "n_candidates_written", static_cast<long long>(impl_->written));
+  check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush '" + impl_->path + "'");
+}
+
+void TrialWriter::write_summary(const TrialSummary& s) {
+  const hid_t root = impl_->file.get();
+  Handle g(create_group(root, "summary"), H5Gclose, "create /summary");
+  attr_int(g.get(), "n_candidates", static_cast<long long>(s.n_candidates));
+  attr_int(g.get(), "n_plausible", static_cast<long long>(s.n_plausible));
+  attr_int(g.get(), "n_not_a_patient", static_cast<long long>(s.n_not_a_patient));
+  attr_int(g.get(), "n_initialisation_failures", static_cast<long long>(s.n_initialisation_failures));
+  attr_int(g.get(), "n_patients", static_cast<long long>(s.n_patients));
+  attr_double(g.get(), "wall_seconds", s.wall_seconds);
+  std::vector<std::string> name;
+  std::map<std::string, std::vector<double>> col;
+  for (const auto& a : s.arms) {
+    name.push_back(a.name);
+    col["n"].push_back(a.n);
+    const char* labels[5] = {"CR", "PR", "SD", "PD", "NE"};
+    for (int k = 0; k < 5; ++k) col[labels[k]].push_back(a.counts[static_cast<std::size_t>(k)]);
+    col["orr"].push_back(a.orr.estimate);
+    col["orr_lower"].push_back(a.orr.lower);
+    col["orr_upper"].push_back(a.orr.upper);
+    col["dcr"].push_back(a.dcr.estimate);
+    col["dcr_lower"].push_back(a.dcr.lower);
+    col["dcr_upper"].push_back(a.dcr.upper);
+    col["median_pfs_day"].push_back(a.pfs.median);
+    col["median_pfs_lower_day"].push_back(a.pfs.median_lower);
+    col["median_pfs_upper_day"].push_back(a.pfs.median_upper);
+    col["solver_failures"].push_back(a.solver_failures);
+  }
+  std::vector<Column> columns = {text_column("arm", name)};
+  for (const char* k : {"n", "CR", "PR", "SD", "PD", "NE", "orr", "orr_lower", "orr_upper", "dcr", "dcr_lower",
+                        "dcr_upper", "median_pfs_day", "median_pfs_lower_day", "median_pfs_upper_day", "solver_failures"})
+    columns.push_back(number_column(k, col[k]));
+  compound_table(g.get(), "arms", columns, name.size());
+
+  std::vector<std::string> first, second;
+  std::map<std::string, std::vector<double>> c;
+  for (const auto& x : s.comparisons) {
+    first.push_back(x.first);
+    second.push_back(x.second);
+    c["n_pairs"].push_back(x.n_pairs);
+    c["orr_difference"].push_back(x.orr_difference);
+    c["responders_first_only"].push_back(x.responders_first_only);
+    c["responders_second_only"].push_back(x.responders_second_only);
+    c["mcnemar_p"].push_back(x.mcnemar_p);
+    c["fisher_p"].push_back(x.fisher_p);
+    c["logrank_chi_square"].push_back(x.pfs_log_rank.chi_square);
+    c["logrank_p"].push_back(x.pfs_log_rank.p_value);
+  }
+  std::vector<Column> cc = {text_column("first", first), text_column("second", second)};
+  for (const char* k : {"n_pairs", "orr_difference", "responders_first_only", "responders_second_only", "mcnemar_p",
+                        "fisher_p", "logrank_chi_square", "logrank_p"})
+    cc.push_back(number_column(k, c[k]));
+  compound_table(g.get(), "comparisons", cc, first.size());
+
+  Handle km(create_group(g.get(), "pfs_kaplan_meier"), H5Gclose, "create KM group");
+  for (const auto& a : s.arms) {
+    std::vector<double> at_risk(a.pfs.at_risk.begin(), a.pfs.at_risk.end()), events(a.pfs.events.begin(), a.pfs.events.end());
+    compound_table(km.get(), a.name,
+                   {number_column("time_day", a.pfs.time), number_column("survival", a.pfs.survival),
+                    number_column("lower", a.pfs.lower), number_column("upper", a.pfs.upper),
+                    number_column("at_risk", at_risk), number_column("events", events)},
+                   a.pfs.time.size());
+  }
+  attr_string(root, "run_status", s.completed ? "complete" : "interrupted");
+  if (s.completed) attr_int(root, "is_complete", 1);
+  check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + impl_->path + "'");
+}
+
+Population read_population(const std::string& path, const ModelDefinition& model) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open population file '" + path + "'");
+  if (H5Lexists(file.get(), "/population/values", H5P_DEFAULT) <= 0)
+    throw Error(ErrorKind::kInput, "'" + path + "' holds no /population (write one with a trial run)");
+  Population pop;
+  {
+    Handle set(H5Dopen2(file.get(), "/population/parameters", H5P_DEFAULT), H5Dclose, "open /population/parameters");
+    Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    struct Row {
+      char* name;
+      char* unit;
+      char* drug;
+    };
+    Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    H5Tset_size(str.get(), H5T_VARIABLE);
+    H5Tset_cset(str.get(), H5T_CSET_UTF8);
+    Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "compound type");
+    H5Tinsert(type.get(), "name", HOFFSET(Row, name), str.get());
+    H5Tinsert(type.get(), "unit", HOFFSET(Row, unit), str.get());
+    H5Tinsert(type.get(), "drug", HOFFSET(Row, drug), str.get());
+    std::vector<Row> rows(static_cast<std::size_t>(n));
+    check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /population/parameters");
+    for (const auto& r : rows) {
+      pop.parameters.push_back(r.name);
+      pop.units.push_back(r.unit);
+      pop.drug.push_back(r.drug);
+      if (model.parameter_index(r.name) < 0)
+        throw Error(ErrorKind::kInput, "population file '" + path + "' varies '" + std::string(r.name) +
+                                           "', which model " + model.id() + " does not have");
+    }
+    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, rows.data());
+  }
+  Handle set(H5Dopen2(file.get(), "/population/values", H5P_DEFAULT), H5Dclose, "open /population/values");
+  Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  pop.values.resize(dims[0] * dims[1]);
+  pop.n = dims[0];
+  if (!pop.values.empty())
+    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pop.values.data()), "read /population/values");
+  long long seed = 0;
+  Handle group(H5Gopen2(file.get(), "/population", H5P_DEFAULT), H5Gclose, "open /population");
+  if (H5Aexists(group.get(), "seed") > 0) {
+    Handle attr(H5Aopen(group.get(), "seed", H5P_DEFAULT), H5Aclose, "open seed");
+    H5Aread(attr.get(), H5T_NATIVE_LLONG, &seed);
+  }
+  pop.seed = static_cast<std::uint64_t>(seed);
+  return pop;
+}
+
+}  // namespace vct::io
