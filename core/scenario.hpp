@@ -48,6 +48,7 @@ struct Scenario {
   RecistOptions recist;
   std::vector<std::string> trajectory_outputs = {"tumour_diameter_cm"};
   int threads = 0;  ///< 0: all available
+  int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 
   bool is_trial() const { return population.enabled || !arms.empty(); }
 };

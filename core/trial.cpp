@@ -21,6 +21,19 @@ const char* to_string(CandidateStatus s) {
   return "unknown";
 }
 
+bool LocalDistribution::next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin,
+                                   std::size_t& end) {
+  if (phase != phase_) {
+    phase_ = phase;
+    next_ = 0;
+  }
+  if (next_ >= total) return false;
+  begin = next_;
+  end = std::min(total, next_ + batch);
+  next_ = end;
+  return true;
+}
+
 std::vector<std::string> TrialArm::drugs() const {
   std::vector<std::string> names;
   for (const auto& r : treatment) names.push_back(r.drug);
@@ -223,11 +236,55 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     }
 }
 
-TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress) {
+namespace {
+
+void count_candidate(const CandidateResult& r, TrialSummary& summary) {
+  switch (r.status) {
+    case CandidateStatus::kPatient: ++summary.n_patients; ++summary.n_plausible; break;
+    case CandidateStatus::kNotSelected: ++summary.n_plausible; break;
+    case CandidateStatus::kNotAPatient: ++summary.n_not_a_patient; break;
+    case CandidateStatus::kSolverFailure: ++summary.n_initialisation_failures; break;
+  }
+}
+
+void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>& outcomes) {
+  if (r.status != CandidateStatus::kPatient) return;
+  for (std::size_t a = 0; a < outcomes.size(); ++a) {
+    const ArmResult& ar = r.arms[a];
+    outcomes[a].push_back({ar.status == PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day, ar.recist.pfs_event});
+  }
+}
+
+std::vector<std::string> arm_names(const TrialSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& arm : spec.arms) names.push_back(arm.name);
+  return names;
+}
+
+}  // namespace
+
+TrialSummary summarise_results(const TrialSpec& spec, const std::vector<CandidateResult>& results) {
+  TrialSummary summary;
+  summary.n_candidates = spec.population.size();
+  std::vector<std::vector<ArmOutcome>> outcomes(spec.arms.size());
+  for (const auto& r : results) {
+    count_candidate(r, summary);
+    add_outcomes(r, outcomes);
+  }
+  summary.n_selected = summary.n_patients;
+  summarise_arms(arm_names(spec), outcomes, summary);
+  summary.completed = results.size() == spec.population.size();
+  return summary;
+}
+
+TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress,
+                       TrialDistribution* distribution, const std::vector<bool>* done) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!spec.model) throw Error(ErrorKind::kInternal, "trial without a model");
   const ModelDefinition& model = *spec.model;
   model.jacobian_pattern();  // once, before the threads start
+  LocalDistribution local;
+  TrialDistribution& dist = distribution ? *distribution : local;
   const std::size_t n = spec.population.size();
   const int threads = std::max(1, spec.threads);
   const std::size_t batch = spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size)
@@ -235,30 +292,46 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
   TrialSummary summary;
   summary.n_candidates = n;
-  auto report = [&](const char* phase, std::size_t done, std::size_t total) {
-    return !progress || progress({phase, done, total, seconds_since(t0)});
+  std::size_t processed = 0;
+  auto report = [&](const char* phase, std::size_t total) {
+    return !progress || progress({phase, processed, total, seconds_since(t0)});
   };
+  auto is_done = [&](std::size_t i) { return done && i < done->size() && (*done)[i]; };
 
-  // Optional screening pass: initial conditions of every candidate, then selection.
+  // Optional screening pass: initial conditions of every candidate, shared among processes, then
+  // the same selection computed by every process.
   std::vector<bool> selected(n, true);
   std::vector<double> probability(n, 1.0);
   if (spec.select_by_inclusion) {
     std::vector<CandidateResult> screened(n);
-    for (std::size_t start = 0; start < n; start += batch) {
-      const std::size_t end = std::min(n, start + batch);
-      parallel_for(start, end, threads, [&](std::size_t i) { screened[i] = screen(spec, i, nullptr); });
-      if (!report("screening", end, n)) {
+    std::vector<double> shared(5 * n, 0.0);  // status + 1, growth time, three log ratios
+    std::size_t begin = 0, end = 0;
+    while (dist.next_batch(0, n, batch, begin, end)) {
+      parallel_for(begin, end, threads, [&](std::size_t i) { screened[i] = screen(spec, i, nullptr); });
+      for (std::size_t i = begin; i < end; ++i) {
+        shared[5 * i] = static_cast<double>(screened[i].status) + 1.0;
+        shared[5 * i + 1] = screened[i].growth_time_day;
+        for (std::size_t k = 0; k < 3; ++k) shared[5 * i + 2 + k] = screened[i].immune_log_ratios[k];
+      }
+      processed += end - begin;
+      if (!report("screening", n)) {
         summary.wall_seconds = seconds_since(t0);
         return summary;
       }
     }
+    dist.sum_over_processes(shared);
     std::vector<Point3> plausible;
     std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
+      screened[i].candidate = i;
+      screened[i].status = static_cast<CandidateStatus>(static_cast<int>(shared[5 * i]) - 1);
+      screened[i].growth_time_day = shared[5 * i + 1];
+      for (std::size_t k = 0; k < 3; ++k) screened[i].immune_log_ratios[k] = shared[5 * i + 2 + k];
       if (screened[i].status == CandidateStatus::kPatient) {
         plausible.push_back(screened[i].immune_log_ratios);
         index.push_back(i);
       }
+    }
     summary.selection = select_by_probability_of_inclusion(plausible, spec.observed_log_ratios, spec.population.seed);
     for (std::size_t i = 0; i < n; ++i) selected[i] = false;
     for (std::size_t k = 0; k < index.size(); ++k) {
@@ -266,18 +339,21 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       probability[index[k]] = summary.selection.probability[k];
     }
     sink.write_selection(screened, summary.selection);
+    processed = 0;
   }
 
   std::vector<std::vector<ArmOutcome>> outcomes(spec.arms.size());
-  std::vector<std::string> arm_names;
-  for (const auto& arm : spec.arms) arm_names.push_back(arm.name);
   std::vector<CandidateResult> results;
   bool stopped = false;
-  for (std::size_t start = 0; start < n && !stopped; start += batch) {
-    const std::size_t end = std::min(n, start + batch);
-    results.assign(end - start, CandidateResult{});
-    parallel_for(start, end, threads, [&](std::size_t i) {
-      CandidateResult& r = results[i - start];
+  std::size_t begin = 0, end = 0;
+  while (!stopped && dist.next_batch(1, n, batch, begin, end)) {
+    std::vector<std::size_t> todo;
+    for (std::size_t i = begin; i < end; ++i)
+      if (!is_done(i)) todo.push_back(i);
+    results.assign(todo.size(), CandidateResult{});
+    parallel_for(0, todo.size(), threads, [&](std::size_t k) {
+      const std::size_t i = todo[k];
+      CandidateResult& r = results[k];
       if (selected[i]) {
         r = simulate_candidate(spec, i, scans);
       } else {
@@ -287,23 +363,15 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       r.selection_probability = probability[i];
     });
     for (const auto& r : results) {
-      switch (r.status) {
-        case CandidateStatus::kPatient: ++summary.n_patients; ++summary.n_plausible; ++summary.n_selected; break;
-        case CandidateStatus::kNotSelected: ++summary.n_plausible; break;
-        case CandidateStatus::kNotAPatient: ++summary.n_not_a_patient; break;
-        case CandidateStatus::kSolverFailure: ++summary.n_initialisation_failures; break;
-      }
-      if (r.status != CandidateStatus::kPatient) continue;
-      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-        const ArmResult& ar = r.arms[a];
-        outcomes[a].push_back({ar.status == PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day, ar.recist.pfs_event});
-      }
+      count_candidate(r, summary);
+      add_outcomes(r, outcomes);
     }
     sink.write_batch(results);
-    stopped = !report("simulating", end, n);
+    processed += end - begin;
+    stopped = !report("simulating", n);
   }
-  if (!spec.select_by_inclusion) summary.n_selected = summary.n_patients;
-  summarise_arms(arm_names, outcomes, summary);
+  summary.n_selected = summary.n_patients;
+  summarise_arms(arm_names(spec), outcomes, summary);
   summary.completed = !stopped;
   summary.wall_seconds = seconds_since(t0);
   sink.write_summary(summary);

@@ -114,14 +114,43 @@ struct TrialProgress {
 /// batch (the sink keeps everything written so far).
 using ProgressCallback = std::function<bool(const TrialProgress&)>;
 
+/// How candidates are shared among processes (MPI ranks); the default is one process taking
+/// batches in order. Implementations must hand every batch to exactly one process.
+class TrialDistribution {
+ public:
+  virtual ~TrialDistribution() = default;
+  /// Next batch [begin, end) of [0, total) for this process in `phase` (0 screening, 1 simulation).
+  virtual bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) = 0;
+  /// Element-wise sum over all processes, in place (used to share screening results).
+  virtual void sum_over_processes(std::vector<double>& values) = 0;
+};
+
+/// One process, batches in candidate order.
+class LocalDistribution : public TrialDistribution {
+ public:
+  bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) override;
+  void sum_over_processes(std::vector<double>&) override {}
+
+ private:
+  int phase_ = -1;
+  std::size_t next_ = 0;
+};
+
 /// Parameters of candidate `row` in an arm dosing `arm_drugs` (empty: the initial-condition
 /// phase): defaults, fixed overrides, the population row, the drugs' PK, the population's
 /// drug-specific PK, and the fixed overrides again (so they win over drug tables).
 std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm);
 
 /// Runs the trial. Thread count does not change any result (each candidate's work depends only on
-/// its own inputs; output order is candidate order).
-TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress);
+/// its own inputs; output order is candidate order within a batch). With a `distribution` shared
+/// among processes, this process simulates only the batches it is handed and the returned summary
+/// covers only those (merge the processes' outputs for the trial summary). Candidates marked in
+/// `done` (resume) are skipped and not written again.
+TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress,
+                       TrialDistribution* distribution = nullptr, const std::vector<bool>* done = nullptr);
+
+/// Counts candidates by status and summarises arms from complete results (any order).
+TrialSummary summarise_results(const TrialSpec& spec, const std::vector<CandidateResult>& results);
 
 /// One patient's outcome in one arm, as the summary needs it.
 struct ArmOutcome {

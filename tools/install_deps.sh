@@ -7,6 +7,7 @@ packages=(
   libeigen3-dev libboost-dev libhdf5-dev libyaml-cpp-dev
   libsundials-dev libsuitesparse-dev
   libgtest-dev libgmock-dev
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

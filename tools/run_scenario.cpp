@@ -49,6 +49,7 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
     spec.trajectory_outputs.push_back(k);
   }
   spec.threads = threads > 0 ? threads : (s.threads > 0 ? s.threads : omp_get_max_threads());
+  spec.batch_size = s.batch_size;
 
   const PopulationSettings& p = s.population;
   if (!p.file.empty()) {

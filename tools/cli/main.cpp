@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <exception>
 #include <string>
 #include <vector>
@@ -15,7 +16,13 @@
 #include "models/registry.hpp"
 #include "tools/io/hdf5_writer.hpp"
 #include "tools/io/scenario_loader.hpp"
+#include "tools/io/trial_merge.hpp"
 #include "tools/io/trial_writer.hpp"
+#ifdef VCT_HAVE_MPI
+#include <mpi.h>
+
+#include "tools/mpi/mpi_trial.hpp"
+#endif
 #include "tools/run_scenario.hpp"
 
 #ifndef VCT_VERSION
@@ -32,6 +39,8 @@ constexpr const char* kUsageText =
     "commands:\n"
     "  run SCENARIO.yaml [--output FILE.h5] [--threads N] [--check] [--quiet]\n"
     "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
+    "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
+    "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
     "  models               list the registered models\n"
     "  params MODEL         print a model's parameter table (Markdown)\n"
@@ -182,10 +191,19 @@ int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDe
   return kOk;
 }
 
+bool g_mpi = false;
+
+bool is_root_process() {
+#ifdef VCT_HAVE_MPI
+  if (g_mpi) return vct::mpi::rank() == 0;
+#endif
+  return true;
+}
+
 int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
   std::string scenario_path, output;
-  bool quiet = false;
-  int threads = 0;
+  bool quiet = false, resume = false;
+  int threads = 0, stop_after = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--check") {
@@ -198,6 +216,14 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
         return kUsage;
       }
       threads = std::atoi(args[++i].c_str());
+    } else if (a == "--resume") {
+      resume = true;
+    } else if (a == "--stop-after") {
+      if (i + 1 >= args.size() || std::atoi(args[i + 1].c_str()) < 1) {
+        std::fprintf(stderr, "vct: --stop-after needs a positive number of batches\n");
+        return kUsage;
+      }
+      stop_after = std::atoi(args[++i].c_str());
     } else if (a == "--output" || a == "-o") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
@@ -233,6 +259,37 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     return kOk;
   }
   if (output.empty()) output = s.output_file;
+  if ((resume || stop_after > 0) && !g_mpi) {
+    std::fprintf(stderr, "vct: --resume and --stop-after apply to trials run under mpirun (docs/cluster.md)\n");
+    return kUsage;
+  }
+#ifdef VCT_HAVE_MPI
+  if (g_mpi) {
+    if (!s.is_trial()) {
+      if (vct::mpi::rank() == 0) std::fprintf(stderr, "vct: under mpirun only virtual trials are distributed; run single patients without mpirun\n");
+      return kUsage;
+    }
+    const bool root = vct::mpi::rank() == 0;
+    const bool bar = root && !quiet && isatty(STDERR_FILENO) && !std::getenv("CI");
+    if (root && !quiet)
+      std::printf("Virtual trial on %d MPI ranks: model %s, output %s%s\n", vct::mpi::size(), model.id().c_str(),
+                  output.c_str(), resume ? " (resuming)" : "");
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+    const auto progress = [&](const vct::TrialProgress& p) {
+      if (bar) std::fprintf(stderr, "\rrank 0: %-10s %zu candidates done   ", p.phase.c_str(), p.done);
+      return !g_interrupted.load();
+    };
+    const vct::TrialSummary summary =
+        vct::mpi::run_trial_mpi(loaded, model, {output, threads, resume, stop_after, quiet}, info, progress);
+    if (bar) std::fprintf(stderr, "\n");
+    if (root && !quiet) print_trial_summary(summary, output);
+    if (root && !summary.completed)
+      std::fprintf(stderr, "vct: incomplete; the parts are kept in %s.parts: rerun with --resume to finish\n", output.c_str());
+    return summary.completed ? kOk : 130;
+  }
+#endif
   if (s.is_trial()) return run_trial_scenario(loaded, model, scenario_path, output, threads, quiet, argc, argv);
   const std::vector<double> params = vct::resolve_parameters(model, s);
   const vct::PatientRun run = vct::run_single_patient(model, s, params);
@@ -275,6 +332,34 @@ int cmd_table(const std::string& what, const std::vector<std::string>& args) {
   return kOk;
 }
 
+int cmd_merge(const std::vector<std::string>& args, int argc, char** argv) {
+  if (args.size() != 1) {
+    std::fprintf(stderr, "vct: merge needs the output file name\n");
+    return kUsage;
+  }
+  const std::string output = args[0];
+  const auto parts = vct::io::list_parts(output);
+  if (parts.empty()) {
+    std::fprintf(stderr, "vct: no part files in %s.parts\n", output.c_str());
+    return kInputError;
+  }
+  const std::string resolved = vct::io::read_resolved_scenario(parts.front());
+  const vct::io::LoadedScenario loaded = vct::io::load_scenario_text(resolved, parts.front() + ":/scenario/resolved");
+  const vct::ModelDefinition& model = vct::models::get_model(loaded.scenario.model);
+  vct::TrialSpec spec = vct::build_trial_spec(model, loaded.scenario, 1);
+  spec.population = vct::io::read_population(parts.front(), model);
+  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), parts.front(), resolved, resolved};
+  const vct::TrialSummary summary = vct::io::merge_trial_parts(parts, spec, loaded.scenario, info, output);
+  print_trial_summary(summary, output);
+  if (!summary.completed) {
+    std::fprintf(stderr, "vct: %s is incomplete (parts kept): finish it with mpirun ... vct run --resume\n",
+                 output.c_str());
+    return 130;
+  }
+  std::filesystem::remove_all(output + ".parts");
+  return kOk;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "%s", kUsageText);
@@ -284,6 +369,7 @@ int dispatch(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "run") return cmd_run(args, argc, argv, false);
   if (command == "check") return cmd_run(args, argc, argv, true);
+  if (command == "merge") return cmd_merge(args, argc, argv);
   if (command == "models") {
     for (const auto& name : vct::models::model_names()) {
       const auto& m = vct::models::get_model(name);
@@ -308,6 +394,18 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef VCT_HAVE_MPI
+  g_mpi = vct::mpi::launched_by_mpi();
+  if (g_mpi) {
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  }
+  struct Finalize {
+    ~Finalize() {
+      if (g_mpi) MPI_Finalize();
+    }
+  } finalize;
+#endif
   try {
     return dispatch(argc, argv);
   } catch (const vct::io::ScenarioError& e) {
@@ -315,7 +413,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vct: %zu problem(s) in the scenario; nothing was simulated\n", e.problems().size());
     return kInputError;
   } catch (const vct::Error& e) {
-    std::fprintf(stderr, "vct: error: %s\n", e.what());
+    if (is_root_process()) std::fprintf(stderr, "vct: error: %s\n", e.what());
     return exit_code_for(e.kind());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vct: internal error: %s\n", e.what());

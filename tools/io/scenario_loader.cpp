@@ -543,10 +543,12 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
                     format_number(s.recist.first_scan_day));
   }
   if (const YAML::Node run = root["run"]; run && v.is_map(run, "run")) {
-    v.check_keys(run, "run", {"threads"});
-    long threads = 0;
+    v.check_keys(run, "run", {"threads", "batch_size"});
+    long threads = 0, batch = 0;
     v.integer(run, "threads", "run", threads, 0, 1024);
+    v.integer(run, "batch_size", "run", batch, 0, 1000000);
     s.threads = static_cast<int>(threads);
+    s.batch_size = static_cast<int>(batch);
   }
 
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver")) {
@@ -715,7 +717,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     out << YAML::Key << "min_sd_duration_day" << YAML::Value << r.min_sd_duration_day;
     out << YAML::EndMap;
     out << YAML::Key << "run" << YAML::Value << YAML::BeginMap << YAML::Key << "threads" << YAML::Value << s.threads
-        << YAML::EndMap;
+        << YAML::Key << "batch_size" << YAML::Value << s.batch_size << YAML::EndMap;
   }
   out << YAML::Key << "simulation" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "horizon_day" << YAML::Value << s.horizon_day;

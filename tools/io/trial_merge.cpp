@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "tools/io/trial_merge.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "core/error.hpp"
+#include "tools/io/hdf5_util.hpp"
+#include "tools/io/trial_writer.hpp"
+
+namespace vct::io {
+
+using namespace h5;
+namespace fs = std::filesystem;
+
+namespace {
+
+long long read_int_attr(hid_t obj, const char* name) {
+  long long v = 0;
+  if (H5Aexists(obj, name) <= 0) return 0;
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, std::string("open attribute ") + name);
+  H5Aread(a.get(), H5T_NATIVE_LLONG, &v);
+  return v;
+}
+
+std::vector<double> read_number_field(hid_t file, const std::string& table, const char* field, std::size_t rows) {
+  Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
+  Handle type(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose, "create field type");
+  check(H5Tinsert(type.get(), field, 0, H5T_NATIVE_DOUBLE), std::string("select field ") + field);
+  std::vector<double> all(static_cast<std::size_t>(H5Sget_simple_extent_npoints(Handle(H5Dget_space(set.get()), H5Sclose, "space").get())));
+  if (!all.empty()) check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), "read " + table + "." + field);
+  all.resize(std::min(rows, all.size()));
+  return all;
+}
+
+std::vector<std::string> read_text_field(hid_t file, const std::string& table, const char* field, std::size_t rows) {
+  Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
+  Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
+  Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  H5Tset_size(str.get(), H5T_VARIABLE);
+  H5Tset_cset(str.get(), H5T_CSET_UTF8);
+  Handle type(H5Tcreate(H5T_COMPOUND, sizeof(char*)), H5Tclose, "create field type");
+  check(H5Tinsert(type.get(), field, 0, str.get()), std::string("select field ") + field);
+  std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())), nullptr);
+  if (!raw.empty()) check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + table + "." + field);
+  std::vector<std::string> text;
+  for (std::size_t i = 0; i < std::min(rows, raw.size()); ++i) text.emplace_back(raw[i] ? raw[i] : "");
+  if (!raw.empty()) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, raw.data());
+  return text;
+}
+
+std::vector<double> read_rows(hid_t file, const std::string& path, std::size_t rows, std::size_t& cols) {
+  Handle set(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
+  Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  cols = dims[1];
+  std::vector<double> data(dims[0] * dims[1]);
+  if (!data.empty()) check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "read " + path);
+  data.resize(std::min<std::size_t>(rows, dims[0]) * dims[1]);
+  return data;
+}
+
+Handle open_read(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open '" + path + "'");
+}
+
+}  // namespace
+
+std::vector<std::size_t> read_candidate_ids(const std::string& path) {
+  Handle file = open_read(path);
+  const std::size_t n = static_cast<std::size_t>(read_int_attr(file.get(), "n_candidates_written"));
+  std::vector<std::size_t> ids;
+  for (double id : read_number_field(file.get(), "/patients", "candidate_id", n)) ids.push_back(static_cast<std::size_t>(id));
+  return ids;
+}
+
+std::string read_resolved_scenario(const std::string& path) {
+  Handle file = open_read(path);
+  Handle set(H5Dopen2(file.get(), "/scenario/resolved", H5P_DEFAULT), H5Dclose, "open /scenario/resolved in '" + path + "'");
+  Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  H5Tset_size(str.get(), H5T_VARIABLE);
+  H5Tset_cset(str.get(), H5T_CSET_UTF8);
+  char* text = nullptr;
+  check(H5Dread(set.get(), str.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "read /scenario/resolved");
+  std::string out = text ? text : "";
+  H5free_memory(text);
+  return out;
+}
+
+std::vector<CandidateResult> read_trial_results(const std::string& path, const TrialSpec& spec) {
+  Handle file = open_read(path);
+  const hid_t f = file.get();
+  const std::size_t n = static_cast<std::size_t>(read_int_attr(f, "n_candidates_written"));
+  const auto id = read_number_field(f, "/patients", "candidate_id", n);
+  const auto status = read_number_field(f, "/patients", "status", n);
+  const auto message = read_text_field(f, "/patients", "message", n);
+  const auto prob = read_number_field(f, "/patients", "selection_probability", n);
+  const auto growth = read_number_field(f, "/patients", "growth_time_day", n);
+  const auto baseline = read_number_field(f, "/patients", "baseline_diameter_cm", n);
+  const auto r0 = read_number_field(f, "/patients", "ln_M1_M2", n);
+  const auto r1 = read_number_field(f, "/patients", "ln_Treg_CD8", n);
+  const auto r2 = read_number_field(f, "/patients", "ln_CD8_CD4", n);
+  const auto wall = read_number_field(f, "/patients", "wall_s_initialisation", n);
+  std::vector<CandidateResult> results(id.size());
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    CandidateResult& c = results[i];
+    c.candidate = static_cast<std::size_t>(id[i]);
+    c.status = static_cast<CandidateStatus>(static_cast<int>(status[i]));
+    c.message = message[i];
+    c.selection_probability = prob[i];
+    c.growth_time_day = growth[i];
+    c.baseline_diameter_cm = std::isnan(baseline[i]) ? 0.0 : baseline[i];
+    c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i], std::isnan(r2[i]) ? 0.0 : r2[i]};
+    c.wall_seconds_initialisation = wall[i];
+  }
+  for (const auto& arm : spec.arms) {
+    const std::string base = "/arms/" + arm.name;
+    const std::string t = base + "/outcomes";
+    const auto st = read_number_field(f, t, "status", n);
+    const auto msg = read_text_field(f, t, "message", n);
+    const auto best = read_number_field(f, t, "best_response", n);
+    const auto best_day = read_number_field(f, t, "best_response_day", n);
+    const auto ttr = read_number_field(f, t, "time_to_response_day", n);
+    const auto dor = read_number_field(f, t, "duration_of_response_day", n);
+    const auto ended = read_number_field(f, t, "response_ended", n);
+    const auto pfs = read_number_field(f, t, "pfs_day", n);
+    const auto event = read_number_field(f, t, "pfs_event", n);
+    const auto best_change = read_number_field(f, t, "best_change_pct", n);
+    const auto last_change = read_number_field(f, t, "last_change_pct", n);
+    const auto steps = read_number_field(f, t, "n_steps", n);
+    const auto wall_s = read_number_field(f, t, "wall_s", n);
+    std::size_t ns = 0;
+    const auto scans = read_rows(f, base + "/scan_response", n, ns);
+    std::vector<std::vector<double>> series;
+    std::size_t nt = 0;
+    for (int k : spec.trajectory_outputs)
+      series.push_back(read_rows(f, base + "/outputs/" + spec.model->outputs()[static_cast<std::size_t>(k)].name, n, nt));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results[i].status != CandidateStatus::kPatient) continue;
+      ArmResult a;
+      a.status = static_cast<PatientStatus>(static_cast<int>(st[i]));
+      a.message = msg[i];
+      if (a.status == PatientStatus::kOk) {
+        a.recist.best = static_cast<Response>(static_cast<int>(best[i]));
+        a.recist.best_response_day = best_day[i];
+        a.recist.time_to_response_day = ttr[i];
+        a.recist.duration_of_response_day = dor[i];
+        a.recist.response_ended = ended[i] == 1.0;
+        a.recist.pfs_day = pfs[i];
+        a.recist.pfs_event = event[i] == 1.0;
+        a.recist.best_change_pct = best_change[i];
+        a.recist.last_change_pct = last_change[i];
+        for (std::size_t s = 0; s < ns; ++s) a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
+      }
+      a.steps = static_cast<long>(steps[i]);
+      a.wall_seconds = wall_s[i];
+      for (const auto& v : series) a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
+                                                         v.begin() + static_cast<long>((i + 1) * nt));
+      results[i].arms.push_back(std::move(a));
+    }
+  }
+  return results;
+}
+
+std::vector<std::string> list_parts(const std::string& output) {
+  std::vector<std::string> parts;
+  const fs::path dir = output + ".parts";
+  if (!fs::is_directory(dir)) return parts;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".h5") parts.push_back(e.path().string());
+  std::sort(parts.begin(), parts.end());
+  return parts;
+}
+
+TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const TrialSpec& spec, const Scenario& scenario,
+                               const RunInfo& info, const std::string& output) {
+  std::map<std::size_t, CandidateResult> merged;
+  for (const auto& part : parts)
+    for (auto& r : read_trial_results(part, spec)) merged.emplace(r.candidate, std::move(r));
+  std::vector<CandidateResult> ordered;
+  ordered.reserve(merged.size());
+  for (auto& [id, r] : merged) ordered.push_back(std::move(r));
+
+  TrialWriter writer(output, spec, scenario, info);
+  TrialSummary summary = summarise_results(spec, ordered);
+  if (spec.select_by_inclusion && !parts.empty()) {
+    // Re-create the selection record from the first part (every process computed the same one).
+    Handle file = open_read(parts.front());
+    if (H5Lexists(file.get(), "/selection", H5P_DEFAULT) > 0) {
+      Handle g(H5Gopen2(file.get(), "/selection", H5P_DEFAULT), H5Gclose, "open /selection");
+      const auto ids = read_number_field(file.get(), "/selection/plausible", "candidate_id", SIZE_MAX);
+      summary.selection.probability = read_number_field(file.get(), "/selection/plausible", "probability", SIZE_MAX);
+      for (double s : read_number_field(file.get(), "/selection/plausible", "selected", SIZE_MAX))
+        summary.selection.selected.push_back(s == 1.0);
+      auto attr = [&](const char* name) {
+        double v = 0;
+        Handle a(H5Aopen(g.get(), name, H5P_DEFAULT), H5Aclose, std::string("open ") + name);
+        H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v);
+        return v;
+      };
+      summary.selection.scale_factor = attr("scale_factor");
+      summary.selection.mean_ks_sum = attr("mean_ks_sum");
+      const char* dims[3] = {"M1_M2", "Treg_CD8", "CD8_CD4"};
+      for (std::size_t k = 0; k < 3; ++k) {
+        summary.selection.ks_statistic[k] = attr((std::string("ks_statistic_") + dims[k]).c_str());
+        summary.selection.ks_p_value[k] = attr((std::string("ks_p_value_") + dims[k]).c_str());
+      }
+      std::vector<CandidateResult> screened(spec.population.size());
+      for (auto& c : screened) c.status = CandidateStatus::kNotAPatient;
+      for (double id : ids) screened[static_cast<std::size_t>(id)].status = CandidateStatus::kPatient;
+      writer.write_selection(screened, summary.selection);
+    }
+  }
+  const std::size_t batch = 256;
+  for (std::size_t start = 0; start < ordered.size(); start += batch) {
+    const std::vector<CandidateResult> chunk(ordered.begin() + static_cast<long>(start),
+                                             ordered.begin() + static_cast<long>(std::min(ordered.size(), start + batch)));
+    writer.write_batch(chunk);
+  }
+  writer.write_summary(summary);
+  return summary;
+}
+
+}  // namespace vct::io

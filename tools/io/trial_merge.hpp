@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/trial.hpp"
+#include "tools/io/hdf5_writer.hpp"
+
+namespace vct::io {
+
+/// Candidates stored in a trial result or part file: the first `n_candidates_written` rows (a file
+/// from a killed run holds complete batches only), rebuilt as CandidateResults.
+std::vector<CandidateResult> read_trial_results(const std::string& path, const TrialSpec& spec);
+
+/// Candidate ids present in a trial result or part file (complete batches only).
+std::vector<std::size_t> read_candidate_ids(const std::string& path);
+
+/// The resolved scenario text stored in a result or part file.
+std::string read_resolved_scenario(const std::string& path);
+
+/// Part files (`<output>.parts/part-*.h5`), sorted by name; empty if none.
+std::vector<std::string> list_parts(const std::string& output);
+
+/// Merges part files into one result file laid out exactly as a single-process run writes it
+/// (candidate order, the same summary). A candidate present in several parts (resumed runs) is
+/// taken once. Returns the summary; `completed` is false when candidates are missing (the merged
+/// file then has is_complete = 0 and the parts should be kept for a resume).
+TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const TrialSpec& spec, const Scenario& scenario,
+                               const RunInfo& info, const std::string& output);
+
+}  // namespace vct::io

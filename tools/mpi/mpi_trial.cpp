@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "tools/mpi/mpi_trial.hpp"
+
+#include <mpi.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+
+#include "core/error.hpp"
+#include "tools/io/trial_merge.hpp"
+#include "tools/io/trial_writer.hpp"
+#include "tools/run_scenario.hpp"
+
+namespace vct::mpi {
+namespace fs = std::filesystem;
+
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+int rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+int size() {
+  int s = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &s);
+  return s;
+}
+
+namespace {
+
+/// Dynamic batches: every rank fetches-and-adds a shared counter per phase held on rank 0.
+class MpiDistribution : public TrialDistribution {
+ public:
+  MpiDistribution() {
+    MPI_Win_allocate(rank() == 0 ? 2 * sizeof(long) : 0, sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD, &base_, &win_);
+    if (rank() == 0) base_[0] = base_[1] = 0;
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Win_lock_all(0, win_);
+  }
+  ~MpiDistribution() override {
+    MPI_Win_unlock_all(win_);
+    MPI_Win_free(&win_);
+  }
+  bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) override {
+    const long one = 1;
+    long ticket = 0;
+    MPI_Fetch_and_op(&one, &ticket, MPI_LONG, 0, phase, MPI_SUM, win_);
+    MPI_Win_flush(0, win_);
+    begin = static_cast<std::size_t>(ticket) * batch;
+    if (begin >= total) return false;
+    end = std::min(total, begin + batch);
+    return true;
+  }
+  void sum_over_processes(std::vector<double>& values) override {
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  }
+
+ private:
+  long* base_ = nullptr;
+  MPI_Win win_;
+};
+
+/// Next attempt number: one more than any part file already present.
+int next_attempt(const std::vector<std::string>& parts) {
+  int attempt = 0;
+  const std::regex pattern(R"(part-(\d+)-\d+\.h5$)");
+  for (const auto& p : parts) {
+    std::smatch m;
+    if (std::regex_search(p, m, pattern)) attempt = std::max(attempt, std::stoi(m[1]) + 1);
+  }
+  return attempt;
+}
+
+}  // namespace
+
+TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& o,
+                           const io::RunInfo& info, const ProgressCallback& progress) {
+  const double t0 = MPI_Wtime();
+  const Scenario& s = loaded.scenario;
+  const TrialSpec spec = build_trial_spec(model, s, o.threads);
+  const std::string dir = o.output + ".parts";
+
+  // Rank 0 inspects earlier parts and decides; everyone learns the outcome.
+  int attempt = 0, refuse = 0;
+  if (rank() == 0) {
+    const auto existing = io::list_parts(o.output);
+    if (!existing.empty() && !o.resume) refuse = 1;
+    attempt = next_attempt(existing);
+    fs::create_directories(dir);
+  }
+  MPI_Bcast(&refuse, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast(&attempt, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (refuse)
+    throw Error(ErrorKind::kInput, "'" + dir + "' holds parts of an earlier run: add --resume to complete it, "
+                                   "or 'vct merge " + o.output + "' to merge what is there, or remove the folder");
+
+  std::vector<bool> done(spec.population.size(), false);
+  if (o.resume)
+    for (const auto& part : io::list_parts(o.output))
+      for (std::size_t id : io::read_candidate_ids(part))
+        if (id < done.size()) done[id] = true;
+
+  const std::string part = dir + "/part-" + std::to_string(attempt) + "-" + std::to_string(rank()) + ".h5";
+  TrialSummary local;
+  {
+    io::TrialWriter writer(part, spec, s, info);
+    MpiDistribution distribution;
+    int batches = 0;
+    const ProgressCallback limited = [&](const TrialProgress& p) {
+      if (p.phase == "simulating") ++batches;
+      const bool go_on = !progress || progress(p);
+      return go_on && (o.stop_after_batches <= 0 || batches < o.stop_after_batches);
+    };
+    local = run_trial(spec, writer, limited, &distribution, &done);
+  }
+  int stopped = local.completed ? 0 : 1, any_stopped = 0;
+  MPI_Allreduce(&stopped, &any_stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  TrialSummary merged = local;
+  if (rank() == 0) {
+    merged = io::merge_trial_parts(io::list_parts(o.output), spec, s, info, o.output);
+    merged.wall_seconds = MPI_Wtime() - t0;
+    if (merged.completed && !any_stopped) fs::remove_all(dir);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  return merged;
+}
+
+}  // namespace vct::mpi
