@@ -48,4 +48,19 @@ struct RecistOutcome {
 RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& diameters_cm,
                             double baseline_cm, const RecistOptions& options);
 
+/// Assessment of a series that ends early (a run stopped by a solver failure): only the scans on or
+/// before `last_day` count, so PFS is censored at the last completed scan, as for a patient lost
+/// to follow-up. `diameter_at(day)` returns the measured diameter.
+template <class DiameterAt>
+RecistOutcome assess_available_scans(const std::vector<double>& scans, double last_day, double baseline_cm,
+                                     const RecistOptions& options, DiameterAt diameter_at) {
+  std::vector<double> days, diameters;
+  for (double s : scans)
+    if (s <= last_day + 1e-9) {
+      days.push_back(s);
+      diameters.push_back(diameter_at(s));
+    }
+  return assess_recist(days, diameters, baseline_cm, options);
+}
+
 }  // namespace vct

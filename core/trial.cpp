@@ -143,12 +143,12 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
   for (std::size_t k = 0; k < spec.trajectory_outputs.size(); ++k)
     for (std::size_t t = 0; t < tr.time_day.size(); ++t)
       a.trajectories[k * nt + t] = tr.outputs[t * no + static_cast<std::size_t>(spec.trajectory_outputs[k])];
-  if (run.status == PatientStatus::kOk) {
+  if (!tr.time_day.empty()) {
     const std::size_t d = static_cast<std::size_t>(model.output_index("tumour_diameter_cm"));
-    std::vector<double> diam;
-    for (double s : scans)
-      diam.push_back(tr.outputs[static_cast<std::size_t>(std::lround(s / spec.output_interval_day)) * no + d]);
-    a.recist = assess_recist(scans, diam, tr.outputs[d], spec.recist);
+    a.recist = assess_available_scans(scans, tr.time_day.back(), tr.outputs[d], spec.recist, [&](double day) {
+      return tr.outputs[static_cast<std::size_t>(std::lround(day / spec.output_interval_day)) * no + d];
+    });
+    a.assessed = true;
   }
   a.wall_seconds = seconds_since(t0);
   return a;
@@ -190,10 +190,8 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     std::vector<double> t;
     std::vector<bool> e;
     for (const auto& o : outcomes[a]) {
-      if (!o.evaluable) {
-        ++s.solver_failures;
-        continue;
-      }
+      s.solver_failures += o.solver_failure;
+      if (!o.evaluable) continue;
       ++s.n;
       ++s.counts[static_cast<std::size_t>(o.best)];
       t.push_back(o.pfs_day);
@@ -251,7 +249,8 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
   if (r.status != CandidateStatus::kPatient) return;
   for (std::size_t a = 0; a < outcomes.size(); ++a) {
     const ArmResult& ar = r.arms[a];
-    outcomes[a].push_back({ar.status == PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day, ar.recist.pfs_event});
+    outcomes[a].push_back({ar.assessed, ar.status != PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day,
+                           ar.recist.pfs_event});
   }
 }
 

@@ -48,6 +48,7 @@ const char* to_string(CandidateStatus s);
 struct ArmResult {
   PatientStatus status = PatientStatus::kOk;
   std::string message;
+  bool assessed = false;  ///< RECIST available (a solver failure is assessed on the scans before it)
   RecistOutcome recist;
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
@@ -68,11 +69,11 @@ struct CandidateResult {
 
 struct ArmSummary {
   std::string name;
-  int n = 0;  ///< evaluable patients (simulated without solver failure)
+  int n = 0;  ///< evaluable patients (including solver failures, assessed on the scans before the failure)
   std::array<int, 5> counts{};  ///< CR, PR, SD, PD, NE
   stats::Proportion orr, dcr;
   stats::KaplanMeier pfs;
-  int solver_failures = 0;
+  int solver_failures = 0;  ///< of which stopped early by the solver
 };
 
 struct ArmComparison {
@@ -154,7 +155,8 @@ TrialSummary summarise_results(const TrialSpec& spec, const std::vector<Candidat
 
 /// One patient's outcome in one arm, as the summary needs it.
 struct ArmOutcome {
-  bool evaluable = false;  ///< simulated without solver failure
+  bool evaluable = false;  ///< assessed by RECIST
+  bool solver_failure = false;
   Response best = Response::kNE;
   double pfs_day = 0.0;
   bool pfs_event = false;

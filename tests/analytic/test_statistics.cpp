@@ -78,11 +78,11 @@ TEST(TrialSummary, CountsRatesAndPairedComparison) {
   const std::vector<Response> b = {Response::kPR, Response::kCR, Response::kPR, Response::kPR, Response::kSD};
   std::vector<std::vector<ArmOutcome>> outcomes(2);
   for (std::size_t i = 0; i < a.size(); ++i) {
-    outcomes[0].push_back({true, a[i], 56.0 * (i + 1), a[i] == Response::kPD});
-    outcomes[1].push_back({true, b[i], 56.0 * (i + 2), false});
+    outcomes[0].push_back({true, false, a[i], 56.0 * (i + 1), a[i] == Response::kPD});
+    outcomes[1].push_back({true, false, b[i], 56.0 * (i + 2), false});
   }
-  outcomes[1].push_back({false, Response::kNE, 0, false});  // a solver failure is not evaluable
-  outcomes[0].push_back({true, Response::kSD, 56, false});
+  outcomes[1].push_back({false, true, Response::kNE, 0, false});  // failed before any assessment
+  outcomes[0].push_back({true, false, Response::kSD, 56, false});
   TrialSummary s;
   summarise_arms({"A", "B"}, outcomes, s);
   ASSERT_EQ(s.arms.size(), 2u);

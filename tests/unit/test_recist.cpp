@@ -120,6 +120,18 @@ TEST(Recist, MinimumStableDiseaseDuration) {
   EXPECT_EQ(assess({3.5, 3.6}, 4.0, o).best, Response::kSD);     // SD still present at day 112
 }
 
+TEST(Recist, RunStoppedEarlyIsAssessedOnItsCompletedScans) {
+  // Scans at 56, 112, 168; the run stopped at day 150: PR at 56 and 112 count, PFS censored at 112.
+  const std::vector<double> diameters = {2.7, 2.0, 0.1};
+  const auto r = assess_available_scans(kDays, 150.0, 4.0, RecistOptions{}, [&](double day) {
+    return diameters[static_cast<std::size_t>(day / 56.0) - 1];
+  });
+  EXPECT_EQ(r.per_scan.size(), 2u);
+  EXPECT_EQ(r.best, Response::kPR);
+  EXPECT_FALSE(r.pfs_event);
+  EXPECT_EQ(r.pfs_day, 112.0);
+}
+
 TEST(Recist, NoScansIsNotEvaluable) {
   const auto r = assess_recist({}, {}, 4.0, RecistOptions{});
   EXPECT_EQ(r.best, Response::kNE);

@@ -143,7 +143,8 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
     std::printf("%-18s %5d %4d %4d %4d %4d  %-19s %-19s %-22s", a.name.c_str(), a.n, a.counts[0], a.counts[1],
                 a.counts[2], a.counts[3], percent(a.orr).c_str(), percent(a.dcr).c_str(),
                 days(a.pfs.median, a.pfs.median_lower, a.pfs.median_upper).c_str());
-    if (a.solver_failures) std::printf("  (%d solver failures)", a.solver_failures);
+    if (a.solver_failures)
+      std::printf("  (%d stopped by the solver, assessed on earlier scans)", a.solver_failures);
     std::printf("\n");
   }
   for (const auto& c : s.comparisons)

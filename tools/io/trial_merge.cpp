@@ -144,7 +144,8 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
       ArmResult a;
       a.status = static_cast<PatientStatus>(static_cast<int>(st[i]));
       a.message = msg[i];
-      if (a.status == PatientStatus::kOk) {
+      a.assessed = best[i] >= 0;
+      if (a.assessed) {
         a.recist.best = static_cast<Response>(static_cast<int>(best[i]));
         a.recist.best_response_day = best_day[i];
         a.recist.time_to_response_day = ttr[i];

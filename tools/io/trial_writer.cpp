@@ -187,7 +187,7 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
         continue;
       }
       const ArmResult& r = c.arms[a];
-      const bool ok = r.status == PatientStatus::kOk;
+      const bool ok = r.assessed;
       st.push_back(static_cast<double>(r.status));
       msg.push_back(r.message);
       best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
