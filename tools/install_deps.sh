@@ -8,6 +8,7 @@ packages=(
   libsundials-dev libsuitesparse-dev
   libgtest-dev libgmock-dev
   libopenmpi-dev openmpi-bin
+  python3-scipy python3-numpy python3-h5py
 )
 missing=()
 for p in "${packages[@]}"; do
