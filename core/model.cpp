@@ -3,11 +3,16 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "core/jacobian.hpp"
 
 namespace vct {
 
 ModelDefinition::~ModelDefinition() = default;
+
+void ModelDefinition::apply_radiation_fraction(double, int, const double*, double*) const {
+  throw Error(ErrorKind::kInput, "model " + id() + " has no radiotherapy module (use qspio_nsclc_rt)");
+}
 
 namespace {
 template <class Rows>

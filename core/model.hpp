@@ -98,6 +98,17 @@ class ModelDefinition {
     return false;
   }
 
+  /// Tumour lesions sharing the systemic compartments (RECIST target lesions).
+  virtual int n_lesions() const { return 1; }
+  /// Whether apply_radiation_fraction is available.
+  virtual bool supports_radiotherapy() const { return false; }
+  /// Applies one radiotherapy fraction of dose_Gy to lesion (0-based) as a jump of the state y.
+  /// The default throws Error(kInput): the model has no radiotherapy module.
+  virtual void apply_radiation_fraction(double dose_Gy, int lesion, const double* p, double* y) const;
+  /// Completes the treatment-start state after the initial-condition growth (e.g. seeds
+  /// secondary lesions from the grown primary). The default leaves y unchanged.
+  virtual void complete_initial_state(const double* /*p*/, double* /*y*/) const {}
+
   int parameter_index(std::string_view name) const;  ///< -1 if unknown.
   int state_index(std::string_view name) const;      ///< -1 if unknown.
   int output_index(std::string_view name) const;     ///< -1 if unknown.

@@ -7,6 +7,7 @@
 
 #include "core/dosing.hpp"
 #include "core/population.hpp"
+#include "core/radiotherapy.hpp"
 #include "core/recist.hpp"
 #include "core/simulation.hpp"
 #include "core/solver/integrator.hpp"
@@ -38,6 +39,8 @@ struct Scenario {
   std::vector<std::pair<std::string, double>> parameter_overrides;  ///< In file order.
   InitialisationOptions initialisation;
   std::vector<DoseRegimen> treatment;
+  std::vector<RadiotherapyCourse> radiotherapy;  ///< single-patient scenarios (arms carry their own)
+  std::vector<std::string> lesion_names = {"primary"};  ///< lesion 1 is the primary
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
   SolverOptions solver;

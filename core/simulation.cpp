@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -90,6 +91,7 @@ InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::v
       result.reached = true;
       result.growth_time_day = r.t;
       result.state = integrator->state();
+      model.complete_initial_state(params.data(), result.state.data());
       break;
     }
     if (r.root >= 0) {
@@ -125,11 +127,26 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
 
   std::vector<double> y = y0;
   std::vector<double> out(static_cast<std::size_t>(traj.n_outputs));
-  std::size_t next_dose = 0;
+  std::size_t next_dose = 0, next_fraction = 0;
   const auto& doses = plan.doses;
+  const auto& fractions = plan.fractions;
+  auto next_event_time = [&]() {
+    double t = std::numeric_limits<double>::infinity();
+    if (next_dose < doses.size()) t = doses[next_dose].time_day;
+    if (next_fraction < fractions.size()) t = std::min(t, fractions[next_fraction].time_day);
+    return t;
+  };
 
   auto apply_doses_at = [&](double t) {
     bool any = false;
+    while (next_fraction < fractions.size() && fractions[next_fraction].time_day <= t + 1e-9) {
+      const RadiationFraction& f = fractions[next_fraction++];
+      model.apply_radiation_fraction(f.dose_Gy, f.lesion, params.data(), y.data());
+      std::ostringstream detail;
+      detail << f.course << ": " << f.dose_Gy << " Gy to lesion " << f.lesion + 1;
+      run.events.push_back({f.time_day, "radiotherapy", detail.str()});
+      any = true;
+    }
     while (next_dose < doses.size() && doses[next_dose].time_day <= t + 1e-9) {
       const Bolus& b = doses[next_dose++];
       y[static_cast<std::size_t>(b.state_index)] += b.delta_nM;
@@ -155,8 +172,9 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
       const double t_out = times[k];
       while (true) {
         double target = t_out;
-        bool hard = next_dose < doses.size() && doses[next_dose].time_day <= t_out + 1e-9;
-        if (hard) target = std::min(t_out, doses[next_dose].time_day);
+        const double t_event = next_event_time();
+        bool hard = t_event <= t_out + 1e-9;
+        if (hard) target = std::min(t_out, t_event);
         const AdvanceResult r = integrator->advance(target, hard);
         y = integrator->state();
         if (r.root >= 0) {

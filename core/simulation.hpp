@@ -6,6 +6,7 @@
 
 #include "core/dosing.hpp"
 #include "core/model.hpp"
+#include "core/radiotherapy.hpp"
 #include "core/solver/integrator.hpp"
 
 namespace vct {
@@ -35,12 +36,14 @@ struct InitialisationResult {
 
 /// Grows the tumour without drug until its diameter first reaches diameter_cm (root-found
 /// exactly, rather than QSP-IO's first daily output past it). Eradication events stay active.
+/// The reached state is completed by the model (ModelDefinition::complete_initial_state).
 InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::vector<double>& params,
                                       double diameter_cm, double max_day,
                                       const SolverOptions& options);
 
 struct TreatmentPlan {
   std::vector<Bolus> doses;
+  std::vector<RadiationFraction> fractions;  ///< RT fractions, applied as model jumps
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
 };
@@ -48,7 +51,7 @@ struct TreatmentPlan {
 /// A discrete change applied during the run (dose or model event), for the output log.
 struct AppliedEvent {
   double time_day;
-  std::string kind;  ///< "dose" or the model event name.
+  std::string kind;  ///< "dose", "radiotherapy" or the model event name.
   std::string detail;
 };
 

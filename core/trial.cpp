@@ -122,6 +122,37 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
   return c;
 }
 
+/// In-field and out-of-field RECIST for models with per-lesion diameters: the sum of diameters of
+/// the lesions this arm irradiates, and of the others.
+void assess_sites(const ModelDefinition& model, const TrialArm& arm, const TrialSpec& spec,
+                  const std::vector<double>& scans, const Trajectory& tr, ArmResult& a) {
+  const int n_lesions = model.n_lesions();
+  std::vector<int> column(static_cast<std::size_t>(n_lesions), -1);
+  for (int l = 0; l < n_lesions; ++l) column[static_cast<std::size_t>(l)] = model.output_index("lesion" + std::to_string(l + 1) + "_diameter_cm");
+  if (column[0] < 0) return;
+  const std::vector<int> irradiated = irradiated_lesions(arm.radiotherapy);
+  const std::size_t no = static_cast<std::size_t>(tr.n_outputs);
+  auto site = [&](bool in_field, RecistOutcome& out) {
+    std::vector<int> cols;
+    for (int l = 0; l < n_lesions; ++l) {
+      const bool hit = std::find(irradiated.begin(), irradiated.end(), l) != irradiated.end();
+      if (hit == in_field) cols.push_back(column[static_cast<std::size_t>(l)]);
+    }
+    if (cols.empty()) return false;
+    auto sum_at = [&](std::size_t row) {
+      double total = 0.0;
+      for (int c : cols) total += tr.outputs[row * no + static_cast<std::size_t>(c)];
+      return total;
+    };
+    out = assess_available_scans(scans, tr.time_day.back(), sum_at(0), spec.recist, [&](double day) {
+      return sum_at(static_cast<std::size_t>(std::lround(day / spec.output_interval_day)));
+    });
+    return true;
+  };
+  a.in_field = site(true, a.recist_in_field);
+  a.out_of_field = site(false, a.recist_out_of_field);
+}
+
 ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, const std::vector<double>& y0,
                   const std::vector<double>& scans) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -132,6 +163,7 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
   plan.horizon_day = spec.horizon_day;
   plan.output_interval_day = spec.output_interval_day;
   plan.doses = expand_schedule(model, arm.treatment, spec.weight_kg, spec.horizon_day, p);
+  plan.fractions = expand_radiotherapy(arm.radiotherapy, spec.horizon_day);
   const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver);
   a.status = run.status;
   a.message = run.message;
@@ -149,6 +181,7 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
       return tr.outputs[static_cast<std::size_t>(std::lround(day / spec.output_interval_day)) * no + d];
     });
     a.assessed = true;
+    assess_sites(model, arm, spec, scans, tr, a);
   }
   a.wall_seconds = seconds_since(t0);
   return a;
@@ -199,6 +232,17 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     }
     s.orr = stats::clopper_pearson(s.counts[0] + s.counts[1], s.n);
     s.dcr = stats::clopper_pearson(s.counts[0] + s.counts[1] + s.counts[2], s.n);
+    auto site = [&](bool in_field, SiteSummary& out) {
+      for (const auto& o : outcomes[a]) {
+        if (!o.evaluable || !(in_field ? o.in_field_evaluable : o.out_of_field_evaluable)) continue;
+        ++out.n;
+        ++out.counts[static_cast<std::size_t>(in_field ? o.best_in_field : o.best_out_of_field)];
+      }
+      out.orr = stats::clopper_pearson(out.counts[0] + out.counts[1], out.n);
+      out.dcr = stats::clopper_pearson(out.counts[0] + out.counts[1] + out.counts[2], out.n);
+    };
+    site(true, s.in_field);
+    site(false, s.out_of_field);
     s.pfs = stats::kaplan_meier(t, e);
     summary.arms.push_back(s);
   }
@@ -250,7 +294,8 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
   for (std::size_t a = 0; a < outcomes.size(); ++a) {
     const ArmResult& ar = r.arms[a];
     outcomes[a].push_back({ar.assessed, ar.status != PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day,
-                           ar.recist.pfs_event});
+                           ar.recist.pfs_event, ar.assessed && ar.in_field, ar.assessed && ar.out_of_field,
+                           ar.recist_in_field.best, ar.recist_out_of_field.best});
   }
 }
 

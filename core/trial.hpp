@@ -9,6 +9,7 @@
 
 #include "core/dosing.hpp"
 #include "core/population.hpp"
+#include "core/radiotherapy.hpp"
 #include "core/recist.hpp"
 #include "core/selection.hpp"
 #include "core/simulation.hpp"
@@ -19,6 +20,7 @@ namespace vct {
 struct TrialArm {
   std::string name;
   std::vector<DoseRegimen> treatment;
+  std::vector<RadiotherapyCourse> radiotherapy;
   std::vector<std::string> drugs() const;
 };
 
@@ -30,6 +32,7 @@ struct TrialSpec {
   Population population;
   InitialisationOptions initialisation;
   std::vector<TrialArm> arms;
+  std::vector<std::string> lesion_names = {"primary"};
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
   RecistOptions recist;
@@ -50,6 +53,10 @@ struct ArmResult {
   std::string message;
   bool assessed = false;  ///< RECIST available (a solver failure is assessed on the scans before it)
   RecistOutcome recist;
+  /// Multi-lesion RT model: RECIST on the lesions irradiated in this arm (in field) and on the
+  /// others (out of field, the abscopal read-out); flags say whether each site has lesions.
+  bool in_field = false, out_of_field = false;
+  RecistOutcome recist_in_field, recist_out_of_field;
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
   double wall_seconds = 0.0;
@@ -67,8 +74,16 @@ struct CandidateResult {
   std::vector<ArmResult> arms;       ///< empty unless status is kPatient
 };
 
+/// Response counts restricted to one site (in-field or out-of-field lesions).
+struct SiteSummary {
+  int n = 0;
+  std::array<int, 5> counts{};  ///< CR, PR, SD, PD, NE
+  stats::Proportion orr, dcr;
+};
+
 struct ArmSummary {
   std::string name;
+  SiteSummary in_field, out_of_field;  ///< n = 0 when the arm has no such lesions
   int n = 0;  ///< evaluable patients (including solver failures, assessed on the scans before the failure)
   std::array<int, 5> counts{};  ///< CR, PR, SD, PD, NE
   stats::Proportion orr, dcr;
@@ -160,6 +175,8 @@ struct ArmOutcome {
   Response best = Response::kNE;
   double pfs_day = 0.0;
   bool pfs_event = false;
+  bool in_field_evaluable = false, out_of_field_evaluable = false;
+  Response best_in_field = Response::kNE, best_out_of_field = Response::kNE;
 };
 
 /// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.

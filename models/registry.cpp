@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "models/registry.hpp"
 
+#include <map>
+#include <mutex>
+
 #include "core/error.hpp"
 #include "models/qspio2020_example1/model.hpp"
 #include "models/qspio_nsclc/model.hpp"
@@ -18,6 +21,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> list = {
       {"qspio_nsclc", &make_qspio_nsclc},
+      {"qspio_nsclc_rt", [] { return make_qspio_nsclc_rt(1); }},
       {"qspio2020_example1", &make_qspio2020_example1},
   };
   return list;
@@ -43,23 +47,54 @@ std::vector<std::string> model_names() {
   return names;
 }
 
+namespace {
+
+constexpr int kMaxLesions = 8;
+
+/// "qspio_nsclc_rt@N": the RT model with N lesions, built on first use and kept for the process.
+const ModelDefinition* multi_lesion_model(const std::string& name) {
+  const std::string prefix = "qspio_nsclc_rt@";
+  if (name.rfind(prefix, 0) != 0) return nullptr;
+  const std::string count = name.substr(prefix.size());
+  if (count.empty() || count.size() > 2 || count.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+  const int n = std::stoi(count);
+  if (n < 1 || n > kMaxLesions) return nullptr;
+  static std::mutex mutex;
+  static std::map<int, std::unique_ptr<ModelDefinition>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = cache[n];
+  if (!slot) slot = make_qspio_nsclc_rt(n);
+  return slot.get();
+}
+
+std::string base_model_name(const std::string& name) {
+  const std::size_t at = name.find('@');
+  return at == std::string::npos ? name : name.substr(0, at);
+}
+
+}  // namespace
+
 const ModelDefinition& get_model(const std::string& name) {
   const auto& list = entries();
   for (std::size_t i = 0; i < list.size(); ++i)
     if (list[i].name == name) return *built().models[i];
+  if (const ModelDefinition* m = multi_lesion_model(name)) return *m;
   std::string known;
   for (const auto& e : list) known += (known.empty() ? "" : ", ") + e.name;
-  throw Error(ErrorKind::kInput, "unknown model '" + name + "' (expected one of: " + known + ")");
+  throw Error(ErrorKind::kInput, "unknown model '" + name + "' (expected one of: " + known +
+                                     ", or qspio_nsclc_rt@N for N = 2.." + std::to_string(kMaxLesions) + " lesions)");
 }
 
 std::vector<PopulationPreset> population_presets(const std::string& model) {
-  if (model == "qspio_nsclc") return nsclc_population_presets();
+  const std::string base = base_model_name(model);
+  if (base == "qspio_nsclc" || base == "qspio_nsclc_rt") return nsclc_population_presets();
   return {};
 }
 
 const std::vector<std::array<double, 3>>& selection_data(const std::string& model) {
   static const std::vector<std::array<double, 3>> none;
-  if (model == "qspio_nsclc") return nsclc_observed_immune_log_ratios();
+  const std::string base = base_model_name(model);
+  if (base == "qspio_nsclc" || base == "qspio_nsclc_rt") return nsclc_observed_immune_log_ratios();
   return none;
 }
 

@@ -29,6 +29,7 @@ PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scen
   plan.horizon_day = scenario.horizon_day;
   plan.output_interval_day = scenario.output_interval_day;
   plan.doses = expand_schedule(model, scenario.treatment, scenario.weight_kg, scenario.horizon_day, params);
+  plan.fractions = expand_radiotherapy(scenario.radiotherapy, scenario.horizon_day);
   return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver);
 }
 
@@ -39,6 +40,7 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.weight_kg = s.weight_kg;
   spec.initialisation = s.initialisation;
   spec.arms = s.arms;
+  spec.lesion_names = s.lesion_names;
   spec.horizon_day = s.horizon_day;
   spec.output_interval_day = s.output_interval_day;
   spec.recist = s.recist;

@@ -15,4 +15,10 @@ namespace vct::models {
 /// 141 ODE states. See docs/models/qspio_nsclc.md.
 std::unique_ptr<ModelDefinition> make_qspio_nsclc();
 
+/// The same model with radiotherapy (LQ kill into doomed-cell pools, immunogenic death with DAMPs,
+/// lymphocyte kill, PD-L1 upregulation, TREX1 attenuation) and n_lesions tumour lesions sharing
+/// blood, periphery and lymph node. Registered as "qspio_nsclc_rt" (one lesion) and
+/// "qspio_nsclc_rt@N". See docs/models/radiotherapy.md.
+std::unique_ptr<ModelDefinition> make_qspio_nsclc_rt(int n_lesions);
+
 }  // namespace vct::models

@@ -14,6 +14,7 @@
 #include "core/trial.hpp"
 #include "models/registry.hpp"
 #include "tools/io/scenario_loader.hpp"
+#include "tools/io/trial_merge.hpp"
 #include "tools/io/trial_writer.hpp"
 #include "tools/run_scenario.hpp"
 
@@ -216,6 +217,71 @@ TEST(Trial, KilledRunLeavesAReadableFileWithTheFinishedBatches) {
   EXPECT_GE(H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, diam.data()), 0);
   H5Dclose(set);
   H5Fclose(f);
+  fs::remove(path);
+}
+
+constexpr const char* kRtScenario = R"(schema_version: 1
+model: qspio_nsclc_rt
+lesions: [{name: primary}, {name: metastasis, diameter_cm: 2}]
+population: {size: 4, seed: 5, preset: wang2023}
+arms:
+  - name: ICI_alone
+    treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 84}]
+  - name: SBRT_then_ICI
+    radiotherapy: [{name: SBRT, dose_per_fraction_Gy: 8, fractions: 3, schedule: alternate, lesions: [primary]}]
+    treatment: [{drug: nivolumab, dose_mg_per_kg: 3, start_day: 11, interval_day: 14, end_day: 84}]
+simulation: {horizon_day: 84}
+recist: {first_scan_day: 28, scan_interval_day: 28}
+output: {trajectories: [lesion1_diameter_cm, lesion2_diameter_cm]}
+)";
+
+TEST(Trial, RadiotherapyArmsReportInFieldAndOutOfFieldResponses) {
+  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
+  ASSERT_EQ(loaded.scenario.model, "qspio_nsclc_rt@2");
+  const ModelDefinition& model = models::get_model(loaded.scenario.model);
+  const TrialSpec spec = build_trial_spec(model, loaded.scenario, 2);
+  const fs::path path = fs::temp_directory_path() / "vct_rt_trial.h5";
+  MemorySink memory;
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario, {"test", "cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml});
+    struct Both : TrialSink {
+      TrialSink& a;
+      TrialSink& b;
+      Both(TrialSink& x, TrialSink& y) : a(x), b(y) {}
+      void write_batch(const std::vector<CandidateResult>& r) override { a.write_batch(r); b.write_batch(r); }
+      void write_summary(const TrialSummary& s) override { a.write_summary(s); b.write_summary(s); }
+    } both(writer, memory);
+    run_trial(spec, both, {});
+  }
+  const TrialSummary& s = memory.summary;
+  ASSERT_EQ(s.arms.size(), 2u);
+  ASSERT_GT(s.n_patients, 0u);
+  const int n = static_cast<int>(s.n_patients);
+  // ICI alone irradiates nothing: every lesion is out of field. SBRT arm: primary in field.
+  EXPECT_EQ(s.arms[0].in_field.n, 0);
+  EXPECT_EQ(s.arms[0].out_of_field.n, n);
+  EXPECT_EQ(s.arms[1].in_field.n, n);
+  EXPECT_EQ(s.arms[1].out_of_field.n, n);
+  for (const auto& c : memory.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const ArmResult& ici = c.arms[0];
+    const ArmResult& rt = c.arms[1];
+    ASSERT_TRUE(rt.in_field && rt.out_of_field && !ici.in_field && ici.out_of_field);
+    // Without RT the out-of-field site is every lesion: the same read-out as the overall one.
+    EXPECT_EQ(ici.recist_out_of_field.best, ici.recist.best);
+    EXPECT_EQ(ici.recist_out_of_field.best_change_pct, ici.recist.best_change_pct);
+    // 3 x 8 Gy shrinks the irradiated primary more than ICI alone does.
+    EXPECT_LT(rt.recist_in_field.best_change_pct, ici.recist.best_change_pct);
+  }
+  // The per-site outcomes survive the round trip through the result file.
+  const auto back = io::read_trial_results(path.string(), spec);
+  ASSERT_EQ(back.size(), memory.results.size());
+  const TrialSummary again = summarise_results(spec, back);
+  for (std::size_t a = 0; a < 2; ++a) {
+    EXPECT_EQ(again.arms[a].in_field.n, s.arms[a].in_field.n);
+    EXPECT_EQ(again.arms[a].in_field.counts, s.arms[a].in_field.counts);
+    EXPECT_EQ(again.arms[a].out_of_field.counts, s.arms[a].out_of_field.counts);
+  }
   fs::remove(path);
 }
 

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "models/registry.hpp"
 #include "tools/io/hdf5_writer.hpp"
+#include "tools/io/rt_report.hpp"
 #include "tools/io/scenario_loader.hpp"
 #include "tools/io/trial_merge.hpp"
 #include "tools/io/trial_writer.hpp"
@@ -82,6 +83,10 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
     }
   }
   std::printf("Treatment  %s\n", regimen.empty() ? "none" : regimen.c_str());
+  if (!s.radiotherapy.empty())
+    std::printf("RT         %s\n",
+                vct::io::describe_radiotherapy(vct::io::report_courses(s.radiotherapy, model, s.parameter_overrides,
+                                                                       s.lesion_names)).c_str());
   std::printf("Status     %s%s%s\n", vct::to_string(run.status), run.message.empty() ? "" : ": ", run.message.c_str());
   if (run.initialisation.growth_time_day > 0)
     std::printf("Pre-treatment growth from one cancer cell: %.0f days\n", run.initialisation.growth_time_day);
@@ -91,7 +96,15 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
     const int c = model.output_index("cancer_cells");
     const std::size_t no = static_cast<std::size_t>(traj.n_outputs);
     const double base = traj.outputs[static_cast<std::size_t>(d)];
-    std::printf("\n%8s %14s %10s %14s\n", "day", "diameter_cm", "change_%", "cancer_cells");
+    // Multi-lesion models: one diameter column per lesion after the RECIST sum.
+    std::vector<int> lesion_columns;
+    for (int l = 0; model.n_lesions() > 1 && l < model.n_lesions(); ++l)
+      lesion_columns.push_back(model.output_index("lesion" + std::to_string(l + 1) + "_diameter_cm"));
+    std::printf("\n%8s %14s %10s %14s", "day", lesion_columns.empty() ? "diameter_cm" : "sum_diam_cm", "change_%",
+                lesion_columns.empty() ? "cancer_cells" : "cells_lesion1");
+    for (std::size_t l = 0; l < lesion_columns.size(); ++l)
+      std::printf(" %14s", (s.lesion_names[l].substr(0, 10) + "_cm").c_str());
+    std::printf("\n");
     const double scan_interval = 56.0;  // QSP-IO read-out: every 8 weeks
     double next_scan = 0.0;
     double best = 0.0;
@@ -101,7 +114,9 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
       const double change = 100.0 * (dia - base) / base;
       best = std::min(best, change);
       if (t + 1e-9 >= next_scan || k + 1 == traj.time_day.size()) {
-        std::printf("%8.0f %14.3f %+10.1f %14.4g\n", t, dia, change, traj.outputs[k * no + static_cast<std::size_t>(c)]);
+        std::printf("%8.0f %14.3f %+10.1f %14.4g", t, dia, change, traj.outputs[k * no + static_cast<std::size_t>(c)]);
+        for (int col : lesion_columns) std::printf(" %14.3f", traj.outputs[k * no + static_cast<std::size_t>(col)]);
+        std::printf("\n");
         while (next_scan <= t + 1e-9) next_scan += scan_interval;
       }
     }
@@ -146,6 +161,16 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
     if (a.solver_failures)
       std::printf("  (%d stopped by the solver, assessed on earlier scans)", a.solver_failures);
     std::printf("\n");
+  }
+  bool sites = false;
+  for (const auto& a : s.arms) sites = sites || a.in_field.n > 0 || a.out_of_field.n > 0;
+  if (sites) {
+    std::printf("\nBy site (sum of diameters of the lesions irradiated in the arm, and of the others):\n");
+    std::printf("%-18s %5s %-19s %5s %-19s %-19s\n", "arm", "N", "in-field ORR %", "N", "out-of-field ORR %",
+                "out-of-field DCR %");
+    for (const auto& a : s.arms)
+      std::printf("%-18s %5d %-19s %5d %-19s %-19s\n", a.name.c_str(), a.in_field.n, percent(a.in_field.orr).c_str(),
+                  a.out_of_field.n, percent(a.out_of_field.orr).c_str(), percent(a.out_of_field.dcr).c_str());
   }
   for (const auto& c : s.comparisons)
     std::printf("\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
@@ -256,6 +281,14 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     else
       std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
                   s.model.c_str(), s.treatment.size(), s.horizon_day);
+    auto print_rt = [&](const std::string& label, const std::vector<vct::RadiotherapyCourse>& courses) {
+      for (const auto& r : vct::io::report_courses(courses, model, s.parameter_overrides, s.lesion_names))
+        std::printf("  %s%s\n", label.c_str(), vct::io::describe_radiotherapy({r}).c_str());
+    };
+    if (s.is_trial())
+      for (const auto& arm : s.arms) print_rt(arm.name + ": ", arm.radiotherapy);
+    else
+      print_rt("", s.radiotherapy);
     if (!quiet) std::printf("\nResolved scenario:\n%s", loaded.resolved_yaml.c_str());
     return kOk;
   }

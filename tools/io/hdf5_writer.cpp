@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "tools/io/hdf5_util.hpp"
+#include "tools/io/rt_report.hpp"
 
 namespace vct::io {
 
@@ -92,6 +93,8 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
                  {number_column("patient_id", ids), number_column("time_day", times), text_column("kind", kinds),
                   text_column("detail", details)},
                  ids.size());
+  write_course_table(root, "radiotherapy",
+                     report_courses(scenario.radiotherapy, model, scenario.parameter_overrides, scenario.lesion_names));
   attr_int(root, "is_complete", 1);
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
 }

@@ -281,6 +281,211 @@ std::vector<DoseRegimen> load_regimens(Validator& v, const YAML::Node& list, con
   return regimens;
 }
 
+/// `lesions`: names (and baseline diameters) of the patient's lesions; more than one selects the
+/// multi-lesion RT model qspio_nsclc_rt@N.
+void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& model, Scenario& s) {
+  if (!list.IsSequence() || list.size() == 0) {
+    v.problem(list, "lesions", "expected a non-empty list of lesions, found " + describe(list));
+    return;
+  }
+  if (model && !model->supports_radiotherapy()) {
+    v.problem(list, "lesions", "lesions need a model with lesions and radiotherapy; expected model qspio_nsclc_rt, found " + model->id());
+    return;
+  }
+  if (list.size() > 8) {
+    v.problem(list, "lesions", "expected at most 8 lesions, found " + std::to_string(list.size()));
+    return;
+  }
+  const int n = static_cast<int>(list.size());
+  if (model && model->n_lesions() != 1 && model->n_lesions() != n) {
+    v.problem(list, "lesions", "model " + model->id() + " has " + std::to_string(model->n_lesions()) +
+                                   " lesions, the list names " + std::to_string(n));
+    return;
+  }
+  if (model && n > 1) {
+    s.model = "qspio_nsclc_rt@" + std::to_string(n);
+    model = &models::get_model(s.model);
+  }
+  s.lesion_names.clear();
+  std::set<std::string> seen;
+  for (int i = 0; i < n; ++i) {
+    const YAML::Node item = list[static_cast<std::size_t>(i)];
+    const std::string path = "lesions[" + std::to_string(i) + "]";
+    std::string name = i == 0 ? "primary" : "lesion" + std::to_string(i + 1);
+    if (!v.is_map(item, path)) continue;
+    v.check_keys(item, path, {"name", "diameter_cm"});
+    v.string(item, "name", path, name);
+    if (!seen.insert(name).second) v.problem(item["name"], path + ".name", "lesion name '" + name + "' is used twice");
+    s.lesion_names.push_back(name);
+    if (item["diameter_cm"]) {
+      double d = 0.0;
+      const std::size_t before = v.problems().size();
+      v.number(item, "diameter_cm", path, d, 0.1, 30.0);
+      if (v.problems().size() == before)
+        s.parameter_overrides.emplace_back(
+            i == 0 ? "initial_tumour_diameter_cm" : "lesion" + std::to_string(i + 1) + "_initial_diameter_cm", d);
+    }
+  }
+}
+
+/// `radiotherapy`: courses of fractions to named lesions. Two of dose_per_fraction_Gy, fractions
+/// and total_dose_Gy define the dose (all three must agree); an explicit `days` list sets the
+/// fraction days. Impossible schedules are rejected.
+std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node& list, const std::string& prefix,
+                                                  const ModelDefinition* model, const Scenario& s) {
+  std::vector<RadiotherapyCourse> courses;
+  if (!list.IsSequence()) {
+    v.problem(list, prefix, "expected a list of radiotherapy courses, found " + describe(list));
+    return courses;
+  }
+  if (model && !model->supports_radiotherapy()) {
+    v.problem(list, prefix, "model " + model->id() + " has no radiotherapy module; expected model qspio_nsclc_rt");
+    return courses;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string path = prefix + "[" + std::to_string(i) + "]";
+    if (!v.is_map(item, path)) continue;
+    v.check_keys(item, path, {"name", "dose_per_fraction_Gy", "fractions", "total_dose_Gy", "start_day", "schedule",
+                              "days", "lesions"});
+    RadiotherapyCourse c;
+    c.name = "RT" + std::to_string(i + 1);
+    v.string(item, "name", path, c.name);
+    const std::size_t before = v.problems().size();
+    double d = 0.0, total = 0.0;
+    long n = 0;
+    v.number(item, "dose_per_fraction_Gy", path, d, 0.0, 40.0);
+    v.number(item, "total_dose_Gy", path, total, 0.0, 200.0);
+    v.integer(item, "fractions", path, n, 1, 100);
+    v.number(item, "start_day", path, c.start_day, 0.0, kInf);
+    const int schedule = v.choice(item, "schedule", path, {"daily", "weekdays", "alternate", "explicit"});
+    if (schedule >= 0) c.schedule = static_cast<FractionSchedule>(schedule);
+    if (const YAML::Node days = item["days"]) {
+      if (schedule >= 0 && c.schedule != FractionSchedule::kExplicit)
+        v.problem(item["schedule"], path + ".schedule",
+                  "an explicit days list needs schedule: explicit (or no schedule), found " + item["schedule"].Scalar());
+      c.schedule = FractionSchedule::kExplicit;
+      if (!days.IsSequence() || days.size() == 0) {
+        v.problem(days, path + ".days", "expected a non-empty list of days, found " + describe(days));
+      } else {
+        for (std::size_t k = 0; k < days.size(); ++k) {
+          double t = 0.0;
+          if (!Validator::parse_number(days[k], t) || t < 0.0) {
+            v.problem(days[k], path + ".days[" + std::to_string(k) + "]",
+                      "expected a day >= 0 (relative to start_day), found " + describe(days[k]));
+            continue;
+          }
+          if (!c.days.empty() && t <= c.days.back())
+            v.problem(days[k], path + ".days[" + std::to_string(k) + "]",
+                      "expected days in increasing order, found " + format_number(t) + " after " +
+                          format_number(c.days.back()));
+          c.days.push_back(t);
+        }
+      }
+      if (item["fractions"] && n != static_cast<long>(days.size()))
+        v.problem(item["fractions"], path + ".fractions",
+                  "expected " + std::to_string(days.size()) + " (the number of days listed), found " + std::to_string(n));
+      n = static_cast<long>(days.size());
+    } else if (c.schedule == FractionSchedule::kExplicit) {
+      v.problem(item, path + ".days", "schedule: explicit needs a days list");
+    }
+    if (v.problems().size() == before) {
+      const bool has_d = static_cast<bool>(item["dose_per_fraction_Gy"]);
+      const bool has_total = static_cast<bool>(item["total_dose_Gy"]);
+      const bool has_n = static_cast<bool>(item["fractions"]) || static_cast<bool>(item["days"]);
+      if (static_cast<int>(has_d) + static_cast<int>(has_total) + static_cast<int>(has_n) < 2) {
+        v.problem(item, path, "give two of dose_per_fraction_Gy, fractions (or days) and total_dose_Gy");
+      } else if (!has_d) {
+        d = total / static_cast<double>(n);
+        if (d > 40.0)
+          v.problem(item["total_dose_Gy"], path + ".total_dose_Gy",
+                    "expected at most 40 Gy per fraction, found " + format_number(total) + " Gy in " +
+                        std::to_string(n) + " fraction(s)");
+      } else if (!has_n) {
+        const double k = d > 0.0 ? total / d : 0.0;
+        if (d <= 0.0 || std::abs(k - std::round(k)) > 1e-9 || std::round(k) < 1.0)
+          v.problem(item["total_dose_Gy"], path + ".total_dose_Gy",
+                    "expected a whole number of fractions of " + format_number(d) + " Gy, found " +
+                        format_number(total) + " Gy");
+        else
+          n = static_cast<long>(std::round(k));
+      } else if (has_total && std::abs(static_cast<double>(n) * d - total) > 1e-6) {
+        v.problem(item["total_dose_Gy"], path + ".total_dose_Gy",
+                  "expected " + std::to_string(n) + " x " + format_number(d) + " Gy = " +
+                      format_number(static_cast<double>(n) * d) + " Gy, found " + format_number(total));
+      }
+    }
+    c.dose_per_fraction_Gy = d;
+    c.fractions = static_cast<int>(std::max(1L, n));
+    // Lesions by name or 1-based number; default: the primary.
+    if (const YAML::Node lesions = item["lesions"]) {
+      if (!lesions.IsSequence() || lesions.size() == 0) {
+        v.problem(lesions, path + ".lesions", "expected a non-empty list of lesion names, found " + describe(lesions));
+      } else {
+        for (std::size_t k = 0; k < lesions.size(); ++k) {
+          const std::string where = path + ".lesions[" + std::to_string(k) + "]";
+          int index = -1;
+          if (lesions[k].IsScalar()) {
+            for (std::size_t j = 0; j < s.lesion_names.size(); ++j)
+              if (s.lesion_names[j] == lesions[k].Scalar()) index = static_cast<int>(j);
+            double number = 0.0;
+            if (index < 0 && Validator::parse_number(lesions[k], number) && number == std::floor(number) &&
+                number >= 1 && number <= static_cast<double>(s.lesion_names.size()))
+              index = static_cast<int>(number) - 1;
+          }
+          if (index < 0) {
+            std::string known;
+            for (const auto& nm : s.lesion_names) known += (known.empty() ? "" : ", ") + nm;
+            std::string message = "unknown lesion " + describe(lesions[k]) + "; expected one of: " + known +
+                                  " (or 1.." + std::to_string(s.lesion_names.size()) + ")";
+            if (lesions[k].IsScalar()) {
+              const std::string hint = closest_name(lesions[k].Scalar(), s.lesion_names);
+              if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+            }
+            v.problem(lesions[k], where, message);
+            continue;
+          }
+          if (std::find(c.lesions.begin(), c.lesions.end(), index) != c.lesions.end())
+            v.problem(lesions[k], where, "lesion '" + s.lesion_names[static_cast<std::size_t>(index)] + "' is listed twice");
+          else
+            c.lesions.push_back(index);
+        }
+      }
+    } else {
+      c.lesions = {0};
+    }
+    if (v.problems().size() == before) {
+      const std::vector<double> days = c.fraction_days();
+      if (!days.empty() && days.back() > s.horizon_day)
+        v.problem(item, path, "the last fraction falls on day " + format_number(days.back()) +
+                                  ", after the horizon (" + format_number(s.horizon_day) + " day)");
+    }
+    courses.push_back(c);
+  }
+  // Two fractions to one lesion less than 6 hours apart cannot be delivered.
+  struct Given {
+    double day;
+    int lesion;
+    std::size_t course;
+  };
+  std::vector<Given> given;
+  for (std::size_t i = 0; i < courses.size(); ++i)
+    for (double t : courses[i].fraction_days())
+      for (int lesion : courses[i].lesions) {
+        for (const auto& g : given)
+          if (g.lesion == lesion && std::abs(t - g.day) < 0.25) {
+            v.problem(list[i], prefix + "[" + std::to_string(i) + "]",
+                      "impossible schedule: course '" + courses[i].name + "' gives lesion '" +
+                          s.lesion_names[static_cast<std::size_t>(lesion)] + "' a fraction on day " + format_number(t) +
+                          ", less than 0.25 day after the fraction of course '" + courses[g.course].name +
+                          "' on day " + format_number(g.day));
+            return courses;
+          }
+        given.push_back({t, lesion, i});
+      }
+  return courses;
+}
+
 void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s) {
   if (!list.IsSequence() || list.size() == 0) {
     v.problem(list, "arms", "expected a non-empty list of arms, found " + describe(list));
@@ -291,7 +496,7 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
     const YAML::Node item = list[i];
     const std::string path = "arms[" + std::to_string(i) + "]";
     if (!v.is_map(item, path)) continue;
-    v.check_keys(item, path, {"name", "treatment"});
+    v.check_keys(item, path, {"name", "treatment", "radiotherapy"});
     TrialArm arm;
     if (!item["name"]) {
       v.problem(item, path + ".name", "missing required key 'name'");
@@ -306,6 +511,8 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
         v.problem(item["name"], path + ".name", "arm name '" + arm.name + "' is used twice");
     }
     if (item["treatment"]) arm.treatment = load_regimens(v, item["treatment"], path + ".treatment", model, s.horizon_day);
+    if (item["radiotherapy"])
+      arm.radiotherapy = load_radiotherapy(v, item["radiotherapy"], path + ".radiotherapy", model, s);
     s.arms.push_back(arm);
   }
 }
@@ -441,8 +648,9 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
     v.problem(root, "", "expected a mapping at the top level, found " + describe(root));
     throw ScenarioError(v.problems());
   }
-  v.check_keys(root, "", {"schema_version", "description", "model", "patient", "initialisation", "treatment",
-                          "simulation", "solver", "output", "population", "arms", "recist", "run"});
+  v.check_keys(root, "", {"schema_version", "description", "model", "lesions", "patient", "initialisation",
+                          "treatment", "radiotherapy", "simulation", "solver", "output", "population", "arms",
+                          "recist", "run"});
 
   long schema = 0;
   if (!root["schema_version"]) {
@@ -460,10 +668,20 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
     v.problem(root, "model", "missing required key 'model'");
   } else {
     const auto names = models::model_names();
-    const int k = v.choice(root, "model", "", names);
-    if (k >= 0) {
-      s.model = names[static_cast<std::size_t>(k)];
-      model = &models::get_model(s.model);
+    const YAML::Node node = root["model"];
+    if (node.IsScalar() && node.Scalar().rfind("qspio_nsclc_rt@", 0) == 0) {
+      try {
+        model = &models::get_model(node.Scalar());
+        s.model = node.Scalar();
+      } catch (const Error& e) {
+        v.problem(node, "model", e.what());
+      }
+    } else {
+      const int k = v.choice(root, "model", "", names);
+      if (k >= 0) {
+        s.model = names[static_cast<std::size_t>(k)];
+        model = &models::get_model(s.model);
+      }
     }
   }
 
@@ -476,6 +694,12 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
       v.problem(sim["output_interval_day"], "simulation.output_interval_day",
                 "expected an interval <= horizon_day (" + format_number(s.horizon_day) + "), found " +
                     format_number(s.output_interval_day));
+  }
+
+  if (const YAML::Node lesions = root["lesions"]) load_lesions(v, lesions, model, s);
+  if (model && s.lesion_names.size() != static_cast<std::size_t>(model->n_lesions())) {
+    s.lesion_names.clear();
+    for (int l = 0; l < model->n_lesions(); ++l) s.lesion_names.push_back(l == 0 ? "primary" : "lesion" + std::to_string(l + 1));
   }
 
   if (const YAML::Node patient = root["patient"]; patient && v.is_map(patient, "patient")) {
@@ -523,13 +747,15 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
 
   if (const YAML::Node treatment = root["treatment"])
     s.treatment = load_regimens(v, treatment, "treatment", model, s.horizon_day);
+  if (const YAML::Node rt = root["radiotherapy"])
+    s.radiotherapy = load_radiotherapy(v, rt, "radiotherapy", model, s);
   if (const YAML::Node arms = root["arms"]) {
-    if (root["treatment"])
-      v.problem(arms, "arms", "give either treatment (one arm) or arms, not both");
+    if (root["treatment"] || root["radiotherapy"])
+      v.problem(arms, "arms", "give either treatment/radiotherapy (one arm) or arms, not both");
     load_arms(v, arms, model, s);
   }
   if (const YAML::Node population = root["population"]) load_population(v, population, model, s);
-  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment});
+  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment, s.radiotherapy});
   if (const YAML::Node recist = root["recist"]) load_recist(v, recist, s);
   if (s.is_trial()) {
     const double k1 = s.recist.first_scan_day / s.output_interval_day, k2 = s.recist.scan_interval_day / s.output_interval_day;
@@ -629,6 +855,11 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   out << YAML::Key << "schema_version" << YAML::Value << s.schema_version;
   if (!s.description.empty()) out << YAML::Key << "description" << YAML::Value << s.description;
   out << YAML::Key << "model" << YAML::Value << s.model;
+  if (s.lesion_names.size() > 1) {
+    out << YAML::Key << "lesions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& name : s.lesion_names) out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::EndMap;
+    out << YAML::EndSeq;
+  }
   out << YAML::Key << "patient" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "weight_kg" << YAML::Value << s.weight_kg;
   out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
@@ -649,18 +880,39 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   }
   out << YAML::EndSeq;
   };
+  auto emit_courses = [&](const std::vector<RadiotherapyCourse>& courses) {
+    out << YAML::Key << "radiotherapy" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : courses) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
+      out << YAML::Key << "dose_per_fraction_Gy" << YAML::Value << c.dose_per_fraction_Gy;
+      out << YAML::Key << "fractions" << YAML::Value << c.fractions;
+      out << YAML::Key << "start_day" << YAML::Value << c.start_day;
+      out << YAML::Key << "schedule" << YAML::Value << to_string(c.schedule);
+      if (c.schedule == FractionSchedule::kExplicit) {
+        out << YAML::Key << "days" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (double d : c.days) out << d;
+        out << YAML::EndSeq;
+      }
+      out << YAML::Key << "lesions" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (int l : c.lesions) out << s.lesion_names[static_cast<std::size_t>(l)];
+      out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  };
   if (s.is_trial()) {
     out << YAML::Key << "arms" << YAML::Value << YAML::BeginSeq;
     for (const auto& arm : s.arms) {
       out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << arm.name;
       out << YAML::Key << "treatment" << YAML::Value;
       emit_regimens(arm.treatment);
+      if (!arm.radiotherapy.empty()) emit_courses(arm.radiotherapy);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
   } else {
     out << YAML::Key << "treatment" << YAML::Value;
     emit_regimens(s.treatment);
+    if (!s.radiotherapy.empty()) emit_courses(s.radiotherapy);
   }
   if (s.population.enabled) {
     const PopulationSettings& p = s.population;

@@ -131,6 +131,10 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
     const auto event = read_number_field(f, t, "pfs_event", n);
     const auto best_change = read_number_field(f, t, "best_change_pct", n);
     const auto last_change = read_number_field(f, t, "last_change_pct", n);
+    const auto best_in = read_number_field(f, t, "best_response_in_field", n);
+    const auto change_in = read_number_field(f, t, "best_change_pct_in_field", n);
+    const auto best_out = read_number_field(f, t, "best_response_out_of_field", n);
+    const auto change_out = read_number_field(f, t, "best_change_pct_out_of_field", n);
     const auto steps = read_number_field(f, t, "n_steps", n);
     const auto wall_s = read_number_field(f, t, "wall_s", n);
     std::size_t ns = 0;
@@ -156,6 +160,16 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
         a.recist.best_change_pct = best_change[i];
         a.recist.last_change_pct = last_change[i];
         for (std::size_t s = 0; s < ns; ++s) a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
+        a.in_field = best_in[i] >= 0;
+        a.out_of_field = best_out[i] >= 0;
+        if (a.in_field) {
+          a.recist_in_field.best = static_cast<Response>(static_cast<int>(best_in[i]));
+          a.recist_in_field.best_change_pct = change_in[i];
+        }
+        if (a.out_of_field) {
+          a.recist_out_of_field.best = static_cast<Response>(static_cast<int>(best_out[i]));
+          a.recist_out_of_field.best_change_pct = change_out[i];
+        }
       }
       a.steps = static_cast<long>(steps[i]);
       a.wall_seconds = wall_s[i];

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "tools/io/hdf5_util.hpp"
+#include "tools/io/rt_report.hpp"
 
 namespace vct::io {
 
@@ -95,6 +96,9 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     const TrialArm& arm = spec.arms[a];
     Handle g(create_group(arms_group.get(), arm.name), H5Gclose, "create /arms/" + arm.name);
     attr_string(g.get(), "treatment", describe_treatment(arm));
+    const auto courses = report_courses(arm.radiotherapy, model, spec.overrides, spec.lesion_names);
+    attr_string(g.get(), "radiotherapy", describe_radiotherapy(courses));
+    write_course_table(g.get(), "radiotherapy", courses);
     attr_int(g.get(), "arm_index", static_cast<long long>(a));
     Impl::Arm w;
     w.outcomes = std::make_unique<AppendableTable>(
@@ -103,7 +107,9 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
             {"candidate_id", false}, {"status", false}, {"message", true}, {"best_response", false},
             {"best_response_text", true}, {"best_response_day", false}, {"time_to_response_day", false},
             {"duration_of_response_day", false}, {"response_ended", false}, {"pfs_day", false}, {"pfs_event", false},
-            {"best_change_pct", false}, {"last_change_pct", false}, {"n_steps", false}, {"wall_s", false}});
+            {"best_change_pct", false}, {"last_change_pct", false}, {"best_response_in_field", false},
+            {"best_change_pct_in_field", false}, {"best_response_out_of_field", false},
+            {"best_change_pct_out_of_field", false}, {"n_steps", false}, {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
     for (int k : spec.trajectory_outputs) {
       const auto& o = model.outputs()[static_cast<std::size_t>(k)];
@@ -172,6 +178,7 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
   for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
     Impl::Arm& w = impl_->arms[a];
     std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
+    std::vector<double> best_in, change_in, best_out, change_out;
     std::vector<std::string> msg, best_text;
     std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
     std::vector<double> scans(n * ns, -1.0);
@@ -182,8 +189,11 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
         msg.push_back("");
         best.push_back(-1);
         best_text.push_back("");
-        for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s})
+        for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s,
+                        &change_in, &change_out})
           v->push_back(kNaN);
+        best_in.push_back(-1);
+        best_out.push_back(-1);
         continue;
       }
       const ArmResult& r = c.arms[a];
@@ -200,6 +210,10 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
       event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
       best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
       last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
+      best_in.push_back(ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0);
+      change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
+      best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
+      change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
       steps.push_back(static_cast<double>(r.steps));
       wall_s.push_back(r.wall_seconds);
       for (std::size_t k = 0; k < w.outputs.size(); ++k)
@@ -214,6 +228,9 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
                         number_column("duration_of_response_day", dor), number_column("response_ended", ended),
                         number_column("pfs_day", pfs), number_column("pfs_event", event),
                         number_column("best_change_pct", best_change), number_column("last_change_pct", last_change),
+                        number_column("best_response_in_field", best_in), number_column("best_change_pct_in_field", change_in),
+                        number_column("best_response_out_of_field", best_out),
+                        number_column("best_change_pct_out_of_field", change_out),
                         number_column("n_steps", steps), number_column("wall_s", wall_s)},
                        n);
     for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
@@ -250,10 +267,22 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     col["median_pfs_lower_day"].push_back(a.pfs.median_lower);
     col["median_pfs_upper_day"].push_back(a.pfs.median_upper);
     col["solver_failures"].push_back(a.solver_failures);
+    auto site = [&](const std::string& k, const SiteSummary& x) {
+      col["n_" + k].push_back(x.n);
+      col["orr_" + k].push_back(x.orr.estimate);
+      col["orr_" + k + "_lower"].push_back(x.orr.lower);
+      col["orr_" + k + "_upper"].push_back(x.orr.upper);
+      col["dcr_" + k].push_back(x.dcr.estimate);
+    };
+    site("in_field", a.in_field);
+    site("out_of_field", a.out_of_field);
   }
   std::vector<Column> columns = {text_column("arm", name)};
   for (const char* k : {"n", "CR", "PR", "SD", "PD", "NE", "orr", "orr_lower", "orr_upper", "dcr", "dcr_lower",
-                        "dcr_upper", "median_pfs_day", "median_pfs_lower_day", "median_pfs_upper_day", "solver_failures"})
+                        "dcr_upper", "median_pfs_day", "median_pfs_lower_day", "median_pfs_upper_day", "solver_failures",
+                        "n_in_field", "orr_in_field", "orr_in_field_lower", "orr_in_field_upper", "dcr_in_field",
+                        "n_out_of_field", "orr_out_of_field", "orr_out_of_field_lower", "orr_out_of_field_upper",
+                        "dcr_out_of_field"})
     columns.push_back(number_column(k, col[k]));
   compound_table(g.get(), "arms", columns, name.size());
 

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vct {
+
+/// How the fractions of a course are spread over days.
+enum class FractionSchedule {
+  kDaily,      ///< one fraction every day
+  kWeekdays,   ///< Monday to Friday, the start day being a Monday
+  kAlternate,  ///< every other day
+  kExplicit,   ///< the days listed in `days`
+};
+const char* to_string(FractionSchedule schedule);
+
+/// One radiotherapy course (docs/scenario-reference.md, `radiotherapy`): `fractions` fractions of
+/// dose_per_fraction_Gy each to every lesion in `lesions`, from start_day (t = 0 is the start of
+/// treatment, the baseline scan).
+struct RadiotherapyCourse {
+  std::string name;
+  double dose_per_fraction_Gy = 0.0;
+  int fractions = 1;
+  double start_day = 0.0;
+  FractionSchedule schedule = FractionSchedule::kDaily;
+  std::vector<double> days;  ///< kExplicit: fraction days relative to start_day
+  std::vector<int> lesions;  ///< 0-based lesion indices
+
+  double total_dose_Gy() const { return dose_per_fraction_Gy * fractions; }
+  /// Absolute fraction days (t = 0 at treatment start), in order.
+  std::vector<double> fraction_days() const;
+};
+
+/// Biologically effective dose of n fractions of d Gy: n d (1 + d / (alpha/beta)).
+double bed_Gy(int fractions, double dose_per_fraction_Gy, double alpha_beta_Gy);
+/// Equivalent dose in 2-Gy fractions: BED / (1 + 2 / (alpha/beta)).
+double eqd2_Gy(int fractions, double dose_per_fraction_Gy, double alpha_beta_Gy);
+/// Cell survival after one fraction by the linear-quadratic model, exp(-alpha d - beta d^2).
+double lq_survival(double dose_Gy, double alpha_per_Gy, double beta_per_Gy2);
+
+/// One fraction delivered to one lesion: a state jump applied by the model.
+struct RadiationFraction {
+  double time_day;
+  int lesion;  ///< 0-based
+  double dose_Gy;
+  std::string course;
+};
+
+/// All fractions of the courses up to horizon_day, ordered by time (then lesion).
+std::vector<RadiationFraction> expand_radiotherapy(const std::vector<RadiotherapyCourse>& courses,
+                                                   double horizon_day);
+
+/// Lesions (0-based) irradiated by any of the courses, ascending.
+std::vector<int> irradiated_lesions(const std::vector<RadiotherapyCourse>& courses);
+
+}  // namespace vct

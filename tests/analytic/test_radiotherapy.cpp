@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+// Radiotherapy against hand-computed values: LQ survival, BED/EQD2, fraction days, the fraction
+// jump of the RT model (cell kill into the doomed pools, TREX1 attenuation, lymphocyte kill),
+// conservation of cells through the doomed pools, event timing, zero-dose RT, and the equivalence
+// of the RT and multi-lesion models with the reference model where they must agree.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/radiotherapy.hpp"
+#include "core/simulation.hpp"
+#include "models/registry.hpp"
+
+namespace vct {
+namespace {
+
+const ModelDefinition& rt_model() { return models::get_model("qspio_nsclc_rt"); }
+
+std::size_t idx(const ModelDefinition& m, const std::string& state) {
+  const int i = m.state_index(state);
+  EXPECT_GE(i, 0) << state;
+  return static_cast<std::size_t>(i);
+}
+double& param(const ModelDefinition& m, std::vector<double>& p, const std::string& name) {
+  const int k = m.parameter_index(name);
+  EXPECT_GE(k, 0) << name;
+  return p[static_cast<std::size_t>(k)];
+}
+
+TEST(LinearQuadratic, SurvivalMatchesHandValues) {
+  EXPECT_NEAR(lq_survival(2.0, 0.3, 0.03), std::exp(-0.72), 1e-15);  // 0.486752...
+  EXPECT_NEAR(lq_survival(2.0, 0.3, 0.03), 0.4867522559599, 1e-12);
+  EXPECT_DOUBLE_EQ(lq_survival(0.0, 0.3, 0.03), 1.0);
+  EXPECT_NEAR(lq_survival(8.0, 0.146, 0.0146), std::exp(-1.168 - 0.9344), 1e-15);
+}
+
+TEST(LinearQuadratic, BedAndEqd2MatchHandValues) {
+  EXPECT_DOUBLE_EQ(bed_Gy(30, 2.0, 10.0), 72.0);
+  EXPECT_DOUBLE_EQ(eqd2_Gy(30, 2.0, 10.0), 60.0);  // 2-Gy fractions are their own EQD2
+  EXPECT_NEAR(bed_Gy(3, 8.0, 10.0), 43.2, 1e-12);
+  EXPECT_NEAR(eqd2_Gy(3, 8.0, 10.0), 36.0, 1e-12);
+  EXPECT_NEAR(bed_Gy(1, 30.0, 10.0), 120.0, 1e-12);
+  EXPECT_NEAR(eqd2_Gy(1, 30.0, 10.0), 100.0, 1e-12);
+  EXPECT_NEAR(bed_Gy(5, 7.0, 3.0), 35.0 * (1.0 + 7.0 / 3.0), 1e-12);  // late tissue, 116.67 Gy
+  EXPECT_NEAR(eqd2_Gy(5, 7.0, 3.0), 70.0, 1e-12);
+}
+
+TEST(FractionDays, SchedulesExpandAsDocumented) {
+  RadiotherapyCourse c;
+  c.fractions = 7;
+  c.start_day = 3;
+  c.schedule = FractionSchedule::kWeekdays;
+  EXPECT_EQ(c.fraction_days(), (std::vector<double>{3, 4, 5, 6, 7, 10, 11}));
+  c.schedule = FractionSchedule::kDaily;
+  c.fractions = 3;
+  EXPECT_EQ(c.fraction_days(), (std::vector<double>{3, 4, 5}));
+  c.schedule = FractionSchedule::kAlternate;
+  EXPECT_EQ(c.fraction_days(), (std::vector<double>{3, 5, 7}));
+  c.schedule = FractionSchedule::kExplicit;
+  c.days = {0, 7, 21};
+  EXPECT_EQ(c.fraction_days(), (std::vector<double>{3, 10, 24}));
+  c.lesions = {0, 1};
+  const auto f = expand_radiotherapy({c}, 20.0);  // the day-24 fraction is past the horizon
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[1].time_day, 3.0);
+  EXPECT_EQ(f[1].lesion, 1);
+  EXPECT_EQ(f[3].time_day, 10.0);
+}
+
+/// A grown treatment-start state of the RT model (one lesion) with default parameters.
+std::vector<double> grown_state(const ModelDefinition& m, const std::vector<double>& p) {
+  const InitialisationResult ic = grow_to_diameter(m, p, 3.0, 8000.0, SolverOptions{});
+  EXPECT_TRUE(ic.reached);
+  return ic.state;
+}
+
+TEST(RadiationFraction, KillsByLqIntoDoomedPoolsWithTrex1Attenuation) {
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  std::vector<double> y(static_cast<std::size_t>(m.n_states()));
+  m.initial_state(p.data(), y.data());
+  const std::size_t C1 = idx(m, "V_T.C1"), Di = idx(m, "V_T.C_doomed_icd"), Dn = idx(m, "V_T.C_doomed"),
+                    T1 = idx(m, "V_T.T1"), T1x = idx(m, "V_T.T1_exh"), R = idx(m, "V_T.RT_signal");
+  y[C1] = 1e9;
+  y[T1] = 1e7;
+  const double alpha = param(m, p, "alpha_C_per_Gy"), beta = alpha / param(m, p, "alpha_beta_C_Gy");
+  const double f = param(m, p, "f_immunogenic");
+  for (double dose : {2.0, 8.0, 15.0, 20.0}) {
+    std::vector<double> x = y;
+    m.apply_radiation_fraction(dose, 0, p.data(), x.data());
+    const double killed = 1e9 * (1.0 - std::exp(-alpha * dose - beta * dose * dose));
+    EXPECT_NEAR(x[C1], 1e9 - killed, 1e-6) << dose;
+    EXPECT_NEAR(x[Di] + x[Dn], killed, 1e-6) << dose;  // no cell lost or created
+    // TREX1: full immunogenicity up to 12 Gy, linear to 10 % at 18 Gy and above.
+    const double trex = dose <= 12.0 ? 1.0 : dose >= 18.0 ? 0.1 : 1.0 - (dose - 12.0) / 6.0 * 0.9;
+    EXPECT_NEAR(x[Di], killed * f * trex, 1e-6 * killed) << dose;
+    const double t_killed = 1e7 * (1.0 - std::exp(-param(m, p, "alpha_T_per_Gy") * dose));
+    EXPECT_NEAR(x[T1], 1e7 - t_killed, 1e-6) << dose;
+    EXPECT_NEAR(x[T1x] - y[T1x], t_killed, 1e-6) << dose;
+    EXPECT_DOUBLE_EQ(x[R], dose);
+    EXPECT_EQ(x[idx(m, "V_C.T1")], y[idx(m, "V_C.T1")]);  // no blood dose by default
+  }
+  param(m, p, "trex1_enabled") = 0.0;
+  std::vector<double> x = y;
+  m.apply_radiation_fraction(20.0, 0, p.data(), x.data());
+  EXPECT_NEAR(x[Di] / (x[Di] + x[Dn]), f, 1e-12);
+  param(m, p, "blood_dose_per_fraction_Gy") = 0.5;
+  y[idx(m, "V_C.T1")] = 1e6;
+  x = y;
+  m.apply_radiation_fraction(2.0, 0, p.data(), x.data());
+  EXPECT_NEAR(x[idx(m, "V_C.T1")], 1e6 * std::exp(-param(m, p, "alpha_T_per_Gy") * 0.5), 1e-6);
+}
+
+TEST(RadiationFraction, ModelWithoutRadiotherapyRefusesIt) {
+  const ModelDefinition& m = models::get_model("qspio_nsclc");
+  std::vector<double> p = m.default_parameters(), y(static_cast<std::size_t>(m.n_states()));
+  EXPECT_FALSE(m.supports_radiotherapy());
+  EXPECT_THROW(m.apply_radiation_fraction(2.0, 0, p.data(), y.data()), Error);
+}
+
+TEST(DoomedPools, ConserveCellsAndDecayAtTheirRate) {
+  // With growth, basal death, clearance, killing and phagocytosis off, the only cancer-cell flux
+  // is doomed -> dead: d(C1 + doomed + dead)/dt = 0 and d(doomed)/dt = -k doomed.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  for (const char* k : {"k_C1_growth_per_day", "k_C1_death_per_day", "k_C1_therapy_per_day", "k_cell_clear_per_day"})
+    param(m, p, k) = 0.0;
+  std::vector<double> y(static_cast<std::size_t>(m.n_states())), dy(y.size());
+  m.initial_state(p.data(), y.data());
+  const std::size_t C1 = idx(m, "V_T.C1"), Cx = idx(m, "V_T.C_x"), Di = idx(m, "V_T.C_doomed_icd"),
+                    Dn = idx(m, "V_T.C_doomed");
+  y[C1] = 1e9;
+  y[Di] = 3e8;
+  y[Dn] = 2e8;
+  m.rhs(0.0, y.data(), p.data(), dy.data());
+  const double k = param(m, p, "k_doomed_death_per_day");
+  EXPECT_NEAR(dy[Di], -k * 3e8, 1e-6);
+  EXPECT_NEAR(dy[Dn], -k * 2e8, 1e-6);
+  EXPECT_NEAR(dy[C1] + dy[Cx] + dy[Di] + dy[Dn], 0.0, 1e-6 * k * 5e8);
+  EXPECT_GT(dy[idx(m, "V_T.DAMP")], 0.0);  // immunogenic deaths raise the DAMP signal
+}
+
+TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
+  const ModelDefinition& m = rt_model();
+  const std::vector<double> p = m.default_parameters();
+  const std::vector<double> y0 = grown_state(m, p);
+  TreatmentPlan plan;
+  plan.horizon_day = 20.0;
+  RadiotherapyCourse c;
+  c.name = "3x8";
+  c.dose_per_fraction_Gy = 8.0;
+  c.fractions = 3;
+  c.start_day = 1.0;
+  c.schedule = FractionSchedule::kAlternate;
+  c.lesions = {0};
+  plan.fractions = expand_radiotherapy({c}, plan.horizon_day);
+  const PatientRun rt = simulate_treatment(m, p, y0, plan, SolverOptions{});
+  ASSERT_EQ(rt.status, PatientStatus::kOk) << rt.message;
+  std::vector<double> times;
+  for (const auto& e : rt.events)
+    if (e.kind == "radiotherapy") times.push_back(e.time_day);
+  EXPECT_EQ(times, (std::vector<double>{1.0, 3.0, 5.0}));
+  const std::size_t ns = static_cast<std::size_t>(m.n_states()), R = idx(m, "V_T.RT_signal");
+  // Output rows at fraction days hold the post-fraction state; none before day 1.
+  EXPECT_EQ(rt.trajectory.states[0 * ns + R], 0.0);
+  EXPECT_NEAR(rt.trajectory.states[1 * ns + R], 8.0, 1e-12);
+  EXPECT_GT(rt.trajectory.states[3 * ns + R], 8.0);
+
+  TreatmentPlan none = plan;
+  none.fractions.clear();
+  TreatmentPlan zero = plan;
+  for (auto& f : zero.fractions) f.dose_Gy = 0.0;
+  // Tight tolerances: a zero-dose fraction still restarts the solver, which moves results by
+  // about rtol; what must not change is the solution itself.
+  SolverOptions tight;
+  tight.rtol = 1e-10;
+  tight.atol = 1e-12;
+  const PatientRun a = simulate_treatment(m, p, y0, none, tight);
+  const PatientRun b = simulate_treatment(m, p, y0, zero, tight);
+  ASSERT_EQ(a.status, PatientStatus::kOk);
+  ASSERT_EQ(b.status, PatientStatus::kOk);
+  const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm")), no = m.outputs().size();
+  for (std::size_t t = 0; t < a.trajectory.time_day.size(); ++t)
+    EXPECT_NEAR(b.trajectory.outputs[t * no + d], a.trajectory.outputs[t * no + d], 1e-7 * a.trajectory.outputs[t * no + d]);
+  // ...while 8 Gy fractions shrink the tumour within days.
+  EXPECT_LT(rt.trajectory.outputs[20 * no + d], 0.95 * a.trajectory.outputs[20 * no + d]);
+}
+
+TEST(Lesions, RtModelWithoutRadiationMatchesReferenceModel) {
+  // The RT model's right-hand side on a reference state with empty RT pools equals the reference
+  // model's, and a treated single-lesion patient follows the same trajectory.
+  const ModelDefinition& base = models::get_model("qspio_nsclc");
+  const ModelDefinition& m = rt_model();
+  ASSERT_EQ(m.n_states(), base.n_states() + 4);
+  const std::vector<double> pb = base.default_parameters();
+  std::vector<double> pm = m.default_parameters();
+  const std::vector<double> yb = grown_state(base, pb);
+  std::vector<double> ym(static_cast<std::size_t>(m.n_states()), 0.0);
+  std::copy(yb.begin(), yb.end(), ym.begin());
+  std::vector<double> fb(yb.size()), fm(ym.size());
+  base.rhs(0.0, yb.data(), pb.data(), fb.data());
+  m.rhs(0.0, ym.data(), pm.data(), fm.data());
+  for (std::size_t i = 0; i < fb.size(); ++i)
+    EXPECT_NEAR(fm[i], fb[i], 1e-12 * std::abs(fb[i]) + 1e-300) << base.states()[i].name;
+
+  TreatmentPlan plan;
+  plan.horizon_day = 120.0;
+  std::vector<double> p1 = pb, p2 = pm;
+  const std::vector<DoseRegimen> niv = {{"nivolumab", 240.0, 0.0, 0.0, 14.0, 9}};
+  apply_drug_parameters(base, niv, p1);
+  apply_drug_parameters(m, niv, p2);
+  plan.doses = expand_schedule(base, niv, 80.0, plan.horizon_day, p1);
+  const PatientRun a = simulate_treatment(base, p1, yb, plan, SolverOptions{});
+  plan.doses = expand_schedule(m, niv, 80.0, plan.horizon_day, p2);
+  const PatientRun b = simulate_treatment(m, p2, ym, plan, SolverOptions{});
+  ASSERT_EQ(a.status, PatientStatus::kOk);
+  ASSERT_EQ(b.status, PatientStatus::kOk);
+  const std::size_t da = static_cast<std::size_t>(base.output_index("tumour_diameter_cm")), na = base.outputs().size();
+  const std::size_t db = static_cast<std::size_t>(m.output_index("tumour_diameter_cm")), nb = m.outputs().size();
+  for (std::size_t t = 0; t < a.trajectory.time_day.size(); ++t)
+    EXPECT_NEAR(b.trajectory.outputs[t * nb + db], a.trajectory.outputs[t * na + da], 2e-5 * a.trajectory.outputs[t * na + da])
+        << "day " << t;
+}
+
+TEST(Lesions, AnEmptySecondLesionLeavesTheFirstUnchanged) {
+  // Two-lesion model with lesion 2 unseeded: every shared and lesion-1 derivative equals the
+  // one-lesion model's, and lesion 2 stays inert.
+  const ModelDefinition& one = rt_model();
+  const ModelDefinition& two = models::get_model("qspio_nsclc_rt@2");
+  ASSERT_EQ(two.n_lesions(), 2);
+  const std::vector<double> p1 = one.default_parameters();
+  std::vector<double> p2 = two.default_parameters();
+  const std::vector<double> y1 = grown_state(one, p1);
+  std::vector<double> y2(static_cast<std::size_t>(two.n_states()), 0.0);
+  std::copy(y1.begin(), y1.end(), y2.begin());
+  std::vector<double> f1(y1.size()), f2(y2.size());
+  one.rhs(0.0, y1.data(), p1.data(), f1.data());
+  two.rhs(0.0, y2.data(), p2.data(), f2.data());
+  for (std::size_t i = 0; i < f1.size(); ++i)
+    EXPECT_NEAR(f2[i], f1[i], 1e-12 * std::abs(f1[i]) + 1e-300) << one.states()[i].name;
+  for (std::size_t i = f1.size(); i < f2.size(); ++i) EXPECT_EQ(f2[i], 0.0) << two.states()[i].name;
+}
+
+TEST(Lesions, SecondLesionStartsAtItsDiameterAndIsIrradiatedAlone) {
+  const ModelDefinition& m = models::get_model("qspio_nsclc_rt@2");
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion2_initial_diameter_cm") = 2.0;
+  const InitialisationResult ic = grow_to_diameter(m, p, 3.0, 8000.0, SolverOptions{});
+  ASSERT_TRUE(ic.reached);
+  std::vector<double> out(m.outputs().size());
+  m.compute_outputs(0.0, ic.state.data(), p.data(), out.data());
+  const auto o = [&](const char* name) { return out[static_cast<std::size_t>(m.output_index(name))]; };
+  EXPECT_NEAR(o("lesion1_diameter_cm"), 3.0, 1e-6);
+  EXPECT_NEAR(o("lesion2_diameter_cm"), 2.0, 1e-6);
+  EXPECT_NEAR(o("tumour_diameter_cm"), 5.0, 2e-6);  // RECIST sum of diameters
+  std::vector<double> y = ic.state;
+  m.apply_radiation_fraction(8.0, 1, p.data(), y.data());
+  EXPECT_EQ(y[idx(m, "V_T.C1")], ic.state[idx(m, "V_T.C1")]);
+  EXPECT_LT(y[idx(m, "V_T2.C1")], 0.2 * ic.state[idx(m, "V_T2.C1")]);
+}
+
+}  // namespace
+}  // namespace vct
