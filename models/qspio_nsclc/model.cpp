@@ -291,8 +291,11 @@ T m_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, const T& h_ifn, co
     "assumed: mitotic catastrophe within one to two cell cycles after the lethal hit")                               \
   X(f_immunogenic, "1", 0.5, 0.0, 1.0, "fraction of radiation death that is immunogenic", "assumed; to be calibrated (issue #5)") \
   X(k_DAMP_deg_per_day, "1/day", 1.0, 0.01, 100.0, "clearance of the DAMP signal", "assumed: HMGB1/ATP signals last about a day") \
-  X(DAMP_50_cell_per_L, "cell/L", 1e11, 1.0, 1e16, "DAMP signal for half-maximal extra APC maturation",              \
-    "assumed; to be calibrated (issue #5)")                                                                         \
+  X(DAMP_50_cell_per_L, "cell/L", 1e11, 1.0, 1e16, "DAMP signal for half-maximal effect on APCs",                  \
+    "assumed")                                                                                                     \
+  X(r_infiltration_DAMP, "1", 0.0, 0.0, 100.0,                                                                   \
+    "max relative increase of effector T-cell infiltration into every lesion with systemic DAMP activation",        \
+    "analogue of S_L in Kosinsky 2018 (infiltration under systemic antigen exposure); fitted by vct calibrate")      \
   X(k_RT_signal_decay_per_day, "1/day", 0.2, 0.001, 100.0, "decay of the RT signal driving PD-L1 upregulation",       \
     "Dovedi 2014 Cancer Res 74:5458 (PD-L1 up 1-7 days after fractionated RT)")                                      \
   X(RT_signal_50_Gy, "Gy", 2.0, 0.01, 100.0, "RT signal for half-maximal PD-L1 upregulation", "assumed")            \
@@ -350,7 +353,7 @@ struct SystemicExchange {
 /// reads only). Writes dx and adds the lesion's exchange with blood and LN to `ex`.
 template <class T>
 void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const double* p, T* dx,
-                SystemicExchange<T>& ex) {
+                SystemicExchange<T>& ex, const T& infiltration_boost) {
   namespace P = par;
   namespace S = st;
   namespace L = lc;
@@ -421,9 +424,13 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
 
   // T cells in the tumour (§5.6); infiltration leaves the blood pools.
   const double kd1 = p[P::k_T1_death_per_day], kd0 = p[P::k_T0_death_per_day];
-  const T in_T1 = p[P::q_T1_T_in_per_L_per_day] * V_T * y[S::C_T1] * f_rec;
-  const T in_Th = p[P::q_T0_T_in_per_L_per_day] * V_T * y[S::C_Th] * f_rec;
+  T in_T1 = p[P::q_T1_T_in_per_L_per_day] * V_T * y[S::C_T1] * f_rec;
+  T in_Th = p[P::q_T0_T_in_per_L_per_day] * V_T * y[S::C_Th] * f_rec;
   const T in_T0 = p[P::q_T0_T_in_per_L_per_day] * V_T * y[S::C_T0] * f_rec;
+  if (lay.rt) {  // effector (not regulatory) T cells home more while radiation activation lasts
+    in_T1 = in_T1 * infiltration_boost;
+    in_Th = in_Th * infiltration_boost;
+  }
   ex.infiltration_T1 = ex.infiltration_T1 + in_T1;
   ex.infiltration_Th = ex.infiltration_Th + in_Th;
   ex.infiltration_T0 = ex.infiltration_T0 + in_T0;
@@ -538,6 +545,20 @@ void eval_rhs(const Layout& lay, const T* y, const double* p, T* dy) {
   namespace S = st;
   const double V_LN = p[P::V_LN_L];
 
+  // RT: systemic activation by immunogenic radiation death, the DAMP signal of the lesions
+  // weighted by their mature APCs (the cells that carry it to the lymph node).
+  T infiltration_boost(1.0);
+  if (lay.rt) {
+    T weighted(0.0), weight(0.0);
+    for (int l = 0; l < lay.n_lesions; ++l) {
+      const auto& idx = lay.index[static_cast<std::size_t>(l)];
+      const T w = y[idx[lc::T_mAPC]] + 1.0;
+      weighted = weighted + w * michaelis(T(y[idx[lc::DAMP]]), p[rp::DAMP_50_cell_per_L]);
+      weight = weight + w;
+    }
+    infiltration_boost = 1.0 + p[rp::r_infiltration_DAMP] * (weighted / weight);
+  }
+
   // Lesions: gather each lesion's local states, evaluate, scatter the derivatives.
   SystemicExchange<T> ex;
   T x[lc::kRtCount], dx[lc::kRtCount];
@@ -546,7 +567,7 @@ void eval_rhs(const Layout& lay, const T* y, const double* p, T* dy) {
     const auto& idx = lay.index[static_cast<std::size_t>(l)];
     for (int k = 0; k < lay.local_count; ++k) x[k] = y[idx[static_cast<std::size_t>(k)]];
     if (l == 0) V_T_primary = lesion_volume(x, p, lay.rt);
-    lesion_rhs(lay, l, x, y, p, dx, ex);
+    lesion_rhs(lay, l, x, y, p, dx, ex, infiltration_boost);
     for (int k = 0; k < lay.local_count; ++k) dy[idx[static_cast<std::size_t>(k)]] = dx[k];
   }
 

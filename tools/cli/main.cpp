@@ -2,12 +2,15 @@
 // vct: command-line front end. The only code that prints or chooses an exit code.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <exception>
 #include <string>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "models/registry.hpp"
 #include "tools/io/hdf5_writer.hpp"
 #include "tools/io/rt_report.hpp"
+#include "tools/validation/validation.hpp"
 #include "tools/io/scenario_loader.hpp"
 #include "tools/io/trial_merge.hpp"
 #include "tools/io/trial_writer.hpp"
@@ -38,10 +42,18 @@ constexpr const char* kUsageText =
     "usage: vct <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO.yaml [--output FILE.h5] [--threads N] [--check] [--quiet]\n"
+    "  run SCENARIO.yaml [--output FILE.h5] [--threads N] [--check] [--quiet] [--calibration FILE]\n"
     "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
     "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
     "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
+    "  calibrate [SUITE.yaml] [--size N] [--threads N]\n"
+    "                       fit the suite's calibration steps to its calibration targets and write\n"
+    "                       the calibrated values (docs/validation.md)\n"
+    "  validate [SUITE.yaml] [--size N] [--threads N] [--calibration-only] [--target ID]... [--check]\n"
+    "           [--output FILE.csv] [--write-docs FILE.md]\n"
+    "                       run the validation suite with the calibrated values and print published vs\n"
+    "                       simulated response rates; --check exits 1 when a calibration target is\n"
+    "                       outside its tolerance\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
     "  models               list the registered models\n"
     "  params MODEL         print a model's parameter table (Markdown)\n"
@@ -227,7 +239,7 @@ bool is_root_process() {
 }
 
 int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
-  std::string scenario_path, output;
+  std::string scenario_path, output, calibration_path;
   bool quiet = false, resume = false;
   int threads = 0, stop_after = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -250,12 +262,12 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
         return kUsage;
       }
       stop_after = std::atoi(args[++i].c_str());
-    } else if (a == "--output" || a == "-o") {
+    } else if (a == "--output" || a == "-o" || a == "--calibration") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
         return kUsage;
       }
-      output = args[++i];
+      (a == "--calibration" ? calibration_path : output) = args[++i];
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "vct: unknown option '%s'\n%s", a.c_str(), kUsageText);
       return kUsage;
@@ -270,7 +282,21 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     std::fprintf(stderr, "vct: missing scenario file\n%s", kUsageText);
     return kUsage;
   }
-  const vct::io::LoadedScenario loaded = vct::io::load_scenario_file(scenario_path);
+  vct::io::LoadedScenario loaded;
+  if (calibration_path.empty()) {
+    loaded = vct::io::load_scenario_file(scenario_path);
+  } else {
+    // The calibrated values of `vct calibrate` replace the scenario's population medians and
+    // parameters; problems are then reported against the combined text.
+    if (!std::filesystem::exists(calibration_path))
+      throw vct::Error(vct::ErrorKind::kIo, "no calibration file '" + calibration_path + "'");
+    std::ifstream in(scenario_path);
+    if (!in) throw vct::Error(vct::ErrorKind::kIo, "cannot open scenario file '" + scenario_path + "'");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string combined = vct::validation::apply_calibration(
+        text, scenario_path, vct::validation::load_calibration(calibration_path), 0);
+    loaded = vct::io::load_scenario_text(combined, scenario_path + " + " + calibration_path);
+  }
   const vct::Scenario& s = loaded.scenario;
   const vct::ModelDefinition& model = vct::models::get_model(s.model);
   if (check_only) {
@@ -394,6 +420,161 @@ int cmd_merge(const std::vector<std::string>& args, int argc, char** argv) {
   return kOk;
 }
 
+struct SuiteArgs {
+  std::string suite = "scenarios/validation/suite.yaml";
+  vct::validation::RunOptions options;
+  bool check = false;
+  std::string output = "results/validation.csv";
+  std::string docs;
+  std::vector<std::string> targets;  ///< --target ID (repeatable): only these
+};
+
+bool parse_suite_args(const std::vector<std::string>& args, bool validate, SuiteArgs& a) {
+  bool have_suite = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& x = args[i];
+    auto value = [&](const char* name) -> const std::string* {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "vct: %s needs a value\n", name);
+        return nullptr;
+      }
+      return &args[++i];
+    };
+    if (x == "--size" || x == "--threads") {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      char* end = nullptr;
+      const long n = std::strtol(v->c_str(), &end, 10);
+      if (*end != '\0' || n < 0 || n > 10000000) {
+        std::fprintf(stderr, "vct: %s expects a whole number >= 0, found '%s'\n", x.c_str(), v->c_str());
+        return false;
+      }
+      (x == "--size" ? a.options.population_size : a.options.threads) = static_cast<int>(n);
+    } else if (validate && x == "--calibration-only") {
+      a.options.calibration_only = true;
+    } else if (validate && x == "--check") {
+      a.check = true;
+    } else if (validate && x == "--target") {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      a.targets.push_back(*v);
+    } else if (validate && (x == "--output" || x == "--write-docs")) {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      (x == "--output" ? a.output : a.docs) = *v;
+    } else if (!x.empty() && x[0] != '-' && !have_suite) {
+      a.suite = x;
+      have_suite = true;
+    } else {
+      std::fprintf(stderr, "vct: unexpected argument '%s'\n%s", x.c_str(), kUsageText);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string calibrated_path(const vct::validation::Suite& suite) {
+  return (std::filesystem::path(suite.folder) / suite.calibrated_file).string();
+}
+
+void announce_trial(const std::string& scenario, std::size_t arms, double seconds) {
+  std::fprintf(stderr, "  simulated %s (%zu arm(s)) in %.1f s\n", scenario.c_str(), arms, seconds);
+}
+
+int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
+  SuiteArgs a;
+  if (!parse_suite_args(args, false, a)) return kUsage;
+  const vct::validation::Suite suite = vct::validation::load_suite(a.suite);
+  vct::validation::Runner runner(suite, a.options);
+  runner.on_trial = announce_trial;
+  vct::validation::Calibration calibration;
+  std::printf("Calibrating %zu step(s) of %s\n", suite.steps.size(), a.suite.c_str());
+  const auto steps = vct::validation::calibrate(suite, runner, calibration, [](const vct::validation::StepResult& r) {
+    std::printf("\n%s: %s %s -> %s; target %.1f %%\n", r.step.name.c_str(), r.step.parameter.c_str(),
+                r.step.population_median ? "(population median)" : "(value)", r.step.target.c_str(),
+                100.0 * r.target_value);
+    for (const auto& [v, rate] : r.trace) std::printf("    %-14.6g -> %5.1f %%\n", v, 100.0 * rate);
+    std::printf("  chosen %.6g (%.1f %%)%s\n", r.value, 100.0 * r.achieved,
+                r.bracketed ? "" : "  -- TARGET NOT BRACKETED by the search interval; closest end kept");
+  });
+  std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + VCT_VERSION +
+                       "; do not edit by hand, re-run the command (docs/validation.md).\n";
+  if (a.options.population_size > 0)
+    header += "# population size used: " + std::to_string(a.options.population_size) + "\n";
+  const std::string path = calibrated_path(suite);
+  std::ofstream out(path);
+  out << vct::validation::calibration_yaml(calibration, header);
+  if (!out) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + path + "'");
+  std::printf("\nWrote %s\n", path.c_str());
+  bool all = true;
+  for (const auto& s : steps) all = all && s.bracketed;
+  return all ? kOk : kNumericalError;
+}
+
+int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
+  SuiteArgs a;
+  if (!parse_suite_args(args, true, a)) return kUsage;
+  vct::validation::Suite suite = vct::validation::load_suite(a.suite);
+  if (a.options.calibration_only || !a.targets.empty()) {
+    std::vector<vct::validation::Target> kept;
+    for (const auto& t : suite.targets) {
+      const bool named = std::find(a.targets.begin(), a.targets.end(), t.id) != a.targets.end();
+      if ((a.targets.empty() || named) && (!a.options.calibration_only || t.calibration)) kept.push_back(t);
+    }
+    for (const auto& id : a.targets) {
+      bool known = false;
+      for (const auto& t : suite.targets) known = known || t.id == id;
+      if (!known) {
+        std::fprintf(stderr, "vct: no target '%s' in %s\n", id.c_str(), a.suite.c_str());
+        return kUsage;
+      }
+    }
+    suite.targets = kept;
+  }
+  const std::string cal_path = calibrated_path(suite);
+  const vct::validation::Calibration calibration = vct::validation::load_calibration(cal_path);
+  if (calibration.population_medians.empty() && calibration.parameters.empty())
+    std::fprintf(stderr, "vct: %s not found or empty: validating the uncalibrated model\n", cal_path.c_str());
+  vct::validation::Runner runner(suite, a.options);
+  runner.on_trial = announce_trial;
+  const auto start = std::chrono::steady_clock::now();
+  const bool reduced = a.options.population_size > 0;
+  const auto rows = vct::validation::validate(suite, runner, calibration, reduced);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("\n%s", vct::validation::text_table(rows).c_str());
+  std::printf("\nCalibrated values from %s; %.0f s. %s\n", cal_path.c_str(), seconds,
+              reduced ? "Reduced population: calibration targets are held to their reduced tolerance."
+                      : "Tolerances apply to calibration targets only.");
+  {
+    std::ofstream csv(a.output);
+    if (!csv) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + a.output + "'");
+    csv << "target,role,metric,published,published_lower,published_upper,simulated,simulated_lower,simulated_upper,"
+           "n,published_inside_ci,within_tolerance,scenario,arm,source\n";
+    for (const auto& r : rows)
+      csv << r.target.id << "," << (r.target.calibration ? "calibration" : "held_out") << ","
+          << vct::validation::to_string(r.target.metric) << "," << r.target.published << "," << r.target.published_lower
+          << "," << r.target.published_upper << "," << r.simulated.rate.estimate << "," << r.simulated.rate.lower << ","
+          << r.simulated.rate.upper << "," << r.simulated.rate.n << "," << r.published_inside_ci << ","
+          << r.within_tolerance << "," << r.target.scenario << "," << r.target.arm << ",\"" << r.target.source
+          << "\"\n";
+    std::printf("Output     %s\n", a.output.c_str());
+  }
+  if (!a.docs.empty()) {
+    const std::string block = "Produced by `" + command_line(argc, argv) + "` (vct " + VCT_VERSION + ", " +
+                              std::to_string(static_cast<long>(seconds)) + " s on this machine):\n\n" +
+                              vct::validation::markdown_table(rows);
+    vct::validation::write_into_markdown(a.docs, block);
+    std::printf("Updated    %s\n", a.docs.c_str());
+  }
+  if (a.check)
+    for (const auto& r : rows)
+      if (r.target.calibration && !r.within_tolerance) {
+        std::fprintf(stderr, "vct: calibration target %s is outside its tolerance\n", r.target.id.c_str());
+        return 1;
+      }
+  return kOk;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "%s", kUsageText);
@@ -404,6 +585,8 @@ int dispatch(int argc, char** argv) {
   if (command == "run") return cmd_run(args, argc, argv, false);
   if (command == "check") return cmd_run(args, argc, argv, true);
   if (command == "merge") return cmd_merge(args, argc, argv);
+  if (command == "calibrate") return cmd_calibrate(args, argc, argv);
+  if (command == "validate") return cmd_validate(args, argc, argv);
   if (command == "models") {
     for (const auto& name : vct::models::model_names()) {
       const auto& m = vct::models::get_model(name);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// The validation suite: the shipped suite file loads and keeps calibration and held-out targets
+// apart; bad suite files fail with file:line messages; a calibration is applied to a scenario as
+// population medians and patient parameters; calibration by bisection brackets and approaches
+// its target on a small trial; the docs block is replaced between its markers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "tools/io/scenario_loader.hpp"
+#include "tools/validation/validation.hpp"
+
+namespace vct::validation {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path write(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
+  const Suite s = load_suite((fs::path(VCT_SOURCE_DIR) / "scenarios/validation/suite.yaml").string());
+  int calibration = 0, held_out = 0;
+  for (const auto& t : s.targets) {
+    (t.calibration ? calibration : held_out)++;
+    EXPECT_FALSE(t.source.empty()) << t.id;
+    EXPECT_GE(t.published, 0.0);
+    if (t.calibration) EXPECT_GT(t.tolerance, 0.0) << t.id;
+  }
+  EXPECT_GE(calibration, 1);
+  EXPECT_GE(held_out, 5);
+  for (const auto& step : s.steps) {
+    bool fits_calibration_target = false;
+    for (const auto& t : s.targets) fits_calibration_target |= t.id == step.target && t.calibration;
+    EXPECT_TRUE(fits_calibration_target) << step.name;
+  }
+}
+
+TEST(ValidationSuite, BadSuiteNamesFileLineAndKey) {
+  const fs::path dir = fs::temp_directory_path() / "vct_bad_suite";
+  fs::create_directories(dir);
+  write(dir / "s.yaml", "schema_version: 1\nmodel: qspio_nsclc\n");
+  const fs::path suite = write(dir / "suite.yaml", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: held_out, published_pct: 20}
+  - {id: b, description: d, source: s, scenario: missing.yaml, arm: x, metric: orr_week12, role: calibration,
+     published_pct: 150, tolerance_pct: 2, reduced_tolerance_pct: 5}
+calibration:
+  - {name: n, target: a, parameter: n_T1_clones, fit: value, lower: 0, upper: 1}
+)");
+  try {
+    load_suite(suite.string());
+    FAIL() << "accepted";
+  } catch (const io::ScenarioError& e) {
+    const std::string f = suite.string();
+    EXPECT_EQ(std::string(e.what()),
+              f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" +
+              f + ":4:80: targets[1].metric: expected best_orr, best_orr_out_of_field, orr_first_scan or "
+                  "orr_first_scan_out_of_field, found 'orr_week12'\n" +
+              f + ":5:21: targets[1].published_pct: expected a number from 0 to 100, found 150\n" +
+              f + ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" +
+              f + ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, CalibrationIsAppliedAsMediansAndParameters) {
+  Calibration c;
+  c.population_medians["n_T1_clones"] = {38.5, 1.0};
+  c.parameters["k_C_T1_per_day"] = 1.25;
+  c.parameters["r_infiltration_DAMP"] = 3.0;  // not a qspio_nsclc parameter: skipped
+  const std::string text = apply_calibration(
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 300, seed: 3, preset: wang2023}\n"
+      "arms: [{name: a, treatment: [{drug: nivolumab, dose_mg: 240, interval_day: 14, end_day: 28}]}]\n",
+      "x.yaml", c, 12);
+  const io::LoadedScenario s = io::load_scenario_text(text, "x.yaml");
+  EXPECT_EQ(s.scenario.population.size, 12);
+  ASSERT_EQ(s.scenario.population.distributions.size(), 1u);
+  EXPECT_EQ(s.scenario.population.distributions[0].parameter, "n_T1_clones");
+  EXPECT_DOUBLE_EQ(s.scenario.population.distributions[0].median, 38.5);
+  ASSERT_EQ(s.scenario.parameter_overrides.size(), 1u);
+  EXPECT_EQ(s.scenario.parameter_overrides[0].first, "k_C_T1_per_day");
+  EXPECT_DOUBLE_EQ(s.scenario.parameter_overrides[0].second, 1.25);
+  // Round trip of the calibrated file.
+  const fs::path path = fs::temp_directory_path() / "vct_calibrated.yaml";
+  std::ofstream(path) << calibration_yaml(c, "# test\n");
+  const Calibration back = load_calibration(path.string());
+  EXPECT_EQ(back.population_medians, c.population_medians);
+  EXPECT_EQ(back.parameters, c.parameters);
+  fs::remove(path);
+}
+
+TEST(ValidationSuite, BisectionBracketsAndApproachesItsTarget) {
+  const fs::path dir = fs::temp_directory_path() / "vct_calibration_suite";
+  fs::create_directories(dir);
+  write(dir / "trial.yaml", R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 16, seed: 11, preset: wang2023}
+arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 168}]}]
+simulation: {horizon_day: 168}
+recist: {first_scan_day: 56, scan_interval_day: 56}
+)");
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: t, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: calibration,
+     published_pct: 20, tolerance_pct: 10, reduced_tolerance_pct: 10}
+calibration:
+  - {name: clones, target: t, parameter: n_T1_clones, fit: population_median, sigma: 1, lower: 3, upper: 300,
+     scale: log, iterations: 4}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  Calibration c;
+  const auto steps = calibrate(suite, runner, c, {});
+  ASSERT_EQ(steps.size(), 1u);
+  const StepResult& r = steps[0];
+  ASSERT_TRUE(r.bracketed);
+  ASSERT_EQ(r.trace.size(), 6u);  // both ends, then 4 bisections
+  const double at_lower = r.trace[0].second, at_upper = r.trace[1].second;
+  EXPECT_LT(at_lower, 0.2);
+  EXPECT_GT(at_upper, 0.2);  // ORR rises with the number of tumour-specific clones
+  EXPECT_LE(std::abs(r.achieved - 0.2), std::abs(at_lower - 0.2));
+  EXPECT_LE(std::abs(r.achieved - 0.2), std::abs(at_upper - 0.2));
+  EXPECT_DOUBLE_EQ(c.population_medians.at("n_T1_clones").first, r.value);
+  // validate() with the fitted value reproduces the achieved rate.
+  const auto rows = validate(suite, runner, c, false);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, r.achieved);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, DocsBlockIsReplacedBetweenMarkers) {
+  const fs::path path = fs::temp_directory_path() / "vct_validation_doc.md";
+  std::ofstream(path) << "# T\nbefore\n<!-- validate:begin -->\nold\n<!-- validate:end -->\nafter\n";
+  write_into_markdown(path.string(), "new table\n");
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "# T\nbefore\n<!-- validate:begin -->\nnew table\n<!-- validate:end -->\nafter\n");
+  std::ofstream(path) << "no markers\n";
+  EXPECT_THROW(write_into_markdown(path.string(), "x"), Error);
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace vct::validation

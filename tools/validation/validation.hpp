@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/statistics.hpp"
+#include "core/trial.hpp"
+
+namespace vct::validation {
+
+/// What is read from a simulated arm.
+enum class Metric {
+  kBestOrr,                   ///< best overall response CR/PR over the horizon, all lesions
+  kBestOrrOutOfField,         ///< the same on the lesions the arm does not irradiate
+  kOrrFirstScan,              ///< CR/PR at the first scan, all lesions
+  kOrrFirstScanOutOfField,    ///< CR/PR at the first scan, non-irradiated lesions
+};
+const char* to_string(Metric m);
+
+/// One published response rate (docs/validation.md): where it comes from, how it is simulated,
+/// and whether calibration may use it.
+struct Target {
+  std::string id;
+  std::string description;
+  std::string source;    ///< citation
+  std::string scenario;  ///< scenario file, resolved against the suite's folder
+  std::string arm;
+  Metric metric = Metric::kBestOrr;
+  bool calibration = false;  ///< true: used to fit; false: held out
+  double published = NAN;    ///< fraction
+  double published_lower = NAN, published_upper = NAN;  ///< 95 % CI when known
+  std::string published_ci_note;  ///< how the CI was obtained
+  double tolerance = NAN;   ///< calibration targets: |simulated - published| allowed (fraction)
+  double reduced_tolerance = NAN;  ///< the same for the reduced CI population
+};
+
+/// One calibration step: fits a single value so that one calibration target is met.
+struct CalibrationStep {
+  std::string name;
+  std::string target;     ///< a calibration target id
+  std::string parameter;  ///< model parameter
+  bool population_median = false;  ///< fit the median of a log-normal population distribution
+  double sigma = 1.0;              ///< its sigma (population_median)
+  double lower = 0.0, upper = 0.0; ///< search interval
+  bool log_scale = true;
+  int iterations = 8;
+  std::string rationale;
+};
+
+struct Suite {
+  std::string path;    ///< the suite file
+  std::string folder;  ///< its folder (scenario and calibration paths are relative to it)
+  std::vector<Target> targets;
+  std::vector<CalibrationStep> steps;
+  std::string calibrated_file;  ///< where `calibrate` writes, `validate` reads
+};
+
+/// Reads and checks a suite file; problems are reported as file:line:col: key: message.
+Suite load_suite(const std::string& path);
+
+/// Fitted values: population medians (log-normal, with sigma) and fixed parameter values.
+struct Calibration {
+  std::map<std::string, std::pair<double, double>> population_medians;  ///< name -> (median, sigma)
+  std::map<std::string, double> parameters;
+};
+Calibration load_calibration(const std::string& path);  ///< empty when the file does not exist
+std::string calibration_yaml(const Calibration& c, const std::string& header);
+
+/// Options shared by calibrate and validate.
+struct RunOptions {
+  int population_size = 0;  ///< 0: each scenario's own size
+  int threads = 0;
+  bool calibration_only = false;
+};
+
+/// A simulated rate with its Clopper-Pearson 95 % CI.
+struct Simulated {
+  stats::Proportion rate;
+  int n_candidates = 0;
+  double wall_seconds = 0.0;
+};
+
+/// Runs (and caches) the scenario behind a target with a calibration applied.
+class Runner {
+ public:
+  Runner(const Suite& suite, RunOptions options) : suite_(suite), options_(std::move(options)) {}
+  Simulated evaluate(const Target& target, const Calibration& calibration);
+  /// Called after each simulated scenario: scenario file, arms, wall seconds.
+  std::function<void(const std::string&, std::size_t, double)> on_trial;
+
+ private:
+  struct Run {
+    TrialSpec spec;
+    std::vector<CandidateResult> results;
+    double wall_seconds = 0.0;
+  };
+  const Run& run(const std::string& scenario, const Calibration& calibration);
+  const Suite& suite_;
+  RunOptions options_;
+  std::map<std::string, Run> cache_;
+};
+
+/// The scenario text with a calibration (and optionally a population size) applied.
+std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
+                              int population_size);
+
+/// One fitted step, for the report.
+struct StepResult {
+  CalibrationStep step;
+  double value = NAN;
+  double achieved = NAN;
+  double target_value = NAN;
+  std::vector<std::pair<double, double>> trace;  ///< (value tried, rate)
+  bool bracketed = true;  ///< false when the target lies outside the rates at the interval ends
+};
+
+/// Fits the steps in order (each on top of the previous ones) by bisection on a monotone rate.
+std::vector<StepResult> calibrate(const Suite& suite, Runner& runner, Calibration& calibration,
+                                  const std::function<void(const StepResult&)>& progress);
+
+/// One row of the validation table.
+struct Row {
+  Target target;
+  Simulated simulated;
+  bool published_inside_ci = false;
+  bool within_tolerance = true;  ///< calibration targets only
+};
+std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration& calibration, bool reduced);
+
+/// The table as Markdown (docs/validation.md) and as fixed-width text (terminal).
+std::string markdown_table(const std::vector<Row>& rows);
+std::string text_table(const std::vector<Row>& rows);
+
+/// Replaces the text between `<!-- validate:begin -->` and `<!-- validate:end -->` in a file.
+void write_into_markdown(const std::string& path, const std::string& block);
+
+}  // namespace vct::validation
