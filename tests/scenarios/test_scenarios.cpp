@@ -61,6 +61,23 @@ TEST(BadScenarios, EachFailsWithItsExpectedMessages) {
   }
 }
 
+TEST(Radiotherapy, StartRelativeToIciResolvesToTheTreatmentClock) {
+  const LoadedScenario a = load_scenario_text(R"(schema_version: 1
+model: qspio_nsclc_rt
+treatment: [{drug: nivolumab, dose_mg_per_kg: 3, start_day: 11, interval_day: 14, end_day: 400}]
+radiotherapy: [{name: SBRT, total_dose_Gy: 24, fractions: 3, schedule: alternate, start_relative_to_ici_day: -11}]
+)", "rel.yaml");
+  ASSERT_EQ(a.scenario.radiotherapy.size(), 1u);
+  const RadiotherapyCourse& c = a.scenario.radiotherapy[0];
+  EXPECT_DOUBLE_EQ(c.start_day, 0.0);
+  EXPECT_DOUBLE_EQ(c.dose_per_fraction_Gy, 8.0);  // from total and fractions
+  EXPECT_EQ(c.fraction_days(), (std::vector<double>{0.0, 2.0, 4.0}));
+  EXPECT_EQ(c.lesions, std::vector<int>{0});
+  // The resolved scenario holds the absolute start and reloads to the same course.
+  const LoadedScenario b = load_scenario_text(a.resolved_yaml, "resolved.yaml");
+  EXPECT_EQ(b.scenario.radiotherapy[0].fraction_days(), c.fraction_days());
+}
+
 TEST(ResolvedScenario, FillsDefaultsAndRoundTrips) {
   const LoadedScenario a = load_scenario_text("schema_version: 1\nmodel: qspio_nsclc\n", "minimal.yaml");
   EXPECT_EQ(a.scenario.solver.method, "cvode_bdf");

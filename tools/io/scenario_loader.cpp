@@ -332,7 +332,8 @@ void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& 
 /// and total_dose_Gy define the dose (all three must agree); an explicit `days` list sets the
 /// fraction days. Impossible schedules are rejected.
 std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node& list, const std::string& prefix,
-                                                  const ModelDefinition* model, const Scenario& s) {
+                                                  const ModelDefinition* model, const Scenario& s,
+                                                  const std::vector<DoseRegimen>& regimens) {
   std::vector<RadiotherapyCourse> courses;
   if (!list.IsSequence()) {
     v.problem(list, prefix, "expected a list of radiotherapy courses, found " + describe(list));
@@ -346,8 +347,8 @@ std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node
     const YAML::Node item = list[i];
     const std::string path = prefix + "[" + std::to_string(i) + "]";
     if (!v.is_map(item, path)) continue;
-    v.check_keys(item, path, {"name", "dose_per_fraction_Gy", "fractions", "total_dose_Gy", "start_day", "schedule",
-                              "days", "lesions"});
+    v.check_keys(item, path, {"name", "dose_per_fraction_Gy", "fractions", "total_dose_Gy", "start_day",
+                              "start_relative_to_ici_day", "schedule", "days", "lesions"});
     RadiotherapyCourse c;
     c.name = "RT" + std::to_string(i + 1);
     v.string(item, "name", path, c.name);
@@ -358,6 +359,28 @@ std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node
     v.number(item, "total_dose_Gy", path, total, 0.0, 200.0);
     v.integer(item, "fractions", path, n, 1, 100);
     v.number(item, "start_day", path, c.start_day, 0.0, kInf);
+    if (const YAML::Node relative = item["start_relative_to_ici_day"]) {
+      // Day of the first fraction counted from the first checkpoint-inhibitor dose (negative:
+      // before it), resolved to start_day on the treatment clock.
+      double offset = 0.0;
+      const std::size_t before_offset = v.problems().size();
+      v.number(item, "start_relative_to_ici_day", path, offset, -1e4, 1e4);
+      if (item["start_day"]) {
+        v.problem(relative, path + ".start_relative_to_ici_day", "give either start_day or start_relative_to_ici_day, not both");
+      } else if (regimens.empty()) {
+        v.problem(relative, path + ".start_relative_to_ici_day",
+                  "start_relative_to_ici_day needs a checkpoint-inhibitor regimen in the same treatment");
+      } else if (v.problems().size() == before_offset) {
+        double ici_start = regimens.front().start_day;
+        for (const auto& r : regimens) ici_start = std::min(ici_start, r.start_day);
+        c.start_day = ici_start + offset;
+        if (c.start_day < 0.0)
+          v.problem(relative, path + ".start_relative_to_ici_day",
+                    "the course would start on day " + format_number(c.start_day) +
+                        ", before treatment start (day 0); start the first ICI dose on day " +
+                        format_number(-offset) + " or later (its start_day is " + format_number(ici_start) + ")");
+      }
+    }
     const int schedule = v.choice(item, "schedule", path, {"daily", "weekdays", "alternate", "explicit"});
     if (schedule >= 0) c.schedule = static_cast<FractionSchedule>(schedule);
     if (const YAML::Node days = item["days"]) {
@@ -512,7 +535,7 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
     }
     if (item["treatment"]) arm.treatment = load_regimens(v, item["treatment"], path + ".treatment", model, s.horizon_day);
     if (item["radiotherapy"])
-      arm.radiotherapy = load_radiotherapy(v, item["radiotherapy"], path + ".radiotherapy", model, s);
+      arm.radiotherapy = load_radiotherapy(v, item["radiotherapy"], path + ".radiotherapy", model, s, arm.treatment);
     s.arms.push_back(arm);
   }
 }
@@ -748,7 +771,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   if (const YAML::Node treatment = root["treatment"])
     s.treatment = load_regimens(v, treatment, "treatment", model, s.horizon_day);
   if (const YAML::Node rt = root["radiotherapy"])
-    s.radiotherapy = load_radiotherapy(v, rt, "radiotherapy", model, s);
+    s.radiotherapy = load_radiotherapy(v, rt, "radiotherapy", model, s, s.treatment);
   if (const YAML::Node arms = root["arms"]) {
     if (root["treatment"] || root["radiotherapy"])
       v.problem(arms, "arms", "give either treatment/radiotherapy (one arm) or arms, not both");
