@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -76,8 +77,19 @@ class Validator {
 
   /// Rejects keys outside `allowed`, with a "did you mean" hint.
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+    std::map<std::string, YAML::Mark> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string key = it->first.Scalar();
+      // YAML parsers keep one of two equal keys silently; a repeated key is almost always an
+      // edit that would otherwise be ignored.
+      const auto first = seen.find(key);
+      if (first != seen.end()) {
+        problem(it->first, join(path, key),
+                "duplicate key '" + key + "' (first given at line " + std::to_string(first->second.line + 1) +
+                    "); give each key once");
+        continue;
+      }
+      seen.emplace(key, it->first.Mark());
       bool known = false;
       for (const auto& a : allowed) known = known || a == key;
       if (known) continue;
