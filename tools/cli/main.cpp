@@ -30,9 +30,7 @@
 #endif
 #include "tools/run_scenario.hpp"
 
-#ifndef VCT_VERSION
-#define VCT_VERSION "unknown"
-#endif
+#include "vct_version.h"
 
 namespace {
 
