@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/population.hpp"
 
+#include <utility>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -19,6 +21,30 @@ const char* to_string(DistributionKind kind) {
     case DistributionKind::kLogNormal: return "lognormal";
   }
   return "unknown";
+}
+
+ParameterDistribution ParameterDistribution::lognormal(std::string parameter, double median, double sigma) {
+  ParameterDistribution d;
+  d.parameter = std::move(parameter);
+  d.kind = DistributionKind::kLogNormal;
+  d.median = median;
+  d.sigma = sigma;
+  return d;
+}
+
+ParameterDistribution ParameterDistribution::uniform(std::string parameter, double lower, double upper) {
+  ParameterDistribution d;
+  d.parameter = std::move(parameter);
+  d.kind = DistributionKind::kUniform;
+  d.lower = lower;
+  d.upper = upper;
+  return d;
+}
+
+ParameterDistribution ParameterDistribution::loguniform(std::string parameter, double lower, double upper) {
+  ParameterDistribution d = uniform(std::move(parameter), lower, upper);
+  d.kind = DistributionKind::kLogUniform;
+  return d;
 }
 
 double ParameterDistribution::quantile(double u) const {

@@ -31,6 +31,10 @@ struct ParameterDistribution {
 
   /// The value at cumulative probability u in (0, 1).
   double quantile(double u) const;
+
+  static ParameterDistribution lognormal(std::string parameter, double median, double sigma);
+  static ParameterDistribution uniform(std::string parameter, double lower, double upper);
+  static ParameterDistribution loguniform(std::string parameter, double lower, double upper);
 };
 
 /// Correlated variation of a block of parameters in a compressed latent space (QSP-IO's PK

@@ -14,23 +14,9 @@ namespace {
 
 using units::kMinutesPerDay;
 
-ParameterDistribution lognormal(const char* name, double median, double sigma) {
-  ParameterDistribution d;
-  d.parameter = name;
-  d.kind = DistributionKind::kLogNormal;
-  d.median = median;
-  d.sigma = sigma;
-  return d;
-}
-ParameterDistribution uniform(const char* name, double lower, double upper, bool log_scale = false) {
-  ParameterDistribution d;
-  d.parameter = name;
-  d.kind = log_scale ? DistributionKind::kLogUniform : DistributionKind::kUniform;
-  d.lower = lower;
-  d.upper = upper;
-  return d;
-}
-ParameterDistribution loguniform(const char* name, double lower, double upper) { return uniform(name, lower, upper, true); }
+constexpr auto lognormal = &ParameterDistribution::lognormal;
+constexpr auto uniform = &ParameterDistribution::uniform;
+constexpr auto loguniform = &ParameterDistribution::loguniform;
 
 }  // namespace
 

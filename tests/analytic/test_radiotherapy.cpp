@@ -141,6 +141,32 @@ TEST(DoomedPools, ConserveCellsAndDecayAtTheirRate) {
   EXPECT_GT(dy[idx(m, "V_T.DAMP")], 0.0);  // immunogenic deaths raise the DAMP signal
 }
 
+TEST(SystemicActivation, DampSignalSpeedsEffectorHomingByTheStatedFactor) {
+  // One lesion with its DAMP signal at the half-maximum: H_sys = 1/2, so r_infiltration_DAMP = 2
+  // doubles the CD8 and Th inflow, which leaves blood exactly as it enters the lesion; Treg
+  // inflow is unchanged.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  const std::vector<double> y0 = grown_state(m, p);
+  std::vector<double> y = y0;
+  y[idx(m, "V_T.DAMP")] = param(m, p, "DAMP_50_cell_per_L");
+  std::vector<double> f0(y.size()), f2(y.size());
+  m.rhs(0.0, y.data(), p.data(), f0.data());
+  param(m, p, "r_infiltration_DAMP") = 2.0;
+  m.rhs(0.0, y.data(), p.data(), f2.data());
+  std::vector<double> out(m.outputs().size());
+  m.compute_outputs(0.0, y.data(), p.data(), out.data());
+  const double V_T = out[static_cast<std::size_t>(m.output_index("lesion1_volume_L"))];
+  const double C = y[idx(m, "V_T.C1")], Kc = param(m, p, "Kc_rec_cell2");
+  const double inflow = param(m, p, "q_T1_T_in_per_L_per_day") * V_T * y[idx(m, "V_C.T1")] * C * C / (C * C + Kc);
+  const double extra = 2.0 * 0.5 * inflow;
+  EXPECT_NEAR(f2[idx(m, "V_T.T1")] - f0[idx(m, "V_T.T1")], extra, 1e-9 * extra);
+  EXPECT_NEAR(f2[idx(m, "V_C.T1")] - f0[idx(m, "V_C.T1")], -extra, 1e-9 * extra);
+  EXPECT_GT(f2[idx(m, "V_T.Th")] - f0[idx(m, "V_T.Th")], 0.0);
+  EXPECT_EQ(f2[idx(m, "V_T.T0")], f0[idx(m, "V_T.T0")]);
+  EXPECT_EQ(f2[idx(m, "V_C.T0")], f0[idx(m, "V_C.T0")]);
+}
+
 TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
   const ModelDefinition& m = rt_model();
   const std::vector<double> p = m.default_parameters();

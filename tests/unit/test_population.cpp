@@ -17,14 +17,7 @@ namespace {
 
 const ModelDefinition& nsclc() { return models::get_model("qspio_nsclc"); }
 
-ParameterDistribution lognormal(const char* name, double median, double sigma) {
-  ParameterDistribution d;
-  d.parameter = name;
-  d.kind = DistributionKind::kLogNormal;
-  d.median = median;
-  d.sigma = sigma;
-  return d;
-}
+constexpr auto lognormal = &ParameterDistribution::lognormal;
 
 std::vector<double> column(const Population& p, std::size_t c) {
   std::vector<double> v;
