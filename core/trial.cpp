@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 
 #include "core/error.hpp"
 
@@ -388,6 +389,18 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
 
   std::vector<std::vector<ArmOutcome>> outcomes(spec.arms.size());
   std::vector<CandidateResult> results;
+  // A batch is written while the next one is simulated, so the solver threads do not idle during
+  // compression and disk writes. Only this writer ever calls the sink, one batch at a time.
+  // Progress counts candidates on disk, so a run killed after a report keeps what it reported.
+  std::future<void> pending_write;
+  std::size_t pending_candidates = 0;
+  auto finish_write = [&]() -> bool {
+    if (!pending_write.valid()) return true;
+    pending_write.get();
+    processed += pending_candidates;
+    pending_candidates = 0;
+    return report("simulating", n);
+  };
   bool stopped = false;
   std::size_t begin = 0, end = 0;
   while (!stopped && dist.next_batch(1, n, batch, begin, end)) {
@@ -410,10 +423,12 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       count_candidate(r, summary);
       add_outcomes(r, outcomes);
     }
-    sink.write_batch(results);
-    processed += end - begin;
-    stopped = !report("simulating", n);
+    stopped = !finish_write();
+    pending_write = std::async(std::launch::async,
+                               [&sink, written = std::move(results)] { sink.write_batch(written); });
+    pending_candidates = end - begin;
   }
+  if (!finish_write()) stopped = true;
   summary.n_selected = summary.n_patients;
   summarise_arms(arm_names(spec), outcomes, summary);
   summary.completed = !stopped;

@@ -111,7 +111,9 @@ struct TrialSummary {
   double wall_seconds = 0.0;
 };
 
-/// Receives results in candidate order, one batch at a time, from a single thread.
+/// Receives results in candidate order, one batch at a time and never two calls at once.
+/// write_batch runs on a writer thread while the next batch is simulated; the other calls come
+/// from the thread that called run_trial, after the previous write has finished.
 class TrialSink {
  public:
   virtual ~TrialSink() = default;

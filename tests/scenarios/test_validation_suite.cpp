@@ -29,7 +29,9 @@ TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
     (t.calibration ? calibration : held_out)++;
     EXPECT_FALSE(t.source.empty()) << t.id;
     EXPECT_GE(t.published, 0.0);
-    if (t.calibration) EXPECT_GT(t.tolerance, 0.0) << t.id;
+    if (t.calibration) {
+      EXPECT_GT(t.tolerance, 0.0) << t.id;
+    }
   }
   EXPECT_GE(calibration, 1);
   EXPECT_GE(held_out, 5);

@@ -175,13 +175,17 @@ TEST(Trial, StoppedRunLeavesAReadablePartialFile) {
     io::TrialWriter writer(path.string(), spec, loaded.scenario, {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
     summary = run_trial(spec, writer, [](const TrialProgress& p) { return p.done < 2; });
   }
+  // The stop is asked for when the first batch is on disk. The second batch was simulated while
+  // the first was written; it is kept (nothing computed is lost) and no third batch starts.
   EXPECT_FALSE(summary.completed);
+  EXPECT_EQ(summary.n_plausible + summary.n_not_a_patient + summary.n_initialisation_failures, 4u)
+      << "the summary covers the candidates in the file";
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
   EXPECT_EQ(read_int_attr(f, "is_complete"), 0);
-  EXPECT_EQ(read_int_attr(f, "n_candidates_written"), 2);
-  EXPECT_EQ(rows_of(f, "/patients"), 2u);
-  EXPECT_EQ(rows_of(f, "/arms/nivolumab/outcomes"), 2u);
+  EXPECT_EQ(read_int_attr(f, "n_candidates_written"), 4);
+  EXPECT_EQ(rows_of(f, "/patients"), 4u);
+  EXPECT_EQ(rows_of(f, "/arms/nivolumab/outcomes"), 4u);
   H5Fclose(f);
   fs::remove(path);
 }

@@ -226,8 +226,9 @@ std::string calibration_yaml(const Calibration& c, const std::string& header) {
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
                               int population_size) {
   YAML::Node root = YAML::Load(scenario_text);
-  const std::string model_id = root["model"] ? root["model"].Scalar() : "";
-  const ModelDefinition& model = models::get_model(model_id);
+  if (!root["model"] || !root["model"].IsScalar())
+    throw Error(ErrorKind::kInput, name + ": model: expected a model name to apply the calibration to");
+  const ModelDefinition& model = models::get_model(root["model"].Scalar());
   for (const auto& [parameter, value] : c.parameters) {
     if (model.parameter_index(parameter) < 0) continue;  // e.g. RT constants in an ICI-only scenario
     root["patient"]["parameters"][parameter] = value;
