@@ -90,7 +90,11 @@ class CvodeIntegrator final : public Integrator {
   void reset(double t0, const std::vector<double>& y0) override {
     accumulate_stats();
     std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
-    if (CVodeReInit(mem_, t0, y_) != CV_SUCCESS) fail_setup("CVodeReInit at t = " + fmt(t0));
+    // CVODE integrates in time since the restart: its first step is bounded below by ~100 unit
+    // roundoffs of |t| (8.7e-12 day at day 392), too long for the 1e-20 day transient of a dose
+    // into an eradicated, near-zero-volume lesion; counted from the restart the bound vanishes.
+    t_origin_ = t0;
+    if (CVodeReInit(mem_, 0.0, y_) != CV_SUCCESS) fail_setup("CVodeReInit at t = " + fmt(t0));
     t_ = t0;
     state_ = y0;
   }
@@ -102,12 +106,14 @@ class CvodeIntegrator final : public Integrator {
       return result;
     }
     // SUNDIALS 6.4 has no CVodeClearStopTime; a stop time far ahead disables it.
-    CVodeSetStopTime(mem_, stop_exactly ? t_stop : std::numeric_limits<double>::max());
-    double t_reached = t_;
+    CVodeSetStopTime(mem_, stop_exactly ? t_stop - t_origin_ : std::numeric_limits<double>::max());
+    double t_reached = 0.0;
     last_error_.clear();
-    const int flag = CVode(mem_, t_stop, y_, &t_reached, CV_NORMAL);
+    const int flag = CVode(mem_, t_stop - t_origin_, y_, &t_reached, CV_NORMAL);
     const double* y = N_VGetArrayPointer(y_);
     std::copy(y, y + n_, state_.begin());
+    // Report the requested time exactly when it was reached, not origin + (t_stop - origin).
+    t_reached = (flag == CV_SUCCESS || flag == CV_TSTOP_RETURN) ? t_stop : t_origin_ + t_reached;
     t_ = t_reached;
     result.t = t_reached;
     if (flag == CV_ROOT_RETURN) {
@@ -138,7 +144,7 @@ class CvodeIntegrator final : public Integrator {
     auto* self = static_cast<CvodeIntegrator*>(user_data);
     const double* yy = N_VGetArrayPointer(y);
     double* f = N_VGetArrayPointer(ydot);
-    self->model_.rhs(t, yy, self->params_, f);
+    self->model_.rhs(self->t_origin_ + t, yy, self->params_, f);
     for (int i = 0; i < self->n_; ++i)
       if (!std::isfinite(f[i])) return 1;  // recoverable: CVODE retries with a smaller step
     return 0;
@@ -148,10 +154,11 @@ class CvodeIntegrator final : public Integrator {
                  N_Vector, N_Vector, N_Vector) {
     auto* self = static_cast<CvodeIntegrator*>(user_data);
     if (self->sparse_)
-      self->jacobian_.evaluate_csc(t, N_VGetArrayPointer(y), self->params_, SM_INDEXPTRS_S(J),
-                                   SM_INDEXVALS_S(J), SM_DATA_S(J));
+      self->jacobian_.evaluate_csc(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_,
+                                   SM_INDEXPTRS_S(J), SM_INDEXVALS_S(J), SM_DATA_S(J));
     else
-      self->jacobian_.evaluate_dense(t, N_VGetArrayPointer(y), self->params_, SM_DATA_D(J));
+      self->jacobian_.evaluate_dense(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_,
+                                     SM_DATA_D(J));
     return 0;
   }
 
@@ -233,6 +240,7 @@ class CvodeIntegrator final : public Integrator {
   JacobianEvaluator jacobian_;
   std::vector<double> state_;
   double t_ = 0.0;
+  double t_origin_ = 0.0;  ///< absolute time of the last restart; CVODE's clock starts there
   bool initialised_ = false;
   bool sparse_ = false;
   SolverStats accumulated_;

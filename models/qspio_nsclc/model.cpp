@@ -508,10 +508,14 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
                            {S::C_aCTLA4, L::T_aCTLA4, P::q_T_aCTLA4_L_per_day, P::gamma_T_aCTLA4}};
   const int gamma_C[3] = {P::gamma_C_aPD1, P::gamma_C_aPDL1, P::gamma_C_aCTLA4};
   const int q_LD[3] = {P::q_LD_aPD1_per_day, P::q_LD_aPDL1_per_day, P::q_LD_aCTLA4_per_day};
+  // The reference divides by V_T alone; its flow q_T does not shrink with the lesion, so after
+  // eradication the exchange rate q_T / V_T grows without bound (1e20 /day and beyond) and no
+  // solver can follow a dose. The floor changes a 3.7 cm lesion's rate by 4e-8 (relative).
+  const T V_exchange = V_T + p[P::V_T_exchange_floor_L];
   for (int a = 0; a < 3; ++a) {
     const T to_T = p[slots[a][2]] * (y[slots[a][0]] / p[gamma_C[a]] - x[slots[a][1]] / p[slots[a][3]]);
     const T drain_T = p[q_LD[a]] * V_T * x[slots[a][1]] / p[slots[a][3]];
-    dx[slots[a][1]] = (to_T - drain_T) / V_T;
+    dx[slots[a][1]] = (to_T - drain_T) / V_exchange;
     ex.ab_to_tumour[a] = ex.ab_to_tumour[a] + to_T;
     ex.ab_drain[a] = ex.ab_drain[a] + drain_T;
   }

@@ -207,6 +207,30 @@ TEST_F(NsclcPatient, NoDrugKeepsAntibodyStatesAtZeroAndCheckpointBlockadeLowersP
   EXPECT_LT(run.trajectory.outputs[7 * no + h], 0.5 * control.trajectory.outputs[7 * no + h]);
 }
 
+// Tumour antibody: dX_T/dt = [q_T (X_C/g_C - X_T/g_T) - q_LD V_T X_T/g_T] / (V_T + floor). For an
+// eradicated lesion (all cells gone, V_T = 0) the floor alone sets the exchange; 0 restores the
+// reference's division by V_T.
+TEST_F(NsclcPatient, AntibodyExchangeOfAVanishedLesionUsesTheVolumeFloor) {
+  const ModelDefinition& m = nsclc();
+  std::vector<double> y = ic_->state;
+  for (const char* cells : {"V_T.C1", "V_T.C_x", "V_T.T0", "V_T.T1", "V_T.Th", "V_T.T1_exh", "V_T.Th_exh",
+                            "V_T.Mac_M1", "V_T.Mac_M2"})
+    y[static_cast<std::size_t>(m.state_index(cells))] = 0.0;
+  const std::size_t plasma = static_cast<std::size_t>(m.state_index("V_C.aPD1"));
+  const std::size_t tumour = static_cast<std::size_t>(m.state_index("V_T.aPD1"));
+  y[plasma] = 500.0;
+  y[tumour] = 100.0;
+  std::vector<double> p = *params_;
+  std::vector<double> dy(y.size());
+  const double inflow = param("q_T_aPD1_L_per_day") * (500.0 / param("gamma_C_aPD1") - 100.0 / param("gamma_T_aPD1"));
+  m.rhs(0.0, y.data(), p.data(), dy.data());
+  EXPECT_NEAR(dy[tumour], inflow / 1e-9, 1e-9 * std::abs(inflow / 1e-9));
+
+  p[static_cast<std::size_t>(m.parameter_index("V_T_exchange_floor_L"))] = 0.0;
+  m.rhs(0.0, y.data(), p.data(), dy.data());
+  EXPECT_FALSE(std::isfinite(dy[tumour])) << "the reference rule divides by a zero volume";
+}
+
 TEST(NsclcStatus, ParameterSetThatNeverReachesDiameterIsNotAPatient) {
   const ModelDefinition& m = nsclc();
   auto p = m.default_parameters();
