@@ -12,6 +12,9 @@ namespace {
 
 using Index = sunindextype;
 
+// The hottest loops get an AVX2 version, chosen at load time on processors that have it.
+#define VCT_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+
 inline Index len(N_Vector v) { return NV_LENGTH_S(v); }
 inline double* data(N_Vector v) { return NV_DATA_S(v); }
 
@@ -31,7 +34,7 @@ double sum4(Index n, Term term) {
   return (s0 + s1) + (s2 + s3);
 }
 
-void linear_sum(double a, N_Vector x, double b, N_Vector y, N_Vector z) {
+VCT_SIMD_CLONES void linear_sum(double a, N_Vector x, double b, N_Vector y, N_Vector z) {
   const double* xd = data(x);
   const double* yd = data(y);
   double* zd = data(z);
@@ -57,7 +60,7 @@ void div(N_Vector x, N_Vector y, N_Vector z) {
   for (Index i = 0; i < n; ++i) zd[i] = xd[i] / yd[i];
 }
 
-void scale(double c, N_Vector x, N_Vector z) {
+VCT_SIMD_CLONES void scale(double c, N_Vector x, N_Vector z) {
   const double* xd = data(x);
   double* zd = data(z);
   const Index n = len(x);
@@ -98,7 +101,7 @@ double max_norm(N_Vector x) {
   return m;
 }
 
-double wsqr_sum(N_Vector x, N_Vector w) {
+VCT_SIMD_CLONES double wsqr_sum(N_Vector x, N_Vector w) {
   const double* xd = data(x);
   const double* wd = data(w);
   return sum4(len(x), [&](Index i) {
@@ -159,7 +162,7 @@ booleantype inv_test(N_Vector x, N_Vector z) {
   return all_nonzero;
 }
 
-int linear_combination(int nv, double* c, N_Vector* xs, N_Vector z) {
+VCT_SIMD_CLONES int linear_combination(int nv, double* c, N_Vector* xs, N_Vector z) {
   double* zd = data(z);
   const Index n = len(z);
   if (nv == 1) {
@@ -182,7 +185,7 @@ int linear_combination(int nv, double* c, N_Vector* xs, N_Vector z) {
   return 0;
 }
 
-int scale_add_multi(int nv, double* a, N_Vector x, N_Vector* ys, N_Vector* zs) {
+VCT_SIMD_CLONES int scale_add_multi(int nv, double* a, N_Vector x, N_Vector* ys, N_Vector* zs) {
   const double* xd = data(x);
   const Index n = len(x);
   for (int k = 0; k < nv; ++k) {
