@@ -2,14 +2,17 @@
 // The validation suite: the shipped suite file loads and keeps calibration and held-out targets
 // apart; bad suite files fail with file:line messages; a calibration is applied to a scenario as
 // population medians and patient parameters; calibration by bisection brackets and approaches
-// its target on a small trial; the docs block is replaced between its markers.
+// its target on a small trial; each metric counts responses at its scans; the docs block is
+// replaced between its markers.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.hpp"
+#include "models/registry.hpp"
 #include "tools/io/scenario_loader.hpp"
+#include "tools/run_scenario.hpp"
 #include "tools/validation/validation.hpp"
 
 namespace vct::validation {
@@ -61,8 +64,8 @@ calibration:
     const std::string f = suite.string();
     EXPECT_EQ(std::string(e.what()),
               f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" +
-              f + ":4:80: targets[1].metric: expected best_orr, best_orr_out_of_field, orr_first_scan or "
-                  "orr_first_scan_out_of_field, found 'orr_week12'\n" +
+              f + ":4:80: targets[1].metric: expected best_orr, best_orr_out_of_field, orr_first_scan, "
+                  "orr_first_scan_out_of_field or orr_last_scan, found 'orr_week12'\n" +
               f + ":5:21: targets[1].published_pct: expected a number from 0 to 100, found 150\n" +
               f + ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" +
               f + ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
@@ -132,6 +135,57 @@ calibration:
   const auto rows = validate(suite, runner, c, false);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, r.achieved);
+  fs::remove_all(dir);
+}
+
+// Each metric counts, among assessed patients, CR/PR as its definition says: best over the
+// horizon, at the first scan, at the last scan ("ORR at day N").
+TEST(ValidationSuite, MetricsCountResponsesAtTheirScans) {
+  const fs::path dir = fs::temp_directory_path() / "vct_metric_suite";
+  fs::create_directories(dir);
+  const std::string trial = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 24, seed: 5, preset: wang2023}
+arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 224}]}]
+simulation: {horizon_day: 224}
+recist: {first_scan_day: 56, scan_interval_day: 56}
+)";
+  write(dir / "trial.yaml", trial);
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: best, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20}
+  - {id: first, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_first_scan, role: held_out, published_pct: 20}
+  - {id: last, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out, published_pct: 20}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  const auto rows = validate(suite, runner, Calibration{}, false);
+  ASSERT_EQ(rows.size(), 3u);
+
+  const io::LoadedScenario loaded = io::load_scenario_text(trial, "trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  struct Keep : TrialSink {
+    std::vector<CandidateResult> all;
+    void write_batch(const std::vector<CandidateResult>& b) override { all.insert(all.end(), b.begin(), b.end()); }
+    void write_summary(const TrialSummary&) override {}
+  } sink;
+  run_trial(spec, sink, {});
+  auto responds = [](Response r) { return r == Response::kCR || r == Response::kPR; };
+  int n = 0, best = 0, first = 0, last = 0;
+  for (const auto& c : sink.all) {
+    if (c.status != CandidateStatus::kPatient || !c.arms[0].assessed) continue;
+    const RecistOutcome& o = c.arms[0].recist;
+    ASSERT_EQ(o.per_scan.size(), 4u);  // days 56, 112, 168, 224
+    ++n;
+    best += responds(o.best);
+    first += responds(o.per_scan.front());
+    last += responds(o.per_scan.back());
+  }
+  ASSERT_GT(n, 0);
+  EXPECT_NE(best, last) << "the population should contain a response that does not last";
+  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, static_cast<double>(best) / n);
+  EXPECT_DOUBLE_EQ(rows[1].simulated.rate.estimate, static_cast<double>(first) / n);
+  EXPECT_DOUBLE_EQ(rows[2].simulated.rate.estimate, static_cast<double>(last) / n);
   fs::remove_all(dir);
 }
 

@@ -25,6 +25,7 @@ const char* to_string(Metric m) {
     case Metric::kBestOrrOutOfField: return "best_orr_out_of_field";
     case Metric::kOrrFirstScan: return "orr_first_scan";
     case Metric::kOrrFirstScanOutOfField: return "orr_first_scan_out_of_field";
+    case Metric::kOrrLastScan: return "orr_last_scan";
   }
   return "?";
 }
@@ -131,7 +132,7 @@ Suite load_suite(const std::string& path) {
         c.problem(t["scenario"], p + ".scenario", "no such scenario file '" + x.scenario + "' next to the suite");
       const std::string metric = c.text(t, "metric", p, true);
       const std::vector<Metric> metrics = {Metric::kBestOrr, Metric::kBestOrrOutOfField, Metric::kOrrFirstScan,
-                                           Metric::kOrrFirstScanOutOfField};
+                                           Metric::kOrrFirstScanOutOfField, Metric::kOrrLastScan};
       bool found = metric.empty();
       for (Metric m : metrics)
         if (metric == to_string(m)) {
@@ -140,7 +141,8 @@ Suite load_suite(const std::string& path) {
         }
       if (!found)
         c.problem(t["metric"], p + ".metric",
-                  "expected best_orr, best_orr_out_of_field, orr_first_scan or orr_first_scan_out_of_field, found '" +
+                  "expected best_orr, best_orr_out_of_field, orr_first_scan, orr_first_scan_out_of_field or "
+                  "orr_last_scan, found '" +
                       metric + "'");
       const std::string role = c.text(t, "role", p, true);
       if (role != "calibration" && role != "held_out" && !role.empty())
@@ -298,6 +300,7 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
       case Metric::kBestOrrOutOfField: responders += responds(o.best); break;
       case Metric::kOrrFirstScan:
       case Metric::kOrrFirstScanOutOfField: responders += !o.per_scan.empty() && responds(o.per_scan.front()); break;
+      case Metric::kOrrLastScan: responders += !o.per_scan.empty() && responds(o.per_scan.back()); break;
     }
   }
   Simulated s;

@@ -19,6 +19,7 @@ enum class Metric {
   kBestOrrOutOfField,         ///< the same on the lesions the arm does not irradiate
   kOrrFirstScan,              ///< CR/PR at the first scan, all lesions
   kOrrFirstScanOutOfField,    ///< CR/PR at the first scan, non-irradiated lesions
+  kOrrLastScan,               ///< CR/PR at the last scan of the horizon ("ORR at day 400"), all lesions
 };
 const char* to_string(Metric m);
 
