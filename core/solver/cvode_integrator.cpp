@@ -113,7 +113,7 @@ class CvodeIntegrator final : public Integrator {
     const double* y = N_VGetArrayPointer(y_);
     std::copy(y, y + n_, state_.begin());
     // Report the requested time exactly when it was reached, not origin + (t_stop - origin).
-    t_reached = (flag == CV_SUCCESS || flag == CV_TSTOP_RETURN) ? t_stop : t_origin_ + t_reached;
+    t_reached = (flag >= 0 && flag != CV_ROOT_RETURN) ? t_stop : t_origin_ + t_reached;
     t_ = t_reached;
     result.t = t_reached;
     if (flag == CV_ROOT_RETURN) {
