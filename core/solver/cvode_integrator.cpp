@@ -21,8 +21,6 @@
 namespace vct {
 namespace {
 
-constexpr double kNewtonConvergenceCoefficient = 0.003;
-
 class CvodeIntegrator final : public Integrator {
  public:
   CvodeIntegrator(const ModelDefinition& model, const double* params, const SolverOptions& options,
@@ -68,7 +66,7 @@ class CvodeIntegrator final : public Integrator {
     // The default Newton test (0.1 of the error tolerance) leaves iteration error in the fast
     // binding states that the local error test then mistakes for truncation error; a tighter test
     // halves the step count of a treated NSCLC patient (docs/performance.md).
-    CVodeSetNonlinConvCoef(mem_, kNewtonConvergenceCoefficient);
+    CVodeSetNonlinConvCoef(mem_, options_.newton_convergence);
     if (options_.max_step_day > 0.0) CVodeSetMaxStep(mem_, options_.max_step_day);
     if (!roots_.empty()) {
       CVodeRootInit(mem_, static_cast<int>(roots_.size()), &CvodeIntegrator::root);

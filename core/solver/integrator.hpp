@@ -19,6 +19,9 @@ struct SolverOptions {
   double atol = 1e-9;
   long max_steps = 200000;           ///< Per integration segment (between two events).
   double max_step_day = 0.0;         ///< 0: no limit.
+  /// CVODE only: the Newton iteration stops when its correction is below this fraction of the
+  /// local error tolerance (CVODE's default is 0.1; docs/solver.md explains 0.003).
+  double newton_convergence = 0.003;
 };
 
 struct SolverStats {

@@ -73,6 +73,16 @@ calibration:
   fs::remove_all(dir);
 }
 
+TEST(ValidationSuite, CalibratingAScenarioWithoutAModelNamesTheFile) {
+  try {
+    apply_calibration("population: {size: 3}\n", "suite/trial.yaml", Calibration{}, 0);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_STREQ(e.what(), "suite/trial.yaml: model: expected a model name to apply the calibration to");
+  }
+}
+
 TEST(ValidationSuite, CalibrationIsAppliedAsMediansAndParameters) {
   Calibration c;
   c.population_medians["n_T1_clones"] = {38.5, 1.0};

@@ -813,7 +813,8 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   }
 
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver")) {
-    v.check_keys(solver, "solver", {"method", "linear_solver", "rtol", "atol", "max_steps", "max_step_day"});
+    v.check_keys(solver, "solver", {"method", "linear_solver", "rtol", "atol", "max_steps", "max_step_day",
+                                          "newton_convergence"});
     const auto& methods = solver_methods();
     const int m = v.choice(solver, "method", "solver", methods);
     if (m >= 0) s.solver.method = methods[static_cast<std::size_t>(m)];
@@ -825,6 +826,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
     v.integer(solver, "max_steps", "solver", max_steps, 10, 100000000);
     s.solver.max_steps = max_steps;
     v.number(solver, "max_step_day", "solver", s.solver.max_step_day, 0.0, 1e5);
+    v.number(solver, "newton_convergence", "solver", s.solver.newton_convergence, 0.0, 1.0, true);
   }
 
   if (const YAML::Node output = root["output"]; output && v.is_map(output, "output")) {
@@ -1018,6 +1020,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   out << YAML::Key << "atol" << YAML::Value << s.solver.atol;
   out << YAML::Key << "max_steps" << YAML::Value << s.solver.max_steps;
   out << YAML::Key << "max_step_day" << YAML::Value << s.solver.max_step_day;
+  out << YAML::Key << "newton_convergence" << YAML::Value << s.solver.newton_convergence;
   out << YAML::EndMap;
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "file" << YAML::Value << s.output_file;
