@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/jacobian.hpp"
 #include "core/solver/integrator.hpp"
+#include "core/solver/sparse_lu.hpp"
 #include "core/solver/sundials_kernels.hpp"
 
 namespace vct {
@@ -35,7 +36,12 @@ class CvodeIntegrator final : public Integrator {
     if (SUNContext_Create(nullptr, &ctx_) != 0) fail_setup("SUNContext_Create");
     y_ = N_VNew_Serial(n_, ctx_);
     if (y_) sundials_kernels::install(y_);
-    if (options_.linear_solver == "klu") {
+    if (options_.linear_solver == "sparse_lu") {
+      sparse_ = true;
+      matrix_ = SUNSparseMatrix(n_, n_, model.jacobian_pattern().n_nonzeros, CSC_MAT, ctx_);
+      if (matrix_) sundials_kernels::install(matrix_);
+      solver_ = make_static_pivot_sparse_lu(ctx_);
+    } else if (options_.linear_solver == "klu") {
       sparse_ = true;
       matrix_ = SUNSparseMatrix(n_, n_, model.jacobian_pattern().n_nonzeros, CSC_MAT, ctx_);
       if (matrix_) sundials_kernels::install(matrix_);
@@ -48,7 +54,7 @@ class CvodeIntegrator final : public Integrator {
       solver_ = SUNLinSol_Dense(y_, matrix_, ctx_);
     } else {
       throw Error(ErrorKind::kInput, "unknown linear solver '" + options_.linear_solver +
-                                         "' (expected klu or dense)");
+                                         "' (expected sparse_lu, klu or dense)");
     }
     mem_ = CVodeCreate(CV_BDF, ctx_);
     if (!y_ || !matrix_ || !solver_ || !mem_) fail_setup("CVODE allocation");

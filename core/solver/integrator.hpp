@@ -14,7 +14,8 @@ namespace vct {
 /// with AbsTol applied in internal units (docs/solver.md).
 struct SolverOptions {
   std::string method = "cvode_bdf";  ///< "cvode_bdf" or "odeint_rosenbrock4".
-  std::string linear_solver = "klu"; ///< CVODE only: "klu" (sparse) or "dense".
+  /// CVODE only: "sparse_lu" (KLU-pivoted compiled sparse LU), "klu" (SUNDIALS' KLU module) or "dense".
+  std::string linear_solver = "sparse_lu";
   double rtol = 1e-6;
   double atol = 1e-9;
   long max_steps = 200000;           ///< Per integration segment (between two events).

@@ -124,7 +124,8 @@ TEST_P(SolverBackends, ThresholdEventFiresAtAnalyticTimeAndResets) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, SolverBackends,
-                         ::testing::Values(std::make_pair(std::string("cvode_bdf"), std::string("klu")),
+                         ::testing::Values(std::make_pair(std::string("cvode_bdf"), std::string("sparse_lu")),
+                                           std::make_pair(std::string("cvode_bdf"), std::string("klu")),
                                            std::make_pair(std::string("cvode_bdf"), std::string("dense")),
                                            std::make_pair(std::string("odeint_rosenbrock4"), std::string("klu"))),
                          [](const auto& p) { return p.param.first + "_" + p.param.second; });

@@ -81,7 +81,7 @@ radiotherapy: [{name: SBRT, total_dose_Gy: 24, fractions: 3, schedule: alternate
 TEST(ResolvedScenario, FillsDefaultsAndRoundTrips) {
   const LoadedScenario a = load_scenario_text("schema_version: 1\nmodel: qspio_nsclc\n", "minimal.yaml");
   EXPECT_EQ(a.scenario.solver.method, "cvode_bdf");
-  EXPECT_EQ(a.scenario.solver.linear_solver, "klu");
+  EXPECT_EQ(a.scenario.solver.linear_solver, "sparse_lu");
   EXPECT_DOUBLE_EQ(a.scenario.horizon_day, 400.0);
   EXPECT_DOUBLE_EQ(a.scenario.weight_kg, 80.0);
   EXPECT_EQ(a.scenario.initialisation.mode, InitialisationMode::kGrowToDiameter);

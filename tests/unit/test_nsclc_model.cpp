@@ -207,17 +207,24 @@ TEST_F(NsclcPatient, NoDrugKeepsAntibodyStatesAtZeroAndCheckpointBlockadeLowersP
   EXPECT_LT(run.trajectory.outputs[7 * no + h], 0.5 * control.trajectory.outputs[7 * no + h]);
 }
 
+// Durvalumab 10 mg/kg (80 kg) every 14 days, `doses` doses, over as many fortnights; sets the
+// drug's parameters in p.
+TreatmentPlan durvalumab_10mgkg_q2w(const ModelDefinition& m, std::vector<double>& p, int doses) {
+  const std::vector<DoseRegimen> regimen = {{"durvalumab", 0.0, 10.0, 0.0, 14.0, doses}};
+  apply_drug_parameters(m, regimen, p);
+  TreatmentPlan plan;
+  plan.horizon_day = 14.0 * doses;
+  plan.doses = expand_schedule(m, regimen, 80.0, plan.horizon_day, p);
+  return plan;
+}
+
 // With CVODE's default Newton test (0.1 of the tolerance) iteration error in the fast binding
 // states reaches the local error estimate and costs steps and error-test failures; the engine's
 // 0.003 removes them at the same accuracy (docs/solver.md).
 TEST_F(NsclcPatient, TightNewtonTestSavesStepsAtTheSameAccuracy) {
   const ModelDefinition& m = nsclc();
   std::vector<double> p = *params_;
-  const std::vector<DoseRegimen> regimen = {{"durvalumab", 0.0, 10.0, 0.0, 14.0, 4}};
-  apply_drug_parameters(m, regimen, p);
-  TreatmentPlan plan;
-  plan.horizon_day = 56.0;
-  plan.doses = expand_schedule(m, regimen, 80.0, 56.0, p);
+  const TreatmentPlan plan = durvalumab_10mgkg_q2w(m, p, 4);
   SolverOptions loose;
   loose.newton_convergence = 0.1;
   const PatientRun tight = simulate_treatment(m, p, ic_->state, plan, SolverOptions{});
@@ -231,6 +238,31 @@ TEST_F(NsclcPatient, TightNewtonTestSavesStepsAtTheSameAccuracy) {
   const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm"));
   const std::size_t last = 56 * m.outputs().size() + d;
   EXPECT_NEAR(tight.trajectory.outputs[last], reference.trajectory.outputs[last], 1e-6 * reference.trajectory.outputs[last]);
+}
+
+// The engine's static-pivot sparse LU (default) and SUNDIALS' KLU module factorise the same Newton
+// matrices, so a treated course must agree to well within the tolerances, with similar step counts.
+TEST_F(NsclcPatient, StaticPivotSparseLuAgreesWithKlu) {
+  const ModelDefinition& m = nsclc();
+  std::vector<double> p = *params_;
+  const TreatmentPlan plan = durvalumab_10mgkg_q2w(m, p, 8);
+  SolverOptions klu;
+  klu.linear_solver = "klu";
+  ASSERT_EQ(SolverOptions{}.linear_solver, "sparse_lu");
+  const PatientRun ours = simulate_treatment(m, p, ic_->state, plan, SolverOptions{});
+  const PatientRun reference = simulate_treatment(m, p, ic_->state, plan, klu);
+  ASSERT_EQ(ours.status, PatientStatus::kOk) << ours.message;
+  ASSERT_EQ(reference.status, PatientStatus::kOk) << reference.message;
+  const std::size_t no = m.outputs().size();
+  for (const char* name : {"tumour_diameter_cm", "H_PD1_C1"}) {
+    const std::size_t k = static_cast<std::size_t>(m.output_index(name));
+    for (std::size_t day = 0; day <= 112; day += 7) {
+      const double expected = reference.trajectory.outputs[day * no + k];
+      EXPECT_NEAR(ours.trajectory.outputs[day * no + k], expected, 1e-6 * std::abs(expected)) << name << " day " << day;
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(ours.stats.steps), static_cast<double>(reference.stats.steps),
+              0.05 * static_cast<double>(reference.stats.steps));
 }
 
 // Tumour antibody: dX_T/dt = [q_T (X_C/g_C - X_T/g_T) - q_LD V_T X_T/g_T] / (V_T + floor). For an

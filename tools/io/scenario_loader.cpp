@@ -818,8 +818,8 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
     const auto& methods = solver_methods();
     const int m = v.choice(solver, "method", "solver", methods);
     if (m >= 0) s.solver.method = methods[static_cast<std::size_t>(m)];
-    const int ls = v.choice(solver, "linear_solver", "solver", {"klu", "dense"});
-    if (ls >= 0) s.solver.linear_solver = ls == 0 ? "klu" : "dense";
+    const int ls = v.choice(solver, "linear_solver", "solver", {"sparse_lu", "klu", "dense"});
+    if (ls >= 0) s.solver.linear_solver = ls == 0 ? "sparse_lu" : ls == 1 ? "klu" : "dense";
     v.number(solver, "rtol", "solver", s.solver.rtol, 0.0, 0.1, true);
     v.number(solver, "atol", "solver", s.solver.atol, 0.0, 1.0, true);
     long max_steps = s.solver.max_steps;
