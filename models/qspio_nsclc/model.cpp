@@ -321,11 +321,12 @@ inline int lesion_diameter_parameter(int lesion) { return rp::kCount + lesion - 
 template <class T>
 T lesion_volume(const T* x, const double* p, bool rt) {
   namespace P = par;
-  const T total_T = x[lc::T_T1] + x[lc::T_T0] + x[lc::T_Th];
-  T cancer = x[lc::C_x] + x[lc::C1];
-  if (rt) cancer = cancer + x[lc::D_icd] + x[lc::D_non];
-  return (cancer * p[P::vol_cell_L] + (x[lc::T1_exh] + x[lc::Th_exh] + total_T) * p[P::vol_Tcell_L] +
-          (x[lc::Mac_M1] + x[lc::Mac_M2]) * p[P::vol_Mcell_L]) /
+  auto n = [&](int i) { return cells_present(x[i]); };
+  const T total_T = n(lc::T_T1) + n(lc::T_T0) + n(lc::T_Th);
+  T cancer = n(lc::C_x) + n(lc::C1);
+  if (rt) cancer = cancer + n(lc::D_icd) + n(lc::D_non);
+  return (cancer * p[P::vol_cell_L] + (n(lc::T1_exh) + n(lc::Th_exh) + total_T) * p[P::vol_Tcell_L] +
+          (n(lc::Mac_M1) + n(lc::Mac_M2)) * p[P::vol_Mcell_L]) /
          p[P::Ve_T];
 }
 
@@ -357,7 +358,7 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   namespace P = par;
   namespace S = st;
   namespace L = lc;
-  const T C = x[L::C1];
+  const T C = cells_present(x[L::C1]);
   const T V_T = lesion_volume(x, p, lay.rt);
   if (lesion > 0 && !(V_T > 0.0)) {  // a lesion not yet seeded (growth phase) is inert
     for (int k = 0; k < lay.local_count; ++k) dx[k] = T(0.0);

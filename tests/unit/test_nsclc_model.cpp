@@ -289,6 +289,27 @@ TEST_F(NsclcPatient, AntibodyExchangeOfAVanishedLesionUsesTheVolumeFloor) {
   EXPECT_FALSE(std::isfinite(dy[tumour])) << "the reference rule divides by a zero volume";
 }
 
+// After eradication, round-off leaves cell counts of order -1e-28. A growth law applied to a
+// negative count makes it grow exponentially negative until the lesion volume crosses zero and
+// the solver stops (docs/models/qspio_nsclc.md): negative counts must neither grow nor count.
+TEST_F(NsclcPatient, CellCountsBelowZeroNeitherGrowNorAddVolume) {
+  const ModelDefinition& m = nsclc();
+  std::vector<double> y = ic_->state;
+  const std::size_t c1 = static_cast<std::size_t>(m.state_index("V_T.C1"));
+  const std::size_t mac = static_cast<std::size_t>(m.state_index("V_T.Mac_M1"));
+  const std::size_t volume = static_cast<std::size_t>(m.output_index("tumour_volume_L"));
+  std::vector<double> dy(y.size()), out(m.outputs().size()), out_zero(m.outputs().size());
+  y[c1] = 0.0;
+  y[mac] = 0.0;
+  m.compute_outputs(0.0, y.data(), params_->data(), out_zero.data());
+  y[c1] = -1e-20;
+  y[mac] = -1e-20;
+  m.rhs(0.0, y.data(), params_->data(), dy.data());
+  m.compute_outputs(0.0, y.data(), params_->data(), out.data());
+  EXPECT_EQ(dy[c1], 0.0);
+  EXPECT_EQ(out[volume], out_zero[volume]);
+}
+
 TEST(NsclcStatus, ParameterSetThatNeverReachesDiameterIsNotAPatient) {
   const ModelDefinition& m = nsclc();
   auto p = m.default_parameters();
