@@ -36,19 +36,18 @@ class CvodeIntegrator final : public Integrator {
     if (SUNContext_Create(nullptr, &ctx_) != 0) fail_setup("SUNContext_Create");
     y_ = N_VNew_Serial(n_, ctx_);
     if (y_) sundials_kernels::install(y_);
-    if (options_.linear_solver == "sparse_lu") {
+    if (options_.linear_solver == "sparse_lu" || options_.linear_solver == "klu") {
       sparse_ = true;
       matrix_ = SUNSparseMatrix(n_, n_, model.jacobian_pattern().n_nonzeros, CSC_MAT, ctx_);
       if (matrix_) sundials_kernels::install(matrix_);
-      solver_ = make_static_pivot_sparse_lu(ctx_);
-    } else if (options_.linear_solver == "klu") {
-      sparse_ = true;
-      matrix_ = SUNSparseMatrix(n_, n_, model.jacobian_pattern().n_nonzeros, CSC_MAT, ctx_);
-      if (matrix_) sundials_kernels::install(matrix_);
-      solver_ = SUNLinSol_KLU(y_, matrix_, ctx_);
-      // AMD fills the NSCLC iteration matrix less than KLU's default COLAMD (1,323 vs 1,492
-      // nonzeros in L+U) and the solves are a third of the time per step.
-      if (solver_) SUNLinSol_KLUSetOrdering(solver_, 0);
+      if (options_.linear_solver == "sparse_lu") {
+        solver_ = make_static_pivot_sparse_lu(ctx_);
+      } else {
+        solver_ = SUNLinSol_KLU(y_, matrix_, ctx_);
+        // AMD fills the NSCLC iteration matrix less than KLU's default COLAMD (1,323 vs 1,492
+        // nonzeros in L+U) and the solves are a third of the time per step.
+        if (solver_) SUNLinSol_KLUSetOrdering(solver_, 0);
+      }
     } else if (options_.linear_solver == "dense") {
       matrix_ = SUNDenseMatrix(n_, n_, ctx_);
       solver_ = SUNLinSol_Dense(y_, matrix_, ctx_);
