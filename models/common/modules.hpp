@@ -12,7 +12,8 @@ namespace vct::models {
 template <class T>
 T hill(const T& x, double k, double n) {
   using std::pow;
-  const T r = pow(x / k, n);
+  const T q = x / k;
+  const T r = n == 2.0 ? T(q * q) : T(pow(q, n));  // the common n = 2 without a pow call
   return r / (r + 1.0);
 }
 
