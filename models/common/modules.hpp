@@ -20,7 +20,7 @@ T hill(const T& x, double k, double n) {
 /// x where x > 0, else 0. For cell counts: after eradication, solver round-off can leave a count
 /// of order -1e-28 that a growth law would amplify exponentially (docs/models/qspio_nsclc.md).
 template <class T>
-T cells_present(const T& x) {
+T positive_part(const T& x) {
   return x > 0.0 ? x : T(0.0);
 }
 

@@ -173,8 +173,21 @@ SynapseReadout<T> t_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, co
 
   const T r1 = k_pdl1 * s[ts::PD1] * s[ts::PDL1] - kr_pdl1 * s[ts::PD1_PDL1];
   const T r2 = k_pdl2 * s[ts::PD1] * s[ts::PDL2] - kr_pdl2 * s[ts::PD1_PDL2];
-  const T r3 = 2.0 * k_a1 * s[ts::PD1] * aPD1 - kr_a1 * s[ts::PD1_aPD1];
-  const T r4 = x_a1 * k_a1 * s[ts::PD1] * s[ts::PD1_aPD1] - 2.0 * kr_a1 * s[ts::PD1_aPD1_PD1];
+  // Only a fraction f of a T cell's PD-1 can be occupied by antibody; ligand binding does not tell
+  // the two kinds apart, so the occupiable share of the PD-1 not bound by antibody (N) is
+  // (f T - B) / N = 1 - (1 - f) T / N, with B the antibody-bound part and T = N + B.
+  T pd1_free_occupiable = s[ts::PD1];
+  if (p[P::f_PD1_blockable] != 1.0) {  // the Jacobian pattern is detected at perturbed f, so != 1
+    const T pd1_bound = s[ts::PD1_aPD1] + 2.0 * s[ts::PD1_aPD1_PD1];
+    const T pd1_not_bound = s[ts::PD1] + s[ts::PD1_PDL1] + s[ts::PD1_PDL2];
+    pd1_free_occupiable =
+        pd1_not_bound > 0.0
+            ? T(s[ts::PD1] * positive_part(T(1.0 - (1.0 - p[P::f_PD1_blockable]) * (pd1_not_bound + pd1_bound) /
+                                                      pd1_not_bound)))
+            : T(0.0);
+  }
+  const T r3 = 2.0 * k_a1 * pd1_free_occupiable * aPD1 - kr_a1 * s[ts::PD1_aPD1];
+  const T r4 = x_a1 * k_a1 * pd1_free_occupiable * s[ts::PD1_aPD1] - 2.0 * kr_a1 * s[ts::PD1_aPD1_PD1];
   const T r5 = 2.0 * k_al1 * s[ts::PDL1] * aPDL1 - kr_al1 * s[ts::PDL1_aPDL1];
   const T r6 = x_al1 * k_al1 * s[ts::PDL1] * s[ts::PDL1_aPDL1] - 2.0 * kr_al1 * s[ts::PDL1_aPDL1_PDL1];
   const T r7 = 2.0 * k_2880 * s[ts::CD28] * s[ts::CD80] - kr_2880 * s[ts::CD28_CD80];
@@ -321,7 +334,7 @@ inline int lesion_diameter_parameter(int lesion) { return rp::kCount + lesion - 
 template <class T>
 T lesion_volume(const T* x, const double* p, bool rt) {
   namespace P = par;
-  auto n = [&](int i) { return cells_present(x[i]); };
+  auto n = [&](int i) { return positive_part(x[i]); };
   const T total_T = n(lc::T_T1) + n(lc::T_T0) + n(lc::T_Th);
   T cancer = n(lc::C_x) + n(lc::C1);
   if (rt) cancer = cancer + n(lc::D_icd) + n(lc::D_non);
@@ -358,7 +371,7 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   namespace P = par;
   namespace S = st;
   namespace L = lc;
-  const T C = cells_present(x[L::C1]);
+  const T C = positive_part(x[L::C1]);
   const T V_T = lesion_volume(x, p, lay.rt);
   if (lesion > 0 && !(V_T > 0.0)) {  // a lesion not yet seeded (growth phase) is inert
     for (int k = 0; k < lay.local_count; ++k) dx[k] = T(0.0);

@@ -289,6 +289,35 @@ TEST_F(NsclcPatient, AntibodyExchangeOfAVanishedLesionUsesTheVolumeFloor) {
   EXPECT_FALSE(std::isfinite(dy[tumour])) << "the reference rule divides by a zero volume";
 }
 
+// f_PD1_blockable < 1: antibody occupancy of T-cell PD-1 plateaus at f however high the dose, the
+// rest still binds PD-L1, and PD-1 is conserved; f = 1 is the reference (near-complete occupancy).
+TEST_F(NsclcPatient, AntiPd1OccupancyPlateausAtTheBlockableFraction) {
+  const ModelDefinition& m = nsclc();
+  const std::vector<DoseRegimen> regimen = {{"nivolumab", 0.0, 10.0, 0.0, 14.0, 2}};
+  auto occupancy_at_day_28 = [&](double f) {
+    std::vector<double> p = *params_;
+    p[static_cast<std::size_t>(m.parameter_index("f_PD1_blockable"))] = f;
+    std::vector<double> y0(static_cast<std::size_t>(m.n_states()));
+    m.initial_state(p.data(), y0.data());
+    apply_drug_parameters(m, regimen, p);
+    TreatmentPlan plan;
+    plan.horizon_day = 28.0;
+    plan.doses = expand_schedule(m, regimen, 80.0, 28.0, p);
+    const PatientRun run = simulate_treatment(m, p, y0, plan, SolverOptions{});
+    EXPECT_EQ(run.status, PatientStatus::kOk) << run.message;
+    const double* y = run.trajectory.states.data() + 28 * static_cast<std::size_t>(m.n_states());
+    auto s = [&](const char* species) { return y[m.state_index(std::string("syn_T_C1.") + species)]; };
+    const double bound = s("PD1_aPD1") + 2 * s("PD1_aPD1_PD1");
+    const double total = synapse_totals(m, y, "syn_T_C1")[0];
+    EXPECT_NEAR(total, synapse_totals(m, y0.data(), "syn_T_C1")[0], 1e-6 * total) << "PD-1 conserved, f " << f;
+    return bound / total;
+  };
+  EXPECT_GT(occupancy_at_day_28(1.0), 0.95);
+  const double partial = occupancy_at_day_28(0.8);
+  EXPECT_LE(partial, 0.8 + 1e-6);
+  EXPECT_GT(partial, 0.75);
+}
+
 // After eradication, round-off leaves cell counts of order -1e-28. A growth law applied to a
 // negative count makes it grow exponentially negative until the lesion volume crosses zero and
 // the solver stops (docs/models/qspio_nsclc.md): negative counts must neither grow nor count.
