@@ -65,7 +65,7 @@ calibration:
     EXPECT_EQ(std::string(e.what()),
               f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" +
               f + ":4:80: targets[1].metric: expected best_orr, best_orr_out_of_field, orr_first_scan, "
-                  "orr_first_scan_out_of_field or orr_last_scan, found 'orr_week12'\n" +
+                  "orr_first_scan_out_of_field, orr_last_scan or responders_at_first_scan, found 'orr_week12'\n" +
               f + ":5:21: targets[1].published_pct: expected a number from 0 to 100, found 150\n" +
               f + ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" +
               f + ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
@@ -166,11 +166,12 @@ targets:
   - {id: best, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20}
   - {id: first, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_first_scan, role: held_out, published_pct: 20}
   - {id: last, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out, published_pct: 20}
+  - {id: early, description: d, source: s, scenario: trial.yaml, arm: niv, metric: responders_at_first_scan, role: held_out, published_pct: 75}
 )");
   const Suite suite = load_suite(suite_path.string());
   Runner runner(suite, RunOptions{0, 2, false});
   const auto rows = validate(suite, runner, Calibration{}, false);
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
 
   const io::LoadedScenario loaded = io::load_scenario_text(trial, "trial.yaml");
   const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
@@ -196,6 +197,9 @@ targets:
   EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, static_cast<double>(best) / n);
   EXPECT_DOUBLE_EQ(rows[1].simulated.rate.estimate, static_cast<double>(first) / n);
   EXPECT_DOUBLE_EQ(rows[2].simulated.rate.estimate, static_cast<double>(last) / n);
+  // Responders at the first scan are a share of the responders: every first-scan responder is one.
+  ASSERT_GT(best, 0);
+  EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
   fs::remove_all(dir);
 }
 

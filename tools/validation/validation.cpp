@@ -26,6 +26,7 @@ const char* to_string(Metric m) {
     case Metric::kOrrFirstScan: return "orr_first_scan";
     case Metric::kOrrFirstScanOutOfField: return "orr_first_scan_out_of_field";
     case Metric::kOrrLastScan: return "orr_last_scan";
+    case Metric::kRespondersAtFirstScan: return "responders_at_first_scan";
   }
   return "?";
 }
@@ -132,7 +133,8 @@ Suite load_suite(const std::string& path) {
         c.problem(t["scenario"], p + ".scenario", "no such scenario file '" + x.scenario + "' next to the suite");
       const std::string metric = c.text(t, "metric", p, true);
       const std::vector<Metric> metrics = {Metric::kBestOrr, Metric::kBestOrrOutOfField, Metric::kOrrFirstScan,
-                                           Metric::kOrrFirstScanOutOfField, Metric::kOrrLastScan};
+                                           Metric::kOrrFirstScanOutOfField, Metric::kOrrLastScan,
+                                           Metric::kRespondersAtFirstScan};
       bool found = metric.empty();
       for (Metric m : metrics)
         if (metric == to_string(m)) {
@@ -141,8 +143,8 @@ Suite load_suite(const std::string& path) {
         }
       if (!found)
         c.problem(t["metric"], p + ".metric",
-                  "expected best_orr, best_orr_out_of_field, orr_first_scan, orr_first_scan_out_of_field or "
-                  "orr_last_scan, found '" +
+                  "expected best_orr, best_orr_out_of_field, orr_first_scan, orr_first_scan_out_of_field, "
+                  "orr_last_scan or responders_at_first_scan, found '" +
                       metric + "'");
       const std::string role = c.text(t, "role", p, true);
       if (role != "calibration" && role != "held_out" && !role.empty())
@@ -294,6 +296,12 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
     if (out_of_field && !a.out_of_field)
       throw Error(ErrorKind::kInput, "target " + target.id + ": arm '" + target.arm + "' has no out-of-field lesions");
     const RecistOutcome& o = out_of_field ? a.recist_out_of_field : a.recist;
+    if (target.metric == Metric::kRespondersAtFirstScan) {  // a share of the responders, not of all patients
+      if (!responds(o.best)) continue;
+      ++n;
+      responders += !o.per_scan.empty() && responds(o.per_scan.front());
+      continue;
+    }
     ++n;
     switch (target.metric) {
       case Metric::kBestOrr:
@@ -301,6 +309,7 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
       case Metric::kOrrFirstScan:
       case Metric::kOrrFirstScanOutOfField: responders += !o.per_scan.empty() && responds(o.per_scan.front()); break;
       case Metric::kOrrLastScan: responders += !o.per_scan.empty() && responds(o.per_scan.back()); break;
+      case Metric::kRespondersAtFirstScan: break;
     }
   }
   Simulated s;

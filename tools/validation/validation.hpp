@@ -20,6 +20,7 @@ enum class Metric {
   kOrrFirstScan,              ///< CR/PR at the first scan, all lesions
   kOrrFirstScanOutOfField,    ///< CR/PR at the first scan, non-irradiated lesions
   kOrrLastScan,               ///< CR/PR at the last scan of the horizon ("ORR at day 400"), all lesions
+  kRespondersAtFirstScan,     ///< of the patients with best response CR/PR, the share already CR/PR at the first scan
 };
 const char* to_string(Metric m);
 
