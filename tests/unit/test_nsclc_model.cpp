@@ -7,7 +7,9 @@
 #include <cmath>
 #include <set>
 
+#include "core/dual.hpp"
 #include "core/simulation.hpp"
+#include "models/common/modules.hpp"
 #include "models/registry.hpp"
 
 namespace vct {
@@ -108,6 +110,21 @@ std::vector<double> synapse_totals(const ModelDefinition& m, const double* y, co
   const double cd86 = s("CD86") + s("CD28_CD86") + s("CD86_CTLA4") + 2 * s("CD86_CTLA4_CD86");
   const double tpdl1 = s("TPDL1") + s("TPDL1_aPDL1") + 2 * s("TPDL1_aPDL1_TPDL1");
   return {pd1, cd28, ctla4, cd80, cd86, tpdl1};
+}
+
+// hill() squares instead of calling pow when n = 2 (docs/performance.md): same value to rounding,
+// and the AD derivative is the analytic one, 2 r / (x (1 + r)^2) with r = (x/k)^2.
+TEST(ModelModules, HillWithCoefficientTwoMatchesPowAndItsDerivative) {
+  for (double x : {1e-6, 0.3, 6.0, 42.0, 1e4}) {
+    const double k = 6.0, r = std::pow(x / k, 2.0);
+    EXPECT_NEAR(models::hill(x, k, 2.0), r / (r + 1.0), 1e-15) << x;
+    Dual xd(x);
+    xd.d[0] = 1.0;
+    const Dual h = models::hill(xd, k, 2.0);
+    // r / (r + 1) differentiated by the quotient rule cancels for large r: 1e-9 relative.
+    EXPECT_NEAR(h.d[0], 2.0 * r / (x * (1.0 + r) * (1.0 + r)), 1e-9 * std::abs(h.d[0])) << x;
+    EXPECT_NEAR(models::hill(x, k, 2.5), std::pow(x / k, 2.5) / (std::pow(x / k, 2.5) + 1.0), 1e-15) << x;
+  }
 }
 
 class NsclcPatient : public ::testing::Test {
