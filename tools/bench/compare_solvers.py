@@ -6,7 +6,8 @@ Exports N patients of the default trial scenario (parameters, state at treatment
 solves them with this engine, with SUNDIALS CVODE called directly (dense, difference-quotient
 Jacobian) and with SciPy solve_ivp (BDF and LSODA, exact Jacobian through the C API), all at the
 scenario's tolerances, then checks that the tumour diameters at the horizon agree and prints
-patients per second and the engine's speed ratio to each reference, all measured in this run.
+patients per second, the engine's speed ratio to each reference and the mean number of steps
+per patient, all measured in this run. `--methods BDF,LSODA,Radau` adds SciPy's Radau IIA.
 Exit status 1 when any reference disagrees beyond --tolerance.
 """
 import argparse
@@ -102,41 +103,46 @@ def main():
         engine_label = h.attrs["engine"]
     n = problems["engine_diameter_cm"].size
     engine_d = problems["engine_diameter_cm"]
-    rows = [("vct (" + str(engine_label) + ")", problems["engine_wall_s"].sum(), engine_d, 0)]
+    rows = [("vct (" + str(engine_label) + ")", problems["engine_wall_s"].sum(), engine_d, 0,
+             problems["engine_steps"].mean())]
 
     cvode_out = os.path.join(work, "cvode.txt")
     t0 = time.perf_counter()
     subprocess.run([os.path.join(args.build, "tools/vct_cvode_direct"), problems_file, cvode_out], check=True)
     table = np.loadtxt(cvode_out, ndmin=2)
     cvode_d = np.where(table[:, 3] == 0, table[:, 1], np.nan)
-    rows.append(("CVODE direct (dense, DQ Jacobian)", table[:, 2].sum(), cvode_d, int((table[:, 3] != 0).sum())))
+    rows.append(("CVODE direct (dense, DQ Jacobian)", table[:, 2].sum(), cvode_d, int((table[:, 3] != 0).sum()),
+                 table[:, 4].mean()))
 
     lib = ctypes.CDLL(os.path.join(args.build, "tools/libvct_capi.so"))
     for method in [m for m in args.methods.split(",") if m]:
-        diameters, wall, failures = [], 0.0, 0
+        diameters, wall, failures, steps = [], 0.0, 0, []
         for k in range(n):
             t0 = time.perf_counter()
-            d, _, message = scipy_solve(lib, model, problems, method, k)
+            d, n_steps, message = scipy_solve(lib, model, problems, method, k)
             wall += time.perf_counter() - t0
             if message:
                 print(f"{method} patient {k}: {message}", file=sys.stderr)
             failures += bool(message)
             diameters.append(d)
-        rows.append(("SciPy solve_ivp " + method + " (exact Jacobian)", wall, np.array(diameters), failures))
+            steps.append(n_steps)
+        rows.append(("SciPy solve_ivp " + method + " (exact Jacobian)", wall, np.array(diameters), failures,
+                     float(np.mean(steps))))
 
     print(f"{n} patients of {os.path.basename(args.scenario)}, {problems['horizon']:g} days, "
           f"rtol {problems['rtol']:g}, atol {problems['atol']:g}, one thread each")
-    print(f"{'solver':44s} {'patients/s':>10s} {'ms/patient':>11s} {'vct speed-up':>12s} {'max rel diff':>13s}")
+    print(f"{'solver':44s} {'patients/s':>10s} {'ms/patient':>11s} {'vct speed-up':>12s} {'max rel diff':>13s}"
+          f" {'steps/patient':>13s}")
     engine_wall = rows[0][1]
     worst, compared = 0.0, 0
-    for name, wall, d, failures in rows:
+    for name, wall, d, failures, mean_steps in rows:
         solved = np.isfinite(d)
         diff = float(np.max(np.abs(d[solved] - engine_d[solved]) / engine_d[solved])) if solved.any() else float("nan")
         if name != rows[0][0]:
             worst = max(worst, diff) if solved.any() else worst
             compared += int(solved.sum())
         print(f"{name:44s} {n / wall:10.2f} {1e3 * wall / n:11.1f} {wall / engine_wall:11.1f}x {diff:13.2e}"
-              + (f"  ({failures} of {n} failed; diff over the rest)" if failures else ""))
+              f" {mean_steps:13.0f}" + (f"  ({failures} of {n} failed; diff over the rest)" if failures else ""))
     # A reference that gives up on a patient is that reference's limitation, reported above; agreement is
     # required on every patient a reference does solve, and at least one comparison must have been made.
     if compared == 0 or not worst <= args.tolerance:
