@@ -112,7 +112,8 @@ class CvodeIntegrator final : public Integrator {
     CVodeSetStopTime(mem_, stop_exactly ? t_stop - t_origin_ : std::numeric_limits<double>::max());
     double t_reached = 0.0;
     last_error_.clear();
-    const int flag = CVode(mem_, t_stop - t_origin_, y_, &t_reached, CV_NORMAL);
+    const int flag = options_.step_observer ? step_and_observe(t_stop - t_origin_, &t_reached)
+                                            : CVode(mem_, t_stop - t_origin_, y_, &t_reached, CV_NORMAL);
     const double* y = N_VGetArrayPointer(y_);
     std::copy(y, y + n_, state_.begin());
     // Report the requested time exactly when it was reached, not origin + (t_stop - origin).
@@ -143,6 +144,43 @@ class CvodeIntegrator final : public Integrator {
   }
 
  private:
+  /// CV_NORMAL one step at a time: reports each step, then interpolates to tout as CV_NORMAL does.
+  int step_and_observe(double tout, double* t_reached) {
+    N_Vector ele = N_VClone(y_);
+    N_Vector ewt = N_VClone(y_);
+    int flag = CV_SUCCESS;
+    double t_current = 0.0;
+    CVodeGetCurrentTime(mem_, &t_current);
+    // Already stepped past tout (an output time inside the last step): no new step, as CV_NORMAL.
+    for (bool step = t_current < tout; step;) {
+      flag = CVode(mem_, tout, y_, t_reached, CV_ONE_STEP);
+      if (flag < 0) break;
+      StepRecord record;
+      record.t_day = t_origin_ + *t_reached;
+      CVodeGetLastStep(mem_, &record.step_day);
+      CVodeGetLastOrder(mem_, &record.order);
+      if (CVodeGetEstLocalErrors(mem_, ele) == CV_SUCCESS && CVodeGetErrWeights(mem_, ewt) == CV_SUCCESS) {
+        const double* e = N_VGetArrayPointer(ele);
+        const double* w = N_VGetArrayPointer(ewt);
+        for (int i = 0; i < n_; ++i)
+          if (std::abs(e[i] * w[i]) > record.weighted_error) {
+            record.weighted_error = std::abs(e[i] * w[i]);
+            record.limiting_state = i;
+          }
+      }
+      options_.step_observer(record);
+      step = !(flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN || *t_reached >= tout);
+    }
+    if (t_current >= tout) *t_reached = t_current;
+    if (flag >= 0 && flag != CV_ROOT_RETURN && *t_reached > tout) {
+      flag = CVodeGetDky(mem_, tout, 0, y_);
+      *t_reached = tout;
+    }
+    N_VDestroy(ele);
+    N_VDestroy(ewt);
+    return flag;
+  }
+
   static int rhs(double t, N_Vector y, N_Vector ydot, void* user_data) {
     auto* self = static_cast<CvodeIntegrator*>(user_data);
     const double* yy = N_VGetArrayPointer(y);

@@ -12,6 +12,16 @@ namespace vct {
 
 /// Solver settings; defaults follow the QSP-IO NSCLC configuration (CVODE BDF, RelTol 1e-6)
 /// with AbsTol applied in internal units (docs/solver.md).
+/// One internal solver step, for diagnostics (which state limits the step size).
+struct StepRecord {
+  double t_day = 0.0;          ///< Time reached by the step.
+  double step_day = 0.0;       ///< Its size.
+  int order = 0;               ///< BDF order used.
+  int limiting_state = -1;     ///< State with the largest weighted local error estimate.
+  double weighted_error = 0.0; ///< That estimate times its error weight; CVODE accepts a step when
+                               ///< the root-mean-square over the states is at most 1.
+};
+
 struct SolverOptions {
   std::string method = "cvode_bdf";  ///< "cvode_bdf" or "odeint_rosenbrock4".
   /// CVODE only: "sparse_lu" (KLU-pivoted compiled sparse LU), "klu" (SUNDIALS' KLU module) or "dense".
@@ -23,6 +33,9 @@ struct SolverOptions {
   /// CVODE only: the Newton iteration stops when its correction is below this fraction of the
   /// local error tolerance (CVODE's default is 0.1; docs/solver.md explains 0.003).
   double newton_convergence = 0.003;
+  /// CVODE only, not a scenario key: called after every internal step (tools/bench's step
+  /// trace). Empty: CVODE takes its steps without returning between output times.
+  std::function<void(const StepRecord&)> step_observer;
 };
 
 struct SolverStats {

@@ -34,7 +34,10 @@ class OdeintIntegrator final : public Integrator {
         stepper_(odeint::make_dense_output(options.atol, options.rtol,
                                            odeint::rosenbrock4<double>())),
         x_(static_cast<std::size_t>(n_)),
-        state_(static_cast<std::size_t>(n_), 0.0) {}
+        state_(static_cast<std::size_t>(n_), 0.0) {
+    if (options.step_observer)
+      throw Error(ErrorKind::kInput, "a step trace is available for the cvode_bdf solver only, not odeint_rosenbrock4");
+  }
 
   void reset(double t0, const std::vector<double>& y0) override {
     std::copy(y0.begin(), y0.end(), x_.begin());

@@ -213,4 +213,62 @@ TEST(Solver, UnknownMethodIsAnInputError) {
 }
 
 }  // namespace
+TEST(Solver, StepTraceReportsEveryStepWithoutChangingTheSolution) {
+  // The bolus problem above, with and without the step observer: the traced run must take the same
+  // steps (CV_ONE_STEP with interpolation to the output times, as CV_NORMAL does) and report each.
+  LogisticModel model;
+  const auto p = model.default_parameters();
+  TreatmentPlan plan;
+  plan.horizon_day = 20.0;
+  plan.output_interval_day = 1.0;
+  plan.doses = expand_schedule(model, {{"testdrug", 30.0, 0.0, 0.0, 10.0, 2}}, 70.0, 20.0, p);
+  InitialisationOptions init;
+  init.mode = InitialisationMode::kModelDefault;
+  SolverOptions options;
+  options.rtol = 1e-8;
+  options.atol = 1e-12;
+  const PatientRun plain = simulate_patient(model, p, init, plan, options);
+  std::vector<StepRecord> steps;
+  options.step_observer = [&steps](const StepRecord& r) { steps.push_back(r); };
+  const PatientRun traced = simulate_patient(model, p, init, plan, options);
+  ASSERT_EQ(plain.status, PatientStatus::kOk) << plain.message;
+  ASSERT_EQ(traced.status, PatientStatus::kOk) << traced.message;
+  EXPECT_EQ(traced.stats.steps, plain.stats.steps);
+  EXPECT_EQ(static_cast<long>(steps.size()), traced.stats.steps + traced.initialisation.stats.steps);
+  ASSERT_EQ(traced.trajectory.states.size(), plain.trajectory.states.size());
+  for (std::size_t k = 0; k < plain.trajectory.states.size(); ++k)
+    EXPECT_EQ(traced.trajectory.states[k], plain.trajectory.states[k]) << "entry " << k;
+  double last_t = 0.0;
+  bool restarted = false;
+  for (const auto& r : steps) {
+    EXPECT_GT(r.step_day, 0.0);
+    EXPECT_GE(r.order, 1);
+    EXPECT_LE(r.order, 5);
+    EXPECT_GE(r.limiting_state, 0);
+    EXPECT_LT(r.limiting_state, 2);
+    // An accepted step has a root-mean-square weighted error of at most 1, so no single state's
+    // exceeds sqrt(n) = sqrt(2).
+    EXPECT_LE(r.weighted_error, std::sqrt(2.0));
+    if (r.t_day > 10.0 && last_t <= 10.0) restarted = r.order == 1;  // the second dose restarts BDF
+    last_t = r.t_day;
+  }
+  EXPECT_TRUE(restarted);
+  EXPECT_GE(last_t, 20.0);  // the last step reaches the horizon (it may step past and interpolate)
+}
+
+TEST(Solver, StepTraceIsAnInputErrorForOdeint) {
+  LogisticModel model;
+  const auto p = model.default_parameters();
+  SolverOptions options;
+  options.method = "odeint_rosenbrock4";
+  options.step_observer = [](const StepRecord&) {};
+  try {
+    make_integrator(model, p.data(), options, {});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_STREQ(e.what(), "a step trace is available for the cvode_bdf solver only, not odeint_rosenbrock4");
+  }
+}
+
 }  // namespace vct
