@@ -109,6 +109,32 @@ TEST(ValidationSuite, CalibrationIsAppliedAsMediansAndParameters) {
   fs::remove(path);
 }
 
+TEST(ValidationSuite, BadCalibrationFileNamesFileLineAndKey) {
+  const fs::path path = write(fs::temp_directory_path() / "vct_bad_calibration.yaml", R"(population_medians:
+  k_C_T1_per_day: {median: -1, sigma: 1}
+  alpha_C_per_Gy: 0.1
+parameters:
+  f_PD1_blockable: high
+seed: 3
+)");
+  try {
+    load_calibration(path.string());
+    FAIL() << "accepted";
+  } catch (const io::ScenarioError& e) {
+    const std::string f = path.string();
+    EXPECT_EQ(std::string(e.what()),
+              f + ":2:28: population_medians.k_C_T1_per_day.median: expected a number > 0, found -1\n" +
+              f + ":3:19: population_medians.alpha_C_per_Gy: expected {median: number > 0, sigma: number >= 0}\n" +
+              f + ":5:20: parameters.f_PD1_blockable: expected a number, found 'high'\n" +
+              f + ":6:1: calibration.seed: unknown key 'seed'; expected one of: parameters, population_medians");
+  }
+  fs::remove(path);
+  // The shipped calibration loads.
+  const Calibration shipped =
+      load_calibration((fs::path(VCT_SOURCE_DIR) / "scenarios/validation/calibrated.yaml").string());
+  EXPECT_FALSE(shipped.parameters.empty());
+}
+
 TEST(ValidationSuite, BisectionBracketsAndApproachesItsTarget) {
   const fs::path dir = fs::temp_directory_path() / "vct_calibration_suite";
   fs::create_directories(dir);

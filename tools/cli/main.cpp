@@ -48,10 +48,10 @@ constexpr const char* kUsageText =
     "                       fit the suite's calibration steps to its calibration targets and write\n"
     "                       the calibrated values (docs/validation.md)\n"
     "  validate [SUITE.yaml] [--size N] [--threads N] [--calibration-only] [--target ID]... [--check]\n"
-    "           [--output FILE.csv] [--write-docs FILE.md]\n"
-    "                       run the validation suite with the calibrated values and print published vs\n"
-    "                       simulated response rates; --check exits 1 when a calibration target is\n"
-    "                       outside its tolerance\n"
+    "           [--output FILE.csv] [--write-docs FILE.md] [--calibration FILE]\n"
+    "                       run the validation suite with the calibrated values (or those of FILE) and\n"
+    "                       print published vs simulated response rates; --check exits 1 when a\n"
+    "                       calibration target is outside its tolerance\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
     "  models               list the registered models\n"
     "  params MODEL         print a model's parameter table (Markdown)\n"
@@ -424,6 +424,7 @@ struct SuiteArgs {
   bool check = false;
   std::string output = "results/validation.csv";
   std::string docs;
+  std::string calibration;           ///< --calibration FILE: instead of the suite's calibrated file
   std::vector<std::string> targets;  ///< --target ID (repeatable): only these
 };
 
@@ -456,10 +457,10 @@ bool parse_suite_args(const std::vector<std::string>& args, bool validate, Suite
       const std::string* v = value(x.c_str());
       if (!v) return false;
       a.targets.push_back(*v);
-    } else if (validate && (x == "--output" || x == "--write-docs")) {
+    } else if (validate && (x == "--output" || x == "--write-docs" || x == "--calibration")) {
       const std::string* v = value(x.c_str());
       if (!v) return false;
-      (x == "--output" ? a.output : a.docs) = *v;
+      (x == "--output" ? a.output : x == "--write-docs" ? a.docs : a.calibration) = *v;
     } else if (!x.empty() && x[0] != '-' && !have_suite) {
       a.suite = x;
       have_suite = true;
@@ -529,7 +530,9 @@ int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
     }
     suite.targets = kept;
   }
-  const std::string cal_path = calibrated_path(suite);
+  const std::string cal_path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
+  if (!a.calibration.empty() && !std::filesystem::exists(cal_path))
+    throw vct::Error(vct::ErrorKind::kIo, "no calibration file '" + cal_path + "'");
   const vct::validation::Calibration calibration = vct::validation::load_calibration(cal_path);
   if (calibration.population_medians.empty() && calibration.parameters.empty())
     std::fprintf(stderr, "vct: %s not found or empty: validating the uncalibrated model\n", cal_path.c_str());

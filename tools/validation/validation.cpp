@@ -203,12 +203,40 @@ Suite load_suite(const std::string& path) {
 Calibration load_calibration(const std::string& path) {
   Calibration c;
   if (!fs::exists(path)) return c;
-  const YAML::Node root = YAML::Load(read_text(path));
-  if (const YAML::Node m = root["population_medians"])
-    for (auto it = m.begin(); it != m.end(); ++it)
-      c.population_medians[it->first.Scalar()] = {it->second["median"].as<double>(), it->second["sigma"].as<double>()};
-  if (const YAML::Node v = root["parameters"])
-    for (auto it = v.begin(); it != v.end(); ++it) c.parameters[it->first.Scalar()] = it->second.as<double>();
+  YAML::Node root;
+  try {
+    root = YAML::Load(read_text(path));
+  } catch (const YAML::Exception& e) {
+    throw io::ScenarioError({{path, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg}});
+  }
+  if (!root || root.IsNull()) return c;
+  Checker check{path, {}};
+  if (!root.IsMap()) {
+    check.problem(root, "calibration", "expected a map with population_medians and parameters");
+    throw io::ScenarioError(check.problems);
+  }
+  check.keys(root, "calibration", {"population_medians", "parameters"});
+  if (const YAML::Node m = root["population_medians"]; m && !m.IsNull()) {
+    if (!m.IsMap()) check.problem(m, "population_medians", "expected a map of parameter: {median, sigma}");
+    for (auto it = m.begin(); m.IsMap() && it != m.end(); ++it) {
+      const std::string p = "population_medians." + it->first.Scalar();
+      if (!it->second.IsMap()) {
+        check.problem(it->second, p, "expected {median: number > 0, sigma: number >= 0}");
+        continue;
+      }
+      check.keys(it->second, p, {"median", "sigma"});
+      const double median = check.number(it->second, "median", p, true, -1e300, 1e300);
+      if (median <= 0.0) check.problem(it->second["median"], p + ".median", "expected a number > 0, found " + it->second["median"].Scalar());
+      const double sigma = check.number(it->second, "sigma", p, true, 0.0, 10.0);
+      c.population_medians[it->first.Scalar()] = {median, sigma};
+    }
+  }
+  if (const YAML::Node v = root["parameters"]; v && !v.IsNull()) {
+    if (!v.IsMap()) check.problem(v, "parameters", "expected a map of parameter: value");
+    for (auto it = v.begin(); v.IsMap() && it != v.end(); ++it)
+      c.parameters[it->first.Scalar()] = check.number(v, it->first.Scalar(), "parameters", true, -1e300, 1e300);
+  }
+  if (!check.problems.empty()) throw io::ScenarioError(check.problems);
   return c;
 }
 
