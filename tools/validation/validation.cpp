@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -460,13 +461,15 @@ std::string markdown_table(const std::vector<Row>& rows) {
 }
 
 std::string text_table(const std::vector<Row>& rows) {
+  int id_width = 6;
+  for (const auto& r : rows) id_width = std::max(id_width, static_cast<int>(r.target.id.size()));
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-34s %-11s %-20s %-28s %s\n", "target", "role", "published % (CI)",
+  std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %s\n", id_width, "target", "role", "published % (CI)",
                 "simulated % (95% CI), N", "published inside simulated CI");
   out << line;
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%-34s %-11s %-20s %-28s %s\n", r.target.id.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %s\n", id_width, r.target.id.c_str(),
                   r.target.calibration ? "calibration" : "held out", published_text(r.target, "-").c_str(),
                   simulated_text(r.simulated, "-").c_str(), verdict(r).c_str());
     out << line;
