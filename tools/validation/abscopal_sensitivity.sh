@@ -34,8 +34,9 @@ for s in "${SCALES[@]}"; do
   "$VCT" validate --calibration "$cal" --size "$SIZE" --threads "$THREADS" "${args[@]}" \
     --output "$work/rows_$s.csv" > "$work/log_$s.txt" 2>&1 || { cat "$work/log_$s.txt"; exit 1; }
   awk -F, -v s="$s" -v m="$median" '
-    NR > 1 { v[$1] = 100 * $7 }
+    NR > 1 { v[$1] = 100 * $7; n++ }
     END {
+      if (n != 7) { print "expected 7 target rows, found " n > "/dev/stderr"; exit 1 }
       a = v["pembro_rt_control_orr_12wk"]; b = v["pembro_rt_sbrt_orr_12wk"]
       c = v["pembro_rt_control_best_orr"]; d = v["pembro_rt_sbrt_best_orr"]
       e = v["mdacc_pembrolizumab_best_orr"]; f = v["mdacc_sbrt_out_of_field_best_orr"]
