@@ -129,10 +129,38 @@ seed: 3
               f + ":6:1: calibration.seed: unknown key 'seed'; expected one of: parameters, population_medians");
   }
   fs::remove(path);
+  // A missing file is empty for the suite's own calibrated file, an I/O error when named.
+  EXPECT_TRUE(load_calibration(path.string()).parameters.empty());
+  try {
+    load_calibration(path.string(), true);
+    FAIL() << "a missing named calibration file was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "no calibration file '" + path.string() + "'");
+  }
   // The shipped calibration loads.
   const Calibration shipped =
       load_calibration((fs::path(VCT_SOURCE_DIR) / "scenarios/validation/calibrated.yaml").string());
   EXPECT_FALSE(shipped.parameters.empty());
+}
+
+TEST(ValidationSuite, TextTableColumnsLineUpForLongIds) {
+  Row a, b;
+  a.target.id = "short";
+  b.target.id = "mdacc_conventional_rt_out_of_field_best_orr";
+  a.target.published = b.target.published = 0.2;
+  a.simulated.rate = b.simulated.rate = stats::clopper_pearson(10, 50);
+  const std::string table = text_table({a, b});
+  std::vector<std::size_t> role_column;
+  for (std::size_t start = 0, end; (end = table.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = table.substr(start, end - start);
+    const std::size_t at = line.find(start == 0 ? "role" : "held out");
+    ASSERT_NE(at, std::string::npos) << line;
+    role_column.push_back(at);
+  }
+  ASSERT_EQ(role_column.size(), 3u);
+  EXPECT_EQ(role_column[0], b.target.id.size() + 1);
+  EXPECT_EQ(role_column[1], role_column[0]);
+  EXPECT_EQ(role_column[2], role_column[0]);
 }
 
 TEST(ValidationSuite, BisectionBracketsAndApproachesItsTarget) {

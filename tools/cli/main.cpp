@@ -286,13 +286,12 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
   } else {
     // The calibrated values of `vct calibrate` replace the scenario's population medians and
     // parameters; problems are then reported against the combined text.
-    if (!std::filesystem::exists(calibration_path))
-      throw vct::Error(vct::ErrorKind::kIo, "no calibration file '" + calibration_path + "'");
+    const vct::validation::Calibration calibration = vct::validation::load_calibration(calibration_path, true);
     std::ifstream in(scenario_path);
     if (!in) throw vct::Error(vct::ErrorKind::kIo, "cannot open scenario file '" + scenario_path + "'");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::string combined = vct::validation::apply_calibration(
-        text, scenario_path, vct::validation::load_calibration(calibration_path), 0);
+        text, scenario_path, calibration, 0);
     loaded = vct::io::load_scenario_text(combined, scenario_path + " + " + calibration_path);
   }
   const vct::Scenario& s = loaded.scenario;
@@ -531,9 +530,7 @@ int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
     suite.targets = kept;
   }
   const std::string cal_path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
-  if (!a.calibration.empty() && !std::filesystem::exists(cal_path))
-    throw vct::Error(vct::ErrorKind::kIo, "no calibration file '" + cal_path + "'");
-  const vct::validation::Calibration calibration = vct::validation::load_calibration(cal_path);
+  const vct::validation::Calibration calibration = vct::validation::load_calibration(cal_path, !a.calibration.empty());
   if (calibration.population_medians.empty() && calibration.parameters.empty())
     std::fprintf(stderr, "vct: %s not found or empty: validating the uncalibrated model\n", cal_path.c_str());
   vct::validation::Runner runner(suite, a.options);

@@ -42,6 +42,15 @@ std::string read_text(const std::string& path) {
   return buffer.str();
 }
 
+/// Parses a YAML file; a syntax error is reported as file:line:col like any other problem.
+YAML::Node parse_yaml_file(const std::string& path) {
+  try {
+    return YAML::Load(read_text(path));
+  } catch (const YAML::Exception& e) {
+    throw io::ScenarioError({{path, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg}});
+  }
+}
+
 /// Collects problems in a suite file as file:line:col: key: message.
 struct Checker {
   std::string file;
@@ -100,12 +109,7 @@ double percent(double v) { return std::isnan(v) ? v : v / 100.0; }
 }  // namespace
 
 Suite load_suite(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(read_text(path));
-  } catch (const YAML::Exception& e) {
-    throw io::ScenarioError({{path, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg}});
-  }
+  const YAML::Node root = parse_yaml_file(path);
   Checker c{path, {}};
   Suite s;
   s.path = path;
@@ -201,15 +205,13 @@ Suite load_suite(const std::string& path) {
   return s;
 }
 
-Calibration load_calibration(const std::string& path) {
+Calibration load_calibration(const std::string& path, bool must_exist) {
   Calibration c;
-  if (!fs::exists(path)) return c;
-  YAML::Node root;
-  try {
-    root = YAML::Load(read_text(path));
-  } catch (const YAML::Exception& e) {
-    throw io::ScenarioError({{path, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg}});
+  if (!fs::exists(path)) {
+    if (must_exist) throw Error(ErrorKind::kIo, "no calibration file '" + path + "'");
+    return c;
   }
+  const YAML::Node root = parse_yaml_file(path);
   if (!root || root.IsNull()) return c;
   Checker check{path, {}};
   if (!root.IsMap()) {
@@ -227,7 +229,8 @@ Calibration load_calibration(const std::string& path) {
       }
       check.keys(it->second, p, {"median", "sigma"});
       const double median = check.number(it->second, "median", p, true, -1e300, 1e300);
-      if (median <= 0.0) check.problem(it->second["median"], p + ".median", "expected a number > 0, found " + it->second["median"].Scalar());
+      if (median <= 0.0)
+        check.problem(it->second["median"], p + ".median", "expected a number > 0, found " + it->second["median"].Scalar());
       const double sigma = check.number(it->second, "sigma", p, true, 0.0, 10.0);
       c.population_medians[it->first.Scalar()] = {median, sigma};
     }

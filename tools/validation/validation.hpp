@@ -70,7 +70,9 @@ struct Calibration {
   std::map<std::string, std::pair<double, double>> population_medians;  ///< name -> (median, sigma)
   std::map<std::string, double> parameters;
 };
-Calibration load_calibration(const std::string& path);  ///< empty when the file does not exist
+/// Reads and checks a calibration file (problems as file:line:col: key: message). A missing file
+/// gives an empty calibration, or an I/O error when `must_exist` (a file the user named).
+Calibration load_calibration(const std::string& path, bool must_exist = false);
 std::string calibration_yaml(const Calibration& c, const std::string& header);
 
 /// Options shared by calibrate and validate.
