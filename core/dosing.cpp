@@ -3,40 +3,42 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "core/error.hpp"
 
 namespace vct {
 
-namespace {
-const DrugInfo& require_drug(const ModelDefinition& model, const std::string& name) {
-  const DrugInfo* drug = model.find_drug(name);
-  if (drug) return *drug;
+int regimen_drug_index(const ModelDefinition& model, const DoseRegimen& regimen) {
+  if (regimen.drug_index >= 0 && static_cast<std::size_t>(regimen.drug_index) < model.drugs().size())
+    return regimen.drug_index;
+  if (const DrugInfo* drug = model.find_drug(regimen.drug))
+    return static_cast<int>(drug - model.drugs().data());
   std::string known;
   for (const auto& d : model.drugs()) known += (known.empty() ? "" : ", ") + d.name;
-  throw Error(ErrorKind::kInput, "unknown drug '" + name + "' for model " + model.id() +
+  throw Error(ErrorKind::kInput, "unknown drug '" + regimen.drug + "' for model " + model.id() +
                                      " (expected one of: " + known + ")");
 }
-}  // namespace
+
+const DrugInfo& regimen_drug(const ModelDefinition& model, const DoseRegimen& regimen) {
+  return model.drugs()[static_cast<std::size_t>(regimen_drug_index(model, regimen))];
+}
 
 void apply_drug_parameters(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
                            std::vector<double>& params) {
-  std::map<std::string, std::string> slot_owner;
+  std::vector<int> slot_owner(model.drug_slots().size(), -1);  // drug index per slot
   for (const auto& r : regimens) {
-    const DrugInfo& drug = require_drug(model, r.drug);
-    auto [it, inserted] = slot_owner.emplace(drug.slot, drug.name);
-    if (!inserted && it->second != drug.name)
-      throw Error(ErrorKind::kInput, "drugs '" + it->second + "' and '" + drug.name +
-                                         "' both use the " + drug.slot +
+    const int index = regimen_drug_index(model, r);
+    const DrugInfo& drug = model.drugs()[static_cast<std::size_t>(index)];
+    const ResolvedModel::Drug& resolved = model.resolved().drugs[static_cast<std::size_t>(index)];
+    int& owner = slot_owner[static_cast<std::size_t>(resolved.slot)];
+    if (owner >= 0 && owner != index)
+      throw Error(ErrorKind::kInput, "drugs '" + model.drugs()[static_cast<std::size_t>(owner)].name + "' and '" +
+                                         drug.name + "' both use the " + drug.slot +
                                          " slot; one scenario can dose one drug per target");
-    if (!inserted) continue;
-    for (const auto& [name, value] : drug.pk_parameters) {
-      const int k = model.parameter_index(name);
-      if (k < 0)
-        throw Error(ErrorKind::kInternal, "drug table of " + model.id() + " names unknown parameter " + name);
-      params[static_cast<std::size_t>(k)] = value;
-    }
+    if (owner == index) continue;
+    owner = index;
+    const std::vector<int>& k = resolved.pk_parameters;
+    for (std::size_t j = 0; j < k.size(); ++j) params[static_cast<std::size_t>(k[j])] = drug.pk_parameters[j].second;
   }
 }
 
@@ -45,13 +47,11 @@ std::vector<Bolus> expand_schedule(const ModelDefinition& model,
                                    double horizon_day, const std::vector<double>& params) {
   std::vector<Bolus> doses;
   for (const auto& r : regimens) {
-    const DrugInfo& drug = require_drug(model, r.drug);
-    const DrugSlot* slot = model.find_slot(drug.slot);
-    if (!slot) throw Error(ErrorKind::kInternal, "drug " + drug.name + " names unknown slot " + drug.slot);
-    const int state = model.state_index(slot->central_state);
-    const int volume = model.parameter_index(slot->central_volume_parameter);
-    if (state < 0 || volume < 0)
-      throw Error(ErrorKind::kInternal, "slot " + slot->name + " of " + model.id() + " is mis-declared");
+    const int index = regimen_drug_index(model, r);
+    const DrugInfo& drug = model.drugs()[static_cast<std::size_t>(index)];
+    const ResolvedModel::Drug& slot = model.resolved().drugs[static_cast<std::size_t>(index)];
+    const int state = slot.central_state;
+    const int volume = slot.central_volume;
     const double amount_mg = r.dose_mg > 0.0 ? r.dose_mg : r.dose_mg_per_kg * weight_kg;
     if (!(amount_mg > 0.0))
       throw Error(ErrorKind::kInput, "dose of " + r.drug + " must be positive");

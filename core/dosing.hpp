@@ -19,6 +19,9 @@ struct DoseRegimen {
   double interval_day = 0.0;  ///< 0 for a single dose.
   int n_doses = 1;            ///< Ignored when end_day is set.
   double end_day = std::numeric_limits<double>::quiet_NaN();
+  /// Index of `drug` in the model's drugs(), resolved by the scenario loader; -1 in a regimen built
+  /// by hand, which is then resolved from `drug` when it is used.
+  int drug_index = -1;
 };
 
 /// A bolus: the dose amount added to the slot's central concentration (SimBiology sbiodose).
@@ -35,6 +38,11 @@ inline double dose_mg_to_nM(double dose_mg, double molecular_weight_mg_per_mol,
                             double central_volume_L) {
   return dose_mg / molecular_weight_mg_per_mol * 1e9 / central_volume_L;
 }
+
+/// The regimen's drug: by its resolved index, else by name. Throws Error(kInput) for an unknown drug.
+const DrugInfo& regimen_drug(const ModelDefinition& model, const DoseRegimen& regimen);
+/// Index of the regimen's drug in model.drugs() (see regimen_drug).
+int regimen_drug_index(const ModelDefinition& model, const DoseRegimen& regimen);
 
 /// Writes each used drug's PK parameters into its slot. Throws Error(kInput) for an unknown drug
 /// or for two different drugs dosed into one slot.

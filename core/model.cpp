@@ -62,6 +62,45 @@ std::vector<double> ModelDefinition::default_parameters() const {
   return p;
 }
 
+namespace {
+ResolvedModel resolve_tables(const ModelDefinition& model) {
+  ResolvedModel r;
+  auto require = [&](int index, const std::string& what) {
+    if (index < 0) throw Error(ErrorKind::kInternal, "model " + model.id() + ": " + what);
+    return index;
+  };
+  r.initial_diameter_parameter = model.parameter_index("initial_tumour_diameter_cm");
+  r.diameter_output = model.output_index("tumour_diameter_cm");
+  r.cancer_cells_output = model.output_index("cancer_cells");
+  const bool per_lesion = model.output_index("lesion1_diameter_cm") >= 0;
+  for (int l = 0; per_lesion && l < model.n_lesions(); ++l)
+    r.lesion_diameter_outputs.push_back(require(model.output_index("lesion" + std::to_string(l + 1) + "_diameter_cm"),
+                                                "no output lesion" + std::to_string(l + 1) + "_diameter_cm"));
+  const char* ratios[3] = {"M1_M2_ratio", "Treg_CD8_ratio", "CD8_CD4_ratio"};
+  for (std::size_t k = 0; k < 3; ++k) r.immune_ratio_outputs[k] = model.output_index(ratios[k]);
+  r.alpha_beta_parameter = model.parameter_index("alpha_beta_C_Gy");
+  for (const auto& ev : model.events())
+    r.event_states.push_back(require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));
+  for (const auto& drug : model.drugs()) {
+    ResolvedModel::Drug d;
+    const DrugSlot* slot = model.find_slot(drug.slot);
+    if (!slot) throw Error(ErrorKind::kInternal, "drug " + drug.name + " names unknown slot " + drug.slot);
+    d.slot = static_cast<int>(slot - model.drug_slots().data());
+    d.central_state = require(model.state_index(slot->central_state), "slot " + slot->name + " is mis-declared");
+    d.central_volume = require(model.parameter_index(slot->central_volume_parameter), "slot " + slot->name + " is mis-declared");
+    for (const auto& [name, value] : drug.pk_parameters)
+      d.pk_parameters.push_back(require(model.parameter_index(name), "drug table names unknown parameter " + name));
+    r.drugs.push_back(d);
+  }
+  return r;
+}
+}  // namespace
+
+const ResolvedModel& ModelDefinition::resolved() const {
+  std::call_once(resolved_once_, [this] { resolved_ = std::make_shared<const ResolvedModel>(resolve_tables(*this)); });
+  return *resolved_;
+}
+
 const JacobianPattern& ModelDefinition::jacobian_pattern() const {
   std::call_once(pattern_once_, [this] {
     pattern_ = std::make_shared<const JacobianPattern>(detect_jacobian_pattern(*this));

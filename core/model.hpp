@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,6 +67,42 @@ struct ThresholdEvent {
 
 struct JacobianPattern;
 
+/// A parameter value given by name in a scenario, resolved to its index in the model's table by
+/// the loader (code below the loader reads `index`, never the name).
+struct ParameterOverride {
+  std::string name;  ///< table name, kept for the resolved scenario and reports
+  int index = -1;    ///< index in parameters()
+  double value = 0.0;
+};
+
+/// Table entries the engine reads by meaning, resolved from the model's tables once, on first
+/// use (ModelDefinition::resolved()). -1 (or empty) where the model has no such entry. The names
+/// are the conventions of the model interface:
+/// - `initial_tumour_diameter_cm` (parameter): diameter grown to by grow_to_diameter;
+/// - `tumour_diameter_cm` (output): the diameter RECIST reads (the sum over lesions);
+/// - `cancer_cells` (output); `lesion<k>_diameter_cm` (outputs, k = 1..n_lesions): per-lesion
+///   diameters (in-field / out-of-field RECIST), when the model has `lesion1_diameter_cm`;
+/// - `M1_M2_ratio`, `Treg_CD8_ratio`, `CD8_CD4_ratio` (outputs): baseline immune composition for
+///   probability-of-inclusion selection;
+/// - `alpha_beta_C_Gy` (parameter): alpha/beta used to report a course's BED and EQD2.
+/// Event states, drug slots and drug PK parameters are resolved from their names as well.
+struct ResolvedModel {
+  int initial_diameter_parameter = -1;
+  int diameter_output = -1;
+  int cancer_cells_output = -1;
+  std::vector<int> lesion_diameter_outputs;          ///< per lesion; empty without per-lesion outputs
+  std::array<int, 3> immune_ratio_outputs{{-1, -1, -1}};  ///< M1/M2, Treg/CD8, CD8/CD4
+  int alpha_beta_parameter = -1;
+  std::vector<int> event_states;                     ///< per events(): state index
+  struct Drug {
+    int slot = -1;                                   ///< index in drug_slots()
+    int central_state = -1;                          ///< state receiving the bolus (nM)
+    int central_volume = -1;                         ///< parameter holding V_C (L)
+    std::vector<int> pk_parameters;                  ///< per DrugInfo::pk_parameters
+  };
+  std::vector<Drug> drugs;                           ///< per drugs()
+};
+
 /// Immutable model definition shared read-only by every simulation thread (OpenMM's
 /// System/Context split). A model is pure maths: no I/O, no globals, no random numbers.
 class ModelDefinition {
@@ -109,6 +146,10 @@ class ModelDefinition {
   /// secondary lesions from the grown primary). The default leaves y unchanged.
   virtual void complete_initial_state(const double* /*p*/, double* /*y*/) const {}
 
+  /// Table entries resolved by meaning (ResolvedModel), computed once on first use; thread-safe.
+  /// Throws Error(kInternal) when an event, slot or drug table names an unknown entry.
+  const ResolvedModel& resolved() const;
+
   int parameter_index(std::string_view name) const;  ///< -1 if unknown.
   int state_index(std::string_view name) const;      ///< -1 if unknown.
   int output_index(std::string_view name) const;     ///< -1 if unknown.
@@ -123,6 +164,8 @@ class ModelDefinition {
  private:
   mutable std::once_flag pattern_once_;
   mutable std::shared_ptr<const JacobianPattern> pattern_;
+  mutable std::once_flag resolved_once_;
+  mutable std::shared_ptr<const ResolvedModel> resolved_;
 };
 
 /// Suggests the closest name from `candidates` for a "did you mean" hint; empty if none close.

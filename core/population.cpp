@@ -127,6 +127,7 @@ Population sample_population(const ModelDefinition& model, const PopulationSpec&
       pop.drug.push_back(block.drug);
     }
 
+  resolve_columns(model, pop);
   const std::size_t n = static_cast<std::size_t>(spec.size);
   const std::size_t dims = spec.distributions.size();
   const std::size_t cols = pop.parameters.size();
@@ -164,15 +165,35 @@ Population sample_population(const ModelDefinition& model, const PopulationSpec&
   return pop;
 }
 
-void apply_population_row(const ModelDefinition& model, const Population& population, std::size_t row,
-                          const std::vector<std::string>& dosed_drugs, std::vector<double>& params) {
+void resolve_columns(const ModelDefinition& model, Population& population) {
+  population.parameter_index.clear();
+  population.drug_index.clear();
   for (std::size_t c = 0; c < population.parameters.size(); ++c) {
-    if (!population.drug[c].empty() &&
-        std::find(dosed_drugs.begin(), dosed_drugs.end(), population.drug[c]) == dosed_drugs.end())
-      continue;
     const int k = model.parameter_index(population.parameters[c]);
-    if (k < 0) throw Error(ErrorKind::kInput, "population column '" + population.parameters[c] + "' is not a parameter of " + model.id());
-    params[static_cast<std::size_t>(k)] = population.at(row, c);
+    if (k < 0)
+      throw Error(ErrorKind::kInput,
+                  "population column '" + population.parameters[c] + "' is not a parameter of " + model.id());
+    population.parameter_index.push_back(k);
+    int drug = -1;
+    if (c < population.drug.size() && !population.drug[c].empty()) {
+      const DrugInfo* info = model.find_drug(population.drug[c]);
+      if (!info)
+        throw Error(ErrorKind::kInput, "population column '" + population.parameters[c] + "' belongs to drug '" +
+                                           population.drug[c] + "', which model " + model.id() + " does not have");
+      drug = static_cast<int>(info - model.drugs().data());
+    }
+    population.drug_index.push_back(drug);
+  }
+}
+
+void apply_population_row(const Population& population, std::size_t row, const std::vector<int>& dosed_drugs,
+                          std::vector<double>& params) {
+  if (population.parameter_index.size() != population.parameters.size())
+    throw Error(ErrorKind::kInternal, "population columns not resolved against the model (resolve_columns)");
+  for (std::size_t c = 0; c < population.parameters.size(); ++c) {
+    const int drug = population.drug_index[c];
+    if (drug >= 0 && std::find(dosed_drugs.begin(), dosed_drugs.end(), drug) == dosed_drugs.end()) continue;
+    params[static_cast<std::size_t>(population.parameter_index[c])] = population.at(row, c);
   }
 }
 

@@ -77,6 +77,8 @@ struct Population {
   std::vector<std::string> parameters;
   std::vector<std::string> units;
   std::vector<std::string> drug;
+  std::vector<int> parameter_index;  ///< per column: index in the model's table (resolve_columns)
+  std::vector<int> drug_index;       ///< per column: index in the model's drugs(), -1 if patient-level
   std::vector<double> values;  ///< row-major [candidate][column]
 
   std::size_t size() const { return n; }
@@ -89,9 +91,15 @@ struct Population {
 /// parameters or invalid distributions.
 Population sample_population(const ModelDefinition& model, const PopulationSpec& spec);
 
+/// Resolves the columns' parameter and drug names against the model (parameter_index,
+/// drug_index); sample_population does this itself, readers of stored populations call it once.
+/// Throws Error(kInput) naming an unknown parameter or drug.
+void resolve_columns(const ModelDefinition& model, Population& population);
+
 /// Writes candidate `row`'s values into `params`: patient-level columns always, drug-specific
-/// columns only for drugs in `dosed_drugs` (pass an empty list for the initial-condition phase).
-void apply_population_row(const ModelDefinition& model, const Population& population, std::size_t row,
-                          const std::vector<std::string>& dosed_drugs, std::vector<double>& params);
+/// columns only for drugs in `dosed_drugs` (indices in model.drugs(); pass an empty list for the
+/// initial-condition phase). The population's columns must be resolved (resolve_columns).
+void apply_population_row(const Population& population, std::size_t row, const std::vector<int>& dosed_drugs,
+                          std::vector<double>& params);
 
 }  // namespace vct

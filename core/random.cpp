@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/random.hpp"
+#include "core/units.hpp"
 
 #include <cmath>
 
@@ -37,7 +38,7 @@ double normal_quantile(double p) {
   }
   // One Halley refinement step against the exact CDF.
   const double e = normal_cdf(x) - p;
-  const double u = e * std::sqrt(2.0 * M_PI) * std::exp(x * x / 2.0);
+  const double u = e * std::sqrt(2.0 * units::kPi) * std::exp(x * x / 2.0);
   return x - u / (1.0 + x * u / 2.0);
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/units.hpp"
 
 namespace vct {
 namespace {
@@ -27,7 +28,7 @@ double kth_distance(const Point3& x, const std::vector<Point3>& set, std::size_t
   return d[k - 1];
 }
 
-double ball_volume(double r) { return 4.0 / 3.0 * M_PI * r * r * r; }
+double ball_volume(double r) { return 4.0 / 3.0 * units::kPi * r * r * r; }
 
 double kolmogorov_q(double lambda) {
   if (lambda < 1e-3) return 1.0;

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "core/scenario.hpp"
+#include "core/geometry.hpp"
 
 namespace vct {
 
@@ -32,20 +32,13 @@ const char* to_string(PatientStatus status) {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kMlPerL = 1000.0;
-
-double sphere_volume_L(double diameter_cm) {
-  return kPi / 6.0 * diameter_cm * diameter_cm * diameter_cm / kMlPerL;  // cm^3 = mL
-}
-
 std::vector<RootFunction> event_roots(const ModelDefinition& model, std::vector<int>& state_of_event) {
   std::vector<RootFunction> roots;
-  for (const auto& ev : model.events()) {
-    const int i = model.state_index(ev.state);
-    if (i < 0) throw Error(ErrorKind::kInternal, "event " + ev.name + " names unknown state " + ev.state);
+  const std::vector<int>& states = model.resolved().event_states;
+  for (std::size_t e = 0; e < states.size(); ++e) {
+    const int i = states[e];
     state_of_event.push_back(i);
-    const double threshold = ev.threshold;
+    const double threshold = model.events()[e].threshold;
     roots.push_back({[i, threshold](const double* y) { return y[i] - threshold; }, -1});
   }
   return roots;
@@ -107,6 +100,17 @@ InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::v
   }
   result.stats = integrator->stats();
   return result;
+}
+
+TreatmentPlan make_treatment_plan(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
+                                  const std::vector<RadiotherapyCourse>& courses, double weight_kg, double horizon_day,
+                                  double output_interval_day, const std::vector<double>& params) {
+  TreatmentPlan plan;
+  plan.horizon_day = horizon_day;
+  plan.output_interval_day = output_interval_day;
+  plan.doses = expand_schedule(model, regimens, weight_kg, horizon_day, params);
+  plan.fractions = expand_radiotherapy(courses, horizon_day);
+  return plan;
 }
 
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
@@ -220,7 +224,7 @@ PatientRun simulate_patient(const ModelDefinition& model, const std::vector<doub
       ic.state = y0;
       break;
     case InitialisationMode::kGrowToDiameter: {
-      const int k = model.parameter_index("initial_tumour_diameter_cm");
+      const int k = model.resolved().initial_diameter_parameter;
       if (k < 0 || !model.supports_growth_initialisation())
         throw Error(ErrorKind::kInput, "model " + model.id() + " does not support grow_to_diameter");
       try {

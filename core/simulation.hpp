@@ -22,6 +22,8 @@ enum class InitialisationMode {
   kModelDefault,     ///< The model-build state itself (for tests and toy runs).
 };
 
+const char* to_string(InitialisationMode mode);
+
 struct InitialisationOptions {
   InitialisationMode mode = InitialisationMode::kGrowToDiameter;
   double max_growth_day = 8000.0;  ///< QSP-IO gives up after 8000 days.
@@ -47,6 +49,13 @@ struct TreatmentPlan {
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
 };
+
+/// One patient's plan: the regimens' boluses (central volume from `params`, mg/kg doses at
+/// weight_kg) and the courses' fractions up to horizon_day, with the output grid. Throws
+/// Error(kInput) for an unknown drug.
+TreatmentPlan make_treatment_plan(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
+                                  const std::vector<RadiotherapyCourse>& courses, double weight_kg, double horizon_day,
+                                  double output_interval_day, const std::vector<double>& params);
 
 /// A discrete change applied during the run (dose or model event), for the output log.
 struct AppliedEvent {

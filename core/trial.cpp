@@ -35,25 +35,25 @@ bool LocalDistribution::next_batch(int phase, std::size_t total, std::size_t bat
   return true;
 }
 
-std::vector<std::string> TrialArm::drugs() const {
-  std::vector<std::string> names;
-  for (const auto& r : treatment) names.push_back(r.drug);
-  return names;
+std::vector<int> TrialArm::drug_indices(const ModelDefinition& model) const {
+  std::vector<int> drugs;
+  for (const auto& r : treatment) drugs.push_back(regimen_drug_index(model, r));
+  return drugs;
 }
 
 std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm) {
   const ModelDefinition& model = *spec.model;
   std::vector<double> p = model.default_parameters();
   auto apply_overrides = [&] {
-    for (const auto& [name, value] : spec.overrides) p[static_cast<std::size_t>(model.parameter_index(name))] = value;
+    for (const auto& o : spec.overrides) p[static_cast<std::size_t>(o.index)] = o.value;
   };
   apply_overrides();
-  apply_population_row(model, spec.population, row, {}, p);
+  apply_population_row(spec.population, row, {}, p);
   if (arm.empty()) return p;
   apply_drug_parameters(model, arm, p);
-  std::vector<std::string> drugs;
-  for (const auto& r : arm) drugs.push_back(r.drug);
-  apply_population_row(model, spec.population, row, drugs, p);
+  std::vector<int> drugs;
+  for (const auto& r : arm) drugs.push_back(regimen_drug_index(model, r));
+  apply_population_row(spec.population, row, drugs, p);
   apply_overrides();
   return p;
 }
@@ -64,15 +64,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// Baseline immune composition used for selection: ln M1/M2, ln Treg/CD8, ln CD8/CD4.
-Point3 immune_log_ratios(const ModelDefinition& model, const std::vector<double>& p, const std::vector<double>& y) {
-  std::vector<double> out(model.outputs().size());
-  model.compute_outputs(0.0, y.data(), p.data(), out.data());
+/// Baseline immune composition used for selection: ln M1/M2, ln Treg/CD8, ln CD8/CD4, from the
+/// outputs at t = 0.
+Point3 immune_log_ratios(const ModelDefinition& model, const std::vector<double>& out) {
   Point3 r{};
-  const char* names[3] = {"M1_M2_ratio", "Treg_CD8_ratio", "CD8_CD4_ratio"};
-  for (int k = 0; k < 3; ++k) {
-    const int i = model.output_index(names[k]);
-    r[static_cast<std::size_t>(k)] = i < 0 ? NAN : std::log(out[static_cast<std::size_t>(i)]);
+  for (std::size_t k = 0; k < 3; ++k) {
+    const int i = model.resolved().immune_ratio_outputs[k];
+    r[k] = i < 0 ? NAN : std::log(out[static_cast<std::size_t>(i)]);
   }
   return r;
 }
@@ -88,7 +86,9 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
   try {
     switch (spec.initialisation.mode) {
       case InitialisationMode::kGrowToDiameter: {
-        const double d = p[static_cast<std::size_t>(model.parameter_index("initial_tumour_diameter_cm"))];
+        const int k = model.resolved().initial_diameter_parameter;
+        if (k < 0) throw Error(ErrorKind::kInput, "model " + model.id() + " does not support grow_to_diameter");
+        const double d = p[static_cast<std::size_t>(k)];
         const InitialisationResult ic = grow_to_diameter(model, p, d, spec.initialisation.max_growth_day, spec.solver);
         c.growth_time_day = ic.growth_time_day;
         if (!ic.reached) {
@@ -115,8 +115,8 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
   if (c.status == CandidateStatus::kPatient) {
     std::vector<double> out(model.outputs().size());
     model.compute_outputs(0.0, y.data(), p.data(), out.data());
-    c.baseline_diameter_cm = out[static_cast<std::size_t>(model.output_index("tumour_diameter_cm"))];
-    c.immune_log_ratios = immune_log_ratios(model, p, y);
+    c.baseline_diameter_cm = out[static_cast<std::size_t>(model.resolved().diameter_output)];
+    c.immune_log_ratios = immune_log_ratios(model, out);
     if (state) *state = y;
   }
   c.wall_seconds_initialisation = seconds_since(t0);
@@ -128,9 +128,8 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
 void assess_sites(const ModelDefinition& model, const TrialArm& arm, const TrialSpec& spec,
                   const std::vector<double>& scans, const Trajectory& tr, ArmResult& a) {
   const int n_lesions = model.n_lesions();
-  std::vector<int> column(static_cast<std::size_t>(n_lesions), -1);
-  for (int l = 0; l < n_lesions; ++l) column[static_cast<std::size_t>(l)] = model.output_index("lesion" + std::to_string(l + 1) + "_diameter_cm");
-  if (column[0] < 0) return;
+  const std::vector<int>& column = model.resolved().lesion_diameter_outputs;
+  if (column.empty()) return;
   const std::vector<int> irradiated = irradiated_lesions(arm.radiotherapy);
   const std::size_t no = static_cast<std::size_t>(tr.n_outputs);
   auto site = [&](bool in_field, RecistOutcome& out) {
@@ -160,11 +159,8 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
   const ModelDefinition& model = *spec.model;
   ArmResult a;
   const std::vector<double> p = candidate_parameters(spec, row, arm.treatment);
-  TreatmentPlan plan;
-  plan.horizon_day = spec.horizon_day;
-  plan.output_interval_day = spec.output_interval_day;
-  plan.doses = expand_schedule(model, arm.treatment, spec.weight_kg, spec.horizon_day, p);
-  plan.fractions = expand_radiotherapy(arm.radiotherapy, spec.horizon_day);
+  const TreatmentPlan plan = make_treatment_plan(model, arm.treatment, arm.radiotherapy, spec.weight_kg,
+                                                 spec.horizon_day, spec.output_interval_day, p);
   const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver);
   a.status = run.status;
   a.message = run.message;
@@ -177,7 +173,7 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
     for (std::size_t t = 0; t < tr.time_day.size(); ++t)
       a.trajectories[k * nt + t] = tr.outputs[t * no + static_cast<std::size_t>(spec.trajectory_outputs[k])];
   if (!tr.time_day.empty()) {
-    const std::size_t d = static_cast<std::size_t>(model.output_index("tumour_diameter_cm"));
+    const std::size_t d = static_cast<std::size_t>(model.resolved().diameter_output);
     a.recist = assess_available_scans(scans, tr.time_day.back(), tr.outputs[d], spec.recist, [&](double day) {
       return tr.outputs[static_cast<std::size_t>(std::lround(day / spec.output_interval_day)) * no + d];
     });

@@ -21,13 +21,14 @@ struct TrialArm {
   std::string name;
   std::vector<DoseRegimen> treatment;
   std::vector<RadiotherapyCourse> radiotherapy;
-  std::vector<std::string> drugs() const;
+  /// Indices in model.drugs() of the drugs the arm doses (see regimen_drug_index).
+  std::vector<int> drug_indices(const ModelDefinition& model) const;
 };
 
 /// Everything a virtual trial needs. Every arm treats the same candidates (paired design).
 struct TrialSpec {
   const ModelDefinition* model = nullptr;
-  std::vector<std::pair<std::string, double>> overrides;  ///< fixed for every patient
+  std::vector<ParameterOverride> overrides;  ///< fixed for every patient (resolved indices)
   double weight_kg = 80.0;
   Population population;
   InitialisationOptions initialisation;

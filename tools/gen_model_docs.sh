@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates docs/models/<model>-tables.md from the models' metadata tables (vct params/states/drugs).
-# A ctest (docs_tables_current) fails when the committed files differ from this output.
+# Regenerates the generated documentation: docs/models/<model>-tables.md from the models' metadata
+# tables (vct params/states/drugs) and docs/scenario-reference.md from the scenario schema
+# (vct schema). The ctests docs_tables_current and docs_scenario_reference_current fail when the
+# committed files differ from this output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vct="${1:-build/tools/vct}"
@@ -26,3 +28,5 @@ for model in $("$vct" models | awk '{print $1}'); do
   } > "$out"
   echo "wrote $out"
 done
+"$vct" schema > docs/scenario-reference.md
+echo "wrote docs/scenario-reference.md"

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "models/units.hpp"
+#include "core/units.hpp"
 
 namespace vct::models {
 

@@ -6,9 +6,10 @@
 
 #include <cmath>
 
+#include "core/geometry.hpp"
 #include "core/tabulated_model.hpp"
 #include "models/common/modules.hpp"
-#include "models/units.hpp"
+#include "core/units.hpp"
 
 namespace vct::models {
 namespace {
@@ -421,7 +422,7 @@ class Example1Model final : public TabulatedModel {
   void compute_outputs(double, const double* y, const double* p, double* out) const override {
     const double V_T = tumour_volume(y, p);
     out[kTumourVolume] = V_T;
-    out[kTumourDiameter] = 2.0 * std::cbrt(3.0 * V_T / kLPerMl / (4.0 * kPi));
+    out[kTumourDiameter] = sphere_diameter_cm(V_T);
     out[kCancerCells] = y[st::C1];
     out[kTumourT] = y[st::T_T1] + y[st::T_T0];
     out[kCd8Density] = y[st::T_T1] / (V_T / kLPerUl);

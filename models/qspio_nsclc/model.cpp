@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/geometry.hpp"
 #include "core/radiotherapy.hpp"
 #include "core/tabulated_model.hpp"
 #include "models/common/modules.hpp"
-#include "models/units.hpp"
+#include "core/units.hpp"
 
 namespace vct::models {
 namespace {
@@ -825,7 +826,7 @@ class NsclcModel final : public TabulatedModel {
     const auto& first = layout_.index[0];
     double x0[lc::kRtCount];
     for (int k = 0; k < layout_.local_count; ++k) x0[k] = y[first[static_cast<std::size_t>(k)]];
-    const double d0 = 2.0 * std::cbrt(3.0 * lesion_volume(x0, p, layout_.rt) / kLPerMl / (4.0 * kPi));
+    const double d0 = sphere_diameter_cm(lesion_volume(x0, p, layout_.rt));
     for (int l = 1; l < layout_.n_lesions; ++l) {
       const double d = p[lesion_diameter_parameter(l)];
       const double scale = (d / d0) * (d / d0) * (d / d0);
@@ -894,7 +895,7 @@ class NsclcModel final : public TabulatedModel {
     namespace P = par;
     const double V_T = lesion_volume_of(0, y, p);
     out[kTumourVolume] = V_T;
-    out[kTumourDiameter] = diameter_cm(V_T);
+    out[kTumourDiameter] = sphere_diameter_cm(V_T);
     out[kCancerCells] = y[S::C1];
     out[kCd8Tumour] = y[S::T_T1];
     out[kTregTumour] = y[S::T_T0];
@@ -927,7 +928,7 @@ class NsclcModel final : public TabulatedModel {
       auto at = [&](int local) { return y[idx[static_cast<std::size_t>(local)]]; };
       const double v = lesion_volume_of(l, y, p);
       double* o = out + kOutCount + 7 * l;
-      o[0] = diameter_cm(v);
+      o[0] = sphere_diameter_cm(v);
       o[1] = v;
       o[2] = at(lc::C1);
       o[3] = at(lc::D_icd) + at(lc::D_non);
@@ -945,7 +946,6 @@ class NsclcModel final : public TabulatedModel {
   }
 
  private:
-  static double diameter_cm(double volume_L) { return 2.0 * std::cbrt(3.0 * volume_L / kLPerMl / (4.0 * kPi)); }
   double lesion_volume_of(int lesion, const double* y, const double* p) const {
     const auto& idx = layout_.index[static_cast<std::size_t>(lesion)];
     double x[lc::kRtCount];

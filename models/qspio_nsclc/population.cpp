@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "models/units.hpp"
+#include "core/units.hpp"
 
 namespace vct::models {
 

@@ -6,10 +6,10 @@
 #include <cstdio>
 
 #include "models/registry.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/io/trial_merge.hpp"
-#include "tools/io/trial_writer.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "io/trial_merge.hpp"
+#include "io/trial_writer.hpp"
+#include "app/run_scenario.hpp"
 
 namespace {
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }

@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "models/registry.hpp"
-#include "tools/io/hdf5_writer.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/scenario/loader.hpp"
+#include "app/run_scenario.hpp"
 
 namespace vct::io {
 namespace {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tools/io/scenario_loader.hpp"
+#include "io/scenario/loader.hpp"
 
 namespace vct::io {
 namespace {

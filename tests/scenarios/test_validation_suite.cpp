@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The validation suite: the shipped suite file loads and keeps calibration and held-out targets
-// apart; bad suite files fail with file:line messages; a calibration is applied to a scenario as
+// apart; bad suite files fail with file:line messages from the scenarios' Validator; a calibration is applied to a scenario as
 // population medians and patient parameters; calibration by bisection brackets and approaches
 // its target on a small trial; each metric counts responses at its scans; the docs block is
 // replaced between its markers.
@@ -11,9 +11,9 @@
 
 #include "core/error.hpp"
 #include "models/registry.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/run_scenario.hpp"
-#include "tools/validation/validation.hpp"
+#include "io/scenario/loader.hpp"
+#include "app/run_scenario.hpp"
+#include "app/validation.hpp"
 
 namespace vct::validation {
 namespace {
@@ -64,9 +64,9 @@ calibration:
     const std::string f = suite.string();
     EXPECT_EQ(std::string(e.what()),
               f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" +
-              f + ":4:80: targets[1].metric: expected best_orr, best_orr_out_of_field, orr_first_scan, "
-                  "orr_first_scan_out_of_field, orr_last_scan or responders_at_first_scan, found 'orr_week12'\n" +
-              f + ":5:21: targets[1].published_pct: expected a number from 0 to 100, found 150\n" +
+              f + ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
+                  "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan; found 'orr_week12'\n" +
+              f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" +
               f + ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" +
               f + ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
   }
@@ -98,8 +98,9 @@ TEST(ValidationSuite, CalibrationIsAppliedAsMediansAndParameters) {
   EXPECT_EQ(s.scenario.population.distributions[0].parameter, "n_T1_clones");
   EXPECT_DOUBLE_EQ(s.scenario.population.distributions[0].median, 38.5);
   ASSERT_EQ(s.scenario.parameter_overrides.size(), 1u);
-  EXPECT_EQ(s.scenario.parameter_overrides[0].first, "k_C_T1_per_day");
-  EXPECT_DOUBLE_EQ(s.scenario.parameter_overrides[0].second, 1.25);
+  EXPECT_EQ(s.scenario.parameter_overrides[0].name, "k_C_T1_per_day");
+  EXPECT_EQ(s.scenario.parameter_overrides[0].index, models::get_model("qspio_nsclc").parameter_index("k_C_T1_per_day"));
+  EXPECT_DOUBLE_EQ(s.scenario.parameter_overrides[0].value, 1.25);
   // Round trip of the calibrated file.
   const fs::path path = fs::temp_directory_path() / "vct_calibrated.yaml";
   std::ofstream(path) << calibration_yaml(c, "# test\n");
@@ -126,7 +127,7 @@ seed: 3
               f + ":2:28: population_medians.k_C_T1_per_day.median: expected a number > 0, found -1\n" +
               f + ":3:19: population_medians.alpha_C_per_Gy: expected {median: number > 0, sigma: number >= 0}\n" +
               f + ":5:20: parameters.f_PD1_blockable: expected a number, found 'high'\n" +
-              f + ":6:1: calibration.seed: unknown key 'seed'; expected one of: parameters, population_medians");
+              f + ":6:1: calibration.seed: unknown key 'seed'; expected one of: population_medians, parameters");
   }
   fs::remove(path);
   // A missing file is empty for the suite's own calibrated file, an I/O error when named.

@@ -13,10 +13,10 @@
 #include "core/random.hpp"
 #include "core/trial.hpp"
 #include "models/registry.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/io/trial_merge.hpp"
-#include "tools/io/trial_writer.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "io/trial_merge.hpp"
+#include "io/trial_writer.hpp"
+#include "app/run_scenario.hpp"
 
 namespace vct {
 namespace {

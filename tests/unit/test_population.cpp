@@ -159,9 +159,12 @@ TEST(Sampling, DrugSpecificColumnsApplyOnlyInArmsDosingThatDrug) {
   const Population pop = sample_population(nsclc(), spec);
   std::vector<double> p = nsclc().default_parameters();
   const std::size_t vc = static_cast<std::size_t>(nsclc().parameter_index("V_C_L"));
-  apply_population_row(nsclc(), pop, 0, {"nivolumab"}, p);
+  const int nivolumab = static_cast<int>(nsclc().find_drug("nivolumab") - nsclc().drugs().data());
+  const int durvalumab = static_cast<int>(nsclc().find_drug("durvalumab") - nsclc().drugs().data());
+  EXPECT_EQ(pop.drug_index[3], durvalumab);  // resolved when sampled
+  apply_population_row(pop, 0, {nivolumab}, p);
   EXPECT_EQ(p[vc], 5.0);
-  apply_population_row(nsclc(), pop, 0, {"durvalumab"}, p);
+  apply_population_row(pop, 0, {durvalumab}, p);
   EXPECT_EQ(p[vc], pop.at(0, 3));
 }
 

@@ -21,8 +21,8 @@
 #include "core/jacobian.hpp"
 #include "core/solver/integrator.hpp"
 #include "models/registry.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "app/run_scenario.hpp"
 
 using namespace vct;
 

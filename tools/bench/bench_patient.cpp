@@ -13,8 +13,8 @@
 
 #include "core/error.hpp"
 #include "models/registry.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "app/run_scenario.hpp"
 
 namespace {
 struct Stats {

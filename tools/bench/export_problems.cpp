@@ -12,9 +12,9 @@
 
 #include "core/error.hpp"
 #include "models/registry.hpp"
-#include "tools/io/hdf5_util.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/scenario/loader.hpp"
+#include "app/run_scenario.hpp"
 
 using namespace vct;
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/geometry.hpp"
 #include "core/jacobian.hpp"
 #include "models/registry.hpp"
 
@@ -54,8 +55,7 @@ int vct_jacobian(const char* model, double t, const double* y, const double* p, 
 int vct_tumour_diameter_cm(const char* model, const double* y, const double* p, double* diameter) {
   const auto* m = find(model);
   if (!m) return -1;
-  const double volume_ml = m->tumour_volume_L(y, p) * 1e3;
-  *diameter = 2.0 * std::cbrt(3.0 * volume_ml / (4.0 * M_PI));
+  *diameter = vct::sphere_diameter_cm(m->tumour_volume_L(y, p));
   return 0;
 }
 

@@ -17,24 +17,36 @@
 
 #include "core/error.hpp"
 #include "models/registry.hpp"
-#include "tools/io/hdf5_writer.hpp"
-#include "tools/io/rt_report.hpp"
-#include "tools/validation/validation.hpp"
-#include "tools/io/scenario_loader.hpp"
-#include "tools/io/trial_merge.hpp"
-#include "tools/io/trial_writer.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/rt_report.hpp"
+#include "app/validation.hpp"
+#include "io/scenario/loader.hpp"
+#include "io/scenario/schema.hpp"
+#include "io/trial_merge.hpp"
+#include "io/trial_writer.hpp"
 #ifdef VCT_HAVE_MPI
 #include <mpi.h>
 
-#include "tools/mpi/mpi_trial.hpp"
+#include "app/mpi_trial.hpp"
 #endif
-#include "tools/run_scenario.hpp"
+#include "app/run_scenario.hpp"
 
-#include "vct_version.h"
 
 namespace {
 
-enum ExitCode { kOk = 0, kUsage = 1, kInputError = 2, kNumericalError = 3, kIoError = 4, kInternalError = 5 };
+/// Exit codes (docs/architecture.md): 0 success; 1 usage error, or `validate --check` with a
+/// calibration target outside its tolerance; 2-5 by error kind; 130 interrupted (the result file
+/// keeps what was finished).
+enum ExitCode {
+  kOk = 0,
+  kUsage = 1,
+  kTargetOutOfTolerance = 1,
+  kInputError = 2,
+  kNumericalError = 3,
+  kIoError = 4,
+  kInternalError = 5,
+  kInterrupted = 130,
+};
 
 constexpr const char* kUsageText =
     "usage: vct <command> [options]\n"
@@ -53,6 +65,7 @@ constexpr const char* kUsageText =
     "                       print published vs simulated response rates; --check exits 1 when a\n"
     "                       calibration target is outside its tolerance\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
+    "  schema               print the scenario reference (docs/scenario-reference.md, Markdown)\n"
     "  models               list the registered models\n"
     "  params MODEL         print a model's parameter table (Markdown)\n"
     "  states MODEL         print a model's state table (Markdown)\n"
@@ -95,21 +108,21 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
   std::printf("Treatment  %s\n", regimen.empty() ? "none" : regimen.c_str());
   if (!s.radiotherapy.empty())
     std::printf("RT         %s\n",
-                vct::io::describe_radiotherapy(vct::io::report_courses(s.radiotherapy, model, s.parameter_overrides,
+                vct::io::describe_radiotherapy(vct::io::report_courses(s.radiotherapy,
+                                                                       vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides),
                                                                        s.lesion_names)).c_str());
   std::printf("Status     %s%s%s\n", vct::to_string(run.status), run.message.empty() ? "" : ": ", run.message.c_str());
   if (run.initialisation.growth_time_day > 0)
     std::printf("Pre-treatment growth from one cancer cell: %.0f days\n", run.initialisation.growth_time_day);
   const auto& traj = run.trajectory;
   if (!traj.time_day.empty()) {
-    const int d = model.output_index("tumour_diameter_cm");
-    const int c = model.output_index("cancer_cells");
+    const int d = model.resolved().diameter_output;
+    const int c = model.resolved().cancer_cells_output;
     const std::size_t no = static_cast<std::size_t>(traj.n_outputs);
     const double base = traj.outputs[static_cast<std::size_t>(d)];
     // Multi-lesion models: one diameter column per lesion after the RECIST sum.
     std::vector<int> lesion_columns;
-    for (int l = 0; model.n_lesions() > 1 && l < model.n_lesions(); ++l)
-      lesion_columns.push_back(model.output_index("lesion" + std::to_string(l + 1) + "_diameter_cm"));
+    if (model.n_lesions() > 1) lesion_columns = model.resolved().lesion_diameter_outputs;
     std::printf("\n%8s %14s %10s %14s", "day", lesion_columns.empty() ? "diameter_cm" : "sum_diam_cm", "change_%",
                 lesion_columns.empty() ? "cancer_cells" : "cells_lesion1");
     for (std::size_t l = 0; l < lesion_columns.size(); ++l)
@@ -197,7 +210,7 @@ int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDe
                        int argc, char** argv) {
   const vct::Scenario& s = loaded.scenario;
   const vct::TrialSpec spec = vct::build_trial_spec(model, s, threads);
-  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+  const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
   vct::io::TrialWriter writer(output, spec, s, info);
   const bool bar = !quiet && isatty(STDERR_FILENO) && !std::getenv("CI");
   if (!quiet)
@@ -222,7 +235,7 @@ int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDe
   if (!quiet) print_trial_summary(summary, output);
   if (!summary.completed) {
     std::fprintf(stderr, "vct: interrupted; %s holds the candidates finished so far\n", output.c_str());
-    return 130;
+    return kInterrupted;
   }
   return kOk;
 }
@@ -305,7 +318,8 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
       std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
                   s.model.c_str(), s.treatment.size(), s.horizon_day);
     auto print_rt = [&](const std::string& label, const std::vector<vct::RadiotherapyCourse>& courses) {
-      for (const auto& r : vct::io::report_courses(courses, model, s.parameter_overrides, s.lesion_names))
+      const double alpha_beta = vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides);
+      for (const auto& r : vct::io::report_courses(courses, alpha_beta, s.lesion_names))
         std::printf("  %s%s\n", label.c_str(), vct::io::describe_radiotherapy({r}).c_str());
     };
     if (s.is_trial())
@@ -333,7 +347,7 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
                   output.c_str(), resume ? " (resuming)" : "");
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+    const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
     const auto progress = [&](const vct::TrialProgress& p) {
       if (bar) std::fprintf(stderr, "\rrank 0: %-10s %zu candidates done   ", p.phase.c_str(), p.done);
       return !g_interrupted.load();
@@ -344,13 +358,13 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     if (root && !quiet) print_trial_summary(summary, output);
     if (root && !summary.completed)
       std::fprintf(stderr, "vct: incomplete; the parts are kept in %s.parts: rerun with --resume to finish\n", output.c_str());
-    return summary.completed ? kOk : 130;
+    return summary.completed ? kOk : kInterrupted;
   }
 #endif
   if (s.is_trial()) return run_trial_scenario(loaded, model, scenario_path, output, threads, quiet, argc, argv);
   const std::vector<double> params = vct::resolve_parameters(model, s);
   const vct::PatientRun run = vct::run_single_patient(model, s, params);
-  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), scenario_path, loaded.source_text, loaded.resolved_yaml};
+  const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
   vct::io::write_patient_result(output, model, s, params, run, info);
   if (!quiet) print_summary(model, s, run, output);
   return kOk;
@@ -405,13 +419,13 @@ int cmd_merge(const std::vector<std::string>& args, int argc, char** argv) {
   const vct::ModelDefinition& model = vct::models::get_model(loaded.scenario.model);
   vct::TrialSpec spec = vct::build_trial_spec(model, loaded.scenario, 1);
   spec.population = vct::io::read_population(parts.front(), model);
-  vct::io::RunInfo info{VCT_VERSION, command_line(argc, argv), parts.front(), resolved, resolved};
+  const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), parts.front(), resolved, resolved);
   const vct::TrialSummary summary = vct::io::merge_trial_parts(parts, spec, loaded.scenario, info, output);
   print_trial_summary(summary, output);
   if (!summary.completed) {
     std::fprintf(stderr, "vct: %s is incomplete (parts kept): finish it with mpirun ... vct run --resume\n",
                  output.c_str());
-    return 130;
+    return kInterrupted;
   }
   std::filesystem::remove_all(output + ".parts");
   return kOk;
@@ -495,7 +509,7 @@ int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
     std::printf("  chosen %.6g (%.1f %%)%s\n", r.value, 100.0 * r.achieved,
                 r.bracketed ? "" : "  -- TARGET NOT BRACKETED by the search interval; closest end kept");
   });
-  std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + VCT_VERSION +
+  std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + vct::software_version() +
                        "; do not edit by hand, re-run the command (docs/validation.md).\n";
   if (a.options.population_size > 0)
     header += "# population size used: " + std::to_string(a.options.population_size) + "\n";
@@ -558,7 +572,7 @@ int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
     std::printf("Output     %s\n", a.output.c_str());
   }
   if (!a.docs.empty()) {
-    const std::string block = "Produced by `" + command_line(argc, argv) + "` (vct " + VCT_VERSION + ", " +
+    const std::string block = "Produced by `" + command_line(argc, argv) + "` (vct " + vct::software_version() + ", " +
                               std::to_string(static_cast<long>(seconds)) + " s on this machine):\n\n" +
                               vct::validation::markdown_table(rows);
     vct::validation::write_into_markdown(a.docs, block);
@@ -568,7 +582,7 @@ int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
     for (const auto& r : rows)
       if (r.target.calibration && !r.within_tolerance) {
         std::fprintf(stderr, "vct: calibration target %s is outside its tolerance\n", r.target.id.c_str());
-        return 1;
+        return kTargetOutOfTolerance;
       }
   return kOk;
 }
@@ -594,8 +608,12 @@ int dispatch(int argc, char** argv) {
     return kOk;
   }
   if (command == "params" || command == "states" || command == "drugs") return cmd_table(command, args);
+  if (command == "schema") {
+    std::printf("%s", vct::io::schema::scenario_reference_markdown().c_str());
+    return kOk;
+  }
   if (command == "version" || command == "--version") {
-    std::printf("vct %s\n", VCT_VERSION);
+    std::printf("vct %s\n", vct::software_version().c_str());
     return kOk;
   }
   if (command == "help" || command == "--help" || command == "-h") {

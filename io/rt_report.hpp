@@ -21,8 +21,11 @@ struct CourseReport {
   std::string schedule, lesions, days;
 };
 
-std::vector<CourseReport> report_courses(const std::vector<RadiotherapyCourse>& courses, const ModelDefinition& model,
-                                         const std::vector<std::pair<std::string, double>>& overrides,
+/// The nominal alpha/beta for reports: the model's `alpha_beta_C_Gy` (ResolvedModel), as
+/// overridden by the scenario; 10 Gy for a model without one.
+double nominal_alpha_beta_Gy(const ModelDefinition& model, const std::vector<ParameterOverride>& overrides);
+
+std::vector<CourseReport> report_courses(const std::vector<RadiotherapyCourse>& courses, double alpha_beta_Gy,
                                          const std::vector<std::string>& lesion_names);
 
 /// One line per course, e.g. "SBRT: 3 x 8 Gy = 24 Gy (alternate, from day 0) to primary; BED10 43.2 Gy, EQD2 36 Gy".

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "tools/run_scenario.hpp"
+#include "app/run_scenario.hpp"
 
 #include <algorithm>
 
 #include "core/dosing.hpp"
 #include "core/error.hpp"
 #include "models/registry.hpp"
-#include "tools/io/trial_writer.hpp"
+#include "io/trial_writer.hpp"
+#include "vct_version.h"
 
 #include <omp.h>
 
@@ -15,21 +16,19 @@ namespace vct {
 std::vector<double> resolve_parameters(const ModelDefinition& model, const Scenario& scenario) {
   std::vector<double> params = model.default_parameters();
   apply_drug_parameters(model, scenario.treatment, params);
-  for (const auto& [name, value] : scenario.parameter_overrides) {
-    const int k = model.parameter_index(name);
-    if (k < 0) throw Error(ErrorKind::kInput, "unknown parameter '" + name + "' for model " + model.id());
-    params[static_cast<std::size_t>(k)] = value;
+  for (const auto& o : scenario.parameter_overrides) {
+    if (o.index < 0 || static_cast<std::size_t>(o.index) >= params.size())
+      throw Error(ErrorKind::kInput, "unknown parameter '" + o.name + "' for model " + model.id());
+    params[static_cast<std::size_t>(o.index)] = o.value;
   }
   return params;
 }
 
 PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scenario,
                               const std::vector<double>& params) {
-  TreatmentPlan plan;
-  plan.horizon_day = scenario.horizon_day;
-  plan.output_interval_day = scenario.output_interval_day;
-  plan.doses = expand_schedule(model, scenario.treatment, scenario.weight_kg, scenario.horizon_day, params);
-  plan.fractions = expand_radiotherapy(scenario.radiotherapy, scenario.horizon_day);
+  const TreatmentPlan plan =
+      make_treatment_plan(model, scenario.treatment, scenario.radiotherapy, scenario.weight_kg, scenario.horizon_day,
+                          scenario.output_interval_day, params);
   return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver);
 }
 
@@ -45,10 +44,10 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.output_interval_day = s.output_interval_day;
   spec.recist = s.recist;
   spec.solver = s.solver;
-  for (const auto& name : s.trajectory_outputs) {
-    const int k = model.output_index(name);
-    if (k < 0) throw Error(ErrorKind::kInput, "unknown output '" + name + "' for model " + model.id());
-    spec.trajectory_outputs.push_back(k);
+  for (const auto& o : s.trajectory_outputs) {
+    if (o.index < 0 || static_cast<std::size_t>(o.index) >= model.outputs().size())
+      throw Error(ErrorKind::kInput, "unknown output '" + o.name + "' for model " + model.id());
+    spec.trajectory_outputs.push_back(o.index);
   }
   spec.threads = threads > 0 ? threads : (s.threads > 0 ? s.threads : omp_get_max_threads());
   spec.batch_size = s.batch_size;
@@ -80,6 +79,18 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
     spec.observed_log_ratios = models::selection_data(model.id());
   }
   return spec;
+}
+
+std::string software_version() { return VCT_VERSION; }
+
+io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
+                          const std::string& scenario_text, const std::string& resolved_yaml) {
+  return {software_version(), command_line, scenario_path, scenario_text, resolved_yaml};
+}
+
+io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
+                          const io::LoadedScenario& loaded) {
+  return make_run_info(command_line, scenario_path, loaded.source_text, loaded.resolved_yaml);
 }
 
 }  // namespace vct

@@ -5,8 +5,8 @@
 
 #include "core/model.hpp"
 #include "core/trial.hpp"
-#include "tools/io/hdf5_writer.hpp"
-#include "tools/io/scenario_loader.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/scenario/loader.hpp"
 
 namespace vct::mpi {
 

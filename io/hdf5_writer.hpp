@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/model.hpp"
-#include "core/scenario.hpp"
+#include "io/scenario/scenario.hpp"
 #include "core/simulation.hpp"
 
 namespace vct::io {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "tools/io/trial_writer.hpp"
+#include "io/trial_writer.hpp"
 
 #include <cmath>
 #include <map>
 
 #include "core/error.hpp"
-#include "tools/io/hdf5_util.hpp"
-#include "tools/io/rt_report.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/rt_report.hpp"
 
 namespace vct::io {
 
@@ -96,7 +96,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     const TrialArm& arm = spec.arms[a];
     Handle g(create_group(arms_group.get(), arm.name), H5Gclose, "create /arms/" + arm.name);
     attr_string(g.get(), "treatment", describe_treatment(arm));
-    const auto courses = report_courses(arm.radiotherapy, model, spec.overrides, spec.lesion_names);
+    const auto courses = report_courses(arm.radiotherapy, nominal_alpha_beta_Gy(model, spec.overrides), spec.lesion_names);
     attr_string(g.get(), "radiotherapy", describe_radiotherapy(courses));
     write_course_table(g.get(), "radiotherapy", courses);
     attr_int(g.get(), "arm_index", static_cast<long long>(a));
@@ -348,9 +348,6 @@ Population read_population(const std::string& path, const ModelDefinition& model
       pop.parameters.push_back(r.name);
       pop.units.push_back(r.unit);
       pop.drug.push_back(r.drug);
-      if (model.parameter_index(r.name) < 0)
-        throw Error(ErrorKind::kInput, "population file '" + path + "' varies '" + std::string(r.name) +
-                                           "', which model " + model.id() + " does not have");
     }
     H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, rows.data());
   }
@@ -369,6 +366,11 @@ Population read_population(const std::string& path, const ModelDefinition& model
     H5Aread(attr.get(), H5T_NATIVE_LLONG, &seed);
   }
   pop.seed = static_cast<std::uint64_t>(seed);
+  try {
+    resolve_columns(model, pop);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::kInput, "population file '" + path + "': " + e.what());
+  }
   return pop;
 }
 

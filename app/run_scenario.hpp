@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
+// Turning a loaded scenario into runs: one patient's parameters and plan, a trial's TrialSpec, and
+// the provenance record every result file carries.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/model.hpp"
-#include "core/scenario.hpp"
 #include "core/simulation.hpp"
 #include "core/trial.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/scenario/loader.hpp"
+#include "io/scenario/scenario.hpp"
 
 namespace vct {
 
@@ -22,5 +27,15 @@ PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scen
 /// and explicit distributions, arms, RECIST settings and output selection. `threads` <= 0 means
 /// the scenario's setting, or all available cores.
 TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& scenario, int threads);
+
+/// The software version: the project version and `git describe` of the build.
+std::string software_version();
+
+/// The provenance record of a result file: this build's version, the command, the scenario's path,
+/// its text and its resolved form.
+io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
+                          const std::string& scenario_text, const std::string& resolved_yaml);
+io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
+                          const io::LoadedScenario& loaded);
 
 }  // namespace vct

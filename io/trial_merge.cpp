@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "tools/io/trial_merge.hpp"
+#include "io/trial_merge.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "tools/io/hdf5_util.hpp"
-#include "tools/io/trial_writer.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/trial_writer.hpp"
 
 namespace vct::io {
 

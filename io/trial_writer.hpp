@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/scenario.hpp"
+#include "io/scenario/scenario.hpp"
 #include "core/trial.hpp"
-#include "tools/io/hdf5_writer.hpp"
+#include "io/hdf5_writer.hpp"
 
 namespace vct::io {
 

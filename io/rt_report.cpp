@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: MIT
-#include "tools/io/rt_report.hpp"
+#include "io/rt_report.hpp"
 
 #include <cstdio>
 
-#include "tools/io/hdf5_util.hpp"
+#include "io/hdf5_util.hpp"
 
 namespace vct::io {
 
-std::vector<CourseReport> report_courses(const std::vector<RadiotherapyCourse>& courses, const ModelDefinition& model,
-                                         const std::vector<std::pair<std::string, double>>& overrides,
+double nominal_alpha_beta_Gy(const ModelDefinition& model, const std::vector<ParameterOverride>& overrides) {
+  const int k = model.resolved().alpha_beta_parameter;
+  if (k < 0) return 10.0;
+  double alpha_beta = model.parameters()[static_cast<std::size_t>(k)].value;
+  for (const auto& o : overrides)
+    if (o.index == k) alpha_beta = o.value;
+  return alpha_beta;
+}
+
+std::vector<CourseReport> report_courses(const std::vector<RadiotherapyCourse>& courses, double alpha_beta,
                                          const std::vector<std::string>& lesion_names) {
-  double alpha_beta = 10.0;
-  const int k = model.parameter_index("alpha_beta_C_Gy");
-  if (k >= 0) alpha_beta = model.parameters()[static_cast<std::size_t>(k)].value;
-  for (const auto& [name, value] : overrides)
-    if (name == "alpha_beta_C_Gy") alpha_beta = value;
   std::vector<CourseReport> out;
   for (const auto& c : courses) {
     CourseReport r;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "tools/io/hdf5_util.hpp"
+#include "io/hdf5_util.hpp"
 
 #include <chrono>
 #include <cstring>

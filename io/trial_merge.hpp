@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/trial.hpp"
-#include "tools/io/hdf5_writer.hpp"
+#include "io/hdf5_writer.hpp"
 
 namespace vct::io {
 

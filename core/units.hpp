@@ -15,6 +15,7 @@ inline constexpr double kMinutesPerDay = 1440.0;
 inline constexpr double kHoursPerDay = 24.0;
 inline constexpr double kLPerUm3 = 1e-15;
 inline constexpr double kLPerMl = 1e-3;
+inline constexpr double kMlPerL = 1000.0;
 inline constexpr double kLPerUl = 1e-6;
 inline constexpr double kLPerMm3 = 1e-6;
 inline constexpr double kMlPerCm3 = 1.0;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "tools/io/hdf5_writer.hpp"
+#include "io/hdf5_writer.hpp"
 
 #include <cmath>
 
 #include "core/error.hpp"
-#include "tools/io/hdf5_util.hpp"
-#include "tools/io/rt_report.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/rt_report.hpp"
 
 namespace vct::io {
 
@@ -69,7 +69,7 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
     }
   }
 
-  const double baseline = nt > 0 ? traj.outputs[static_cast<std::size_t>(model.output_index("tumour_diameter_cm"))] : NAN;
+  const double baseline = nt > 0 ? traj.outputs[static_cast<std::size_t>(model.resolved().diameter_output)] : NAN;
   compound_table(root, "patients",
                  {number_column("patient_id", {0.0}), number_column("status", {static_cast<double>(run.status)}),
                   text_column("status_text", {to_string(run.status)}), text_column("message", {run.message}),
@@ -94,7 +94,7 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
                   text_column("detail", details)},
                  ids.size());
   write_course_table(root, "radiotherapy",
-                     report_courses(scenario.radiotherapy, model, scenario.parameter_overrides, scenario.lesion_names));
+                     report_courses(scenario.radiotherapy, nominal_alpha_beta_Gy(model, scenario.parameter_overrides), scenario.lesion_names));
   attr_int(root, "is_complete", 1);
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "tools/mpi/mpi_trial.hpp"
+#include "app/mpi_trial.hpp"
 
 #include <mpi.h>
 
@@ -8,9 +8,9 @@
 #include <regex>
 
 #include "core/error.hpp"
-#include "tools/io/trial_merge.hpp"
-#include "tools/io/trial_writer.hpp"
-#include "tools/run_scenario.hpp"
+#include "io/trial_merge.hpp"
+#include "io/trial_writer.hpp"
+#include "app/run_scenario.hpp"
 
 namespace vct::mpi {
 namespace fs = std::filesystem;

@@ -15,6 +15,12 @@
 
 namespace vct {
 
+/// A name given in a scenario with its index in the model's table, resolved by the loader.
+struct NamedIndex {
+  std::string name;
+  int index = -1;
+};
+
 /// How the virtual population is obtained (docs/scenario-reference.md, `population`).
 struct PopulationSettings {
   bool enabled = false;
@@ -30,13 +36,14 @@ struct PopulationSettings {
 
 /// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one
 /// treatment, or a virtual trial (population and/or arms). Every field holds a value: defaults
-/// are filled in by the loader and echoed to the output.
+/// are filled in by the loader and echoed to the output; names of parameters, drugs and outputs
+/// are resolved to the model's table indices (the code below io/ reads the indices).
 struct Scenario {
   int schema_version = 1;
   std::string description;
   std::string model;
   double weight_kg = 80.0;
-  std::vector<std::pair<std::string, double>> parameter_overrides;  ///< In file order.
+  std::vector<ParameterOverride> parameter_overrides;  ///< In file order, resolved to table indices.
   InitialisationOptions initialisation;
   std::vector<DoseRegimen> treatment;
   std::vector<RadiotherapyCourse> radiotherapy;  ///< single-patient scenarios (arms carry their own)
@@ -49,13 +56,11 @@ struct Scenario {
   PopulationSettings population;
   std::vector<TrialArm> arms;
   RecistOptions recist;
-  std::vector<std::string> trajectory_outputs = {"tumour_diameter_cm"};
+  std::vector<NamedIndex> trajectory_outputs = {{"tumour_diameter_cm", -1}};  ///< resolved by the loader
   int threads = 0;  ///< 0: all available
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 
   bool is_trial() const { return population.enabled || !arms.empty(); }
 };
-
-const char* to_string(InitialisationMode mode);
 
 }  // namespace vct

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// The resolved scenario: every default filled in, names as given, derived values (a course's dose
+// from its total, its absolute start day) in their resolved form. Loading it gives the same
+// scenario; the simple keys come from their schema declarations, lists and maps are written here.
+#include <cmath>
+
+#include "io/scenario/loader.hpp"
+#include "io/scenario/schema.hpp"
+
+namespace vct::io {
+
+namespace {
+
+void emit_regimens(YAML::Emitter& out, const std::vector<DoseRegimen>& regimens) {
+  out << YAML::BeginSeq;
+  for (const auto& r : regimens) {
+    out << YAML::BeginMap;
+    schema::emit_fields(out, schema::regimen(), r);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void emit_courses(YAML::Emitter& out, const std::vector<RadiotherapyCourse>& courses,
+                  const std::vector<std::string>& lesion_names) {
+  const auto& section = schema::course();
+  out << YAML::Key << "radiotherapy" << YAML::Value << YAML::BeginSeq;
+  for (const auto& c : courses) {
+    out << YAML::BeginMap;
+    schema::emit_field(out, section.field("name"), c);
+    schema::emit_field(out, section.field("dose_per_fraction_Gy"), c);
+    schema::emit_field(out, section.field("fractions"), c);
+    schema::emit_field(out, section.field("start_day"), c);
+    schema::emit_field(out, section.field("schedule"), c);
+    if (c.schedule == FractionSchedule::kExplicit) {
+      out << YAML::Key << "days" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double d : c.days) out << d;
+      out << YAML::EndSeq;
+    }
+    out << YAML::Key << "lesions" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (int l : c.lesions) out << lesion_names[static_cast<std::size_t>(l)];
+    out << YAML::EndSeq << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void emit_treatment(YAML::Emitter& out, const Scenario& s) {
+  if (s.is_trial()) {
+    out << YAML::Key << "arms" << YAML::Value << YAML::BeginSeq;
+    for (const auto& arm : s.arms) {
+      out << YAML::BeginMap;
+      schema::emit_fields(out, schema::arm(), arm);
+      out << YAML::Key << "treatment" << YAML::Value;
+      emit_regimens(out, arm.treatment);
+      if (!arm.radiotherapy.empty()) emit_courses(out, arm.radiotherapy, s.lesion_names);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::Key << "treatment" << YAML::Value;
+    emit_regimens(out, s.treatment);
+    if (!s.radiotherapy.empty()) emit_courses(out, s.radiotherapy, s.lesion_names);
+  }
+}
+
+void emit_distribution(YAML::Emitter& out, const ParameterDistribution& d) {
+  out << YAML::Key << d.parameter << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "distribution" << YAML::Value << to_string(d.kind);
+  switch (d.kind) {
+    case DistributionKind::kFixed: out << YAML::Key << "value" << YAML::Value << d.value; break;
+    case DistributionKind::kUniform:
+    case DistributionKind::kLogUniform:
+      out << YAML::Key << "lower" << YAML::Value << d.lower << YAML::Key << "upper" << YAML::Value << d.upper;
+      break;
+    case DistributionKind::kNormal:
+      out << YAML::Key << "mean" << YAML::Value << d.mean << YAML::Key << "sd" << YAML::Value << d.sd;
+      if (std::isfinite(d.lower)) out << YAML::Key << "lower" << YAML::Value << d.lower;
+      if (std::isfinite(d.upper)) out << YAML::Key << "upper" << YAML::Value << d.upper;
+      break;
+    case DistributionKind::kLogNormal:
+      out << YAML::Key << "median" << YAML::Value << d.median << YAML::Key << "sigma" << YAML::Value << d.sigma;
+      if (std::isfinite(d.lower) && d.lower > 0) out << YAML::Key << "lower" << YAML::Value << d.lower;
+      if (std::isfinite(d.upper)) out << YAML::Key << "upper" << YAML::Value << d.upper;
+      break;
+  }
+  out << YAML::EndMap;
+}
+
+/// The population: either the file it comes from or its sampling design, then seed, PK variability,
+/// the varied parameters and the selection.
+void emit_population(YAML::Emitter& out, const PopulationSettings& p) {
+  const auto& section = schema::population();
+  out << YAML::Key << "population" << YAML::Value << YAML::BeginMap;
+  if (!p.file.empty()) {
+    schema::emit_field(out, section.field("file"), p);
+  } else {
+    schema::emit_field(out, section.field("size"), p);
+    schema::emit_field(out, section.field("sampling"), p);
+    if (!p.preset.empty()) out << YAML::Key << "preset" << YAML::Value << p.preset;
+  }
+  schema::emit_field(out, section.field("seed"), p);
+  schema::emit_field(out, section.field("pk_variability"), p);
+  if (p.file.empty()) {
+    out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+    for (const auto& d : p.distributions) emit_distribution(out, d);
+    out << YAML::EndMap;
+  }
+  schema::emit_field(out, section.field("selection"), p);
+  out << YAML::EndMap;
+}
+
+void emit_patient(YAML::Emitter& out, const Scenario& s) {
+  out << YAML::Key << "patient" << YAML::Value << YAML::BeginMap;
+  schema::emit_fields(out, schema::patient(), s);
+  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+  for (const auto& o : s.parameter_overrides) out << YAML::Key << o.name << YAML::Value << o.value;
+  out << YAML::EndMap << YAML::EndMap;
+}
+
+/// `path: {declared keys}` of a section that has only simple keys.
+template <class S>
+void emit_map(YAML::Emitter& out, const schema::Section<S>& section, const S& value) {
+  out << YAML::Key << section.path << YAML::Value << YAML::BeginMap;
+  schema::emit_fields(out, section, value);
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string resolved_scenario_yaml(const Scenario& s) {
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << YAML::BeginMap;
+  out << YAML::Key << "schema_version" << YAML::Value << s.schema_version;
+  if (!s.description.empty()) schema::emit_field(out, schema::top_level().field("description"), s);
+  out << YAML::Key << "model" << YAML::Value << s.model;
+  if (s.lesion_names.size() > 1) {
+    out << YAML::Key << "lesions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& name : s.lesion_names)
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::EndMap;
+    out << YAML::EndSeq;
+  }
+  emit_patient(out, s);
+  schema::emit_field(out, schema::top_level().field("initialisation"), s);
+  emit_treatment(out, s);
+  if (s.population.enabled) emit_population(out, s.population);
+  if (s.is_trial()) {
+    emit_map(out, schema::recist(), s.recist);
+    emit_map(out, schema::run(), s);
+  }
+  emit_map(out, schema::simulation(), s);
+  emit_map(out, schema::solver(), s.solver);
+  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  schema::emit_fields(out, schema::output(), s);
+  if (s.is_trial()) {
+    out << YAML::Key << "trajectories" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& o : s.trajectory_outputs) out << o.name;
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace vct::io

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Scenario loader: the patient's lesions (multi-lesion radiotherapy model).
+#include <set>
+
+#include "io/scenario/parts.hpp"
+#include "io/scenario/schema.hpp"
+#include "models/registry.hpp"
+
+namespace vct::io::detail {
+
+namespace {
+constexpr std::size_t kMaxLesions = 8;
+}  // namespace
+
+void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& model, Scenario& s) {
+  if (!list.IsSequence() || list.size() == 0) {
+    v.problem(list, "lesions", "expected a non-empty list of lesions, found " + describe(list));
+    return;
+  }
+  if (model && !model->supports_radiotherapy()) {
+    v.problem(list, "lesions",
+              "lesions need a model with lesions and radiotherapy; expected model qspio_nsclc_rt, found " + model->id());
+    return;
+  }
+  if (list.size() > kMaxLesions) {
+    v.problem(list, "lesions", "expected at most 8 lesions, found " + std::to_string(list.size()));
+    return;
+  }
+  const int n = static_cast<int>(list.size());
+  if (model && model->n_lesions() != 1 && model->n_lesions() != n) {
+    v.problem(list, "lesions",
+              "model " + model->id() + " has " + std::to_string(model->n_lesions()) + " lesions, the list names " +
+                  std::to_string(n));
+    return;
+  }
+  if (model && n > 1) {
+    s.model = "qspio_nsclc_rt@" + std::to_string(n);
+    model = &models::get_model(s.model);
+  }
+  const auto& section = schema::lesion();
+  s.lesion_names.clear();
+  std::set<std::string> seen;
+  for (int i = 0; i < n; ++i) {
+    const YAML::Node item = list[static_cast<std::size_t>(i)];
+    const std::string path = "lesions[" + std::to_string(i) + "]";
+    schema::LesionEntry entry{i == 0 ? "primary" : "lesion" + std::to_string(i + 1), 0.0};
+    if (!v.is_map(item, path)) continue;
+    v.check_keys(item, path, section.names());
+    schema::read_field(v, item, path, section.field("name"), entry);
+    if (!seen.insert(entry.name).second)
+      v.problem(item["name"], path + ".name", "lesion name '" + entry.name + "' is used twice");
+    s.lesion_names.push_back(entry.name);
+    if (schema::read_field(v, item, path, section.field("diameter_cm"), entry))
+      s.parameter_overrides.push_back(make_override(
+          model, i == 0 ? "initial_tumour_diameter_cm" : "lesion" + std::to_string(i + 1) + "_initial_diameter_cm",
+          entry.diameter_cm));
+  }
+}
+
+}  // namespace vct::io::detail

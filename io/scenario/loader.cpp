@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// Scenario loader: the document (top level, model, patient, simulation, solver, output, RECIST,
+// run); lists and the population are read by the other files of io/scenario.
+#include "io/scenario/loader.hpp"
+
+#include <cmath>
+
+#include "io/scenario/parts.hpp"
+#include "io/scenario/schema.hpp"
+#include "models/registry.hpp"
+
+namespace vct::io {
+
+namespace {
+
+using detail::make_override;
+
+void read_schema_version(Validator& v, const YAML::Node& root) {
+  if (!root["schema_version"]) {
+    v.problem(root, "schema_version", "missing required key 'schema_version' (this release reads 1)");
+    return;
+  }
+  long schema = 0;
+  v.integer(root, "schema_version", "", schema, 1, 1000);
+  if (schema != 1 && schema != 0)
+    v.problem(root["schema_version"], "schema_version",
+              "expected 1 (the schema this release reads), found " + std::to_string(schema));
+}
+
+/// `model`: a registered model (or qspio_nsclc_rt@N); nullptr when missing or unknown.
+const ModelDefinition* read_model(Validator& v, const YAML::Node& root, Scenario& s) {
+  if (!root["model"]) {
+    v.problem(root, "model", "missing required key 'model'");
+    return nullptr;
+  }
+  const YAML::Node node = root["model"];
+  if (node.IsScalar() && node.Scalar().rfind("qspio_nsclc_rt@", 0) == 0) {
+    try {
+      const ModelDefinition* model = &models::get_model(node.Scalar());
+      s.model = node.Scalar();
+      return model;
+    } catch (const Error& e) {
+      v.problem(node, "model", e.what());
+      return nullptr;
+    }
+  }
+  const auto names = models::model_names();
+  const int k = v.choice(root, "model", "", names);
+  if (k < 0) return nullptr;
+  s.model = names[static_cast<std::size_t>(k)];
+  return &models::get_model(s.model);
+}
+
+void read_simulation(Validator& v, const YAML::Node& root, Scenario& s) {
+  const YAML::Node sim = root["simulation"];
+  if (!sim || !v.is_map(sim, "simulation")) return;
+  schema::read_section(v, sim, schema::simulation(), s, "simulation");
+  if (s.output_interval_day > s.horizon_day)
+    v.problem(sim["output_interval_day"], "simulation.output_interval_day",
+              "expected an interval <= horizon_day (" + format_number(s.horizon_day) + "), found " +
+                  format_number(s.output_interval_day));
+}
+
+/// `patient`: weight and parameter overrides by table name, within the table's bounds.
+void read_patient(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
+  const YAML::Node patient = root["patient"];
+  if (!patient || !v.is_map(patient, "patient")) return;
+  schema::read_section(v, patient, schema::patient(), s, "patient");
+  const YAML::Node params = patient["parameters"];
+  if (!params || !v.is_map(params, "patient.parameters") || !model) return;
+  const std::vector<std::string> names = detail::parameter_names(*model);
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    const std::string path = "patient.parameters." + key;
+    const int k = model->parameter_index(key);
+    if (k < 0) {
+      v.problem(it->first, path,
+                detail::unknown_name("parameter", key, *model, names) + "; 'vct params " + model->id() + "' lists them");
+      continue;
+    }
+    const ParameterInfo& info = model->parameters()[static_cast<std::size_t>(k)];
+    double value = info.value;
+    const std::size_t before = v.count();
+    v.number(params, key, "patient.parameters", value, info.lower, info.upper);
+    if (v.count() == before) s.parameter_overrides.push_back({key, k, value});
+  }
+}
+
+void read_initialisation(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
+  const bool given = schema::read_field(v, root, "", schema::top_level().field("initialisation"), s);
+  if (model && !given && !model->supports_growth_initialisation())
+    s.initialisation.mode = InitialisationMode::kPublishedState;
+  if (model && s.initialisation.mode == InitialisationMode::kGrowToDiameter && !model->supports_growth_initialisation())
+    v.problem(root["initialisation"], "initialisation",
+              "model " + model->id() + " cannot grow its own initial state; expected published_state or model_default");
+  if (model && s.initialisation.mode == InitialisationMode::kPublishedState) {
+    std::vector<double> p = model->default_parameters(), y(static_cast<std::size_t>(model->n_states()));
+    if (!model->published_treatment_start_state(p.data(), y.data()))
+      v.problem(root["initialisation"], "initialisation",
+                "model " + model->id() + " ships no published state; expected grow_to_diameter or model_default");
+  }
+}
+
+void read_treatment(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
+  if (const YAML::Node treatment = root["treatment"])
+    s.treatment = detail::load_regimens(v, treatment, "treatment", model, s.horizon_day);
+  if (const YAML::Node rt = root["radiotherapy"])
+    s.radiotherapy = detail::load_radiotherapy(v, rt, "radiotherapy", model, s, s.treatment);
+  if (const YAML::Node arms = root["arms"]) {
+    if (root["treatment"] || root["radiotherapy"])
+      v.problem(arms, "arms", "give either treatment/radiotherapy (one arm) or arms, not both");
+    detail::load_arms(v, arms, model, s);
+  }
+  if (const YAML::Node population = root["population"]) detail::load_population(v, population, model, s);
+  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment, s.radiotherapy});
+}
+
+void read_recist(Validator& v, const YAML::Node& root, Scenario& s) {
+  if (const YAML::Node recist = root["recist"]; recist && v.is_map(recist, "recist"))
+    schema::read_section(v, recist, schema::recist(), s.recist, "recist");
+  if (!s.is_trial()) return;
+  const YAML::Node where = root["recist"] ? root["recist"] : root;
+  const double k1 = s.recist.first_scan_day / s.output_interval_day;
+  const double k2 = s.recist.scan_interval_day / s.output_interval_day;
+  if (std::abs(k1 - std::round(k1)) > 1e-9 || std::abs(k2 - std::round(k2)) > 1e-9)
+    v.problem(where, "recist",
+              "scan days must fall on the output grid: first_scan_day and scan_interval_day must be multiples of "
+              "simulation.output_interval_day (" +
+                  format_number(s.output_interval_day) + ")");
+  if (s.recist.first_scan_day > s.horizon_day)
+    v.problem(where, "recist.first_scan_day",
+              "expected a first scan within the horizon (<= " + format_number(s.horizon_day) + " day), found " +
+                  format_number(s.recist.first_scan_day));
+}
+
+/// `output`: file, states and (trials) the trajectories kept, resolved to output indices.
+void read_output(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
+  const YAML::Node output = root["output"];
+  if (!output || !v.is_map(output, "output")) return;
+  schema::read_section(v, output, schema::output(), s, "output");
+  const YAML::Node traj = output["trajectories"];
+  if (!traj) return;
+  s.trajectory_outputs.clear();
+  if (traj.IsScalar() && traj.Scalar() == "all" && model) {
+    for (std::size_t k = 0; k < model->outputs().size(); ++k)
+      s.trajectory_outputs.push_back({model->outputs()[k].name, static_cast<int>(k)});
+    return;
+  }
+  if (!traj.IsSequence()) {
+    v.problem(traj, "output.trajectories", "expected a list of output names or 'all', found " + describe(traj));
+    return;
+  }
+  if (!model) return;
+  std::vector<std::string> names;
+  for (const auto& o : model->outputs()) names.push_back(o.name);
+  for (std::size_t i = 0; i < traj.size(); ++i) {
+    const std::string output_name = traj[i].IsScalar() ? traj[i].Scalar() : "";
+    const int k = model->output_index(output_name);
+    if (k < 0) {
+      std::string message = "unknown output " + describe(traj[i]) + " for model " + model->id();
+      const std::string hint = closest_name(output_name, names);
+      if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+      v.problem(traj[i], "output.trajectories[" + std::to_string(i) + "]", message);
+    } else {
+      s.trajectory_outputs.push_back({output_name, k});
+    }
+  }
+}
+
+/// Names given by default (not in the file) resolved once the model is known.
+void resolve_defaults(const ModelDefinition* model, Scenario& s) {
+  if (!model) return;
+  if (s.lesion_names.size() != static_cast<std::size_t>(model->n_lesions())) {
+    s.lesion_names.clear();
+    for (int l = 0; l < model->n_lesions(); ++l)
+      s.lesion_names.push_back(l == 0 ? "primary" : "lesion" + std::to_string(l + 1));
+  }
+  for (auto& o : s.trajectory_outputs)
+    if (o.index < 0) o.index = model->output_index(o.name);
+}
+
+LoadedScenario load_document(const YAML::Node& root, const std::string& name, const std::string& text) {
+  Validator v(name);
+  Scenario s;
+  if (!root.IsMap()) {
+    v.problem(root, "", "expected a mapping at the top level, found " + describe(root));
+    v.throw_if_problems();
+  }
+  v.check_keys(root, "", schema::top_level().names());
+  read_schema_version(v, root);
+  schema::read_field(v, root, "", schema::top_level().field("description"), s);
+  const ModelDefinition* model = read_model(v, root, s);
+  read_simulation(v, root, s);
+  if (const YAML::Node lesions = root["lesions"]) detail::load_lesions(v, lesions, model, s);
+  resolve_defaults(model, s);
+  read_patient(v, root, model, s);
+  read_initialisation(v, root, model, s);
+  read_treatment(v, root, model, s);
+  read_recist(v, root, s);
+  if (const YAML::Node run = root["run"]; run && v.is_map(run, "run"))
+    schema::read_section(v, run, schema::run(), s, "run");
+  if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver"))
+    schema::read_section(v, solver, schema::solver(), s.solver, "solver");
+  read_output(v, root, model, s);
+  v.throw_if_problems();
+  LoadedScenario loaded;
+  loaded.scenario = s;
+  loaded.source_text = text;
+  loaded.resolved_yaml = resolved_scenario_yaml(s);
+  return loaded;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name) {
+  return load_document(parse_yaml(text, name), name, text);
+}
+
+LoadedScenario load_scenario_file(const std::string& path) {
+  std::string text;
+  try {
+    text = read_text_file(path);
+  } catch (const Error&) {
+    throw Error(ErrorKind::kIo, "cannot open scenario file '" + path + "'");
+  }
+  return load_scenario_text(text, path);
+}
+
+}  // namespace vct::io

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// The scenario loader's parts, one file per job (io/scenario/*.cpp); internal to io/scenario.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "io/scenario/scenario.hpp"
+#include "io/scenario/validator.hpp"
+
+namespace vct::io::detail {
+
+/// `treatment` (or an arm's): dosing regimens, drugs resolved against `model` (treatment.cpp).
+std::vector<DoseRegimen> load_regimens(Validator& v, const YAML::Node& list, const std::string& prefix,
+                                       const ModelDefinition* model, double horizon_day);
+
+/// `arms`: named treatments given to the same patients (treatment.cpp).
+void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s);
+
+/// `radiotherapy` (or an arm's): courses of fractions to named lesions (radiotherapy.cpp).
+std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node& list, const std::string& prefix,
+                                                  const ModelDefinition* model, const Scenario& s,
+                                                  const std::vector<DoseRegimen>& regimens);
+
+/// `lesions`: names and baseline diameters; more than one selects qspio_nsclc_rt@N, which
+/// replaces `model` (lesions.cpp).
+void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& model, Scenario& s);
+
+/// `population` (population.cpp).
+void load_population(Validator& v, const YAML::Node& node, const ModelDefinition* model, Scenario& s);
+
+/// "unknown <what> 'name' for model M (did you mean 'x'?)", the hint from `candidates`.
+std::string unknown_name(const std::string& what, const std::string& name, const ModelDefinition& model,
+                         const std::vector<std::string>& candidates);
+/// The model's parameter names, for hints.
+std::vector<std::string> parameter_names(const ModelDefinition& model);
+
+/// A parameter override resolved against the model's table (-1 index when the model is unknown).
+ParameterOverride make_override(const ModelDefinition* model, const std::string& name, double value);
+
+}  // namespace vct::io::detail

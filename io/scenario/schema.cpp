@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+// The declarations of every scenario key (schema_version 1) and docs/scenario-reference.md made
+// from them. To add a key: declare it in its section below (name, kind, range, default, help),
+// then, for kOther keys only, read it in the section's loader file and emit it in emitter.cpp;
+// tools/gen_model_docs.sh (`vct schema`) regenerates docs/scenario-reference.md.
+#include "io/scenario/schema.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "core/solver/integrator.hpp"
+#include "models/registry.hpp"
+
+namespace vct::io::schema {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Key declaration helpers. `lo_open`: the lower bound is excluded.
+Key number_key(std::string name, double lo, double hi, bool lo_open, std::string def, std::string help,
+               std::string type = "") {
+  Key k;
+  k.name = std::move(name);
+  k.kind = Kind::kNumber;
+  k.lower = lo;
+  k.upper = hi;
+  k.lower_open = lo_open;
+  k.default_value = std::move(def);
+  k.help = std::move(help);
+  k.type = std::move(type);
+  return k;
+}
+Key integer_key(std::string name, double lo, double hi, std::string def, std::string help, std::string type = "") {
+  Key k = number_key(std::move(name), lo, hi, false, std::move(def), std::move(help), std::move(type));
+  k.kind = Kind::kInteger;
+  return k;
+}
+Key simple_key(std::string name, Kind kind, std::string def, std::string help, std::string type = "") {
+  Key k;
+  k.name = std::move(name);
+  k.kind = kind;
+  k.default_value = std::move(def);
+  k.help = std::move(help);
+  k.type = std::move(type);
+  return k;
+}
+Key choice_key(std::string name, std::vector<std::string> choices, std::string def, std::string help) {
+  Key k = simple_key(std::move(name), Kind::kChoice, std::move(def), std::move(help));
+  k.choices = std::move(choices);
+  return k;
+}
+/// A key read and written by its section's own code.
+Key other_key(std::string name, std::string type, std::string def, std::string help) {
+  return simple_key(std::move(name), Kind::kOther, std::move(def), std::move(help), std::move(type));
+}
+
+/// Binds a key to a data member.
+template <class S, class M>
+Field<S> member(Key key, M S::*m) {
+  Field<S> f;
+  f.key = std::move(key);
+  if constexpr (std::is_same_v<M, std::string>) {
+    f.get = [m](const S& s) { return Value{0.0, s.*m, false}; };
+    f.set = [m](S& s, const Value& v) { s.*m = v.text; };
+  } else if constexpr (std::is_same_v<M, bool>) {
+    f.get = [m](const S& s) { return Value{0.0, "", s.*m}; };
+    f.set = [m](S& s, const Value& v) { s.*m = v.flag; };
+  } else {
+    f.get = [m](const S& s) { return Value{static_cast<double>(s.*m), "", false}; };
+    f.set = [m](S& s, const Value& v) { s.*m = static_cast<M>(v.number); };
+  }
+  return f;
+}
+/// Binds a key to accessor functions.
+template <class S>
+Field<S> accessor(Key key, std::function<Value(const S&)> get, std::function<void(S&, const Value&)> set) {
+  Field<S> f;
+  f.key = std::move(key);
+  f.get = std::move(get);
+  f.set = std::move(set);
+  return f;
+}
+template <class S>
+Field<S> other(Key key) {
+  Field<S> f;
+  f.key = std::move(key);
+  f.get = [](const S&) { return Value{}; };
+  f.set = [](S&, const Value&) {};
+  return f;
+}
+Value number(double v) { return Value{v, "", false}; }
+Value text(std::string t) { return Value{0.0, std::move(t), false}; }
+
+std::string model_list() {
+  std::string text;
+  for (const auto& name : models::model_names()) text += (text.empty() ? "`" : ", `") + name + "`";
+  return text;
+}
+
+}  // namespace
+
+const Section<Scenario>& top_level() {
+  static const Section<Scenario> section{
+      "",
+      "Top level",
+      "",
+      "",
+      {
+          other<Scenario>(other_key("schema_version", "integer, required", "", "must be 1")),
+          member(simple_key("description", Kind::kText, "empty", "free text"), &Scenario::description),
+          other<Scenario>(other_key("model", "text, required", "",
+                                    "a registered model: " + model_list() +
+                                        " (`vct models`); `qspio_nsclc_rt` has radiotherapy and lesions")),
+          other<Scenario>(other_key("lesions", "list of `{name, diameter_cm}`", "one lesion, `primary`",
+                                    "`qspio_nsclc_rt` only: the patient's lesions; see \"Lesions\"")),
+          other<Scenario>(other_key("patient", "mapping", "", "the patient; see \"Patient\"")),
+          accessor<Scenario>(
+              choice_key("initialisation", {"grow_to_diameter", "published_state", "model_default"},
+                         "`grow_to_diameter` (models that can), else `published_state`",
+                         "how the state at t = 0 is made: grow from one cancer cell to "
+                         "`initial_tumour_diameter_cm` without drug (dossier §7.1); the model's published "
+                         "treatment-start state (example 1); or the model-build state itself"),
+              [](const Scenario& s) { return text(to_string(s.initialisation.mode)); },
+              [](Scenario& s, const Value& v) { s.initialisation.mode = static_cast<InitialisationMode>(v.number); }),
+          other<Scenario>(other_key("treatment", "list of regimens", "empty", "see \"Treatment regimens\"")),
+          other<Scenario>(other_key("radiotherapy", "list of courses", "empty",
+                                    "one-patient scenarios; see \"Radiotherapy courses\"")),
+          other<Scenario>(other_key("simulation", "mapping", "", "see \"Simulation\"")),
+          other<Scenario>(other_key("solver", "mapping", "", "see \"Solver\"")),
+          other<Scenario>(other_key("output", "mapping", "", "see \"Output\"")),
+          other<Scenario>(other_key("population", "mapping", "none", "makes the scenario a trial; see \"Population\"")),
+          other<Scenario>(other_key("arms", "list of arms", "none", "makes the scenario a trial; see \"Arms\"")),
+          other<Scenario>(other_key("recist", "mapping", "", "trials; see \"RECIST read-out\"")),
+          other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
+      }};
+  return section;
+}
+
+const Section<Scenario>& patient() {
+  static const Section<Scenario> section{
+      "patient",
+      "Patient",
+      "",
+      "",
+      {
+          member(number_key("weight_kg", 0.0, 500.0, true, "80", "for mg/kg dosing"), &Scenario::weight_kg),
+          other<Scenario>(other_key("parameters", "mapping of `<name>: number` within the table's bounds",
+                                    "table defaults",
+                                    "parameter overrides, by table name (`vct params MODEL`); applied after the "
+                                    "drugs' PK, so a drug constant can be overridden too")),
+      }};
+  return section;
+}
+
+const Section<Scenario>& simulation() {
+  static const Section<Scenario> section{
+      "simulation",
+      "Simulation",
+      "",
+      "",
+      {
+          member(number_key("horizon_day", 0.0, 1e5, true, "400", "treatment-phase length"), &Scenario::horizon_day),
+          member(number_key("output_interval_day", 0.0, 1e5, true, "1", "output grid 0, dt, 2dt, ..., horizon",
+                            "number in (0, horizon_day]"),
+                 &Scenario::output_interval_day),
+          accessor<Scenario>(
+              number_key("max_growth_day", 0.0, 1e6, true, "8000",
+                         "give up growing after this many days (`not_a_patient`)"),
+              [](const Scenario& s) { return number(s.initialisation.max_growth_day); },
+              [](Scenario& s, const Value& v) { s.initialisation.max_growth_day = v.number; }),
+      }};
+  return section;
+}
+
+const Section<SolverOptions>& solver() {
+  static const Section<SolverOptions> section{
+      "solver",
+      "Solver",
+      "",
+      "",
+      {
+          accessor<SolverOptions>(
+              choice_key("method", solver_methods(), "`cvode_bdf`", "docs/solver.md"),
+              [](const SolverOptions& o) { return text(o.method); },
+              [](SolverOptions& o, const Value& v) { o.method = v.text; }),
+          accessor<SolverOptions>(
+              choice_key("linear_solver", {"sparse_lu", "klu", "dense"}, "`sparse_lu`",
+                         "CVODE's linear solver (docs/solver.md)"),
+              [](const SolverOptions& o) { return text(o.linear_solver); },
+              [](SolverOptions& o, const Value& v) { o.linear_solver = v.text; }),
+          member(number_key("rtol", 0.0, 0.1, true, "1e-6", "relative tolerance"), &SolverOptions::rtol),
+          member(number_key("atol", 0.0, 1.0, true, "1e-9", "absolute tolerance, internal units"),
+                 &SolverOptions::atol),
+          member(integer_key("max_steps", 10, 100000000, "200000", "per integration segment"),
+                 &SolverOptions::max_steps),
+          member(number_key("max_step_day", 0.0, 1e5, false, "0 (none)", "step-size cap"), &SolverOptions::max_step_day),
+          member(number_key("newton_convergence", 0.0, 1.0, true, "0.003",
+                            "CVODE's Newton convergence coefficient, a fraction of the local error tolerance "
+                            "(docs/solver.md)"),
+                 &SolverOptions::newton_convergence),
+      }};
+  return section;
+}
+
+const Section<Scenario>& output() {
+  static const Section<Scenario> section{
+      "output",
+      "Output",
+      "",
+      "",
+      {
+          member(simple_key("file", Kind::kText, "`results.h5`",
+                            "result file (the CLI's `--output` overrides it); its folder must exist"),
+                 &Scenario::output_file),
+          member(simple_key("states", Kind::kBoolean, "true", "also write every state's trajectory"),
+                 &Scenario::write_states),
+          other<Scenario>(other_key("trajectories", "list of output names, or `all`", "`[tumour_diameter_cm]`",
+                                    "trials: series stored per patient and arm (`vct params` lists outputs "
+                                    "in the HDF5 `/model/outputs` table)")),
+      }};
+  return section;
+}
+
+const Section<LesionEntry>& lesion() {
+  static const Section<LesionEntry> section{
+      "lesions[]",
+      "Lesions",
+      "`qspio_nsclc_rt` only: the patient's lesions, sharing blood, periphery and lymph node. Lesion 1 "
+      "is grown to its diameter (`initial_tumour_diameter_cm`); the others start as scaled copies of it "
+      "(docs/models/radiotherapy.md). More than one lesion selects `qspio_nsclc_rt@N` (at most 8).",
+      "",
+      {
+          member(simple_key("name", Kind::kText, "`primary`, `lesion2`, ...",
+                            "unique; radiotherapy courses name the lesions they irradiate"),
+                 &LesionEntry::name),
+          [] {
+            Field<LesionEntry> f = member(
+                number_key("diameter_cm", 0.1, 30.0, false, "the parameter's default",
+                           "baseline diameter: sets `initial_tumour_diameter_cm` (lesion 1) or "
+                           "`lesion<k>_initial_diameter_cm` (lesion k, sampleable in `population.parameters`)"),
+                &LesionEntry::diameter_cm);
+            f.key.emitted = false;  // becomes a patient parameter
+            return f;
+          }(),
+      }};
+  return section;
+}
+
+const Section<DoseRegimen>& regimen() {
+  static const Section<DoseRegimen> section{
+      "treatment[]",
+      "Treatment regimens",
+      "",
+      "A bolus adds dose/MW to the central concentration of the drug's slot (ΔC = amount / V_C), as "
+      "SimBiology's `sbiodose`. One drug per target slot: nivolumab and pembrolizumab cannot both be given "
+      "in one scenario. Doses after the horizon are dropped. Output rows at dose times show the post-dose "
+      "state.",
+      {
+          member(simple_key("drug", Kind::kText, "",
+                            "`pembrolizumab`, `nivolumab` (anti-PD-1), `atezolizumab`, `durvalumab` (anti-PD-L1), "
+                            "`ipilimumab`, `tremelimumab` (anti-CTLA-4) for `qspio_nsclc`; `nivolumab` for example 1 "
+                            "(`vct drugs MODEL`)",
+                            "text, required"),
+                 &DoseRegimen::drug),
+          [] {
+            Field<DoseRegimen> f = member(
+                number_key("dose_mg", 0.0, 1e5, true, "", "flat dose; give exactly one of `dose_mg` and `dose_mg_per_kg`"),
+                &DoseRegimen::dose_mg);
+            f.emit_if = [](const DoseRegimen& r) { return r.dose_mg > 0; };
+            return f;
+          }(),
+          [] {
+            Field<DoseRegimen> f = member(
+                number_key("dose_mg_per_kg", 0.0, 1e3, true, "", "dose per kg of `patient.weight_kg`"),
+                &DoseRegimen::dose_mg_per_kg);
+            f.emit_if = [](const DoseRegimen& r) { return !(r.dose_mg > 0); };
+            return f;
+          }(),
+          member(number_key("start_day", 0.0, kInf, false, "0", "first dose", "number ≥ 0 and ≤ horizon"),
+                 &DoseRegimen::start_day),
+          member(number_key("interval_day", 0.0, kInf, true, "", "days between doses; required when repeated"),
+                 &DoseRegimen::interval_day),
+          [] {
+            Field<DoseRegimen> f = member(integer_key("doses", 1, 100000, "1", "how many doses (or give `end_day`)"),
+                                          &DoseRegimen::n_doses);
+            f.emit_if = [](const DoseRegimen& r) { return std::isnan(r.end_day); };
+            return f;
+          }(),
+          [] {
+            Field<DoseRegimen> f = member(
+                number_key("end_day", 0.0, kInf, false, "",
+                           "instead of `doses`: the last day on which a dose may fall (inclusive)",
+                           "number ≥ start_day"),
+                &DoseRegimen::end_day);
+            f.emit_if = [](const DoseRegimen& r) { return !std::isnan(r.end_day); };
+            return f;
+          }(),
+      }};
+  return section;
+}
+
+const Section<RadiotherapyCourse>& course() {
+  static const Section<RadiotherapyCourse> section{
+      "radiotherapy[]",
+      "Radiotherapy courses",
+      "Needs `model: qspio_nsclc_rt`. Time 0 is the start of treatment (the baseline scan); a course and each "
+      "drug regimen have their own `start_day`, so \"SBRT then ICI\" is a course from day 0 and a regimen from "
+      "the day after the last fraction, and \"concurrent\" starts both on day 0. A course can instead be placed "
+      "relative to the ICI start with `start_relative_to_ici_day`; the resolved scenario records the absolute "
+      "`start_day`.",
+      "Give two of `dose_per_fraction_Gy`, `fractions` (or `days`) and `total_dose_Gy`; all three must agree "
+      "when given. Rejected as impossible: a total that is not a whole number of fractions, a fraction count "
+      "that differs from the `days` list, days out of order, a fraction after the horizon, two fractions to one "
+      "lesion less than 0.25 day apart (also across courses), unknown lesions, and radiotherapy on a model "
+      "without an RT module. `vct check` prints, per course, the fraction days, BED = n d (1 + d/(α/β)) and "
+      "EQD2 = BED / (1 + 2/(α/β)) with the scenario's `alpha_beta_C_Gy` (default 10 Gy); the same values are "
+      "stored in the result file (`/radiotherapy` or `/arms/<arm>/radiotherapy`).\n\n"
+      "```yaml\n"
+      "model: qspio_nsclc_rt\n"
+      "lesions: [{name: primary, diameter_cm: 3}, {name: metastasis, diameter_cm: 2}]\n"
+      "radiotherapy:\n"
+      "  - {name: SBRT, dose_per_fraction_Gy: 8, fractions: 3, schedule: alternate, lesions: [primary]}\n"
+      "treatment:\n"
+      "  - {drug: nivolumab, dose_mg_per_kg: 3, start_day: 11, interval_day: 14, end_day: 400}\n"
+      "```",
+      {
+          member(simple_key("name", Kind::kText, "`RT1`, `RT2`, ...", "label in events, tables and the printout"),
+                 &RadiotherapyCourse::name),
+          member(number_key("dose_per_fraction_Gy", 0.0, 40.0, false, "", "physical dose per fraction"),
+                 &RadiotherapyCourse::dose_per_fraction_Gy),
+          member(integer_key("fractions", 1, 100, "", "number of fractions"), &RadiotherapyCourse::fractions),
+          [] {
+            Field<RadiotherapyCourse> f = other<RadiotherapyCourse>(
+                number_key("total_dose_Gy", 0.0, 200.0, false, "", "total dose (resolved to dose per fraction)"));
+            f.key.emitted = false;
+            return f;
+          }(),
+          member(number_key("start_day", 0.0, kInf, false, "0", "day of the first fraction"),
+                 &RadiotherapyCourse::start_day),
+          [] {
+            Field<RadiotherapyCourse> f = other<RadiotherapyCourse>(number_key(
+                "start_relative_to_ici_day", -1e4, 1e4, false, "",
+                "instead of `start_day`: the first fraction's day counted from the first checkpoint-inhibitor dose "
+                "of the same treatment (e.g. −11 with nivolumab from day 11 puts it on day 0); an error if that "
+                "falls before day 0"));
+            f.key.emitted = false;  // resolved to start_day
+            return f;
+          }(),
+          accessor<RadiotherapyCourse>(
+              choice_key("schedule", {"daily", "weekdays", "alternate", "explicit"}, "`daily`",
+                         "one fraction per day; Monday–Friday with `start_day` a Monday; every other day; or the "
+                         "`days` list"),
+              [](const RadiotherapyCourse& c) { return text(to_string(c.schedule)); },
+              [](RadiotherapyCourse& c, const Value& v) { c.schedule = static_cast<FractionSchedule>(v.number); }),
+          other<RadiotherapyCourse>(other_key("days", "list of increasing numbers ≥ 0", "",
+                                              "fraction days relative to `start_day` (implies `schedule: explicit`)")),
+          other<RadiotherapyCourse>(other_key("lesions", "list of lesion names or 1-based numbers", "`[1]`",
+                                              "irradiated lesions (the others are out of field)")),
+      }};
+  return section;
+}
+
+const Section<TrialArm>& arm() {
+  static const Section<TrialArm> section{
+      "arms[]",
+      "Arms",
+      "A scenario is a trial when it has `population` or `arms`. `treatment` and `arms` are exclusive; a "
+      "population with a single `treatment` becomes one arm named `treatment`. Arms without `population` treat "
+      "one patient (the reference parameter set). Every arm treats the same candidates (paired design).",
+      "",
+      {
+          member(simple_key("name", Kind::kText, "",
+                            "letters, digits, `_-+.`, unique (it names an HDF5 group)", "text, required"),
+                 &TrialArm::name),
+          other<TrialArm>(other_key("treatment", "list of regimens", "empty", "as in \"Treatment regimens\"")),
+          other<TrialArm>(other_key("radiotherapy", "list of courses", "empty", "as in \"Radiotherapy courses\"")),
+      }};
+  return section;
+}
+
+const Section<PopulationSettings>& population() {
+  static const Section<PopulationSettings> section{
+      "population",
+      "Population",
+      "How virtual patients are made (docs/populations.md).",
+      "",
+      {
+          member(integer_key("size", 1, 10000000, "1", "candidates to sample"), &PopulationSettings::size),
+          member(integer_key("seed", 0, 9007199254740991.0, "1", "master seed (docs/populations.md)", "integer ≥ 0"),
+                 &PopulationSettings::seed),
+          accessor<PopulationSettings>(
+              choice_key("sampling", {"latin_hypercube", "independent"}, "`latin_hypercube`", ""),
+              [](const PopulationSettings& p) { return text(p.latin_hypercube ? "latin_hypercube" : "independent"); },
+              [](PopulationSettings& p, const Value& v) { p.latin_hypercube = v.number == 0; }),
+          other<PopulationSettings>(other_key("preset", "a model preset (`wang2023` for `qspio_nsclc`)", "none",
+                                              "published population design")),
+          member(simple_key("pk_variability", Kind::kBoolean, "true",
+                            "include the preset's drug PK variability (durvalumab)"),
+                 &PopulationSettings::pk_variability),
+          other<PopulationSettings>(other_key("parameters", "mapping of `<name>: {distribution: ..., ...}`", "",
+                                              "varied parameters; replace preset entries; see \"Distributions\"")),
+          accessor<PopulationSettings>(
+              choice_key("selection", {"none", "probability_of_inclusion"}, "`none`",
+                         "select patients against observed immune composition (needs `grow_to_diameter`)"),
+              [](const PopulationSettings& p) { return text(p.selection ? "probability_of_inclusion" : "none"); },
+              [](PopulationSettings& p, const Value& v) { p.selection = v.number == 1; }),
+          member(simple_key("file", Kind::kText, "",
+                            "re-use the population stored in an earlier result file (excludes size, sampling, "
+                            "preset, parameters)",
+                            "path"),
+                 &PopulationSettings::file),
+      }};
+  return section;
+}
+
+const Section<ParameterDistribution>& distribution() {
+  static const Section<ParameterDistribution> section{
+      "population.parameters.<name>",
+      "Distributions",
+      "Each varied parameter has a law, in internal units (docs/units.md); the keys depend on `distribution`. "
+      "Normal and log-normal laws may be truncated to [`lower`, `upper`] and are also truncated to the "
+      "parameter table's bounds; uniform laws must lie inside them (docs/populations.md).",
+      "",
+      {
+          accessor<ParameterDistribution>(
+              choice_key("distribution", {"fixed", "uniform", "loguniform", "normal", "lognormal"}, "",
+                         "the law (required)"),
+              [](const ParameterDistribution& d) { return text(to_string(d.kind)); },
+              [](ParameterDistribution& d, const Value& v) { d.kind = static_cast<DistributionKind>(v.number); }),
+          member(number_key("value", -kInf, kInf, false, "", "`fixed`: the value (required)"),
+                 &ParameterDistribution::value),
+          member(number_key("lower", -kInf, kInf, false, "",
+                            "`uniform`, `loguniform` (> 0): lower bound (required); `normal`, `lognormal`: "
+                            "truncation"),
+                 &ParameterDistribution::lower),
+          member(number_key("upper", -kInf, kInf, false, "",
+                            "`uniform`, `loguniform`: upper bound (required, > lower); `normal`, `lognormal`: "
+                            "truncation"),
+                 &ParameterDistribution::upper),
+          member(number_key("mean", -kInf, kInf, false, "", "`normal`: mean (required)"), &ParameterDistribution::mean),
+          member(number_key("sd", 0.0, kInf, true, "", "`normal`: standard deviation (required)"),
+                 &ParameterDistribution::sd),
+          member(number_key("median", 0.0, kInf, true, "", "`lognormal`: median, exp(mean of ln X) (required)"),
+                 &ParameterDistribution::median),
+          member(number_key("sigma", 0.0, kInf, true, "", "`lognormal`: standard deviation of ln X (required)"),
+                 &ParameterDistribution::sigma),
+      }};
+  return section;
+}
+
+std::vector<std::string> distribution_keys(DistributionKind kind) {
+  switch (kind) {
+    case DistributionKind::kFixed: return {"distribution", "value"};
+    case DistributionKind::kUniform:
+    case DistributionKind::kLogUniform: return {"distribution", "lower", "upper"};
+    case DistributionKind::kNormal: return {"distribution", "mean", "sd", "lower", "upper"};
+    case DistributionKind::kLogNormal: return {"distribution", "median", "sigma", "lower", "upper"};
+  }
+  return {};
+}
+
+const Section<RecistOptions>& recist() {
+  auto percent = [](double RecistOptions::*m, double scale) {
+    return std::make_pair(
+        std::function<Value(const RecistOptions&)>([m, scale](const RecistOptions& r) { return number(scale * (r.*m)); }),
+        std::function<void(RecistOptions&, const Value&)>(
+            [m, scale](RecistOptions& r, const Value& v) { r.*m = v.number / scale; }));
+  };
+  static const auto pr = percent(&RecistOptions::pr_change_fraction, 100.0);
+  static const auto pd = percent(&RecistOptions::pd_increase_fraction, 100.0);
+  static const auto pd_mm = percent(&RecistOptions::pd_increase_cm, 10.0);
+  static const Section<RecistOptions> section{
+      "recist",
+      "RECIST read-out",
+      "Trials are read out by RECIST 1.1 on the sum of lesion diameters (docs/recist.md).",
+      "",
+      {
+          member(number_key("first_scan_day", 0.0, 1e5, true, "56", "first scan",
+                            "number > 0, a multiple of `output_interval_day`"),
+                 &RecistOptions::first_scan_day),
+          member(number_key("scan_interval_day", 0.0, 1e5, true, "56", "days between scans",
+                            "number > 0, a multiple of `output_interval_day`"),
+                 &RecistOptions::scan_interval_day),
+          accessor<RecistOptions>(number_key("pr_change_pct", -100.0, 0.0, false, "−30", "PR threshold vs baseline"),
+                                  pr.first, pr.second),
+          accessor<RecistOptions>(number_key("pd_increase_pct", 0.0, 1000.0, true, "20", "PD increase vs nadir"),
+                                  pd.first, pd.second),
+          accessor<RecistOptions>(number_key("pd_increase_mm", 0.0, 1000.0, false, "5", "PD absolute increase vs nadir"),
+                                  pd_mm.first, pd_mm.second),
+          member(number_key("cr_diameter_cm", 0.0, 100.0, false, "0.2", "CR when the diameter is at most this"),
+                 &RecistOptions::cr_diameter_cm),
+          member(simple_key("confirmation", Kind::kBoolean, "false", "confirm CR/PR by a later scan"),
+                 &RecistOptions::confirmation),
+          member(number_key("confirmation_min_day", 0.0, 1e5, false, "28", "... at least this many days later"),
+                 &RecistOptions::confirmation_min_day),
+          member(number_key("min_sd_duration_day", 0.0, 1e5, false, "0", "SD counts only from this day"),
+                 &RecistOptions::min_sd_duration_day),
+      }};
+  return section;
+}
+
+const Section<Scenario>& run() {
+  static const Section<Scenario> section{
+      "run",
+      "Run",
+      "",
+      "",
+      {
+          member(integer_key("threads", 0, 1024, "0 (all cores)",
+                             "OpenMP threads; `vct run --threads N` overrides; results are identical for any count"),
+                 &Scenario::threads),
+          member(integer_key("batch_size", 0, 1000000, "0 (32 per thread)", "candidates per parallel batch"),
+                 &Scenario::batch_size),
+      }};
+  return section;
+}
+
+// --- docs/scenario-reference.md ----------------------------------------------------------------
+
+namespace {
+
+std::string doc_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  std::string s = text;
+  // 1e+07 -> 1e7, 1e-06 -> 1e-6
+  const std::size_t e = s.find('e');
+  if (e != std::string::npos) {
+    std::string mantissa = s.substr(0, e), exponent = s.substr(e + 1);
+    const bool negative = !exponent.empty() && exponent[0] == '-';
+    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) exponent.erase(0, 1);
+    while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+    s = mantissa + "e" + (negative ? "-" : "") + exponent;
+  }
+  if (!s.empty() && s[0] == '-') s = "−" + s.substr(1);
+  return s;
+}
+
+std::string type_text(const Key& k) {
+  if (!k.type.empty()) return k.type;
+  switch (k.kind) {
+    case Kind::kNumber:
+    case Kind::kInteger: {
+      const std::string what = k.kind == Kind::kNumber ? "number" : "integer";
+      const bool lo = std::isfinite(k.lower), hi = std::isfinite(k.upper);
+      if (lo && hi)
+        return what + " in " + (k.lower_open ? "(" : "[") + doc_number(k.lower) + ", " + doc_number(k.upper) + "]";
+      if (lo) return what + (k.lower_open ? " > " : " ≥ ") + doc_number(k.lower);
+      if (hi) return what + " ≤ " + doc_number(k.upper);
+      return what;
+    }
+    case Kind::kBoolean: return "true/false";
+    case Kind::kText: return "text";
+    case Kind::kChoice: {
+      std::string text;
+      for (const auto& c : k.choices) text += (text.empty() ? "`" : ", `") + c + "`";
+      return text;
+    }
+    case Kind::kOther: return "";
+  }
+  return "";
+}
+
+template <class S>
+void table(std::ostringstream& out, const Section<S>& section) {
+  out << "\n## " << section.title << "\n\n";
+  if (!section.intro.empty()) out << section.intro << "\n\n";
+  out << "| key | type | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& f : section.fields) {
+    const std::string key = section.path.empty() ? f.key.name : section.path + "." + f.key.name;
+    out << "| `" << key << "` | " << type_text(f.key) << " | " << f.key.default_value << " | " << f.key.help << " |\n";
+  }
+  if (!section.outro.empty()) out << "\n" << section.outro << "\n";
+}
+
+}  // namespace
+
+std::string scenario_reference_markdown() {
+  std::ostringstream out;
+  out << "# Scenario reference (schema_version 1)\n\n"
+         "<!-- Generated by `vct schema` (tools/gen_model_docs.sh) from io/scenario/schema.cpp; do not edit by "
+         "hand (ctest docs_scenario_reference_current checks it). -->\n\n"
+         "A scenario is one YAML file. It describes either **one patient** with one `treatment`, or a **virtual "
+         "trial**: a `population` of candidates and/or several `arms` given to the same patients. Unknown keys, "
+         "wrong types and out-of-range values are errors, reported all together as "
+         "`file:line:column: key.path: expected ..., found ...`. `vct check FILE` validates and prints the "
+         "resolved scenario (every default filled in); the resolved scenario is also stored in each result file "
+         "under `/scenario/resolved`. In key paths below, `[]` stands for an item of a list.\n";
+  table(out, top_level());
+  table(out, patient());
+  table(out, lesion());
+  table(out, regimen());
+  table(out, course());
+  table(out, simulation());
+  table(out, solver());
+  table(out, output());
+  table(out, arm());
+  table(out, population());
+  table(out, distribution());
+  table(out, recist());
+  table(out, run());
+  return out.str();
+}
+
+}  // namespace vct::io::schema

@@ -1,0 +1,3 @@
+// Fixture: an app header including core (allowed).
+#pragma once
+#include "core/model.hpp"
