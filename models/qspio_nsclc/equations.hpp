@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// The right-hand side of the QSP-IO NSCLC model (equations.cpp) and the lesion volume it and the
+// model's outputs share.
+#pragma once
+
+#include "core/dual.hpp"
+#include "models/common/modules.hpp"
+#include "models/qspio_nsclc/layout.hpp"
+
+namespace vct::models::nsclc {
+
+/// Volume (L) of one lesion from its local states x (lesion layout): cancer (and, with RT, doomed)
+/// cells, dead cells, T cells and macrophages over the cellular volume fraction.
+template <class T>
+T lesion_volume(const T* x, const double* p, bool rt) {
+  namespace P = par;
+  auto n = [&](int i) { return positive_part(x[i]); };
+  const T total_T = n(lc::T_T1) + n(lc::T_T0) + n(lc::T_Th);
+  T cancer = n(lc::C_x) + n(lc::C1);
+  if (rt) cancer = cancer + n(lc::D_icd) + n(lc::D_non);
+  return (cancer * p[P::vol_cell_L] + (n(lc::T1_exh) + n(lc::Th_exh) + total_T) * p[P::vol_Tcell_L] +
+          (n(lc::Mac_M1) + n(lc::Mac_M2)) * p[P::vol_Mcell_L]) /
+         p[P::Ve_T];
+}
+
+/// dy/dt of the whole state vector in internal units per day. Thread-safe (pure).
+void eval_rhs(const Layout& lay, const double* y, const double* p, double* dydt);
+void eval_rhs(const Layout& lay, const Dual* y, const double* p, Dual* dydt);
+
+}  // namespace vct::models::nsclc
