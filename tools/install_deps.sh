@@ -3,7 +3,7 @@
 # Why each one: docs/dependencies.md.
 set -euo pipefail
 packages=(
-  g++ cmake make git pkg-config
+  g++ cmake make git pkg-config clang-format
   libeigen3-dev libboost-dev libhdf5-dev libyaml-cpp-dev
   libsundials-dev libsuitesparse-dev
   libgtest-dev libgmock-dev

@@ -19,6 +19,7 @@ using namespace vct::units;
 constexpr const char* kSrc = "Sove 2020 QSP-IO example 1 (popellab/qspio parameters/example1_parameters.json)";
 
 // X(name, unit, value in internal units, lower, upper, description, source)
+// clang-format off
 #define EX1_PARAMETERS(X)                                                                                    \
   X(k_cell_clear_per_day, "1/day", 0.03, 0, kInf, "clearance of dead cancer and exhausted T cells", kSrc)    \
   X(vol_cell_L, "L/cell", 2527.3 * kLPerUm3, 0, kInf, "cancer cell volume (D = 16.9 um)", kSrc)             \
@@ -129,6 +130,7 @@ constexpr const char* kSrc = "Sove 2020 QSP-IO example 1 (popellab/qspio paramet
   X(gamma_P_aPD1, "1", 0.058847, 1e-6, 1, "antibody-available fraction, peripheral", kSrc)                   \
   X(gamma_T_aPD1, "1", 0.718, 1e-6, 1, "antibody-available fraction, tumour", kSrc)                          \
   X(gamma_LN_aPD1, "1", 0.1, 1e-6, 1, "antibody-available fraction, LN", kSrc)
+// clang-format on
 
 namespace par {
 #define X_ENUM(name, unit, value, lo, hi, desc, src) name,
@@ -137,6 +139,7 @@ enum : int { EX1_PARAMETERS(X_ENUM) kCount };
 }  // namespace par
 
 // X(enum name, display name, unit, compartment, description)
+// clang-format off
 #define EX1_STATES(X)                                                            \
   X(C_nT1, "V_C.nT1", "cell", "V_C", "naive CD8 per clone, blood")             \
   X(C_T1, "V_C.T1", "cell", "V_C", "effector CD8, blood")                      \
@@ -188,6 +191,7 @@ enum : int { EX1_PARAMETERS(X_ENUM) kCount };
   X(PD1_aPD1_PD1, "syn_T1_C1.PD1_aPD1_PD1", "molecule/um^2", "syn_T1_C1", "antibody bridging two PD-1") \
   X(PDL1_aPDL1, "syn_T1_C1.PDL1_aPDL1", "molecule/um^2", "syn_T1_C1", "PD-L1 bound by one antibody arm") \
   X(PDL1_aPDL1_PDL1, "syn_T1_C1.PDL1_aPDL1_PDL1", "molecule/um^2", "syn_T1_C1", "antibody bridging two PD-L1")
+// clang-format on
 
 namespace st {
 #define X_ENUM(name, display, unit, comp, desc) name,

@@ -204,10 +204,12 @@ void antibody_pk_systemic(const T* y, T* dy, int iC, int iP, int iLN, const T& t
   dy[iLN] = (to_LN + drain_T - drain_LN) / p[P::V_LN_L];
 }
 
+// clang-format off
 #define NSCLC_PK_SYSTEMIC_ARGS(slot)                                                                         \
   par::q_P_##slot##_L_per_day, par::q_LN_##slot##_L_per_day, par::q_LD_##slot##_per_day,                    \
       par::k_cl_##slot##_L_per_day, par::gamma_C_##slot, par::gamma_P_##slot, par::gamma_LN_##slot,         \
       par::k_cln_##slot##_nmol_per_day, par::Kc_##slot##_nM
+// clang-format on
 
 template <class T>
 void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {

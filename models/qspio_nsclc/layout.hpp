@@ -59,10 +59,12 @@ static_assert(st::kCount == 141, "141 ODE states (dossier §4)");
 // pools, DAMP and RT signal. Lesion 1 keeps the reference model's positions in the state vector;
 // further lesions and the RT states follow the 141 reference states.
 namespace lc {
+// clang-format off
 #define NSCLC_LESION_STATES(X)                                                                          \
   X(C1) X(C_x) X(T1_exh) X(Th_exh) X(T_T1) X(T_T0) X(T_Th) X(T_APC) X(T_mAPC) X(T_P0) X(T_P1) X(IFNg) \
   X(TGFb) X(IL12) X(IL10) X(CCL2) X(NO) X(ArgI) X(MDSC) X(Mac_M1) X(Mac_M2) X(T_aPD1) X(T_aPDL1)      \
   X(T_aCTLA4) X(e_P0) X(e_p0) X(e_P1) X(e_p1) X(e_M1) X(e_M1p0) X(e_M1p1) X(s_M1) X(s_M1p0) X(s_M1p1)
+// clang-format on
 #define X_ENUM(name) name,
 enum : int { NSCLC_LESION_STATES(X_ENUM) kCompartmentCount };
 #undef X_ENUM
