@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <regex>
 
+#include "app/run_scenario.hpp"
 #include "core/error.hpp"
 #include "io/trial_merge.hpp"
 #include "io/trial_writer.hpp"
-#include "app/run_scenario.hpp"
 
 namespace vct::mpi {
 namespace fs = std::filesystem;
@@ -97,8 +97,10 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
   MPI_Bcast(&refuse, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast(&attempt, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (refuse)
-    throw Error(ErrorKind::kInput, "'" + dir + "' holds parts of an earlier run: add --resume to complete it, "
-                                   "or 'vct merge " + o.output + "' to merge what is there, or remove the folder");
+    throw Error(ErrorKind::kInput, "'" + dir +
+                                       "' holds parts of an earlier run: add --resume to complete it, "
+                                       "or 'vct merge " +
+                                       o.output + "' to merge what is there, or remove the folder");
 
   std::vector<bool> done(spec.population.size(), false);
   if (o.resume)

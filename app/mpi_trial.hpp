@@ -15,8 +15,8 @@ bool launched_by_mpi();
 
 struct MpiRunOptions {
   std::string output;
-  int threads = 0;        ///< OpenMP threads per rank (0: scenario setting or all cores)
-  bool resume = false;    ///< skip candidates already in <output>.parts
+  int threads = 0;             ///< OpenMP threads per rank (0: scenario setting or all cores)
+  bool resume = false;         ///< skip candidates already in <output>.parts
   int stop_after_batches = 0;  ///< stop each rank after this many simulation batches (0: never)
   bool quiet = false;
 };

@@ -5,8 +5,8 @@
 
 #include "core/dosing.hpp"
 #include "core/error.hpp"
-#include "models/registry.hpp"
 #include "io/trial_writer.hpp"
+#include "models/registry.hpp"
 #include "vct_version.h"
 
 #include <omp.h>
@@ -26,9 +26,8 @@ std::vector<double> resolve_parameters(const ModelDefinition& model, const Scena
 
 PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scenario,
                               const std::vector<double>& params) {
-  const TreatmentPlan plan =
-      make_treatment_plan(model, scenario.treatment, scenario.radiotherapy, scenario.weight_kg, scenario.horizon_day,
-                          scenario.output_interval_day, params);
+  const TreatmentPlan plan = make_treatment_plan(model, scenario.treatment, scenario.radiotherapy, scenario.weight_kg,
+                                                 scenario.horizon_day, scenario.output_interval_day, params);
   return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver);
 }
 
@@ -70,7 +69,10 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
     for (const auto& d : p.distributions) {
       auto same = [&](const ParameterDistribution& x) { return x.parameter == d.parameter; };
       const auto it = std::find_if(ps.distributions.begin(), ps.distributions.end(), same);
-      if (it != ps.distributions.end()) *it = d; else ps.distributions.push_back(d);
+      if (it != ps.distributions.end())
+        *it = d;
+      else
+        ps.distributions.push_back(d);
     }
     spec.population = sample_population(model, ps);
   }

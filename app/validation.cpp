@@ -9,11 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include "app/run_scenario.hpp"
 #include "core/error.hpp"
-#include "models/registry.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/scenario/validator.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 namespace vct::validation {
 
@@ -48,8 +48,8 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
   for (std::size_t a = 0; a < r.spec.arms.size(); ++a)
     if (r.spec.arms[a].name == target.arm) arm = a;
   if (arm == r.spec.arms.size())
-    throw Error(ErrorKind::kInput, "target " + target.id + ": scenario " + target.scenario + " has no arm '" +
-                                       target.arm + "'");
+    throw Error(ErrorKind::kInput,
+                "target " + target.id + ": scenario " + target.scenario + " has no arm '" + target.arm + "'");
   int responders = 0, n = 0;
   auto responds = [](Response x) { return x == Response::kCR || x == Response::kPR; };
   for (const auto& c : r.results) {
@@ -70,11 +70,18 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
     ++n;
     switch (target.metric) {
       case Metric::kBestOrr:
-      case Metric::kBestOrrOutOfField: responders += responds(o.best); break;
+      case Metric::kBestOrrOutOfField:
+        responders += responds(o.best);
+        break;
       case Metric::kOrrFirstScan:
-      case Metric::kOrrFirstScanOutOfField: responders += !o.per_scan.empty() && responds(o.per_scan.front()); break;
-      case Metric::kOrrLastScan: responders += !o.per_scan.empty() && responds(o.per_scan.back()); break;
-      case Metric::kRespondersAtFirstScan: break;
+      case Metric::kOrrFirstScanOutOfField:
+        responders += !o.per_scan.empty() && responds(o.per_scan.front());
+        break;
+      case Metric::kOrrLastScan:
+        responders += !o.per_scan.empty() && responds(o.per_scan.back());
+        break;
+      case Metric::kRespondersAtFirstScan:
+        break;
     }
   }
   Simulated s;
@@ -174,7 +181,8 @@ std::string published_text(const Target& t, const char* dash) {
 
 std::string simulated_text(const Simulated& s, const char* dash) {
   if (s.rate.n == 0) return "no patients";
-  return pct(s.rate.estimate) + " % (" + pct(s.rate.lower) + dash + pct(s.rate.upper) + "), N " + std::to_string(s.rate.n);
+  return pct(s.rate.estimate) + " % (" + pct(s.rate.lower) + dash + pct(s.rate.upper) + "), N " +
+         std::to_string(s.rate.n);
 }
 
 std::string verdict(const Row& r) {
@@ -191,8 +199,8 @@ std::string markdown_table(const std::vector<Row>& rows) {
       << "|---|---|---|---|---|---|\n";
   for (const auto& r : rows)
     out << "| " << r.target.description << " | " << (r.target.calibration ? "calibration" : "held out") << " | "
-        << to_string(r.target.metric) << " | " << published_text(r.target, "–") << " | " << simulated_text(r.simulated, "–")
-        << " | " << verdict(r) << " |\n";
+        << to_string(r.target.metric) << " | " << published_text(r.target, "–") << " | "
+        << simulated_text(r.simulated, "–") << " | " << verdict(r) << " |\n";
   return out.str();
 }
 

@@ -57,7 +57,7 @@ struct StepResult {
   double achieved = NAN;
   double target_value = NAN;
   std::vector<std::pair<double, double>> trace;  ///< (value tried, rate)
-  bool bracketed = true;  ///< false when the target lies outside the rates at the interval ends
+  bool bracketed = true;                         ///< false when the target lies outside the rates at the interval ends
 };
 
 /// Fits the steps in order (each on top of the previous ones) by bisection on a monotone rate.

@@ -11,12 +11,11 @@ namespace vct {
 int regimen_drug_index(const ModelDefinition& model, const DoseRegimen& regimen) {
   if (regimen.drug_index >= 0 && static_cast<std::size_t>(regimen.drug_index) < model.drugs().size())
     return regimen.drug_index;
-  if (const DrugInfo* drug = model.find_drug(regimen.drug))
-    return static_cast<int>(drug - model.drugs().data());
+  if (const DrugInfo* drug = model.find_drug(regimen.drug)) return static_cast<int>(drug - model.drugs().data());
   std::string known;
   for (const auto& d : model.drugs()) known += (known.empty() ? "" : ", ") + d.name;
-  throw Error(ErrorKind::kInput, "unknown drug '" + regimen.drug + "' for model " + model.id() +
-                                     " (expected one of: " + known + ")");
+  throw Error(ErrorKind::kInput,
+              "unknown drug '" + regimen.drug + "' for model " + model.id() + " (expected one of: " + known + ")");
 }
 
 const DrugInfo& regimen_drug(const ModelDefinition& model, const DoseRegimen& regimen) {
@@ -42,9 +41,8 @@ void apply_drug_parameters(const ModelDefinition& model, const std::vector<DoseR
   }
 }
 
-std::vector<Bolus> expand_schedule(const ModelDefinition& model,
-                                   const std::vector<DoseRegimen>& regimens, double weight_kg,
-                                   double horizon_day, const std::vector<double>& params) {
+std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
+                                   double weight_kg, double horizon_day, const std::vector<double>& params) {
   std::vector<Bolus> doses;
   for (const auto& r : regimens) {
     const int index = regimen_drug_index(model, r);
@@ -53,12 +51,11 @@ std::vector<Bolus> expand_schedule(const ModelDefinition& model,
     const int state = slot.central_state;
     const int volume = slot.central_volume;
     const double amount_mg = r.dose_mg > 0.0 ? r.dose_mg : r.dose_mg_per_kg * weight_kg;
-    if (!(amount_mg > 0.0))
-      throw Error(ErrorKind::kInput, "dose of " + r.drug + " must be positive");
+    if (!(amount_mg > 0.0)) throw Error(ErrorKind::kInput, "dose of " + r.drug + " must be positive");
     if (r.interval_day < 0.0 || r.start_day < 0.0)
       throw Error(ErrorKind::kInput, "dose times of " + r.drug + " must be non-negative");
-    const double delta = dose_mg_to_nM(amount_mg, drug.molecular_weight_mg_per_mol,
-                                       params[static_cast<std::size_t>(volume)]);
+    const double delta =
+        dose_mg_to_nM(amount_mg, drug.molecular_weight_mg_per_mol, params[static_cast<std::size_t>(volume)]);
     const bool until_end = !std::isnan(r.end_day);
     for (int k = 0;; ++k) {
       const double t = r.start_day + k * r.interval_day;
@@ -68,8 +65,7 @@ std::vector<Bolus> expand_schedule(const ModelDefinition& model,
       if (r.interval_day == 0.0) break;
     }
   }
-  std::stable_sort(doses.begin(), doses.end(),
-                   [](const Bolus& a, const Bolus& b) { return a.time_day < b.time_day; });
+  std::stable_sort(doses.begin(), doses.end(), [](const Bolus& a, const Bolus& b) { return a.time_day < b.time_day; });
   return doses;
 }
 

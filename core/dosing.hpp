@@ -34,8 +34,7 @@ struct Bolus {
 };
 
 /// Bolus concentration step: dose_mg / MW (mg/mol) -> mol -> nmol, over V_C (L).
-inline double dose_mg_to_nM(double dose_mg, double molecular_weight_mg_per_mol,
-                            double central_volume_L) {
+inline double dose_mg_to_nM(double dose_mg, double molecular_weight_mg_per_mol, double central_volume_L) {
   return dose_mg / molecular_weight_mg_per_mol * 1e9 / central_volume_L;
 }
 
@@ -51,8 +50,7 @@ void apply_drug_parameters(const ModelDefinition& model, const std::vector<DoseR
 
 /// Expands regimens into time-ordered boluses up to horizon_day. Uses the slot's central volume
 /// from `params` (so patient-specific V_C is honoured).
-std::vector<Bolus> expand_schedule(const ModelDefinition& model,
-                                   const std::vector<DoseRegimen>& regimens, double weight_kg,
-                                   double horizon_day, const std::vector<double>& params);
+std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
+                                   double weight_kg, double horizon_day, const std::vector<double>& params);
 
 }  // namespace vct

@@ -46,9 +46,17 @@ inline Dual operator/(const Dual& a, const Dual& b) {
   for (int i = 0; i < kDualWidth; ++i) r.d[i] = (a.d[i] - r.v * b.d[i]) * inv;
   return r;
 }
-inline Dual operator+(const Dual& a, double b) { Dual r = a; r.v += b; return r; }
+inline Dual operator+(const Dual& a, double b) {
+  Dual r = a;
+  r.v += b;
+  return r;
+}
 inline Dual operator+(double a, const Dual& b) { return b + a; }
-inline Dual operator-(const Dual& a, double b) { Dual r = a; r.v -= b; return r; }
+inline Dual operator-(const Dual& a, double b) {
+  Dual r = a;
+  r.v -= b;
+  return r;
+}
 inline Dual operator-(double a, const Dual& b) { return -b + a; }
 inline Dual operator*(const Dual& a, double b) {
   Dual r(a.v * b);

@@ -24,8 +24,7 @@ JacobianPattern detect_jacobian_pattern(const ModelDefinition& model) {
   std::vector<Dual> y(static_cast<std::size_t>(n)), f(static_cast<std::size_t>(n));
   for (int trial = 0; trial < 3; ++trial) {
     // Zero-valued parameters and states would hide structural entries; perturb them away.
-    for (std::size_t k = 0; k < np; ++k)
-      p[k] = (p_default[k] == 0.0 ? 1.0 : p_default[k]) * factor(rng);
+    for (std::size_t k = 0; k < np; ++k) p[k] = (p_default[k] == 0.0 ? 1.0 : p_default[k]) * factor(rng);
     for (int i = 0; i < n; ++i) {
       const double base = std::abs(y_default[static_cast<std::size_t>(i)]);
       y0[static_cast<std::size_t>(i)] = (base > 0.0 ? base : 1.0) * factor(rng);
@@ -68,7 +67,10 @@ JacobianPattern detect_jacobian_pattern(const ModelDefinition& model) {
     for (; c < static_cast<int>(row_used.size()); ++c) {
       bool clash = false;
       for (int i : col)
-        if (row_used[static_cast<std::size_t>(c)][static_cast<std::size_t>(i)]) { clash = true; break; }
+        if (row_used[static_cast<std::size_t>(c)][static_cast<std::size_t>(i)]) {
+          clash = true;
+          break;
+        }
       if (!clash) break;
     }
     if (c == static_cast<int>(row_used.size())) row_used.emplace_back(static_cast<std::size_t>(n), 0);
@@ -101,8 +103,7 @@ void JacobianEvaluator::evaluate_pass(int pass, double t_day, const double* y, c
   model_.rhs(t_day, y_dual_.data(), p, f_dual_.data());
 }
 
-void JacobianEvaluator::evaluate_dense(double t_day, const double* y, const double* p,
-                                       double* jac) {
+void JacobianEvaluator::evaluate_dense(double t_day, const double* y, const double* p, double* jac) {
   const int n = pattern_.n;
   std::fill(jac, jac + static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0);
   for (int pass = 0; pass < n_passes_; ++pass) {
@@ -117,8 +118,8 @@ void JacobianEvaluator::evaluate_dense(double t_day, const double* y, const doub
   }
 }
 
-void JacobianEvaluator::evaluate_csc(double t_day, const double* y, const double* p, long* col_ptr,
-                                     long* row_index, double* values) {
+void JacobianEvaluator::evaluate_csc(double t_day, const double* y, const double* p, long* col_ptr, long* row_index,
+                                     double* values) {
   const int n = pattern_.n;
   long k = 0;
   for (int j = 0; j < n; ++j) {

@@ -28,8 +28,7 @@ class JacobianEvaluator {
   void evaluate_dense(double t_day, const double* y, const double* p, double* jac_col_major);
   /// Compressed sparse column form: col_ptr has n + 1 entries, row_index and values nnz entries.
   /// The structure is the pattern's (diagonal always present, rows sorted per column).
-  void evaluate_csc(double t_day, const double* y, const double* p, long* col_ptr, long* row_index,
-                    double* values);
+  void evaluate_csc(double t_day, const double* y, const double* p, long* col_ptr, long* row_index, double* values);
   int n_passes() const { return n_passes_; }
 
  private:

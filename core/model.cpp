@@ -37,13 +37,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-int ModelDefinition::parameter_index(std::string_view name) const {
-  return find_by_name(parameters(), name);
-}
+int ModelDefinition::parameter_index(std::string_view name) const { return find_by_name(parameters(), name); }
 int ModelDefinition::state_index(std::string_view name) const { return find_by_name(states(), name); }
-int ModelDefinition::output_index(std::string_view name) const {
-  return find_by_name(outputs(), name);
-}
+int ModelDefinition::output_index(std::string_view name) const { return find_by_name(outputs(), name); }
 
 const DrugInfo* ModelDefinition::find_drug(std::string_view name) const {
   const int i = find_by_name(drugs(), name);
@@ -80,14 +76,16 @@ ResolvedModel resolve_tables(const ModelDefinition& model) {
   for (std::size_t k = 0; k < 3; ++k) r.immune_ratio_outputs[k] = model.output_index(ratios[k]);
   r.alpha_beta_parameter = model.parameter_index("alpha_beta_C_Gy");
   for (const auto& ev : model.events())
-    r.event_states.push_back(require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));
+    r.event_states.push_back(
+        require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));
   for (const auto& drug : model.drugs()) {
     ResolvedModel::Drug d;
     const DrugSlot* slot = model.find_slot(drug.slot);
     if (!slot) throw Error(ErrorKind::kInternal, "drug " + drug.name + " names unknown slot " + drug.slot);
     d.slot = static_cast<int>(slot - model.drug_slots().data());
     d.central_state = require(model.state_index(slot->central_state), "slot " + slot->name + " is mis-declared");
-    d.central_volume = require(model.parameter_index(slot->central_volume_parameter), "slot " + slot->name + " is mis-declared");
+    d.central_volume =
+        require(model.parameter_index(slot->central_volume_parameter), "slot " + slot->name + " is mis-declared");
     for (const auto& [name, value] : drug.pk_parameters)
       d.pk_parameters.push_back(require(model.parameter_index(name), "drug table names unknown parameter " + name));
     r.drugs.push_back(d);
@@ -102,9 +100,8 @@ const ResolvedModel& ModelDefinition::resolved() const {
 }
 
 const JacobianPattern& ModelDefinition::jacobian_pattern() const {
-  std::call_once(pattern_once_, [this] {
-    pattern_ = std::make_shared<const JacobianPattern>(detect_jacobian_pattern(*this));
-  });
+  std::call_once(pattern_once_,
+                 [this] { pattern_ = std::make_shared<const JacobianPattern>(detect_jacobian_pattern(*this)); });
   return *pattern_;
 }
 

@@ -16,17 +16,17 @@ namespace vct {
 /// generated documentation and error messages. Values are in the model's internal units
 /// (docs/units.md); `unit` says which.
 struct ParameterInfo {
-  std::string name;         ///< Scenario key; ends with its unit (e.g. k_C1_growth_per_day).
-  std::string unit;         ///< Internal unit, e.g. "1/day", "cell", "nM".
-  double value;             ///< Default (reference) value.
-  double lower;             ///< Smallest accepted value (inclusive).
-  double upper;             ///< Largest accepted value (inclusive).
+  std::string name;  ///< Scenario key; ends with its unit (e.g. k_C1_growth_per_day).
+  std::string unit;  ///< Internal unit, e.g. "1/day", "cell", "nM".
+  double value;      ///< Default (reference) value.
+  double lower;      ///< Smallest accepted value (inclusive).
+  double upper;      ///< Largest accepted value (inclusive).
   std::string description;
-  std::string source;       ///< Citation of the value.
+  std::string source;  ///< Citation of the value.
 };
 
 struct StateInfo {
-  std::string name;         ///< Unique, compartment-qualified (e.g. "V_T.T1").
+  std::string name;  ///< Unique, compartment-qualified (e.g. "V_T.T1").
   std::string unit;
   std::string compartment;
   std::string description;
@@ -42,7 +42,7 @@ struct OutputInfo {
 /// the slot's parameters when the drug is used.
 struct DrugInfo {
   std::string name;
-  std::string slot;                       ///< Target slot, e.g. "aPD1".
+  std::string slot;  ///< Target slot, e.g. "aPD1".
   double molecular_weight_mg_per_mol;
   std::vector<std::pair<std::string, double>> pk_parameters;  ///< Table name -> value.
   std::string source;
@@ -50,9 +50,9 @@ struct DrugInfo {
 
 /// An antibody slot: the central-compartment concentration receiving bolus doses.
 struct DrugSlot {
-  std::string name;                 ///< e.g. "aPD1".
-  std::string target;               ///< e.g. "PD-1".
-  std::string central_state;        ///< State receiving the bolus (nM).
+  std::string name;                      ///< e.g. "aPD1".
+  std::string target;                    ///< e.g. "PD-1".
+  std::string central_state;             ///< State receiving the bolus (nM).
   std::string central_volume_parameter;  ///< Parameter holding V_C (L).
 };
 
@@ -90,17 +90,17 @@ struct ResolvedModel {
   int initial_diameter_parameter = -1;
   int diameter_output = -1;
   int cancer_cells_output = -1;
-  std::vector<int> lesion_diameter_outputs;          ///< per lesion; empty without per-lesion outputs
+  std::vector<int> lesion_diameter_outputs;               ///< per lesion; empty without per-lesion outputs
   std::array<int, 3> immune_ratio_outputs{{-1, -1, -1}};  ///< M1/M2, Treg/CD8, CD8/CD4
   int alpha_beta_parameter = -1;
-  std::vector<int> event_states;                     ///< per events(): state index
+  std::vector<int> event_states;  ///< per events(): state index
   struct Drug {
-    int slot = -1;                                   ///< index in drug_slots()
-    int central_state = -1;                          ///< state receiving the bolus (nM)
-    int central_volume = -1;                         ///< parameter holding V_C (L)
-    std::vector<int> pk_parameters;                  ///< per DrugInfo::pk_parameters
+    int slot = -1;                   ///< index in drug_slots()
+    int central_state = -1;          ///< state receiving the bolus (nM)
+    int central_volume = -1;         ///< parameter holding V_C (L)
+    std::vector<int> pk_parameters;  ///< per DrugInfo::pk_parameters
   };
-  std::vector<Drug> drugs;                           ///< per drugs()
+  std::vector<Drug> drugs;  ///< per drugs()
 };
 
 /// Immutable model definition shared read-only by every simulation thread (OpenMM's
@@ -124,16 +124,13 @@ class ModelDefinition {
   virtual void rhs(double t_day, const double* y, const double* p, double* dydt) const = 0;
   virtual void rhs(double t_day, const Dual* y, const double* p, Dual* dydt) const = 0;
   /// Derived outputs (outputs() order): tumour volume, diameter, drug levels, ...
-  virtual void compute_outputs(double t_day, const double* y, const double* p,
-                               double* out) const = 0;
+  virtual void compute_outputs(double t_day, const double* y, const double* p, double* out) const = 0;
   /// Tumour volume in L, used by the initial-condition procedure.
   virtual double tumour_volume_L(const double* y, const double* p) const = 0;
   /// Whether the model can grow its own pre-treatment state from one cancer cell (§7.1).
   virtual bool supports_growth_initialisation() const { return true; }
   /// The published post-initialisation state, for models that ship one; false otherwise.
-  virtual bool published_treatment_start_state(const double* /*p*/, double* /*y*/) const {
-    return false;
-  }
+  virtual bool published_treatment_start_state(const double* /*p*/, double* /*y*/) const { return false; }
 
   /// Tumour lesions sharing the systemic compartments (RECIST target lesions).
   virtual int n_lesions() const { return 1; }

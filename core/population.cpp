@@ -14,11 +14,16 @@ namespace vct {
 
 const char* to_string(DistributionKind kind) {
   switch (kind) {
-    case DistributionKind::kFixed: return "fixed";
-    case DistributionKind::kUniform: return "uniform";
-    case DistributionKind::kLogUniform: return "loguniform";
-    case DistributionKind::kNormal: return "normal";
-    case DistributionKind::kLogNormal: return "lognormal";
+    case DistributionKind::kFixed:
+      return "fixed";
+    case DistributionKind::kUniform:
+      return "uniform";
+    case DistributionKind::kLogUniform:
+      return "loguniform";
+    case DistributionKind::kNormal:
+      return "normal";
+    case DistributionKind::kLogNormal:
+      return "lognormal";
   }
   return "unknown";
 }
@@ -73,12 +78,14 @@ namespace {
 
 void check_distribution(const ModelDefinition& model, const ParameterDistribution& d) {
   const int k = model.parameter_index(d.parameter);
-  if (k < 0) throw Error(ErrorKind::kInput, "population: unknown parameter '" + d.parameter + "' for model " + model.id());
+  if (k < 0)
+    throw Error(ErrorKind::kInput, "population: unknown parameter '" + d.parameter + "' for model " + model.id());
   auto bad = [&](const std::string& why) {
     throw Error(ErrorKind::kInput, "population: " + d.parameter + " (" + to_string(d.kind) + "): " + why);
   };
   switch (d.kind) {
-    case DistributionKind::kFixed: break;
+    case DistributionKind::kFixed:
+      break;
     case DistributionKind::kUniform:
       if (!(std::isfinite(d.lower) && std::isfinite(d.upper) && d.lower < d.upper)) bad("needs finite lower < upper");
       break;
@@ -121,7 +128,8 @@ Population sample_population(const ModelDefinition& model, const PopulationSpec&
   for (const auto& block : spec.latent_blocks)
     for (const auto& name : block.parameters) {
       const int k = model.parameter_index(name);
-      if (k < 0) throw Error(ErrorKind::kInput, "population block " + block.name + ": unknown parameter '" + name + "'");
+      if (k < 0)
+        throw Error(ErrorKind::kInput, "population block " + block.name + ": unknown parameter '" + name + "'");
       pop.parameters.push_back(name);
       pop.units.push_back(model.parameters()[static_cast<std::size_t>(k)].unit);
       pop.drug.push_back(block.drug);
@@ -147,8 +155,9 @@ Population sample_population(const ModelDefinition& model, const PopulationSpec&
   for (std::size_t i = 0; i < n; ++i) {
     Rng rng(spec.seed, Stream::kSampling, i);
     for (std::size_t d = 0; d < dims; ++d) {
-      const double u = spec.latin_hypercube ? (static_cast<double>(stratum[d][i]) + rng.uniform()) / static_cast<double>(n)
-                                            : rng.uniform();
+      const double u = spec.latin_hypercube
+                           ? (static_cast<double>(stratum[d][i]) + rng.uniform()) / static_cast<double>(n)
+                           : rng.uniform();
       pop.values[i * cols + d] = distributions[d].quantile(u);
     }
     Rng latent(spec.seed, Stream::kLatentPk, i);

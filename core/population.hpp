@@ -21,13 +21,13 @@ const char* to_string(DistributionKind kind);
 struct ParameterDistribution {
   std::string parameter;
   DistributionKind kind = DistributionKind::kFixed;
-  double value = 0.0;    ///< fixed
+  double value = 0.0;                                       ///< fixed
   double lower = -std::numeric_limits<double>::infinity();  ///< bound (uniform, log-uniform) or truncation
   double upper = std::numeric_limits<double>::infinity();
-  double median = 1.0;   ///< log-normal: exp(mean of ln X)
-  double sigma = 0.0;    ///< log-normal: sd of ln X
-  double mean = 0.0;     ///< normal
-  double sd = 1.0;       ///< normal
+  double median = 1.0;  ///< log-normal: exp(mean of ln X)
+  double sigma = 0.0;   ///< log-normal: sd of ln X
+  double mean = 0.0;    ///< normal
+  double sd = 1.0;      ///< normal
 
   /// The value at cumulative probability u in (0, 1).
   double quantile(double u) const;
@@ -62,9 +62,9 @@ struct PopulationPreset {
 };
 
 struct PopulationSpec {
-  int size = 100;                 ///< candidates to sample
+  int size = 100;  ///< candidates to sample
   std::uint64_t seed = 1;
-  bool latin_hypercube = true;    ///< else independent draws
+  bool latin_hypercube = true;  ///< else independent draws
   std::vector<ParameterDistribution> distributions;
   std::vector<LatentLogLinearBlock> latent_blocks;
 };
@@ -79,7 +79,7 @@ struct Population {
   std::vector<std::string> drug;
   std::vector<int> parameter_index;  ///< per column: index in the model's table (resolve_columns)
   std::vector<int> drug_index;       ///< per column: index in the model's drugs(), -1 if patient-level
-  std::vector<double> values;  ///< row-major [candidate][column]
+  std::vector<double> values;        ///< row-major [candidate][column]
 
   std::size_t size() const { return n; }
   double at(std::size_t candidate, std::size_t column) const { return values[candidate * parameters.size() + column]; }

@@ -9,10 +9,14 @@ namespace vct {
 
 const char* to_string(FractionSchedule schedule) {
   switch (schedule) {
-    case FractionSchedule::kDaily: return "daily";
-    case FractionSchedule::kWeekdays: return "weekdays";
-    case FractionSchedule::kAlternate: return "alternate";
-    case FractionSchedule::kExplicit: return "explicit";
+    case FractionSchedule::kDaily:
+      return "daily";
+    case FractionSchedule::kWeekdays:
+      return "weekdays";
+    case FractionSchedule::kAlternate:
+      return "alternate";
+    case FractionSchedule::kExplicit:
+      return "explicit";
   }
   return "?";
 }
@@ -47,8 +51,7 @@ double lq_survival(double dose_Gy, double alpha_per_Gy, double beta_per_Gy2) {
   return std::exp(-alpha_per_Gy * dose_Gy - beta_per_Gy2 * dose_Gy * dose_Gy);
 }
 
-std::vector<RadiationFraction> expand_radiotherapy(const std::vector<RadiotherapyCourse>& courses,
-                                                   double horizon_day) {
+std::vector<RadiationFraction> expand_radiotherapy(const std::vector<RadiotherapyCourse>& courses, double horizon_day) {
   std::vector<RadiationFraction> out;
   for (const auto& c : courses)
     for (double t : c.fraction_days())

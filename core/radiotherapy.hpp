@@ -48,8 +48,7 @@ struct RadiationFraction {
 };
 
 /// All fractions of the courses up to horizon_day, ordered by time (then lesion).
-std::vector<RadiationFraction> expand_radiotherapy(const std::vector<RadiotherapyCourse>& courses,
-                                                   double horizon_day);
+std::vector<RadiationFraction> expand_radiotherapy(const std::vector<RadiotherapyCourse>& courses, double horizon_day);
 
 /// Lesions (0-based) irradiated by any of the courses, ascending.
 std::vector<int> irradiated_lesions(const std::vector<RadiotherapyCourse>& courses);

@@ -10,11 +10,16 @@ namespace vct {
 
 const char* to_string(Response r) {
   switch (r) {
-    case Response::kCR: return "CR";
-    case Response::kPR: return "PR";
-    case Response::kSD: return "SD";
-    case Response::kPD: return "PD";
-    case Response::kNE: return "NE";
+    case Response::kCR:
+      return "CR";
+    case Response::kPR:
+      return "PR";
+    case Response::kSD:
+      return "SD";
+    case Response::kPD:
+      return "PD";
+    case Response::kNE:
+      return "NE";
   }
   return "NE";
 }

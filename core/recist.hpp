@@ -21,24 +21,24 @@ struct RecistOptions {
   double pd_increase_fraction = 0.20;
   double pd_increase_cm = 0.5;
   double cr_diameter_cm = 0.2;
-  bool confirmation = false;          ///< CR/PR must be confirmed by a later scan ...
-  double confirmation_min_day = 28.0; ///< ... at least this many days later
-  double min_sd_duration_day = 0.0;   ///< SD counts for best response only from this day on
+  bool confirmation = false;           ///< CR/PR must be confirmed by a later scan ...
+  double confirmation_min_day = 28.0;  ///< ... at least this many days later
+  double min_sd_duration_day = 0.0;    ///< SD counts for best response only from this day on
 };
 
 /// Scan days first_scan_day, + interval, ... up to horizon_day.
 std::vector<double> scan_days(const RecistOptions& options, double horizon_day);
 
 struct RecistOutcome {
-  std::vector<Response> per_scan;       ///< category at each scan
-  Response best = Response::kNE;        ///< best overall response (confirmed if required)
+  std::vector<Response> per_scan;  ///< category at each scan
+  Response best = Response::kNE;   ///< best overall response (confirmed if required)
   double best_response_day = std::numeric_limits<double>::quiet_NaN();
   double time_to_response_day = std::numeric_limits<double>::quiet_NaN();  ///< first counted CR/PR
   double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();
-  bool response_ended = false;          ///< duration ends in progression (else censored at last scan)
-  double pfs_day = 0.0;                 ///< first PD scan, or last scan when censored
+  bool response_ended = false;  ///< duration ends in progression (else censored at last scan)
+  double pfs_day = 0.0;         ///< first PD scan, or last scan when censored
   bool pfs_event = false;
-  double best_change_pct = 0.0;         ///< smallest change from baseline over scans
+  double best_change_pct = 0.0;  ///< smallest change from baseline over scans
   double last_change_pct = 0.0;
 };
 

@@ -64,7 +64,8 @@ SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& pl
                                                    const std::vector<Point3>& observed, std::uint64_t seed) {
   if (plausible.size() < 5 || observed.size() < 10)
     throw Error(ErrorKind::kInput, "selection needs at least 5 plausible patients and 10 observed points (have " +
-                                       std::to_string(plausible.size()) + " and " + std::to_string(observed.size()) + ")");
+                                       std::to_string(plausible.size()) + " and " + std::to_string(observed.size()) +
+                                       ")");
   const std::size_t n = plausible.size();
   SelectionResult out;
   out.probability.resize(n);
@@ -90,7 +91,8 @@ SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& pl
     std::array<std::vector<double>, 3> sel;
     for (std::size_t i = 0; i < n; ++i)
       if (u[i][static_cast<std::size_t>(draw)] < sf * out.probability[i])
-        for (int k = 0; k < 3; ++k) sel[static_cast<std::size_t>(k)].push_back(plausible[i][static_cast<std::size_t>(k)]);
+        for (int k = 0; k < 3; ++k)
+          sel[static_cast<std::size_t>(k)].push_back(plausible[i][static_cast<std::size_t>(k)]);
     double sum = 0.0;
     for (std::size_t k = 0; k < 3; ++k) {
       const auto ks = ks_two_sample(sel[k], obs[k]);
@@ -121,7 +123,10 @@ SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& pl
   const double golden = (std::sqrt(5.0) - 1.0) / 2.0;
   for (int it = 0; it < 30 && b - a > 1e-6; ++it) {
     const double x1 = b - golden * (b - a), x2 = a + golden * (b - a);
-    if (objective(x1) < objective(x2)) b = x2; else a = x1;
+    if (objective(x1) < objective(x2))
+      b = x2;
+    else
+      a = x1;
   }
   const double refined = 0.5 * (a + b);
   const double f_refined = objective(refined);

@@ -15,7 +15,7 @@ struct SelectionResult {
   std::vector<double> probability;  ///< p_i = D_obs(x_i) / D_plausible(x_i)
   std::vector<bool> selected;
   double scale_factor = 1.0;
-  double mean_ks_sum = 0.0;             ///< objective at the chosen scale factor
+  double mean_ks_sum = 0.0;              ///< objective at the chosen scale factor
   std::array<double, 3> ks_statistic{};  ///< selected cohort vs observed, per dimension
   std::array<double, 3> ks_p_value{};
 };

@@ -14,18 +14,24 @@ namespace vct {
 
 const char* to_string(InitialisationMode mode) {
   switch (mode) {
-    case InitialisationMode::kGrowToDiameter: return "grow_to_diameter";
-    case InitialisationMode::kPublishedState: return "published_state";
-    case InitialisationMode::kModelDefault: return "model_default";
+    case InitialisationMode::kGrowToDiameter:
+      return "grow_to_diameter";
+    case InitialisationMode::kPublishedState:
+      return "published_state";
+    case InitialisationMode::kModelDefault:
+      return "model_default";
   }
   return "unknown";
 }
 
 const char* to_string(PatientStatus status) {
   switch (status) {
-    case PatientStatus::kOk: return "ok";
-    case PatientStatus::kNotAPatient: return "not_a_patient";
-    case PatientStatus::kSolverFailure: return "solver_failure";
+    case PatientStatus::kOk:
+      return "ok";
+    case PatientStatus::kNotAPatient:
+      return "not_a_patient";
+    case PatientStatus::kSolverFailure:
+      return "solver_failure";
   }
   return "unknown";
 }
@@ -60,8 +66,7 @@ std::vector<double> output_grid(double horizon_day, double interval_day) {
 }
 
 InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::vector<double>& params,
-                                      double diameter_cm, double max_day,
-                                      const SolverOptions& options) {
+                                      double diameter_cm, double max_day, const SolverOptions& options) {
   InitialisationResult result;
   std::vector<double> y(static_cast<std::size_t>(model.n_states()));
   model.initial_state(params.data(), y.data());
@@ -71,10 +76,7 @@ InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::v
   std::vector<RootFunction> roots = event_roots(model, event_state);
   const int growth_root = static_cast<int>(roots.size());
   const double* p = params.data();
-  roots.push_back({[&model, p, target_L](const double* yy) {
-                     return model.tumour_volume_L(yy, p) - target_L;
-                   },
-                   +1});
+  roots.push_back({[&model, p, target_L](const double* yy) { return model.tumour_volume_L(yy, p) - target_L; }, +1});
 
   auto integrator = make_integrator(model, params.data(), options, std::move(roots));
   integrator->reset(0.0, y);
@@ -114,8 +116,7 @@ TreatmentPlan make_treatment_plan(const ModelDefinition& model, const std::vecto
 }
 
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
-                              const std::vector<double>& y0, const TreatmentPlan& plan,
-                              const SolverOptions& options) {
+                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options) {
   PatientRun run;
   Trajectory& traj = run.trajectory;
   traj.n_states = model.n_states();
@@ -228,8 +229,7 @@ PatientRun simulate_patient(const ModelDefinition& model, const std::vector<doub
       if (k < 0 || !model.supports_growth_initialisation())
         throw Error(ErrorKind::kInput, "model " + model.id() + " does not support grow_to_diameter");
       try {
-        ic = grow_to_diameter(model, params, params[static_cast<std::size_t>(k)],
-                              init.max_growth_day, options);
+        ic = grow_to_diameter(model, params, params[static_cast<std::size_t>(k)], init.max_growth_day, options);
       } catch (const Error& e) {
         if (e.kind() != ErrorKind::kNumerical) throw;
         PatientRun failed;
@@ -242,8 +242,8 @@ PatientRun simulate_patient(const ModelDefinition& model, const std::vector<doub
         PatientRun failed;
         failed.status = PatientStatus::kNotAPatient;
         std::ostringstream msg;
-        msg << "tumour did not reach " << params[static_cast<std::size_t>(k)] << " cm within "
-            << init.max_growth_day << " days";
+        msg << "tumour did not reach " << params[static_cast<std::size_t>(k)] << " cm within " << init.max_growth_day
+            << " days";
         failed.message = msg.str();
         failed.initialisation = ic;
         failed.wall_seconds_initialisation = seconds_since(start);

@@ -17,9 +17,9 @@ const char* to_string(PatientStatus status);
 
 /// How the state at treatment start (t = 0) is obtained.
 enum class InitialisationMode {
-  kGrowToDiameter,   ///< §7.1: grow from the model-build state without drug to the target diameter.
-  kPublishedState,   ///< The model's shipped post-initialisation state (example 1).
-  kModelDefault,     ///< The model-build state itself (for tests and toy runs).
+  kGrowToDiameter,  ///< §7.1: grow from the model-build state without drug to the target diameter.
+  kPublishedState,  ///< The model's shipped post-initialisation state (example 1).
+  kModelDefault,    ///< The model-build state itself (for tests and toy runs).
 };
 
 const char* to_string(InitialisationMode mode);
@@ -40,8 +40,7 @@ struct InitialisationResult {
 /// exactly, rather than QSP-IO's first daily output past it). Eradication events stay active.
 /// The reached state is completed by the model (ModelDefinition::complete_initial_state).
 InitialisationResult grow_to_diameter(const ModelDefinition& model, const std::vector<double>& params,
-                                      double diameter_cm, double max_day,
-                                      const SolverOptions& options);
+                                      double diameter_cm, double max_day, const SolverOptions& options);
 
 struct TreatmentPlan {
   std::vector<Bolus> doses;
@@ -76,9 +75,9 @@ struct PatientRun {
   PatientStatus status = PatientStatus::kOk;
   std::string message;
   InitialisationResult initialisation;
-  Trajectory trajectory;         ///< Treatment phase, t = 0 at treatment start.
+  Trajectory trajectory;  ///< Treatment phase, t = 0 at treatment start.
   std::vector<AppliedEvent> events;
-  SolverStats stats;             ///< Treatment phase only.
+  SolverStats stats;  ///< Treatment phase only.
   double wall_seconds_initialisation = 0.0;
   double wall_seconds_treatment = 0.0;
 };
@@ -90,13 +89,11 @@ std::vector<double> output_grid(double horizon_day, double interval_day);
 /// solver after every jump. Output rows at dose times hold the post-dose state, as SimBiology
 /// reports them. A solver failure returns status kSolverFailure with the rows computed so far.
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
-                              const std::vector<double>& y0, const TreatmentPlan& plan,
-                              const SolverOptions& options);
+                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options);
 
 /// Initialisation followed by treatment; never throws for numerical trouble, which is reported
 /// in the returned status instead.
 PatientRun simulate_patient(const ModelDefinition& model, const std::vector<double>& params,
-                            const InitialisationOptions& init, const TreatmentPlan& plan,
-                            const SolverOptions& options);
+                            const InitialisationOptions& init, const TreatmentPlan& plan, const SolverOptions& options);
 
 }  // namespace vct

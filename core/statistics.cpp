@@ -58,7 +58,10 @@ double beta_quantile(double p, double a, double b) {
   double lo = 0.0, hi = 1.0;
   for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
     const double mid = 0.5 * (lo + hi);
-    if (incomplete_beta(mid, a, b) < p) lo = mid; else hi = mid;
+    if (incomplete_beta(mid, a, b) < p)
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }

@@ -22,8 +22,8 @@ Proportion clopper_pearson(int successes, int n, double confidence = 0.95);
 /// Kaplan-Meier estimate with Greenwood log-log pointwise bounds and the median's bounds
 /// (Brookmeyer-Crowley: where the bounds cross 0.5). NaN where not reached.
 struct KaplanMeier {
-  std::vector<double> time;       ///< distinct event times
-  std::vector<double> survival;   ///< S just after each time
+  std::vector<double> time;      ///< distinct event times
+  std::vector<double> survival;  ///< S just after each time
   std::vector<double> lower;
   std::vector<double> upper;
   std::vector<int> at_risk;

@@ -14,10 +14,14 @@ namespace vct {
 
 const char* to_string(CandidateStatus s) {
   switch (s) {
-    case CandidateStatus::kPatient: return "patient";
-    case CandidateStatus::kNotAPatient: return "not_a_patient";
-    case CandidateStatus::kSolverFailure: return "solver_failure";
-    case CandidateStatus::kNotSelected: return "not_selected";
+    case CandidateStatus::kPatient:
+      return "patient";
+    case CandidateStatus::kNotAPatient:
+      return "not_a_patient";
+    case CandidateStatus::kSolverFailure:
+      return "solver_failure";
+    case CandidateStatus::kNotSelected:
+      return "not_selected";
   }
   return "unknown";
 }
@@ -279,10 +283,19 @@ namespace {
 
 void count_candidate(const CandidateResult& r, TrialSummary& summary) {
   switch (r.status) {
-    case CandidateStatus::kPatient: ++summary.n_patients; ++summary.n_plausible; break;
-    case CandidateStatus::kNotSelected: ++summary.n_plausible; break;
-    case CandidateStatus::kNotAPatient: ++summary.n_not_a_patient; break;
-    case CandidateStatus::kSolverFailure: ++summary.n_initialisation_failures; break;
+    case CandidateStatus::kPatient:
+      ++summary.n_patients;
+      ++summary.n_plausible;
+      break;
+    case CandidateStatus::kNotSelected:
+      ++summary.n_plausible;
+      break;
+    case CandidateStatus::kNotAPatient:
+      ++summary.n_not_a_patient;
+      break;
+    case CandidateStatus::kSolverFailure:
+      ++summary.n_initialisation_failures;
+      break;
   }
 }
 
@@ -328,8 +341,8 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   TrialDistribution& dist = distribution ? *distribution : local;
   const std::size_t n = spec.population.size();
   const int threads = std::max(1, spec.threads);
-  const std::size_t batch = spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size)
-                                                : static_cast<std::size_t>(32 * threads);
+  const std::size_t batch =
+      spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size) : static_cast<std::size_t>(32 * threads);
   const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
   TrialSummary summary;
   summary.n_candidates = n;
@@ -420,8 +433,8 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       add_outcomes(r, outcomes);
     }
     stopped = !finish_write();
-    pending_write = std::async(std::launch::async,
-                               [&sink, written = std::move(results)] { sink.write_batch(written); });
+    pending_write =
+        std::async(std::launch::async, [&sink, written = std::move(results)] { sink.write_batch(written); });
     pending_candidates = end - begin;
   }
   if (!finish_write()) stopped = true;

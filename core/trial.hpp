@@ -38,11 +38,11 @@ struct TrialSpec {
   double output_interval_day = 1.0;
   RecistOptions recist;
   SolverOptions solver;
-  std::vector<int> trajectory_outputs;    ///< model output indices kept per patient and arm
-  bool select_by_inclusion = false;       ///< QSP-IO probability-of-inclusion selection
-  std::vector<Point3> observed_log_ratios;///< data for the selection
+  std::vector<int> trajectory_outputs;      ///< model output indices kept per patient and arm
+  bool select_by_inclusion = false;         ///< QSP-IO probability-of-inclusion selection
+  std::vector<Point3> observed_log_ratios;  ///< data for the selection
   int threads = 1;
-  int batch_size = 0;                     ///< candidates per parallel batch (0: 32 per thread)
+  int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 };
 
 /// Candidate status beyond PatientStatus: not selected by the probability of inclusion.
@@ -69,10 +69,10 @@ struct CandidateResult {
   std::string message;
   double growth_time_day = 0.0;
   double baseline_diameter_cm = 0.0;
-  Point3 immune_log_ratios{};        ///< ln M1/M2, ln Treg/CD8, ln CD8/CD4 at baseline
+  Point3 immune_log_ratios{};  ///< ln M1/M2, ln Treg/CD8, ln CD8/CD4 at baseline
   double selection_probability = 1.0;
   double wall_seconds_initialisation = 0.0;
-  std::vector<ArmResult> arms;       ///< empty unless status is kPatient
+  std::vector<ArmResult> arms;  ///< empty unless status is kPatient
 };
 
 /// Response counts restricted to one site (in-field or out-of-field lesions).
@@ -97,18 +97,18 @@ struct ArmComparison {
   int n_pairs = 0;
   double orr_difference = 0.0;  ///< second minus first
   int responders_first_only = 0, responders_second_only = 0;
-  double mcnemar_p = 1.0;       ///< paired (same patients in both arms)
-  double fisher_p = 1.0;        ///< as if the arms were independent
+  double mcnemar_p = 1.0;  ///< paired (same patients in both arms)
+  double fisher_p = 1.0;   ///< as if the arms were independent
   stats::LogRank pfs_log_rank;
 };
 
 struct TrialSummary {
-  std::size_t n_candidates = 0, n_plausible = 0, n_not_a_patient = 0, n_initialisation_failures = 0,
-              n_selected = 0, n_patients = 0;
+  std::size_t n_candidates = 0, n_plausible = 0, n_not_a_patient = 0, n_initialisation_failures = 0, n_selected = 0,
+              n_patients = 0;
   SelectionResult selection;  ///< when selection was used
   std::vector<ArmSummary> arms;
   std::vector<ArmComparison> comparisons;  ///< every pair of arms
-  bool completed = false;     ///< false when stopped early; the summary covers the patients done
+  bool completed = false;                  ///< false when stopped early; the summary covers the patients done
   double wall_seconds = 0.0;
 };
 
@@ -124,7 +124,7 @@ class TrialSink {
 };
 
 struct TrialProgress {
-  std::string phase;   ///< "screening" or "simulating"
+  std::string phase;  ///< "screening" or "simulating"
   std::size_t done = 0;
   std::size_t total = 0;
   double elapsed_seconds = 0.0;

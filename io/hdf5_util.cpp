@@ -52,8 +52,8 @@ void pack_rows(const std::vector<Column>& columns, const std::vector<std::size_t
     }
 }
 
-hid_t make_compound(const std::vector<std::pair<std::string, bool>>& layout, hid_t str, std::vector<std::size_t>& offsets,
-                    std::size_t& row_size) {
+hid_t make_compound(const std::vector<std::pair<std::string, bool>>& layout, hid_t str,
+                    std::vector<std::size_t>& offsets, std::size_t& row_size) {
   offsets.clear();
   row_size = 0;
   for (const auto& c : layout) {
@@ -113,8 +113,12 @@ std::string utc_now() {
   return text;
 }
 
-Column text_column(const std::string& name, std::vector<std::string> values) { return {name, true, std::move(values), {}}; }
-Column number_column(const std::string& name, std::vector<double> values) { return {name, false, {}, std::move(values)}; }
+Column text_column(const std::string& name, std::vector<std::string> values) {
+  return {name, true, std::move(values), {}};
+}
+Column number_column(const std::string& name, std::vector<double> values) {
+  return {name, false, {}, std::move(values)};
+}
 
 void compound_table(hid_t parent, const std::string& name, const std::vector<Column>& columns, std::size_t rows) {
   std::vector<std::pair<std::string, bool>> layout;
@@ -127,8 +131,8 @@ void compound_table(hid_t parent, const std::string& name, const std::vector<Col
   pack_rows(columns, offsets, row_size, rows, buffer);
   const hsize_t dims[1] = {rows};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create space for " + name);
-  Handle set(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-             H5Dclose, "create table " + name);
+  Handle set(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+             "create table " + name);
   if (rows > 0) check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "write " + name);
 }
 
@@ -137,13 +141,15 @@ AppendableTable::AppendableTable(hid_t parent, const std::string& name,
     : layout_(layout),
       str_(vlen_string_type(), H5Tclose, "create string type"),
       type_(make_compound(layout, str_.get(), offsets_, row_size_), H5Tclose, "create compound type for " + name),
-      set_([&] {
-        const hsize_t dims[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {256};
-        Handle space(H5Screate_simple(1, dims, max), H5Sclose, "create space for " + name);
-        Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
-        check(H5Pset_chunk(plist.get(), 1, chunk), "chunk " + name);
-        return H5Dcreate2(parent, name.c_str(), type_.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT);
-      }(), H5Dclose, "create table " + name) {}
+      set_(
+          [&] {
+            const hsize_t dims[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {256};
+            Handle space(H5Screate_simple(1, dims, max), H5Sclose, "create space for " + name);
+            Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+            check(H5Pset_chunk(plist.get(), 1, chunk), "chunk " + name);
+            return H5Dcreate2(parent, name.c_str(), type_.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT);
+          }(),
+          H5Dclose, "create table " + name) {}
 
 void AppendableTable::append(const std::vector<Column>& columns, std::size_t rows) {
   if (rows == 0) return;
@@ -162,15 +168,18 @@ void AppendableTable::append(const std::vector<Column>& columns, std::size_t row
 
 AppendableMatrix::AppendableMatrix(hid_t parent, const std::string& name, hsize_t columns, const std::string& units,
                                    const std::string& long_name)
-    : columns_(columns), set_([&] {
-        const hsize_t dims[2] = {0, columns}, max[2] = {H5S_UNLIMITED, columns}, chunk[2] = {64, columns};
-        Handle space(H5Screate_simple(2, dims, max), H5Sclose, "create space for " + name);
-        Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
-        check(H5Pset_chunk(plist.get(), 2, chunk), "chunk " + name);
-        check(H5Pset_shuffle(plist.get()), "shuffle " + name);
-        check(H5Pset_deflate(plist.get(), 4), "deflate " + name);
-        return H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT);
-      }(), H5Dclose, "create dataset " + name) {
+    : columns_(columns),
+      set_(
+          [&] {
+            const hsize_t dims[2] = {0, columns}, max[2] = {H5S_UNLIMITED, columns}, chunk[2] = {64, columns};
+            Handle space(H5Screate_simple(2, dims, max), H5Sclose, "create space for " + name);
+            Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+            check(H5Pset_chunk(plist.get(), 2, chunk), "chunk " + name);
+            check(H5Pset_shuffle(plist.get()), "shuffle " + name);
+            check(H5Pset_deflate(plist.get(), 4), "deflate " + name);
+            return H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT);
+          }(),
+          H5Dclose, "create dataset " + name) {
   attr_string(set_.get(), "units", units);
   attr_string(set_.get(), "long_name", long_name);
   attr_string(set_.get(), "dims", "patient, time");

@@ -65,7 +65,8 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
     Handle group(create_group(root, "states"), H5Gclose, "create /states");
     for (int k = 0; k < traj.n_states; ++k) {
       const auto& s = model.states()[static_cast<std::size_t>(k)];
-      write_series(group.get(), s.name, s.unit, s.description + " [" + s.compartment + "]", k, traj.n_states, traj.states);
+      write_series(group.get(), s.name, s.unit, s.description + " [" + s.compartment + "]", k, traj.n_states,
+                   traj.states);
     }
   }
 
@@ -94,7 +95,8 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
                   text_column("detail", details)},
                  ids.size());
   write_course_table(root, "radiotherapy",
-                     report_courses(scenario.radiotherapy, nominal_alpha_beta_Gy(model, scenario.parameter_overrides), scenario.lesion_names));
+                     report_courses(scenario.radiotherapy, nominal_alpha_beta_Gy(model, scenario.parameter_overrides),
+                                    scenario.lesion_names));
   attr_int(root, "is_complete", 1);
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
 }

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/model.hpp"
-#include "io/scenario/scenario.hpp"
 #include "core/simulation.hpp"
+#include "io/scenario/scenario.hpp"
 
 namespace vct::io {
 

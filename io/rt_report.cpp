@@ -75,14 +75,14 @@ void write_course_table(hid_t group, const std::string& name, const std::vector<
     bed.push_back(r.bed_Gy);
     eqd2.push_back(r.eqd2_Gy);
   }
-  h5::compound_table(group, name,
-                     {h5::text_column("course", names), h5::number_column("dose_per_fraction_Gy", d),
-                      h5::number_column("fractions", n), h5::number_column("total_dose_Gy", total),
-                      h5::number_column("start_day", start), h5::text_column("schedule", schedule),
-                      h5::text_column("fraction_days", days), h5::text_column("lesions", lesions),
-                      h5::number_column("alpha_beta_Gy", ab), h5::number_column("BED_Gy", bed),
-                      h5::number_column("EQD2_Gy", eqd2)},
-                     courses.size());
+  h5::compound_table(
+      group, name,
+      {h5::text_column("course", names), h5::number_column("dose_per_fraction_Gy", d),
+       h5::number_column("fractions", n), h5::number_column("total_dose_Gy", total),
+       h5::number_column("start_day", start), h5::text_column("schedule", schedule),
+       h5::text_column("fraction_days", days), h5::text_column("lesions", lesions),
+       h5::number_column("alpha_beta_Gy", ab), h5::number_column("BED_Gy", bed), h5::number_column("EQD2_Gy", eqd2)},
+      courses.size());
 }
 
 }  // namespace vct::io

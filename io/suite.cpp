@@ -54,8 +54,9 @@ double percent(io::Validator& v, const YAML::Node& map, const std::string& key, 
 }
 
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
-  v.check_keys(t, p, {"id", "description", "source", "scenario", "arm", "metric", "role", "published_pct",
-                      "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
+  v.check_keys(t, p,
+               {"id", "description", "source", "scenario", "arm", "metric", "role", "published_pct", "published_ci_pct",
+                "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -88,8 +89,8 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
 
 CalibrationStep load_step(io::Validator& v, const YAML::Node& t, const std::string& p,
                           const std::set<std::string>& calibration_ids) {
-  v.check_keys(t, p, {"name", "target", "parameter", "fit", "sigma", "lower", "upper", "scale", "iterations",
-                      "rationale"});
+  v.check_keys(t, p,
+               {"name", "target", "parameter", "fit", "sigma", "lower", "upper", "scale", "iterations", "rationale"});
   CalibrationStep st;
   st.name = required_text(v, t, "name", p);
   st.target = required_text(v, t, "target", p);
@@ -121,12 +122,18 @@ CalibrationStep load_step(io::Validator& v, const YAML::Node& t, const std::stri
 
 const char* to_string(Metric m) {
   switch (m) {
-    case Metric::kBestOrr: return "best_orr";
-    case Metric::kBestOrrOutOfField: return "best_orr_out_of_field";
-    case Metric::kOrrFirstScan: return "orr_first_scan";
-    case Metric::kOrrFirstScanOutOfField: return "orr_first_scan_out_of_field";
-    case Metric::kOrrLastScan: return "orr_last_scan";
-    case Metric::kRespondersAtFirstScan: return "responders_at_first_scan";
+    case Metric::kBestOrr:
+      return "best_orr";
+    case Metric::kBestOrrOutOfField:
+      return "best_orr_out_of_field";
+    case Metric::kOrrFirstScan:
+      return "orr_first_scan";
+    case Metric::kOrrFirstScanOutOfField:
+      return "orr_first_scan_out_of_field";
+    case Metric::kOrrLastScan:
+      return "orr_last_scan";
+    case Metric::kRespondersAtFirstScan:
+      return "responders_at_first_scan";
   }
   return "?";
 }
@@ -156,7 +163,8 @@ Suite load_suite(const std::string& path) {
     }
   }
   if (const YAML::Node steps = root["calibration"]) {
-    if (!steps.IsSequence()) v.problem(steps, "calibration", "expected a list of calibration steps, found " + io::describe(steps));
+    if (!steps.IsSequence())
+      v.problem(steps, "calibration", "expected a list of calibration steps, found " + io::describe(steps));
     for (std::size_t i = 0; steps.IsSequence() && i < steps.size(); ++i) {
       const std::string p = "calibration[" + std::to_string(i) + "]";
       if (v.is_map(steps[i], p)) s.steps.push_back(load_step(v, steps[i], p, calibration_ids));

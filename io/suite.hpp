@@ -14,12 +14,12 @@ namespace vct::validation {
 
 /// What is read from a simulated arm.
 enum class Metric {
-  kBestOrr,                   ///< best overall response CR/PR over the horizon, all lesions
-  kBestOrrOutOfField,         ///< the same on the lesions the arm does not irradiate
-  kOrrFirstScan,              ///< CR/PR at the first scan, all lesions
-  kOrrFirstScanOutOfField,    ///< CR/PR at the first scan, non-irradiated lesions
-  kOrrLastScan,               ///< CR/PR at the last scan of the horizon ("ORR at day 400"), all lesions
-  kRespondersAtFirstScan,     ///< of the patients with best response CR/PR, the share already CR/PR at the first scan
+  kBestOrr,                 ///< best overall response CR/PR over the horizon, all lesions
+  kBestOrrOutOfField,       ///< the same on the lesions the arm does not irradiate
+  kOrrFirstScan,            ///< CR/PR at the first scan, all lesions
+  kOrrFirstScanOutOfField,  ///< CR/PR at the first scan, non-irradiated lesions
+  kOrrLastScan,             ///< CR/PR at the last scan of the horizon ("ORR at day 400"), all lesions
+  kRespondersAtFirstScan,   ///< of the patients with best response CR/PR, the share already CR/PR at the first scan
 };
 const char* to_string(Metric m);
 
@@ -32,22 +32,22 @@ struct Target {
   std::string scenario;  ///< scenario file, resolved against the suite's folder
   std::string arm;
   Metric metric = Metric::kBestOrr;
-  bool calibration = false;  ///< true: used to fit; false: held out
-  double published = NAN;    ///< fraction
+  bool calibration = false;                             ///< true: used to fit; false: held out
+  double published = NAN;                               ///< fraction
   double published_lower = NAN, published_upper = NAN;  ///< 95 % CI when known
-  std::string published_ci_note;  ///< how the CI was obtained
-  double tolerance = NAN;   ///< calibration targets: |simulated - published| allowed (fraction)
+  std::string published_ci_note;                        ///< how the CI was obtained
+  double tolerance = NAN;          ///< calibration targets: |simulated - published| allowed (fraction)
   double reduced_tolerance = NAN;  ///< the same for the reduced CI population
 };
 
 /// One calibration step: fits a single value so that one calibration target is met.
 struct CalibrationStep {
   std::string name;
-  std::string target;     ///< a calibration target id
-  std::string parameter;  ///< model parameter
-  bool population_median = false;  ///< fit the median of a log-normal population distribution
-  double sigma = 1.0;              ///< its sigma (population_median)
-  double lower = 0.0, upper = 0.0; ///< search interval
+  std::string target;               ///< a calibration target id
+  std::string parameter;            ///< model parameter
+  bool population_median = false;   ///< fit the median of a log-normal population distribution
+  double sigma = 1.0;               ///< its sigma (population_median)
+  double lower = 0.0, upper = 0.0;  ///< search interval
   bool log_scale = true;
   int iterations = 8;
   std::string rationale;

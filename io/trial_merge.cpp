@@ -29,8 +29,10 @@ std::vector<double> read_number_field(hid_t file, const std::string& table, cons
   Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
   Handle type(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose, "create field type");
   check(H5Tinsert(type.get(), field, 0, H5T_NATIVE_DOUBLE), std::string("select field ") + field);
-  std::vector<double> all(static_cast<std::size_t>(H5Sget_simple_extent_npoints(Handle(H5Dget_space(set.get()), H5Sclose, "space").get())));
-  if (!all.empty()) check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), "read " + table + "." + field);
+  std::vector<double> all(
+      static_cast<std::size_t>(H5Sget_simple_extent_npoints(Handle(H5Dget_space(set.get()), H5Sclose, "space").get())));
+  if (!all.empty())
+    check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), "read " + table + "." + field);
   all.resize(std::min(rows, all.size()));
   return all;
 }
@@ -44,7 +46,8 @@ std::vector<std::string> read_text_field(hid_t file, const std::string& table, c
   Handle type(H5Tcreate(H5T_COMPOUND, sizeof(char*)), H5Tclose, "create field type");
   check(H5Tinsert(type.get(), field, 0, str.get()), std::string("select field ") + field);
   std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())), nullptr);
-  if (!raw.empty()) check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + table + "." + field);
+  if (!raw.empty())
+    check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + table + "." + field);
   std::vector<std::string> text;
   for (std::size_t i = 0; i < std::min(rows, raw.size()); ++i) text.emplace_back(raw[i] ? raw[i] : "");
   if (!raw.empty()) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, raw.data());
@@ -58,7 +61,8 @@ std::vector<double> read_rows(hid_t file, const std::string& path, std::size_t r
   H5Sget_simple_extent_dims(space.get(), dims, nullptr);
   cols = dims[1];
   std::vector<double> data(dims[0] * dims[1]);
-  if (!data.empty()) check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "read " + path);
+  if (!data.empty())
+    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "read " + path);
   data.resize(std::min<std::size_t>(rows, dims[0]) * dims[1]);
   return data;
 }
@@ -74,13 +78,15 @@ std::vector<std::size_t> read_candidate_ids(const std::string& path) {
   Handle file = open_read(path);
   const std::size_t n = static_cast<std::size_t>(read_int_attr(file.get(), "n_candidates_written"));
   std::vector<std::size_t> ids;
-  for (double id : read_number_field(file.get(), "/patients", "candidate_id", n)) ids.push_back(static_cast<std::size_t>(id));
+  for (double id : read_number_field(file.get(), "/patients", "candidate_id", n))
+    ids.push_back(static_cast<std::size_t>(id));
   return ids;
 }
 
 std::string read_resolved_scenario(const std::string& path) {
   Handle file = open_read(path);
-  Handle set(H5Dopen2(file.get(), "/scenario/resolved", H5P_DEFAULT), H5Dclose, "open /scenario/resolved in '" + path + "'");
+  Handle set(H5Dopen2(file.get(), "/scenario/resolved", H5P_DEFAULT), H5Dclose,
+             "open /scenario/resolved in '" + path + "'");
   Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
   H5Tset_size(str.get(), H5T_VARIABLE);
   H5Tset_cset(str.get(), H5T_CSET_UTF8);
@@ -114,7 +120,8 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
     c.selection_probability = prob[i];
     c.growth_time_day = growth[i];
     c.baseline_diameter_cm = std::isnan(baseline[i]) ? 0.0 : baseline[i];
-    c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i], std::isnan(r2[i]) ? 0.0 : r2[i]};
+    c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i],
+                           std::isnan(r2[i]) ? 0.0 : r2[i]};
     c.wall_seconds_initialisation = wall[i];
   }
   for (const auto& arm : spec.arms) {
@@ -142,7 +149,8 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
     std::vector<std::vector<double>> series;
     std::size_t nt = 0;
     for (int k : spec.trajectory_outputs)
-      series.push_back(read_rows(f, base + "/outputs/" + spec.model->outputs()[static_cast<std::size_t>(k)].name, n, nt));
+      series.push_back(
+          read_rows(f, base + "/outputs/" + spec.model->outputs()[static_cast<std::size_t>(k)].name, n, nt));
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (results[i].status != CandidateStatus::kPatient) continue;
       ArmResult a;
@@ -159,7 +167,8 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
         a.recist.pfs_event = event[i] == 1.0;
         a.recist.best_change_pct = best_change[i];
         a.recist.last_change_pct = last_change[i];
-        for (std::size_t s = 0; s < ns; ++s) a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
+        for (std::size_t s = 0; s < ns; ++s)
+          a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
         a.in_field = best_in[i] >= 0;
         a.out_of_field = best_out[i] >= 0;
         if (a.in_field) {
@@ -173,8 +182,9 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
       }
       a.steps = static_cast<long>(steps[i]);
       a.wall_seconds = wall_s[i];
-      for (const auto& v : series) a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
-                                                         v.begin() + static_cast<long>((i + 1) * nt));
+      for (const auto& v : series)
+        a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
+                              v.begin() + static_cast<long>((i + 1) * nt));
       results[i].arms.push_back(std::move(a));
     }
   }
@@ -232,8 +242,9 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
   }
   const std::size_t batch = 256;
   for (std::size_t start = 0; start < ordered.size(); start += batch) {
-    const std::vector<CandidateResult> chunk(ordered.begin() + static_cast<long>(start),
-                                             ordered.begin() + static_cast<long>(std::min(ordered.size(), start + batch)));
+    const std::vector<CandidateResult> chunk(
+        ordered.begin() + static_cast<long>(start),
+        ordered.begin() + static_cast<long>(std::min(ordered.size(), start + batch)));
     writer.write_batch(chunk);
   }
   writer.write_summary(summary);

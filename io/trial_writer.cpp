@@ -21,8 +21,9 @@ std::string describe_treatment(const TrialArm& arm) {
     char line[256];
     std::snprintf(line, sizeof line, "%s %g %s from day %g every %g days (%s)", r.drug.c_str(),
                   r.dose_mg > 0 ? r.dose_mg : r.dose_mg_per_kg, r.dose_mg > 0 ? "mg" : "mg/kg", r.start_day,
-                  r.interval_day, std::isnan(r.end_day) ? (std::to_string(r.n_doses) + " doses").c_str()
-                                                        : ("until day " + std::to_string(r.end_day)).c_str());
+                  r.interval_day,
+                  std::isnan(r.end_day) ? (std::to_string(r.n_doses) + " doses").c_str()
+                                        : ("until day " + std::to_string(r.end_day)).c_str());
     text += (text.empty() ? "" : "; ") + std::string(line);
   }
   return text.empty() ? "no treatment" : text;
@@ -53,7 +54,8 @@ struct TrialWriter::Impl {
         n_scans(scan_days(s.recist, s.horizon_day).size()) {}
 };
 
-TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const Scenario& scenario, const RunInfo& info) {
+TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const Scenario& scenario,
+                         const RunInfo& info) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   impl_ = std::make_unique<Impl>(path, spec);
   const hid_t root = impl_->file.get();
@@ -84,32 +86,51 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     attr_int(group.get(), "seed", static_cast<long long>(pop.seed));
   }
 
-  impl_->patients = std::make_unique<AppendableTable>(
-      root, "patients",
-      std::vector<std::pair<std::string, bool>>{{"candidate_id", false}, {"status", false}, {"status_text", true},
-                                                {"message", true}, {"selection_probability", false},
-                                                {"growth_time_day", false}, {"baseline_diameter_cm", false},
-                                                {"ln_M1_M2", false}, {"ln_Treg_CD8", false}, {"ln_CD8_CD4", false},
-                                                {"wall_s_initialisation", false}});
+  impl_->patients =
+      std::make_unique<AppendableTable>(root, "patients",
+                                        std::vector<std::pair<std::string, bool>>{{"candidate_id", false},
+                                                                                  {"status", false},
+                                                                                  {"status_text", true},
+                                                                                  {"message", true},
+                                                                                  {"selection_probability", false},
+                                                                                  {"growth_time_day", false},
+                                                                                  {"baseline_diameter_cm", false},
+                                                                                  {"ln_M1_M2", false},
+                                                                                  {"ln_Treg_CD8", false},
+                                                                                  {"ln_CD8_CD4", false},
+                                                                                  {"wall_s_initialisation", false}});
   Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
     const TrialArm& arm = spec.arms[a];
     Handle g(create_group(arms_group.get(), arm.name), H5Gclose, "create /arms/" + arm.name);
     attr_string(g.get(), "treatment", describe_treatment(arm));
-    const auto courses = report_courses(arm.radiotherapy, nominal_alpha_beta_Gy(model, spec.overrides), spec.lesion_names);
+    const auto courses =
+        report_courses(arm.radiotherapy, nominal_alpha_beta_Gy(model, spec.overrides), spec.lesion_names);
     attr_string(g.get(), "radiotherapy", describe_radiotherapy(courses));
     write_course_table(g.get(), "radiotherapy", courses);
     attr_int(g.get(), "arm_index", static_cast<long long>(a));
     Impl::Arm w;
     w.outcomes = std::make_unique<AppendableTable>(
         g.get(), "outcomes",
-        std::vector<std::pair<std::string, bool>>{
-            {"candidate_id", false}, {"status", false}, {"message", true}, {"best_response", false},
-            {"best_response_text", true}, {"best_response_day", false}, {"time_to_response_day", false},
-            {"duration_of_response_day", false}, {"response_ended", false}, {"pfs_day", false}, {"pfs_event", false},
-            {"best_change_pct", false}, {"last_change_pct", false}, {"best_response_in_field", false},
-            {"best_change_pct_in_field", false}, {"best_response_out_of_field", false},
-            {"best_change_pct_out_of_field", false}, {"n_steps", false}, {"wall_s", false}});
+        std::vector<std::pair<std::string, bool>>{{"candidate_id", false},
+                                                  {"status", false},
+                                                  {"message", true},
+                                                  {"best_response", false},
+                                                  {"best_response_text", true},
+                                                  {"best_response_day", false},
+                                                  {"time_to_response_day", false},
+                                                  {"duration_of_response_day", false},
+                                                  {"response_ended", false},
+                                                  {"pfs_day", false},
+                                                  {"pfs_event", false},
+                                                  {"best_change_pct", false},
+                                                  {"last_change_pct", false},
+                                                  {"best_response_in_field", false},
+                                                  {"best_change_pct_in_field", false},
+                                                  {"best_response_out_of_field", false},
+                                                  {"best_change_pct_out_of_field", false},
+                                                  {"n_steps", false},
+                                                  {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
     for (int k : spec.trajectory_outputs) {
       const auto& o = model.outputs()[static_cast<std::size_t>(k)];
@@ -143,9 +164,10 @@ void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, 
       sel.push_back(s.selected[k] ? 1.0 : 0.0);
       ++k;
     }
-  compound_table(g.get(), "plausible",
-                 {number_column("candidate_id", ids), number_column("probability", prob), number_column("selected", sel)},
-                 ids.size());
+  compound_table(
+      g.get(), "plausible",
+      {number_column("candidate_id", ids), number_column("probability", prob), number_column("selected", sel)},
+      ids.size());
   H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL);
 }
 
@@ -167,13 +189,13 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
     r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
     wall.push_back(c.wall_seconds_initialisation);
   }
-  impl_->patients->append({number_column("candidate_id", id), number_column("status", status),
-                           text_column("status_text", status_text), text_column("message", message),
-                           number_column("selection_probability", prob), number_column("growth_time_day", growth),
-                           number_column("baseline_diameter_cm", baseline), number_column("ln_M1_M2", r0),
-                           number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
-                           number_column("wall_s_initialisation", wall)},
-                          n);
+  impl_->patients->append(
+      {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
+       text_column("message", message), number_column("selection_probability", prob),
+       number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
+       number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
+       number_column("wall_s_initialisation", wall)},
+      n);
   const std::size_t nt = impl_->nt, ns = impl_->n_scans;
   for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
     Impl::Arm& w = impl_->arms[a];
@@ -217,22 +239,25 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
       steps.push_back(static_cast<double>(r.steps));
       wall_s.push_back(r.wall_seconds);
       for (std::size_t k = 0; k < w.outputs.size(); ++k)
-        std::copy(r.trajectories.begin() + static_cast<long>(k * nt), r.trajectories.begin() + static_cast<long>((k + 1) * nt),
+        std::copy(r.trajectories.begin() + static_cast<long>(k * nt),
+                  r.trajectories.begin() + static_cast<long>((k + 1) * nt),
                   series[k].begin() + static_cast<long>(i * nt));
       if (ok)
-        for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s) scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
+        for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s)
+          scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
     }
-    w.outcomes->append({number_column("candidate_id", id), number_column("status", st), text_column("message", msg),
-                        number_column("best_response", best), text_column("best_response_text", best_text),
-                        number_column("best_response_day", best_day), number_column("time_to_response_day", ttr),
-                        number_column("duration_of_response_day", dor), number_column("response_ended", ended),
-                        number_column("pfs_day", pfs), number_column("pfs_event", event),
-                        number_column("best_change_pct", best_change), number_column("last_change_pct", last_change),
-                        number_column("best_response_in_field", best_in), number_column("best_change_pct_in_field", change_in),
-                        number_column("best_response_out_of_field", best_out),
-                        number_column("best_change_pct_out_of_field", change_out),
-                        number_column("n_steps", steps), number_column("wall_s", wall_s)},
-                       n);
+    w.outcomes->append(
+        {number_column("candidate_id", id), number_column("status", st), text_column("message", msg),
+         number_column("best_response", best), text_column("best_response_text", best_text),
+         number_column("best_response_day", best_day), number_column("time_to_response_day", ttr),
+         number_column("duration_of_response_day", dor), number_column("response_ended", ended),
+         number_column("pfs_day", pfs), number_column("pfs_event", event),
+         number_column("best_change_pct", best_change), number_column("last_change_pct", last_change),
+         number_column("best_response_in_field", best_in), number_column("best_change_pct_in_field", change_in),
+         number_column("best_response_out_of_field", best_out),
+         number_column("best_change_pct_out_of_field", change_out), number_column("n_steps", steps),
+         number_column("wall_s", wall_s)},
+        n);
     for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
     w.scan_response->append(scans.data(), n);
   }
@@ -278,10 +303,31 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     site("out_of_field", a.out_of_field);
   }
   std::vector<Column> columns = {text_column("arm", name)};
-  for (const char* k : {"n", "CR", "PR", "SD", "PD", "NE", "orr", "orr_lower", "orr_upper", "dcr", "dcr_lower",
-                        "dcr_upper", "median_pfs_day", "median_pfs_lower_day", "median_pfs_upper_day", "solver_failures",
-                        "n_in_field", "orr_in_field", "orr_in_field_lower", "orr_in_field_upper", "dcr_in_field",
-                        "n_out_of_field", "orr_out_of_field", "orr_out_of_field_lower", "orr_out_of_field_upper",
+  for (const char* k : {"n",
+                        "CR",
+                        "PR",
+                        "SD",
+                        "PD",
+                        "NE",
+                        "orr",
+                        "orr_lower",
+                        "orr_upper",
+                        "dcr",
+                        "dcr_lower",
+                        "dcr_upper",
+                        "median_pfs_day",
+                        "median_pfs_lower_day",
+                        "median_pfs_upper_day",
+                        "solver_failures",
+                        "n_in_field",
+                        "orr_in_field",
+                        "orr_in_field_lower",
+                        "orr_in_field_upper",
+                        "dcr_in_field",
+                        "n_out_of_field",
+                        "orr_out_of_field",
+                        "orr_out_of_field_lower",
+                        "orr_out_of_field_upper",
                         "dcr_out_of_field"})
     columns.push_back(number_column(k, col[k]));
   compound_table(g.get(), "arms", columns, name.size());
@@ -308,7 +354,8 @@ void TrialWriter::write_summary(const TrialSummary& s) {
 
   Handle km(create_group(g.get(), "pfs_kaplan_meier"), H5Gclose, "create KM group");
   for (const auto& a : s.arms) {
-    std::vector<double> at_risk(a.pfs.at_risk.begin(), a.pfs.at_risk.end()), events(a.pfs.events.begin(), a.pfs.events.end());
+    std::vector<double> at_risk(a.pfs.at_risk.begin(), a.pfs.at_risk.end()),
+        events(a.pfs.events.begin(), a.pfs.events.end());
     compound_table(km.get(), a.name,
                    {number_column("time_day", a.pfs.time), number_column("survival", a.pfs.survival),
                     number_column("lower", a.pfs.lower), number_column("upper", a.pfs.upper),
@@ -358,7 +405,8 @@ Population read_population(const std::string& path, const ModelDefinition& model
   pop.values.resize(dims[0] * dims[1]);
   pop.n = dims[0];
   if (!pop.values.empty())
-    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pop.values.data()), "read /population/values");
+    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pop.values.data()),
+          "read /population/values");
   long long seed = 0;
   Handle group(H5Gopen2(file.get(), "/population", H5P_DEFAULT), H5Gclose, "open /population");
   if (H5Aexists(group.get(), "seed") > 0) {

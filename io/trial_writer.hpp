@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "io/scenario/scenario.hpp"
 #include "core/trial.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/scenario/scenario.hpp"
 
 namespace vct::io {
 

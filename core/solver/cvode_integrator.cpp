@@ -52,8 +52,8 @@ class CvodeIntegrator final : public Integrator {
       matrix_ = SUNDenseMatrix(n_, n_, ctx_);
       solver_ = SUNLinSol_Dense(y_, matrix_, ctx_);
     } else {
-      throw Error(ErrorKind::kInput, "unknown linear solver '" + options_.linear_solver +
-                                         "' (expected sparse_lu, klu or dense)");
+      throw Error(ErrorKind::kInput,
+                  "unknown linear solver '" + options_.linear_solver + "' (expected sparse_lu, klu or dense)");
     }
     mem_ = CVodeCreate(CV_BDF, ctx_);
     if (!y_ || !matrix_ || !solver_ || !mem_) fail_setup("CVODE allocation");
@@ -191,15 +191,13 @@ class CvodeIntegrator final : public Integrator {
     return 0;
   }
 
-  static int jac(double t, N_Vector y, N_Vector /*fy*/, SUNMatrix J, void* user_data,
-                 N_Vector, N_Vector, N_Vector) {
+  static int jac(double t, N_Vector y, N_Vector /*fy*/, SUNMatrix J, void* user_data, N_Vector, N_Vector, N_Vector) {
     auto* self = static_cast<CvodeIntegrator*>(user_data);
     if (self->sparse_)
-      self->jacobian_.evaluate_csc(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_,
-                                   SM_INDEXPTRS_S(J), SM_INDEXVALS_S(J), SM_DATA_S(J));
+      self->jacobian_.evaluate_csc(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_, SM_INDEXPTRS_S(J),
+                                   SM_INDEXVALS_S(J), SM_DATA_S(J));
     else
-      self->jacobian_.evaluate_dense(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_,
-                                     SM_DATA_D(J));
+      self->jacobian_.evaluate_dense(self->t_origin_ + t, N_VGetArrayPointer(y), self->params_, SM_DATA_D(J));
     return 0;
   }
 
@@ -210,8 +208,7 @@ class CvodeIntegrator final : public Integrator {
     return 0;
   }
 
-  static void error_handler(int, const char* module, const char* function, char* msg,
-                            void* user_data) {
+  static void error_handler(int, const char* module, const char* function, char* msg, void* user_data) {
     auto* self = static_cast<CvodeIntegrator*>(user_data);
     self->last_error_ = std::string(module) + "::" + function + ": " + msg;
   }
@@ -241,8 +238,8 @@ class CvodeIntegrator final : public Integrator {
     std::ostringstream out;
     double h = 0.0;
     CVodeGetCurrentStep(mem_, &h);
-    out << "CVODE failed (flag " << flag << ", " << CVodeGetReturnFlagName(flag) << ") at t = "
-        << t_ << " day while integrating to " << t_stop << " day, step size " << h << " day";
+    out << "CVODE failed (flag " << flag << ", " << CVodeGetReturnFlagName(flag) << ") at t = " << t_
+        << " day while integrating to " << t_stop << " day, step size " << h << " day";
     N_Vector ele = N_VClone(y_);
     N_Vector ewt = N_VClone(y_);
     if (CVodeGetEstLocalErrors(mem_, ele) == CV_SUCCESS && CVodeGetErrWeights(mem_, ewt) == CV_SUCCESS) {
@@ -252,14 +249,13 @@ class CvodeIntegrator final : public Integrator {
       for (int i = 1; i < n_; ++i)
         if (std::abs(e[i] * w[i]) > std::abs(e[worst] * w[worst])) worst = i;
       const auto& info = model_.states()[static_cast<std::size_t>(worst)];
-      out << "; largest weighted local error in " << info.name << " = "
-          << state_[static_cast<std::size_t>(worst)] << " " << info.unit;
+      out << "; largest weighted local error in " << info.name << " = " << state_[static_cast<std::size_t>(worst)]
+          << " " << info.unit;
     }
     N_VDestroy(ele);
     N_VDestroy(ewt);
     if (!last_error_.empty()) out << " (" << last_error_ << ")";
-    if (flag == CV_TOO_MUCH_WORK)
-      out << "; raise solver.max_steps (now " << options_.max_steps << ")";
+    if (flag == CV_TOO_MUCH_WORK) out << "; raise solver.max_steps (now " << options_.max_steps << ")";
     return out.str();
   }
 
@@ -296,10 +292,8 @@ class CvodeIntegrator final : public Integrator {
 
 }  // namespace
 
-std::unique_ptr<Integrator> make_cvode_integrator(const ModelDefinition& model,
-                                                  const double* params,
-                                                  const SolverOptions& options,
-                                                  std::vector<RootFunction> roots) {
+std::unique_ptr<Integrator> make_cvode_integrator(const ModelDefinition& model, const double* params,
+                                                  const SolverOptions& options, std::vector<RootFunction> roots) {
   return std::make_unique<CvodeIntegrator>(model, params, options, std::move(roots));
 }
 

@@ -14,12 +14,12 @@ namespace vct {
 /// with AbsTol applied in internal units (docs/solver.md).
 /// One internal solver step, for diagnostics (which state limits the step size).
 struct StepRecord {
-  double t_day = 0.0;          ///< Time reached by the step.
-  double step_day = 0.0;       ///< Its size.
-  int order = 0;               ///< BDF order used.
-  int limiting_state = -1;     ///< State with the largest weighted local error estimate.
-  double weighted_error = 0.0; ///< That estimate times its error weight; CVODE accepts a step when
-                               ///< the root-mean-square over the states is at most 1.
+  double t_day = 0.0;           ///< Time reached by the step.
+  double step_day = 0.0;        ///< Its size.
+  int order = 0;                ///< BDF order used.
+  int limiting_state = -1;      ///< State with the largest weighted local error estimate.
+  double weighted_error = 0.0;  ///< That estimate times its error weight; CVODE accepts a step when
+                                ///< the root-mean-square over the states is at most 1.
 };
 
 struct SolverOptions {
@@ -28,8 +28,8 @@ struct SolverOptions {
   std::string linear_solver = "sparse_lu";
   double rtol = 1e-6;
   double atol = 1e-9;
-  long max_steps = 200000;           ///< Per integration segment (between two events).
-  double max_step_day = 0.0;         ///< 0: no limit.
+  long max_steps = 200000;    ///< Per integration segment (between two events).
+  double max_step_day = 0.0;  ///< 0: no limit.
   /// CVODE only: the Newton iteration stops when its correction is below this fraction of the
   /// local error tolerance (CVODE's default is 0.1; docs/solver.md explains 0.003).
   double newton_convergence = 0.003;
@@ -87,17 +87,12 @@ class Integrator {
 
 /// Builds the integrator named by options.method for one patient. `params` must outlive it.
 std::unique_ptr<Integrator> make_integrator(const ModelDefinition& model, const double* params,
-                                            const SolverOptions& options,
-                                            std::vector<RootFunction> roots);
+                                            const SolverOptions& options, std::vector<RootFunction> roots);
 
-std::unique_ptr<Integrator> make_cvode_integrator(const ModelDefinition& model,
-                                                  const double* params,
-                                                  const SolverOptions& options,
-                                                  std::vector<RootFunction> roots);
-std::unique_ptr<Integrator> make_odeint_integrator(const ModelDefinition& model,
-                                                   const double* params,
-                                                   const SolverOptions& options,
-                                                   std::vector<RootFunction> roots);
+std::unique_ptr<Integrator> make_cvode_integrator(const ModelDefinition& model, const double* params,
+                                                  const SolverOptions& options, std::vector<RootFunction> roots);
+std::unique_ptr<Integrator> make_odeint_integrator(const ModelDefinition& model, const double* params,
+                                                   const SolverOptions& options, std::vector<RootFunction> roots);
 
 const std::vector<std::string>& solver_methods();
 

@@ -31,8 +31,7 @@ class OdeintIntegrator final : public Integrator {
         n_(model.n_states()),
         jacobian_(model),
         jac_buffer_(static_cast<std::size_t>(n_) * static_cast<std::size_t>(n_)),
-        stepper_(odeint::make_dense_output(options.atol, options.rtol,
-                                           odeint::rosenbrock4<double>())),
+        stepper_(odeint::make_dense_output(options.atol, options.rtol, odeint::rosenbrock4<double>())),
         x_(static_cast<std::size_t>(n_)),
         state_(static_cast<std::size_t>(n_), 0.0) {
     if (options.step_observer)
@@ -63,8 +62,7 @@ class OdeintIntegrator final : public Integrator {
       if (++steps_this_segment > options_.max_steps) {
         std::ostringstream out;
         out << "odeint rosenbrock4 exceeded solver.max_steps (" << options_.max_steps
-            << ") at t = " << stepper_.current_time() << " day, step size "
-            << stepper_.current_time_step() << " day";
+            << ") at t = " << stepper_.current_time() << " day, step size " << stepper_.current_time_step() << " day";
         throw Error(ErrorKind::kNumerical, out.str());
       }
       const double t_before = stepper_.current_time();
@@ -88,7 +86,10 @@ class OdeintIntegrator final : public Integrator {
           const double mid = 0.5 * (lo + hi);
           stepper_.calc_state(mid, x_probe);
           const double gm = roots_[static_cast<std::size_t>(k)].g(&x_probe[0]);
-          if (same_side(g_prev[static_cast<std::size_t>(k)], gm)) lo = mid; else hi = mid;
+          if (same_side(g_prev[static_cast<std::size_t>(k)], gm))
+            lo = mid;
+          else
+            hi = mid;
         }
         stepper_.calc_state(hi, x_);
         finish_at(hi);
@@ -163,8 +164,7 @@ class OdeintIntegrator final : public Integrator {
   int n_;
   JacobianEvaluator jacobian_;
   std::vector<double> jac_buffer_;
-  odeint::rosenbrock4_dense_output<odeint::rosenbrock4_controller<odeint::rosenbrock4<double>>>
-      stepper_;
+  odeint::rosenbrock4_dense_output<odeint::rosenbrock4_controller<odeint::rosenbrock4<double>>> stepper_;
   UVector x_;
   std::vector<double> state_;
   double t_ = 0.0;
@@ -174,10 +174,8 @@ class OdeintIntegrator final : public Integrator {
 
 }  // namespace
 
-std::unique_ptr<Integrator> make_odeint_integrator(const ModelDefinition& model,
-                                                   const double* params,
-                                                   const SolverOptions& options,
-                                                   std::vector<RootFunction> roots) {
+std::unique_ptr<Integrator> make_odeint_integrator(const ModelDefinition& model, const double* params,
+                                                   const SolverOptions& options, std::vector<RootFunction> roots) {
   return std::make_unique<OdeintIntegrator>(model, params, options, std::move(roots));
 }
 

@@ -28,15 +28,14 @@ StaticPivotSparseLU::~StaticPivotSparseLU() {
   delete common_of(klu_common_);
 }
 
-bool StaticPivotSparseLU::same_pattern(std::int64_t n, const std::int64_t* col_ptr,
-                                       const std::int64_t* row_ind) const {
+bool StaticPivotSparseLU::same_pattern(std::int64_t n, const std::int64_t* col_ptr, const std::int64_t* row_ind) const {
   if (n != n_ || a_col_ptr_.empty()) return false;
   if (!std::equal(a_col_ptr_.begin(), a_col_ptr_.end(), col_ptr)) return false;
   return std::equal(a_row_ind_.begin(), a_row_ind_.end(), row_ind);
 }
 
-bool StaticPivotSparseLU::factor(std::int64_t n, const std::int64_t* col_ptr,
-                                 const std::int64_t* row_ind, const double* values) {
+bool StaticPivotSparseLU::factor(std::int64_t n, const std::int64_t* col_ptr, const std::int64_t* row_ind,
+                                 const double* values) {
   if (!same_pattern(n, col_ptr, row_ind)) {
     n_ = n;
     a_col_ptr_.assign(col_ptr, col_ptr + n + 1);
@@ -260,8 +259,6 @@ SUNLinearSolver make_static_pivot_sparse_lu(SUNContext ctx) {
   return s;
 }
 
-const StaticPivotSparseLU& static_pivot_sparse_lu_of(SUNLinearSolver solver) {
-  return content_of(solver)->lu;
-}
+const StaticPivotSparseLU& static_pivot_sparse_lu_of(SUNLinearSolver solver) { return content_of(solver)->lu; }
 
 }  // namespace vct

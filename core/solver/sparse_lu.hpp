@@ -27,8 +27,7 @@ class StaticPivotSparseLU {
   /// Factorises the n x n CSC matrix (row indices sorted within each column). The first call,
   /// and any call whose pattern differs or whose pivots degrade, picks orderings with KLU.
   /// Returns false if the matrix is numerically singular.
-  bool factor(std::int64_t n, const std::int64_t* col_ptr, const std::int64_t* row_ind,
-              const double* values);
+  bool factor(std::int64_t n, const std::int64_t* col_ptr, const std::int64_t* row_ind, const double* values);
 
   /// Solves A x = b in place (b becomes x) with the last successful factorisation.
   void solve(double* b) const;

@@ -120,9 +120,7 @@ double wsqr_sum_mask(N_Vector x, N_Vector w, N_Vector id) {
   });
 }
 
-double wrms_norm(N_Vector x, N_Vector w) {
-  return std::sqrt(wsqr_sum(x, w) / static_cast<double>(len(x)));
-}
+double wrms_norm(N_Vector x, N_Vector w) { return std::sqrt(wsqr_sum(x, w) / static_cast<double>(len(x))); }
 
 double wrms_norm_mask(N_Vector x, N_Vector w, N_Vector id) {
   return std::sqrt(wsqr_sum_mask(x, w, id) / static_cast<double>(len(x)));
@@ -223,8 +221,7 @@ int wrms_norm_vector_array(int nv, N_Vector* xs, N_Vector* ws, double* norms) {
 }
 
 // Z[j][i] = a[j] * X[i] + Y[j][i] for i < nvec, j < nsum.
-int scale_add_multi_vector_array(int nvec, int nsum, double* a, N_Vector* xs, N_Vector** ys,
-                                 N_Vector** zs) {
+int scale_add_multi_vector_array(int nvec, int nsum, double* a, N_Vector* xs, N_Vector** ys, N_Vector** zs) {
   for (int i = 0; i < nvec; ++i) {
     const double* xd = data(xs[i]);
     const Index n = len(xs[i]);
@@ -261,8 +258,7 @@ int matrix_zero(SUNMatrix a) {
 int matrix_copy(SUNMatrix a, SUNMatrix b) {
   const Index np = SM_NP_S(a);
   const Index nnz = SM_INDEXPTRS_S(a)[np];
-  if (SM_SPARSETYPE_S(a) != SM_SPARSETYPE_S(b) || SM_NP_S(b) != np || SM_NNZ_S(b) < nnz)
-    return SUNMatCopy_Sparse(a, b);
+  if (SM_SPARSETYPE_S(a) != SM_SPARSETYPE_S(b) || SM_NP_S(b) != np || SM_NNZ_S(b) < nnz) return SUNMatCopy_Sparse(a, b);
   std::memcpy(SM_DATA_S(b), SM_DATA_S(a), static_cast<std::size_t>(nnz) * sizeof(double));
   std::memcpy(SM_INDEXVALS_S(b), SM_INDEXVALS_S(a), static_cast<std::size_t>(nnz) * sizeof(Index));
   std::memcpy(SM_INDEXPTRS_S(b), SM_INDEXPTRS_S(a), static_cast<std::size_t>(np + 1) * sizeof(Index));

@@ -67,7 +67,9 @@ void emit_distribution(YAML::Emitter& out, const ParameterDistribution& d) {
   out << YAML::Key << d.parameter << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "distribution" << YAML::Value << to_string(d.kind);
   switch (d.kind) {
-    case DistributionKind::kFixed: out << YAML::Key << "value" << YAML::Value << d.value; break;
+    case DistributionKind::kFixed:
+      out << YAML::Key << "value" << YAML::Value << d.value;
+      break;
     case DistributionKind::kUniform:
     case DistributionKind::kLogUniform:
       out << YAML::Key << "lower" << YAML::Value << d.lower << YAML::Key << "upper" << YAML::Value << d.upper;

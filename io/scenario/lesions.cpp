@@ -18,8 +18,9 @@ void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& 
     return;
   }
   if (model && !model->supports_radiotherapy()) {
-    v.problem(list, "lesions",
-              "lesions need a model with lesions and radiotherapy; expected model qspio_nsclc_rt, found " + model->id());
+    v.problem(
+        list, "lesions",
+        "lesions need a model with lesions and radiotherapy; expected model qspio_nsclc_rt, found " + model->id());
     return;
   }
   if (list.size() > kMaxLesions) {

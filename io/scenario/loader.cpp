@@ -74,8 +74,9 @@ void read_patient(Validator& v, const YAML::Node& root, const ModelDefinition* m
     const std::string path = "patient.parameters." + key;
     const int k = model->parameter_index(key);
     if (k < 0) {
-      v.problem(it->first, path,
-                detail::unknown_name("parameter", key, *model, names) + "; 'vct params " + model->id() + "' lists them");
+      v.problem(
+          it->first, path,
+          detail::unknown_name("parameter", key, *model, names) + "; 'vct params " + model->id() + "' lists them");
       continue;
     }
     const ParameterInfo& info = model->parameters()[static_cast<std::size_t>(k)];

@@ -42,7 +42,8 @@ long read_days(Validator& v, const YAML::Node& item, const std::string& path, in
                RadiotherapyCourse& c) {
   const YAML::Node days = item["days"];
   if (!days) {
-    if (c.schedule == FractionSchedule::kExplicit) v.problem(item, path + ".days", "schedule: explicit needs a days list");
+    if (c.schedule == FractionSchedule::kExplicit)
+      v.problem(item, path + ".days", "schedule: explicit needs a days list");
     return n;
   }
   if (schedule >= 0 && c.schedule != FractionSchedule::kExplicit)
@@ -60,9 +61,9 @@ long read_days(Validator& v, const YAML::Node& item, const std::string& path, in
         continue;
       }
       if (!c.days.empty() && t <= c.days.back())
-        v.problem(days[k], where,
-                  "expected days in increasing order, found " + format_number(t) + " after " +
-                      format_number(c.days.back()));
+        v.problem(
+            days[k], where,
+            "expected days in increasing order, found " + format_number(t) + " after " + format_number(c.days.back()));
       c.days.push_back(t);
     }
   }
@@ -90,15 +91,15 @@ void resolve_dose(Validator& v, const YAML::Node& item, const std::string& path,
   } else if (!has_n) {
     const double k = d > 0.0 ? total / d : 0.0;
     if (d <= 0.0 || std::abs(k - std::round(k)) > 1e-9 || std::round(k) < 1.0)
-      v.problem(item["total_dose_Gy"], path + ".total_dose_Gy",
-                "expected a whole number of fractions of " + format_number(d) + " Gy, found " + format_number(total) +
-                    " Gy");
+      v.problem(
+          item["total_dose_Gy"], path + ".total_dose_Gy",
+          "expected a whole number of fractions of " + format_number(d) + " Gy, found " + format_number(total) + " Gy");
     else
       n = static_cast<long>(std::round(k));
   } else if (has_total && std::abs(static_cast<double>(n) * d - total) > 1e-6) {
     v.problem(item["total_dose_Gy"], path + ".total_dose_Gy",
-              "expected " + std::to_string(n) + " x " + format_number(d) + " Gy = " +
-                  format_number(static_cast<double>(n) * d) + " Gy, found " + format_number(total));
+              "expected " + std::to_string(n) + " x " + format_number(d) +
+                  " Gy = " + format_number(static_cast<double>(n) * d) + " Gy, found " + format_number(total));
   }
 }
 
@@ -193,8 +194,8 @@ void check_fraction_spacing(Validator& v, const YAML::Node& list, const std::str
             v.problem(list[i], prefix + "[" + std::to_string(i) + "]",
                       "impossible schedule: course '" + courses[i].name + "' gives lesion '" +
                           s.lesion_names[static_cast<std::size_t>(lesion)] + "' a fraction on day " + format_number(t) +
-                          ", less than 0.25 day after the fraction of course '" + courses[g.course].name +
-                          "' on day " + format_number(g.day));
+                          ", less than 0.25 day after the fraction of course '" + courses[g.course].name + "' on day " +
+                          format_number(g.day));
             return;
           }
         given.push_back({t, lesion, i});

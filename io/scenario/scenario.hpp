@@ -27,11 +27,11 @@ struct PopulationSettings {
   int size = 1;
   std::uint64_t seed = 1;
   bool latin_hypercube = true;
-  std::string preset;          ///< a model preset (e.g. wang2023), or empty
-  bool pk_variability = true;  ///< include the preset's latent PK blocks
+  std::string preset;                                ///< a model preset (e.g. wang2023), or empty
+  bool pk_variability = true;                        ///< include the preset's latent PK blocks
   std::vector<ParameterDistribution> distributions;  ///< explicit; replace preset entries of the same parameter
-  bool selection = false;      ///< probability-of-inclusion selection against observed data
-  std::string file;            ///< read the population from this result file instead of sampling
+  bool selection = false;                            ///< probability-of-inclusion selection against observed data
+  std::string file;                                  ///< read the population from this result file instead of sampling
 };
 
 /// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one
@@ -46,7 +46,7 @@ struct Scenario {
   std::vector<ParameterOverride> parameter_overrides;  ///< In file order, resolved to table indices.
   InitialisationOptions initialisation;
   std::vector<DoseRegimen> treatment;
-  std::vector<RadiotherapyCourse> radiotherapy;  ///< single-patient scenarios (arms carry their own)
+  std::vector<RadiotherapyCourse> radiotherapy;         ///< single-patient scenarios (arms carry their own)
   std::vector<std::string> lesion_names = {"primary"};  ///< lesion 1 is the primary
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
@@ -57,7 +57,7 @@ struct Scenario {
   std::vector<TrialArm> arms;
   RecistOptions recist;
   std::vector<NamedIndex> trajectory_outputs = {{"tumour_diameter_cm", -1}};  ///< resolved by the loader
-  int threads = 0;  ///< 0: all available
+  int threads = 0;                                                            ///< 0: all available
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 
   bool is_trial() const { return population.enabled || !arms.empty(); }

@@ -195,7 +195,8 @@ const Section<SolverOptions>& solver() {
                  &SolverOptions::atol),
           member(integer_key("max_steps", 10, 100000000, "200000", "per integration segment"),
                  &SolverOptions::max_steps),
-          member(number_key("max_step_day", 0.0, 1e5, false, "0 (none)", "step-size cap"), &SolverOptions::max_step_day),
+          member(number_key("max_step_day", 0.0, 1e5, false, "0 (none)", "step-size cap"),
+                 &SolverOptions::max_step_day),
           member(number_key("newton_convergence", 0.0, 1.0, true, "0.003",
                             "CVODE's Newton convergence coefficient, a fraction of the local error tolerance "
                             "(docs/solver.md)"),
@@ -236,11 +237,11 @@ const Section<LesionEntry>& lesion() {
                             "unique; radiotherapy courses name the lesions they irradiate"),
                  &LesionEntry::name),
           [] {
-            Field<LesionEntry> f = member(
-                number_key("diameter_cm", 0.1, 30.0, false, "the parameter's default",
-                           "baseline diameter: sets `initial_tumour_diameter_cm` (lesion 1) or "
-                           "`lesion<k>_initial_diameter_cm` (lesion k, sampleable in `population.parameters`)"),
-                &LesionEntry::diameter_cm);
+            Field<LesionEntry> f =
+                member(number_key("diameter_cm", 0.1, 30.0, false, "the parameter's default",
+                                  "baseline diameter: sets `initial_tumour_diameter_cm` (lesion 1) or "
+                                  "`lesion<k>_initial_diameter_cm` (lesion k, sampleable in `population.parameters`)"),
+                       &LesionEntry::diameter_cm);
             f.key.emitted = false;  // becomes a patient parameter
             return f;
           }(),
@@ -265,16 +266,16 @@ const Section<DoseRegimen>& regimen() {
                             "text, required"),
                  &DoseRegimen::drug),
           [] {
-            Field<DoseRegimen> f = member(
-                number_key("dose_mg", 0.0, 1e5, true, "", "flat dose; give exactly one of `dose_mg` and `dose_mg_per_kg`"),
-                &DoseRegimen::dose_mg);
+            Field<DoseRegimen> f = member(number_key("dose_mg", 0.0, 1e5, true, "",
+                                                     "flat dose; give exactly one of `dose_mg` and `dose_mg_per_kg`"),
+                                          &DoseRegimen::dose_mg);
             f.emit_if = [](const DoseRegimen& r) { return r.dose_mg > 0; };
             return f;
           }(),
           [] {
-            Field<DoseRegimen> f = member(
-                number_key("dose_mg_per_kg", 0.0, 1e3, true, "", "dose per kg of `patient.weight_kg`"),
-                &DoseRegimen::dose_mg_per_kg);
+            Field<DoseRegimen> f =
+                member(number_key("dose_mg_per_kg", 0.0, 1e3, true, "", "dose per kg of `patient.weight_kg`"),
+                       &DoseRegimen::dose_mg_per_kg);
             f.emit_if = [](const DoseRegimen& r) { return !(r.dose_mg > 0); };
             return f;
           }(),
@@ -289,11 +290,11 @@ const Section<DoseRegimen>& regimen() {
             return f;
           }(),
           [] {
-            Field<DoseRegimen> f = member(
-                number_key("end_day", 0.0, kInf, false, "",
-                           "instead of `doses`: the last day on which a dose may fall (inclusive)",
-                           "number ≥ start_day"),
-                &DoseRegimen::end_day);
+            Field<DoseRegimen> f =
+                member(number_key("end_day", 0.0, kInf, false, "",
+                                  "instead of `doses`: the last day on which a dose may fall (inclusive)",
+                                  "number ≥ start_day"),
+                       &DoseRegimen::end_day);
             f.emit_if = [](const DoseRegimen& r) { return !std::isnan(r.end_day); };
             return f;
           }(),
@@ -371,8 +372,8 @@ const Section<TrialArm>& arm() {
       "one patient (the reference parameter set). Every arm treats the same candidates (paired design).",
       "",
       {
-          member(simple_key("name", Kind::kText, "",
-                            "letters, digits, `_-+.`, unique (it names an HDF5 group)", "text, required"),
+          member(simple_key("name", Kind::kText, "", "letters, digits, `_-+.`, unique (it names an HDF5 group)",
+                            "text, required"),
                  &TrialArm::name),
           other<TrialArm>(other_key("treatment", "list of regimens", "empty", "as in \"Treatment regimens\"")),
           other<TrialArm>(other_key("radiotherapy", "list of courses", "empty", "as in \"Radiotherapy courses\"")),
@@ -452,21 +453,25 @@ const Section<ParameterDistribution>& distribution() {
 
 std::vector<std::string> distribution_keys(DistributionKind kind) {
   switch (kind) {
-    case DistributionKind::kFixed: return {"distribution", "value"};
+    case DistributionKind::kFixed:
+      return {"distribution", "value"};
     case DistributionKind::kUniform:
-    case DistributionKind::kLogUniform: return {"distribution", "lower", "upper"};
-    case DistributionKind::kNormal: return {"distribution", "mean", "sd", "lower", "upper"};
-    case DistributionKind::kLogNormal: return {"distribution", "median", "sigma", "lower", "upper"};
+    case DistributionKind::kLogUniform:
+      return {"distribution", "lower", "upper"};
+    case DistributionKind::kNormal:
+      return {"distribution", "mean", "sd", "lower", "upper"};
+    case DistributionKind::kLogNormal:
+      return {"distribution", "median", "sigma", "lower", "upper"};
   }
   return {};
 }
 
 const Section<RecistOptions>& recist() {
   auto percent = [](double RecistOptions::*m, double scale) {
-    return std::make_pair(
-        std::function<Value(const RecistOptions&)>([m, scale](const RecistOptions& r) { return number(scale * (r.*m)); }),
-        std::function<void(RecistOptions&, const Value&)>(
-            [m, scale](RecistOptions& r, const Value& v) { r.*m = v.number / scale; }));
+    return std::make_pair(std::function<Value(const RecistOptions&)>(
+                              [m, scale](const RecistOptions& r) { return number(scale * (r.*m)); }),
+                          std::function<void(RecistOptions&, const Value&)>(
+                              [m, scale](RecistOptions& r, const Value& v) { r.*m = v.number / scale; }));
   };
   static const auto pr = percent(&RecistOptions::pr_change_fraction, 100.0);
   static const auto pd = percent(&RecistOptions::pd_increase_fraction, 100.0);
@@ -487,8 +492,9 @@ const Section<RecistOptions>& recist() {
                                   pr.first, pr.second),
           accessor<RecistOptions>(number_key("pd_increase_pct", 0.0, 1000.0, true, "20", "PD increase vs nadir"),
                                   pd.first, pd.second),
-          accessor<RecistOptions>(number_key("pd_increase_mm", 0.0, 1000.0, false, "5", "PD absolute increase vs nadir"),
-                                  pd_mm.first, pd_mm.second),
+          accessor<RecistOptions>(
+              number_key("pd_increase_mm", 0.0, 1000.0, false, "5", "PD absolute increase vs nadir"), pd_mm.first,
+              pd_mm.second),
           member(number_key("cr_diameter_cm", 0.0, 100.0, false, "0.2", "CR when the diameter is at most this"),
                  &RecistOptions::cr_diameter_cm),
           member(simple_key("confirmation", Kind::kBoolean, "false", "confirm CR/PR by a later scan"),
@@ -551,14 +557,17 @@ std::string type_text(const Key& k) {
       if (hi) return what + " ≤ " + doc_number(k.upper);
       return what;
     }
-    case Kind::kBoolean: return "true/false";
-    case Kind::kText: return "text";
+    case Kind::kBoolean:
+      return "true/false";
+    case Kind::kText:
+      return "text";
     case Kind::kChoice: {
       std::string text;
       for (const auto& c : k.choices) text += (text.empty() ? "`" : ", `") + c + "`";
       return text;
     }
-    case Kind::kOther: return "";
+    case Kind::kOther:
+      return "";
   }
   return "";
 }

@@ -34,12 +34,12 @@ struct Key {
   Kind kind = Kind::kOther;
   double lower = -std::numeric_limits<double>::infinity();  ///< numbers and integers
   double upper = std::numeric_limits<double>::infinity();
-  bool lower_open = false;             ///< (lower, upper] instead of [lower, upper]
-  std::vector<std::string> choices;    ///< kChoice
-  std::string type;                    ///< docs: type column; generated from kind and range when empty
-  std::string default_value;           ///< docs: default column (empty: required or none)
-  std::string help;                    ///< docs: meaning column
-  bool emitted = true;                 ///< written to the resolved scenario by emit_fields
+  bool lower_open = false;           ///< (lower, upper] instead of [lower, upper]
+  std::vector<std::string> choices;  ///< kChoice
+  std::string type;                  ///< docs: type column; generated from kind and range when empty
+  std::string default_value;         ///< docs: default column (empty: required or none)
+  std::string help;                  ///< docs: meaning column
+  bool emitted = true;               ///< written to the resolved scenario by emit_fields
 };
 
 /// A key bound to a member of the struct S it fills.
@@ -81,15 +81,21 @@ bool read_field(Validator& v, const YAML::Node& node, const std::string& path, c
   const std::size_t before = v.count();
   Value x = f.get(target);
   switch (k.kind) {
-    case Kind::kNumber: v.number(node, k.name, path, x.number, k.lower, k.upper, k.lower_open); break;
+    case Kind::kNumber:
+      v.number(node, k.name, path, x.number, k.lower, k.upper, k.lower_open);
+      break;
     case Kind::kInteger: {
       long n = static_cast<long>(x.number);
       v.integer(node, k.name, path, n, static_cast<long>(k.lower), static_cast<long>(k.upper));
       x.number = static_cast<double>(n);
       break;
     }
-    case Kind::kBoolean: v.boolean(node, k.name, path, x.flag); break;
-    case Kind::kText: v.string(node, k.name, path, x.text); break;
+    case Kind::kBoolean:
+      v.boolean(node, k.name, path, x.flag);
+      break;
+    case Kind::kText:
+      v.string(node, k.name, path, x.text);
+      break;
     case Kind::kChoice: {
       const int c = v.choice(node, k.name, path, k.choices);
       if (c < 0) return false;
@@ -97,7 +103,8 @@ bool read_field(Validator& v, const YAML::Node& node, const std::string& path, c
       x.text = k.choices[static_cast<std::size_t>(c)];
       break;
     }
-    case Kind::kOther: return false;
+    case Kind::kOther:
+      return false;
   }
   if (v.count() != before) return false;
   f.set(target, x);
@@ -119,8 +126,7 @@ inline void read_value(Validator& v, const YAML::Node& node, const std::string& 
 /// Checks `node`'s keys against the section and reads every declared key that is not kOther,
 /// in declaration order.
 template <class S>
-void read_section(Validator& v, const YAML::Node& node, const Section<S>& section, S& target,
-                  const std::string& path) {
+void read_section(Validator& v, const YAML::Node& node, const Section<S>& section, S& target, const std::string& path) {
   v.check_keys(node, path, section.names());
   for (const auto& f : section.fields) read_field(v, node, path, f, target);
 }
@@ -131,12 +137,21 @@ void emit_field(YAML::Emitter& out, const Field<S>& f, const S& s) {
   const Value x = f.get(s);
   out << YAML::Key << f.key.name << YAML::Value;
   switch (f.key.kind) {
-    case Kind::kNumber: out << x.number; break;
-    case Kind::kInteger: out << static_cast<long long>(x.number); break;
-    case Kind::kBoolean: out << x.flag; break;
+    case Kind::kNumber:
+      out << x.number;
+      break;
+    case Kind::kInteger:
+      out << static_cast<long long>(x.number);
+      break;
+    case Kind::kBoolean:
+      out << x.flag;
+      break;
     case Kind::kText:
-    case Kind::kChoice: out << x.text; break;
-    case Kind::kOther: break;
+    case Kind::kChoice:
+      out << x.text;
+      break;
+    case Kind::kOther:
+      break;
   }
 }
 

@@ -33,8 +33,7 @@ void read_drug(Validator& v, const YAML::Node& item, const std::string& path, co
 }
 
 /// Dose amount and calendar rules that tie several keys together.
-void check_regimen(Validator& v, const YAML::Node& item, const std::string& path, double horizon_day,
-                   DoseRegimen& r) {
+void check_regimen(Validator& v, const YAML::Node& item, const std::string& path, double horizon_day, DoseRegimen& r) {
   const bool has_mg = static_cast<bool>(item["dose_mg"]);
   const bool has_per_kg = static_cast<bool>(item["dose_mg_per_kg"]);
   if (has_mg == has_per_kg)
@@ -44,9 +43,9 @@ void check_regimen(Validator& v, const YAML::Node& item, const std::string& path
   if (item["end_day"]) {
     if (item["doses"]) v.problem(item["end_day"], path + ".end_day", "give either doses or end_day, not both");
     if (r.end_day < r.start_day)
-      v.problem(item["end_day"], path + ".end_day",
-                "expected end_day >= start_day (" + format_number(r.start_day) + "), found " +
-                    format_number(r.end_day));
+      v.problem(
+          item["end_day"], path + ".end_day",
+          "expected end_day >= start_day (" + format_number(r.start_day) + "), found " + format_number(r.end_day));
   }
   const bool repeats = (item["doses"] && r.n_doses > 1) || item["end_day"];
   if (repeats && !item["interval_day"])
@@ -116,13 +115,13 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
       v.problem(item, path + ".name", "missing required key 'name'");
     } else {
       schema::read_field(v, item, path, schema::arm().field("name"), arm);
-      const bool valid = !arm.name.empty() && arm.name.find_first_not_of(
-                                                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.") ==
-                                                  std::string::npos;
+      const bool valid = !arm.name.empty() &&
+                         arm.name.find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.") == std::string::npos;
       if (!valid)
-        v.problem(item["name"], path + ".name",
-                  "expected a name of letters, digits and _ - + . (it names an HDF5 group), found " +
-                      describe(item["name"]));
+        v.problem(
+            item["name"], path + ".name",
+            "expected a name of letters, digits and _ - + . (it names an HDF5 group), found " + describe(item["name"]));
       else if (!names.insert(arm.name).second)
         v.problem(item["name"], path + ".name", "arm name '" + arm.name + "' is used twice");
     }

@@ -46,11 +46,16 @@ ScenarioError::ScenarioError(std::vector<ScenarioProblem> problems)
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing (null)";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "an undefined value";
+    case YAML::NodeType::Null:
+      return "nothing (null)";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -133,8 +138,8 @@ void Validator::number(const YAML::Node& parent, const std::string& key, const s
   value = v;
 }
 
-void Validator::integer(const YAML::Node& parent, const std::string& key, const std::string& path, long& value,
-                        long lo, long hi) {
+void Validator::integer(const YAML::Node& parent, const std::string& key, const std::string& path, long& value, long lo,
+                        long hi) {
   const YAML::Node node = parent[key];
   if (!node) return;
   const std::string full = join(path, key);
@@ -152,8 +157,7 @@ void Validator::integer(const YAML::Node& parent, const std::string& key, const 
   value = static_cast<long>(v);
 }
 
-void Validator::string(const YAML::Node& parent, const std::string& key, const std::string& path,
-                       std::string& value) {
+void Validator::string(const YAML::Node& parent, const std::string& key, const std::string& path, std::string& value) {
   const YAML::Node node = parent[key];
   if (!node) return;
   if (!node.IsScalar()) {

@@ -18,8 +18,8 @@ struct ScenarioProblem {
   std::string file;
   int line = 0;
   int column = 0;
-  std::string key_path;  ///< e.g. "treatment[0].dose_mg"
-  std::string message;   ///< e.g. "expected a number > 0, found -3"
+  std::string key_path;        ///< e.g. "treatment[0].dose_mg"
+  std::string message;         ///< e.g. "expected a number > 0, found -3"
   std::string format() const;  ///< "file:line:column: key.path: message"
 };
 

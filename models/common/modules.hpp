@@ -44,11 +44,11 @@ inline double proofreading_factor(double k_off, double phi, double k_p, double n
 
 /// Indices of one antigen's species in the state vector.
 struct AntigenIndices {
-  int free;            ///< free antigen in the tumour interstitium (nM)
-  int endosomal;       ///< antigen in the APC endosome (nM)
-  int epitope;         ///< epitope in the endosome (nM)
-  int pmhc_endosome;   ///< loaded MHC on the endosomal membrane (molecule/um^2)
-  int pmhc_surface;    ///< loaded MHC on the APC surface (molecule/um^2)
+  int free;           ///< free antigen in the tumour interstitium (nM)
+  int endosomal;      ///< antigen in the APC endosome (nM)
+  int epitope;        ///< epitope in the endosome (nM)
+  int pmhc_endosome;  ///< loaded MHC on the endosomal membrane (molecule/um^2)
+  int pmhc_surface;   ///< loaded MHC on the APC surface (molecule/um^2)
 };
 
 struct AntigenRates {
@@ -77,8 +77,8 @@ T antigen_presentation(const T* y, T* dy, const AntigenIndices& i, const Antigen
   const T binding = r.k_on * y[i.epitope] * free_mhc_endosome - r.kd * r.k_on * y[i.pmhc_endosome];
   dy[i.epitope] = r.k_processing * y[i.endosomal] - r.k_epitope_deg * y[i.epitope] - membrane_to_nM * binding;
   dy[i.pmhc_endosome] = binding - r.k_out * y[i.pmhc_endosome];
-  dy[i.pmhc_surface] = r.k_out * y[i.pmhc_endosome] * r.endosome_area_um2 / r.surface_area_um2 -
-                       r.kd * r.k_on * y[i.pmhc_surface];
+  dy[i.pmhc_surface] =
+      r.k_out * y[i.pmhc_endosome] * r.endosome_area_um2 / r.surface_area_um2 - r.kd * r.k_on * y[i.pmhc_surface];
   return binding;
 }
 

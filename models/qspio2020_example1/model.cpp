@@ -8,8 +8,8 @@
 
 #include "core/geometry.hpp"
 #include "core/tabulated_model.hpp"
-#include "models/common/modules.hpp"
 #include "core/units.hpp"
+#include "models/common/modules.hpp"
 
 namespace vct::models {
 namespace {
@@ -200,8 +200,17 @@ enum : int { EX1_STATES(X_ENUM) kCount };
 }  // namespace st
 
 enum Out : int {
-  kTumourVolume, kTumourDiameter, kCancerCells, kTumourT, kCd8Density, kHPD1, kDrugPlasma,
-  kDrugTumour, kHP1, kHP0, kOutCount
+  kTumourVolume,
+  kTumourDiameter,
+  kCancerCells,
+  kTumourT,
+  kCd8Density,
+  kHPD1,
+  kDrugPlasma,
+  kDrugTumour,
+  kHP1,
+  kHP0,
+  kOutCount
 };
 
 template <class T>
@@ -247,12 +256,11 @@ void eval_rhs(const T* y, const double* p, T* dy) {
 
   // Naive T cells (per clone), i = 1 CD8, i = 0 Treg lineage
   const double V_C = p[P::V_C_L];
-  auto naive = [&](int iC, int iP, int iLN, double Q, double div, double kpro, double Kpro, double kdeath,
-                   double qPin, double qPout, double qLNin, double qLNout, const T& activation) {
+  auto naive = [&](int iC, int iP, int iLN, double Q, double div, double kpro, double Kpro, double kdeath, double qPin,
+                   double qPout, double qLNin, double qLNout, const T& activation) {
     const T pro_P = kpro / div * y[iP] / (Kpro / div + y[iP]);
     const T pro_C = kpro / div * y[iC] / (Kpro / div + y[iC]);
-    dy[iC] = Q / div + pro_C - kdeath * y[iC] - qPin * y[iC] + qPout * y[iP] - qLNin * y[iC] * V_C +
-             qLNout * y[iLN];
+    dy[iC] = Q / div + pro_C - kdeath * y[iC] - qPin * y[iC] + qPout * y[iP] - qLNin * y[iC] * V_C + qLNout * y[iLN];
     dy[iP] = pro_P - kdeath * y[iP] + qPin * y[iC] - qPout * y[iP];
     dy[iLN] = qLNin * y[iC] * V_C - qLNout * y[iLN] - activation;
   };
@@ -287,8 +295,8 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   dy[S::P_T0] = -p[P::k_T0_death_per_day] * y[S::P_T0] + p[P::q_T0_P_in_per_day] * y[S::C_T0] -
                 p[P::q_T0_P_out_per_day] * y[S::P_T0];
   dy[S::T_T0] = -p[P::k_T0_death_per_day] * y[S::T_T0] + p[P::q_T0_T_in_per_L_per_day] * V_T * y[S::C_T0];
-  dy[S::T_exh] = -p[P::k_cell_clear_per_day] * y[S::T_exh] + p[P::k_T1_death_per_day] * y[S::T_T1] +
-                 treg_suppression + exhaustion + p[P::k_T0_death_per_day] * y[S::T_T0];
+  dy[S::T_exh] = -p[P::k_cell_clear_per_day] * y[S::T_exh] + p[P::k_T1_death_per_day] * y[S::T_T1] + treg_suppression +
+                 exhaustion + p[P::k_T0_death_per_day] * y[S::T_T0];
 
   // IL-2 in the lymph node (nmol/day over V_LN)
   const double V_LN = p[P::V_LN_L];
@@ -308,20 +316,21 @@ void eval_rhs(const T* y, const double* p, T* dy) {
 
   // Antigen release, uptake (by LN mAPCs in this version), processing and MHC loading
   const T release_rate = (p[P::k_C1_death_per_day] + p[P::k_C1_therapy_per_day] +
-                          p[P::k_C_T1_per_day] * y[S::T_T1] / denom * (1.0 - H_PD1_C1)) * y[S::C1];
+                          p[P::k_C_T1_per_day] * y[S::T_T1] / denom * (1.0 - H_PD1_C1)) *
+                         y[S::C1];
   auto rates = [&](double kx, double kup, double kdeg, double kpdeg, double kon, double kd) {
     return AntigenRates{kx, kup, kdeg, kpdeg, kon, kd, p[P::kout_per_day], p[P::A_e_um2], p[P::A_s_um2], p[P::V_e_L]};
   };
-  const T bind0 = antigen_presentation(
-      y, dy, AntigenIndices{S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0},
-      rates(p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day], p[P::k_p0_deg_per_day],
-            p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]),
-      T(p[P::n_T0_clones] * p[P::P0_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
-  const T bind1 = antigen_presentation(
-      y, dy, AntigenIndices{S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1},
-      rates(p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day], p[P::k_p1_deg_per_day],
-            p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]),
-      T(p[P::n_T1_clones] * p[P::P1_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
+  const T bind0 =
+      antigen_presentation(y, dy, AntigenIndices{S::T_P0, S::e_P0, S::e_p0, S::e_M1p0, S::s_M1p0},
+                           rates(p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day],
+                                 p[P::k_p0_deg_per_day], p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]),
+                           T(p[P::n_T0_clones] * p[P::P0_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
+  const T bind1 =
+      antigen_presentation(y, dy, AntigenIndices{S::T_P1, S::e_P1, S::e_p1, S::e_M1p1, S::s_M1p1},
+                           rates(p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day],
+                                 p[P::k_p1_deg_per_day], p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]),
+                           T(p[P::n_T1_clones] * p[P::P1_C1_nM_per_cell] * release_rate), y[S::LN_mAPC], y[S::e_M1]);
   const T cycling = p[P::kout_per_day] * y[S::e_M1] * p[P::A_e_um2] - p[P::kin_per_day] * y[S::s_M1] * p[P::A_s_um2];
   dy[S::e_M1] = -cycling / p[P::A_e_um2] - bind0 - bind1;
   dy[S::s_M1] = cycling / p[P::A_s_um2] + p[P::k_P0_d1_nM] * p[P::k_P0_on_per_nM_per_day] * y[S::s_M1p0] +
@@ -345,11 +354,12 @@ void eval_rhs(const T* y, const double* p, T* dy) {
   const double aPDL1 = 0.0;
   const T r89 = p[P::kon_PD1_PDL1_um2_per_day] * y[S::PD1] * y[S::PDL1] - p[P::koff_PD1_PDL1_per_day] * y[S::PD1_PDL1];
   const T r90 = p[P::kon_PD1_PDL2_um2_per_day] * y[S::PD1] * y[S::PDL2] - p[P::koff_PD1_PDL2_per_day] * y[S::PD1_PDL2];
-  const T r91 = 2.0 * p[P::kon_PD1_aPD1_per_nM_per_day] * y[S::PD1] * aPD1 - p[P::koff_PD1_aPD1_per_day] * y[S::PD1_aPD1];
+  const T r91 =
+      2.0 * p[P::kon_PD1_aPD1_per_nM_per_day] * y[S::PD1] * aPD1 - p[P::koff_PD1_aPD1_per_day] * y[S::PD1_aPD1];
   const T r92 = p[P::Chi_PD1_nM_um2] * p[P::kon_PD1_aPD1_per_nM_per_day] * y[S::PD1] * y[S::PD1_aPD1] -
                 2.0 * p[P::koff_PD1_aPD1_per_day] * y[S::PD1_aPD1_PD1];
-  const T r93 = 2.0 * p[P::kon_PDL1_aPDL1_per_nM_per_day] * y[S::PDL1] * aPDL1 -
-                p[P::koff_PDL1_aPDL1_per_day] * y[S::PDL1_aPDL1];
+  const T r93 =
+      2.0 * p[P::kon_PDL1_aPDL1_per_nM_per_day] * y[S::PDL1] * aPDL1 - p[P::koff_PDL1_aPDL1_per_day] * y[S::PDL1_aPDL1];
   const T r94 = p[P::Chi_PDL1_nM_um2] * p[P::kon_PDL1_aPDL1_per_nM_per_day] * y[S::PDL1] * y[S::PDL1_aPDL1] -
                 2.0 * p[P::koff_PDL1_aPDL1_per_day] * y[S::PDL1_aPDL1_PDL1];
   dy[S::PD1_PDL1] = r89;
@@ -399,22 +409,56 @@ class Example1Model final : public TabulatedModel {
     // dead-cell and tumour T-cell counts at the full precision of the MATLAB day-0 output row.
     // Concentrations converted from M to nM.
     const double M = kNmPerM;
-    y[st::C_nT1] = 10918; y[st::C_T1] = 1.6706e8; y[st::C_nT0] = 21.358; y[st::C_T0] = 6.4799e7;
+    y[st::C_nT1] = 10918;
+    y[st::C_T1] = 1.6706e8;
+    y[st::C_nT0] = 21.358;
+    y[st::C_T0] = 6.4799e7;
     y[st::C_aPD1] = 0;
-    y[st::P_nT1] = 6.316e5; y[st::P_T1] = 3.2167e9; y[st::P_nT0] = 76380; y[st::P_T0] = 1.8641e9;
+    y[st::P_nT1] = 6.316e5;
+    y[st::P_T1] = 3.2167e9;
+    y[st::P_nT0] = 76380;
+    y[st::P_T0] = 1.8641e9;
     y[st::P_aPD1] = 0;
-    y[st::C_x] = 2366275.41763324; y[st::T_exh] = 6.8995e7; y[st::C1] = 5586480665.74453;
-    y[st::T_T1] = 1076400.93051691; y[st::T_T0] = 439766.695919215;
-    y[st::T_APC] = 38653; y[st::T_mAPC] = 13817; y[st::c] = 2.452e-8 * M;
-    y[st::T_P0] = 4.2576e-8 * M; y[st::T_P1] = 4.2576e-9 * M; y[st::T_aPD1] = 0;
-    y[st::LN_nT1] = 3.3792e6; y[st::aT1] = 5.7527e5; y[st::LN_T1] = 6.0102e9; y[st::IL2] = 2.655e-15 * M;
-    y[st::LN_nT0] = 6308.4; y[st::aT0] = 3.2544e5; y[st::LN_T0] = 3.4101e9;
-    y[st::LN_APC] = 1.6493e6; y[st::LN_mAPC] = 1.7283e6; y[st::LN_aPD1] = 0;
-    y[st::e_P0] = 3.5474e-8 * M; y[st::e_p0] = 4.0746e-9 * M; y[st::e_P1] = 3.5474e-9 * M; y[st::e_p1] = 4.0746e-10 * M;
-    y[st::e_M1] = 718.4; y[st::e_M1p0] = 0.014627; y[st::e_M1p1] = 0.0014631;
-    y[st::s_M1] = 23.947; y[st::s_M1p0] = 0.41716; y[st::s_M1p1] = 0.091836;
-    y[st::PD1_PDL1] = 0; y[st::PD1_PDL2] = 0; y[st::PD1] = 396.54; y[st::PDL1] = 1783.2; y[st::PDL2] = 44.58;
-    y[st::PD1_aPD1] = 0; y[st::PD1_aPD1_PD1] = 0; y[st::PDL1_aPDL1] = 0; y[st::PDL1_aPDL1_PDL1] = 0;
+    y[st::C_x] = 2366275.41763324;
+    y[st::T_exh] = 6.8995e7;
+    y[st::C1] = 5586480665.74453;
+    y[st::T_T1] = 1076400.93051691;
+    y[st::T_T0] = 439766.695919215;
+    y[st::T_APC] = 38653;
+    y[st::T_mAPC] = 13817;
+    y[st::c] = 2.452e-8 * M;
+    y[st::T_P0] = 4.2576e-8 * M;
+    y[st::T_P1] = 4.2576e-9 * M;
+    y[st::T_aPD1] = 0;
+    y[st::LN_nT1] = 3.3792e6;
+    y[st::aT1] = 5.7527e5;
+    y[st::LN_T1] = 6.0102e9;
+    y[st::IL2] = 2.655e-15 * M;
+    y[st::LN_nT0] = 6308.4;
+    y[st::aT0] = 3.2544e5;
+    y[st::LN_T0] = 3.4101e9;
+    y[st::LN_APC] = 1.6493e6;
+    y[st::LN_mAPC] = 1.7283e6;
+    y[st::LN_aPD1] = 0;
+    y[st::e_P0] = 3.5474e-8 * M;
+    y[st::e_p0] = 4.0746e-9 * M;
+    y[st::e_P1] = 3.5474e-9 * M;
+    y[st::e_p1] = 4.0746e-10 * M;
+    y[st::e_M1] = 718.4;
+    y[st::e_M1p0] = 0.014627;
+    y[st::e_M1p1] = 0.0014631;
+    y[st::s_M1] = 23.947;
+    y[st::s_M1p0] = 0.41716;
+    y[st::s_M1p1] = 0.091836;
+    y[st::PD1_PDL1] = 0;
+    y[st::PD1_PDL2] = 0;
+    y[st::PD1] = 396.54;
+    y[st::PDL1] = 1783.2;
+    y[st::PDL2] = 44.58;
+    y[st::PD1_aPD1] = 0;
+    y[st::PD1_aPD1_PD1] = 0;
+    y[st::PDL1_aPDL1] = 0;
+    y[st::PDL1_aPDL1_PDL1] = 0;
     return true;
   }
 
@@ -433,15 +477,14 @@ class Example1Model final : public TabulatedModel {
     out[kHPD1] = hill(y[st::PD1_PDL1] + y[st::PD1_PDL2], p[par::PD1_50_per_um2], p[par::n_PD1]);
     out[kDrugPlasma] = y[st::C_aPD1];
     out[kDrugTumour] = y[st::T_aPD1];
-    const double proofreading = proofreading_factor(p[par::k_TCR_off_per_day], p[par::phi_TCR_per_day],
-                                                    p[par::k_TCR_p_per_day], p[par::N_TCR]);
+    const double proofreading =
+        proofreading_factor(p[par::k_TCR_off_per_day], p[par::phi_TCR_per_day], p[par::k_TCR_p_per_day], p[par::N_TCR]);
     const double kd = p[par::k_TCR_off_per_day] / p[par::k_TCR_on_um2_per_day];
     const double c1 = proofreading * tcr_complexes(y[st::s_M1p1] / p[par::n_T1_clones], p[par::TCR_tot_per_um2], kd);
     const double c0 = tcr_complexes(y[st::s_M1p0] / p[par::n_T0_clones], p[par::TCR_tot_per_um2], kd);
     out[kHP1] = c1 / (c1 + p[par::p1_50_per_um2]);
     out[kHP0] = c0 / (c0 + p[par::p0_50_per_um2]);
   }
-
 };
 
 static_assert(st::kCount == 50, "example 1 has 50 species");

@@ -22,9 +22,9 @@ template <class T>
 struct SystemicExchange {
   T infiltration_T1{0.0}, infiltration_T0{0.0}, infiltration_Th{0.0};  ///< cells/day leaving blood
   T mapc_migration{0.0};                                               ///< mature APCs/day to the LN
-  T ab_to_tumour[3] = {T(0.0), T(0.0), T(0.0)};                         ///< nmol/day, per antibody slot
-  T ab_drain[3] = {T(0.0), T(0.0), T(0.0)};                             ///< nmol/day, tumour -> LN
-  T pmhc_weight{0.0}, pmhc0{0.0}, pmhc1{0.0};                           ///< mAPC-weighted surface pMHC
+  T ab_to_tumour[3] = {T(0.0), T(0.0), T(0.0)};                        ///< nmol/day, per antibody slot
+  T ab_drain[3] = {T(0.0), T(0.0), T(0.0)};                            ///< nmol/day, tumour -> LN
+  T pmhc_weight{0.0}, pmhc0{0.0}, pmhc1{0.0};                          ///< mAPC-weighted surface pMHC
   T h_ifn_primary{0.0};
   T pmhc0_primary{0.0}, pmhc1_primary{0.0};
 };
@@ -32,8 +32,8 @@ struct SystemicExchange {
 /// One lesion's dynamics: x are its local states (lesion layout), y the full state (systemic
 /// reads only). Writes dx and adds the lesion's exchange with blood and LN to `ex`.
 template <class T>
-void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const double* p, T* dx,
-                SystemicExchange<T>& ex, const T& infiltration_boost) {
+void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const double* p, T* dx, SystemicExchange<T>& ex,
+                const T& infiltration_boost) {
   namespace P = par;
   namespace S = st;
   namespace L = lc;
@@ -68,8 +68,8 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const T tC_aPD1 = x[L::T_aPD1] / p[P::gamma_T_aPD1];
   const T tC_aPDL1 = x[L::T_aPDL1] / p[P::gamma_T_aPDL1];
   const T tC_aCTLA4 = x[L::T_aCTLA4] / p[P::gamma_T_aCTLA4];
-  const SynapseReadout<T> syn_c1 = t_synapse(x + L::kSynTC1, dx + L::kSynTC1, tC_aPD1, tC_aPDL1, tC_aCTLA4, pdl1_base,
-                                             p[P::r_PDL2C1], H_IFN, p);
+  const SynapseReadout<T> syn_c1 =
+      t_synapse(x + L::kSynTC1, dx + L::kSynTC1, tC_aPD1, tC_aPDL1, tC_aCTLA4, pdl1_base, p[P::r_PDL2C1], H_IFN, p);
   const T H_Mac_C = m_synapse(x + L::kSynMC, dx + L::kSynMC, tC_aPD1, tC_aPDL1, H_IFN, pdl1_base, p);
   const T& H_PD1_C1 = syn_c1.H_PD1;
 
@@ -111,12 +111,17 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   dx[L::T_T0] = in_T0 - kd0 * x[L::T_T0] - k_clear * x[L::T_T0] * g_clr + conversion;
 
   // Tumour cytokines (§5.8): secretion in nmol/day over V_T
-  dx[L::IFNg] = (p[P::k_IFNg_Tsec_nmol_per_cell_per_day] * T1 + p[P::k_IFNg_Thsec_nmol_per_cell_per_day] * x[L::T_Th]) / V_T -
-                p[P::k_IFNg_deg_per_day] * x[L::IFNg];
-  dx[L::TGFb] = p[P::k_TGFb_deg_per_day] * (p[P::TGFbase_nM] - x[L::TGFb]) +
-                (p[P::k_TGFb_Tsec_nmol_per_cell_per_day] * x[L::T_T0] + p[P::k_TGFb_Msec_nmol_per_cell_per_day] * x[L::Mac_M2]) / V_T;
-  dx[L::IL12] = (p[P::k_IL12_sec_nmol_per_cell_per_day] * x[L::T_mAPC] + p[P::k_IL12_Msec_nmol_per_cell_per_day] * x[L::Mac_M1]) / V_T -
-                p[P::k_IL12_deg_per_day] * x[L::IL12];
+  dx[L::IFNg] =
+      (p[P::k_IFNg_Tsec_nmol_per_cell_per_day] * T1 + p[P::k_IFNg_Thsec_nmol_per_cell_per_day] * x[L::T_Th]) / V_T -
+      p[P::k_IFNg_deg_per_day] * x[L::IFNg];
+  dx[L::TGFb] =
+      p[P::k_TGFb_deg_per_day] * (p[P::TGFbase_nM] - x[L::TGFb]) +
+      (p[P::k_TGFb_Tsec_nmol_per_cell_per_day] * x[L::T_T0] + p[P::k_TGFb_Msec_nmol_per_cell_per_day] * x[L::Mac_M2]) /
+          V_T;
+  dx[L::IL12] =
+      (p[P::k_IL12_sec_nmol_per_cell_per_day] * x[L::T_mAPC] + p[P::k_IL12_Msec_nmol_per_cell_per_day] * x[L::Mac_M1]) /
+          V_T -
+      p[P::k_IL12_deg_per_day] * x[L::IL12];
   dx[L::IL10] = p[P::k_IL10_sec_nmol_per_cell_per_day] * x[L::Mac_M2] / V_T - p[P::k_IL10_deg_per_day] * x[L::IL10];
   dx[L::CCL2] = p[P::k_CCL2_sec_nmol_per_cell_per_day] * C / V_T - p[P::k_CCL2_deg_per_day] * x[L::CCL2];
   dx[L::NO] = p[P::k_NO_sec_nmol_per_cell_per_day] * x[L::MDSC] / V_T - p[P::k_NO_deg_per_day] * x[L::NO];
@@ -191,9 +196,9 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
 /// Antibody PK of one slot outside the tumour (§5.13): plasma, periphery, LN, with the lesions'
 /// summed exchange.
 template <class T>
-void antibody_pk_systemic(const T* y, T* dy, int iC, int iP, int iLN, const T& to_T, const T& drain_T,
-                          const double* p, int qP, int qLN, int qLD, int kcl, int gC, int gP, int gLN, int kcln,
-                          int Kc, const T& V_T_primary) {
+void antibody_pk_systemic(const T* y, T* dy, int iC, int iP, int iLN, const T& to_T, const T& drain_T, const double* p,
+                          int qP, int qLN, int qLD, int kcl, int gC, int gP, int gLN, int kcln, int Kc,
+                          const T& V_T_primary) {
   namespace P = par;
   const T c = y[iC] / p[gC];
   const T to_P = p[qP] * (c - y[iP] / p[gP]);
@@ -255,12 +260,12 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
   const T act_T1 = p[P::k_T1_act_per_day] * H_mAPC * H_P1 * y[S::LN_nT1];
   const T act_T0 = p[P::k_T0_act_per_day] * H_APC * H_P0 * y[S::LN_nT0];
   const T act_Th = p[P::k_Th_act_per_day] * H_APCh * H_P1 * y[S::LN_nT0];
-  auto naive = [&](int iC, int iP, int iLN, double Q, double div, double kpro, double Kpro, double kdeath,
-                   double qPin, double qPout, double qLNin, double qLNout, const T& activation) {
+  auto naive = [&](int iC, int iP, int iLN, double Q, double div, double kpro, double Kpro, double kdeath, double qPin,
+                   double qPout, double qLNin, double qLNout, const T& activation) {
     dy[iC] = Q / div - kdeath * y[iC] - qPin * y[iC] + qPout * y[iP] - qLNin * y[iC] + qLNout * y[iLN];
     dy[iP] = kpro / div * y[iP] / (Kpro / div + y[iP]) - kdeath * y[iP] + qPin * y[iC] - qPout * y[iP];
-    dy[iLN] = kpro / div * y[iLN] / (Kpro / div + y[iLN]) - kdeath * y[iLN] + qLNin * y[iC] - qLNout * y[iLN] -
-              activation;
+    dy[iLN] =
+        kpro / div * y[iLN] / (Kpro / div + y[iLN]) - kdeath * y[iLN] + qLNin * y[iC] - qLNout * y[iLN] - activation;
   };
   naive(S::C_nT1, S::P_nT1, S::LN_nT1, p[P::Q_nT1_thym_cell_per_day], p[P::div_T1], p[P::k_nT1_pro_cell_per_day],
         p[P::K_nT1_pro_cell], p[P::k_nT1_death_per_day], p[P::q_nT1_P_in_per_day], p[P::q_nT1_P_out_per_day],

@@ -22,16 +22,39 @@ namespace {
 using namespace nsclc;
 
 enum Out : int {
-  kTumourVolume, kTumourDiameter, kCancerCells, kCd8Tumour, kTregTumour, kThTumour, kHPD1C1,
-  kHCD28APC, kHP1, kHP0, kNaT, kPD1Plasma, kPDL1Plasma, kCTLA4Plasma, kPD1Tumour, kPDL1Tumour,
-  kCTLA4Tumour, kM1M2, kTregCd8, kCd8Cd4, kPdl1PerCell, kMdsc, kOutCount
+  kTumourVolume,
+  kTumourDiameter,
+  kCancerCells,
+  kCd8Tumour,
+  kTregTumour,
+  kThTumour,
+  kHPD1C1,
+  kHCD28APC,
+  kHP1,
+  kHP0,
+  kNaT,
+  kPD1Plasma,
+  kPDL1Plasma,
+  kCTLA4Plasma,
+  kPD1Tumour,
+  kPDL1Tumour,
+  kCTLA4Tumour,
+  kM1M2,
+  kTregCd8,
+  kCd8Cd4,
+  kPdl1PerCell,
+  kMdsc,
+  kOutCount
 };
 
 /// PK parameters of one drug, by table name, for its slot.
 std::vector<std::pair<std::string, double>> pk_parameters(const std::string& slot, double qP_L_per_s, double kcl,
                                                           double gC, double gP, double kcln, double Kc) {
-  return {{"q_P_" + slot + "_L_per_day", qP_L_per_s * kSecondsPerDay}, {"k_cl_" + slot + "_L_per_day", kcl},
-          {"gamma_C_" + slot, gC}, {"gamma_P_" + slot, gP}, {"k_cln_" + slot + "_nmol_per_day", kcln},
+  return {{"q_P_" + slot + "_L_per_day", qP_L_per_s * kSecondsPerDay},
+          {"k_cl_" + slot + "_L_per_day", kcl},
+          {"gamma_C_" + slot, gC},
+          {"gamma_P_" + slot, gP},
+          {"k_cln_" + slot + "_nmol_per_day", kcln},
           {"Kc_" + slot + "_nM", Kc}};
 }
 
@@ -39,7 +62,7 @@ class NsclcModel final : public TabulatedModel {
  public:
   NsclcModel(std::string id, int n_lesions, bool rt)
       : TabulatedModel(std::move(id), rt ? "QSP-IO NSCLC model with radiotherapy and " + std::to_string(n_lesions) +
-                                              " lesion(s) (Wang et al. 2023 + docs/models/radiotherapy.md)"
+                                               " lesion(s) (Wang et al. 2023 + docs/models/radiotherapy.md)"
                                          : "QSP-IO NSCLC reference model (Wang et al. 2023)"),
         layout_(make_layout(n_lesions, rt)) {
 #define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
@@ -117,7 +140,8 @@ class NsclcModel final : public TabulatedModel {
     events_ = {{"tumour_eradication", "V_T.C1", 0.5, 0.01}};
     if (rt) {
       // Total tumour burden is the RECIST sum of diameters; per-lesion read-outs follow.
-      outputs_[kTumourVolume].description = "total tumour volume, all lesions (cancer, doomed, dead, T cells, macrophages)";
+      outputs_[kTumourVolume].description =
+          "total tumour volume, all lesions (cancer, doomed, dead, T cells, macrophages)";
       outputs_[kTumourDiameter].description = "RECIST sum of lesion diameters (equivalent spheres)";
       for (int l = 0; l < n_lesions; ++l) {
         const std::string k = "lesion" + std::to_string(l + 1) + "_";
@@ -127,7 +151,8 @@ class NsclcModel final : public TabulatedModel {
         outputs_.push_back({k + "doomed_cells", "cell", "lethally irradiated cells not yet dead"});
         outputs_.push_back({k + "cd8_cells", "cell", "effector CD8 in the lesion"});
         outputs_.push_back({k + "DAMP_cell_per_L", "cell/L", "DAMP signal"});
-        outputs_.push_back({k + "PDL1_per_cancer_cell", "molecule", "PD-L1 total in the lesion's T-C1 synapse x A_cell"});
+        outputs_.push_back(
+            {k + "PDL1_per_cancer_cell", "molecule", "PD-L1 total in the lesion's T-C1 synapse x A_cell"});
         if (l > 0)
           events_.push_back({"lesion" + std::to_string(l + 1) + "_eradication", lesion_label("V_T.C1", l), 0.5, 0.01});
       }
@@ -161,7 +186,6 @@ class NsclcModel final : public TabulatedModel {
       }
     }
   }
-
 
   void initial_state(const double* p, double* y) const override {
     namespace P = par;
@@ -210,9 +234,7 @@ class NsclcModel final : public TabulatedModel {
   void rhs(double, const double* y, const double* p, double* dydt) const override { eval_rhs(layout_, y, p, dydt); }
   void rhs(double, const Dual* y, const double* p, Dual* dydt) const override { eval_rhs(layout_, y, p, dydt); }
   /// The primary lesion, whose diameter the initial-condition procedure grows to.
-  double tumour_volume_L(const double* y, const double* p) const override {
-    return lesion_volume_of(0, y, p);
-  }
+  double tumour_volume_L(const double* y, const double* p) const override { return lesion_volume_of(0, y, p); }
 
   void compute_outputs(double, const double* y, const double* p, double* out) const override {
     namespace S = st;
@@ -227,8 +249,9 @@ class NsclcModel final : public TabulatedModel {
     const double* c1 = y + S::kSynTC1;
     const double* apc = y + S::kSynTAPC;
     out[kHPD1C1] = hill(c1[ts::PD1_PDL1] + c1[ts::PD1_PDL2], p[P::PD1_50_per_um2], p[P::n_PD1]);
-    out[kHCD28APC] = hill(apc[ts::CD28_CD80] + apc[ts::CD28_CD86] + 2.0 * apc[ts::CD28_CD80_CD28] + apc[ts::PDL1_CD80_CD28],
-                          p[P::CD28_CD8X_50_per_um2], p[P::n_CD28_CD8X]);
+    out[kHCD28APC] =
+        hill(apc[ts::CD28_CD80] + apc[ts::CD28_CD86] + 2.0 * apc[ts::CD28_CD80_CD28] + apc[ts::PDL1_CD80_CD28],
+             p[P::CD28_CD8X_50_per_um2], p[P::n_CD28_CD8X]);
     out[kHP1] = antigen_signal(y[S::s_M1p1], p[P::n_T1_clones], p, p[P::p1_50_per_um2]);
     out[kHP0] = antigen_signal(y[S::s_M1p0], p[P::n_T0_clones], p, p[P::p0_50_per_um2]);
     out[kNaT] = p[P::N0] + p[P::N_costim] * out[kHCD28APC] + p[P::N_IL2_CD8] * michaelis(y[S::IL2], p[P::IL2_50_nM]);
@@ -279,7 +302,6 @@ class NsclcModel final : public TabulatedModel {
   /// State index of lesion 1's local state k (for naming the other lesions' states).
   int local_state_of_lesion0(int k) const { return layout_.index[0][static_cast<std::size_t>(k)]; }
   Layout layout_;
-
 };
 
 }  // namespace

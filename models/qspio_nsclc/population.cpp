@@ -24,7 +24,8 @@ std::vector<PopulationPreset> nsclc_population_presets() {
   PopulationPreset p;
   p.name = "wang2023";
   p.description = "QSP-IO NSCLC virtual-trial design: 30 parameters by Latin hypercube, durvalumab PK variability";
-  p.source = "Wang et al. 2023 npj Precis Oncol; QSPIO-TNBC@72ba442 parameters/PSA_param_in_NSCLC.m, scripts/PK_pars.mat";
+  p.source =
+      "Wang et al. 2023 npj Precis Oncol; QSPIO-TNBC@72ba442 parameters/PSA_param_in_NSCLC.m, scripts/PK_pars.mat";
   const double q_T_in_per_cm3_min = 1e3 * kMinutesPerDay;  // 1/(cm^3 min) -> 1/(L day)
   p.distributions = {
       lognormal("k_C1_growth_per_day", 0.007, 1),
@@ -63,16 +64,14 @@ std::vector<PopulationPreset> nsclc_population_presets() {
   pk.name = "durvalumab_pk";
   pk.drug = "durvalumab";
   // theta = [q_P (L/s), k_cl (L/day), gamma_P, V_C (L), k_cln (nmol/day), Kc (nM)]
-  pk.parameters = {"q_P_aPDL1_L_per_day", "k_cl_aPDL1_L_per_day", "gamma_P_aPDL1",
-                   "V_C_L",               "k_cln_aPDL1_nmol_per_day", "Kc_aPDL1_nM"};
+  pk.parameters = {"q_P_aPDL1_L_per_day",      "k_cl_aPDL1_L_per_day", "gamma_P_aPDL1", "V_C_L",
+                   "k_cln_aPDL1_nmol_per_day", "Kc_aPDL1_nM"};
   pk.unit_scale = {units::kSecondsPerDay, 1, 1, 1, 1, 1};
   pk.V.resize(6, 6);
-  pk.V << 0.02395, -0.13445, -0.10683, 0.98225, 0.03586, 0.06200,
-          0.99325, 0.04816, 0.08069, -0.00700, 0.04159, -0.05333,
-          -0.06052, -0.26688, 0.95777, 0.06754, -0.03472, 0.04501,
-          0.06226, -0.95282, -0.24793, -0.15629, 0.01047, -0.04741,
-          -0.05687, 0.00850, 0.04547, -0.01391, 0.97198, -0.22292,
-          0.04590, -0.02100, -0.03487, -0.07720, 0.22568, 0.96920;
+  pk.V << 0.02395, -0.13445, -0.10683, 0.98225, 0.03586, 0.06200, 0.99325, 0.04816, 0.08069, -0.00700, 0.04159,
+      -0.05333, -0.06052, -0.26688, 0.95777, 0.06754, -0.03472, 0.04501, 0.06226, -0.95282, -0.24793, -0.15629, 0.01047,
+      -0.04741, -0.05687, 0.00850, 0.04547, -0.01391, 0.97198, -0.22292, 0.04590, -0.02100, -0.03487, -0.07720, 0.22568,
+      0.96920;
   pk.log_centre.resize(6);
   pk.log_centre << -12.01218, -0.97852, -2.94749, 1.75386, 1.77223, 0.40579;
   pk.psi_min.resize(6);

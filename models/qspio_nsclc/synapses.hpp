@@ -70,8 +70,8 @@ SynapseReadout<T> t_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, co
     const T pd1_not_bound = s[ts::PD1] + s[ts::PD1_PDL1] + s[ts::PD1_PDL2];
     pd1_free_occupiable =
         pd1_not_bound > 0.0
-            ? T(s[ts::PD1] * positive_part(T(1.0 - (1.0 - p[P::f_PD1_blockable]) * (pd1_not_bound + pd1_bound) /
-                                                      pd1_not_bound)))
+            ? T(s[ts::PD1] *
+                positive_part(T(1.0 - (1.0 - p[P::f_PD1_blockable]) * (pd1_not_bound + pd1_bound) / pd1_not_bound)))
             : T(0.0);
   }
   const T r3 = 2.0 * k_a1 * pd1_free_occupiable * aPD1 - kr_a1 * s[ts::PD1_aPD1];
@@ -147,15 +147,21 @@ T m_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, const T& h_ifn, co
   namespace P = par;
   const double k_a1 = p[P::kon_PD1_aPD1_per_nM_per_day], kr_a1 = p[P::koff_PD1_aPD1_per_day];
   const double k_al1 = p[P::kon_PDL1_aPDL1_per_nM_per_day], kr_al1 = p[P::koff_PDL1_aPDL1_per_day];
-  const T r1 = p[P::kon_CD47_SIRPa_um2_per_day] * s[ms::CD47] * s[ms::SIRPa] - p[P::koff_CD47_SIRPa_per_day] * s[ms::CD47_SIRPa];
-  const T r2 = p[P::kon_PD1_PDL1_um2_per_day] * s[ms::PD1] * s[ms::PDL1] - p[P::koff_PD1_PDL1_per_day] * s[ms::PD1_PDL1];
-  const T r3 = p[P::kon_PD1_PDL2_um2_per_day] * s[ms::PD1] * s[ms::PDL2] - p[P::koff_PD1_PDL2_per_day] * s[ms::PD1_PDL2];
+  const T r1 =
+      p[P::kon_CD47_SIRPa_um2_per_day] * s[ms::CD47] * s[ms::SIRPa] - p[P::koff_CD47_SIRPa_per_day] * s[ms::CD47_SIRPa];
+  const T r2 =
+      p[P::kon_PD1_PDL1_um2_per_day] * s[ms::PD1] * s[ms::PDL1] - p[P::koff_PD1_PDL1_per_day] * s[ms::PD1_PDL1];
+  const T r3 =
+      p[P::kon_PD1_PDL2_um2_per_day] * s[ms::PD1] * s[ms::PDL2] - p[P::koff_PD1_PDL2_per_day] * s[ms::PD1_PDL2];
   const T r4 = 2.0 * k_a1 * s[ms::PD1] * aPD1 - kr_a1 * s[ms::PD1_aPD1];
   const T r5 = p[P::Chi_PD1_aPD1_nM_um2] * k_a1 * s[ms::PD1] * s[ms::PD1_aPD1] - 2.0 * kr_a1 * s[ms::PD1_aPD1_PD1];
   const T r6 = 2.0 * k_al1 * s[ms::PDL1] * aPDL1 - kr_al1 * s[ms::PDL1_aPDL1];
-  const T r7 = p[P::Chi_PDL1_aPDL1_nM_um2] * k_al1 * s[ms::PDL1] * s[ms::PDL1_aPDL1] - 2.0 * kr_al1 * s[ms::PDL1_aPDL1_PDL1];
-  const T r8 = p[P::kon_CD80_CD80_um2_per_day] * s[ms::CD80m] * s[ms::CD80m] - p[P::koff_CD80_CD80_per_day] * s[ms::CD80];
-  const T r9 = p[P::kon_CD80_PDL1_um2_per_day] * s[ms::CD80m] * s[ms::PDL1] - p[P::koff_CD80_PDL1_per_day] * s[ms::PDL1_CD80];
+  const T r7 =
+      p[P::Chi_PDL1_aPDL1_nM_um2] * k_al1 * s[ms::PDL1] * s[ms::PDL1_aPDL1] - 2.0 * kr_al1 * s[ms::PDL1_aPDL1_PDL1];
+  const T r8 =
+      p[P::kon_CD80_CD80_um2_per_day] * s[ms::CD80m] * s[ms::CD80m] - p[P::koff_CD80_CD80_per_day] * s[ms::CD80];
+  const T r9 =
+      p[P::kon_CD80_PDL1_um2_per_day] * s[ms::CD80m] * s[ms::PDL1] - p[P::koff_CD80_PDL1_per_day] * s[ms::PDL1_CD80];
   ds[ms::CD47] = -r1;
   ds[ms::SIRPa] = -r1;
   ds[ms::CD47_SIRPa] = r1;
@@ -171,7 +177,8 @@ T m_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, const T& h_ifn, co
   ds[ms::CD80] = r8;
   ds[ms::CD80m] = -2.0 * r8 - r9;
   ds[ms::PDL1_CD80] = r9;
-  const T pdl1_total = s[ms::PDL1] + s[ms::PD1_PDL1] + s[ms::PDL1_aPDL1] + 2.0 * s[ms::PDL1_aPDL1_PDL1] + s[ms::PDL1_CD80];
+  const T pdl1_total =
+      s[ms::PDL1] + s[ms::PD1_PDL1] + s[ms::PDL1_aPDL1] + 2.0 * s[ms::PDL1_aPDL1_PDL1] + s[ms::PDL1_CD80];
   const T pdl2_total = s[ms::PDL2] + s[ms::PD1_PDL2];
   pdl_expression(pdl1_total, pdl2_total, pdl1_base, p[P::r_PDL2C1], h_ifn, p, ds[ms::PDL1], ds[ms::PDL2]);
   const T h_sirpa = hill(s[ms::CD47_SIRPa], p[P::SIRPa_50_per_um2], p[P::n_SIRPa]);

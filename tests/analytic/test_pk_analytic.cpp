@@ -70,8 +70,9 @@ TEST(Schedule, UnknownDrugAndSharedSlotAreInputErrors) {
     apply_drug_parameters(m, {{"nivolumab", 240.0}, {"pembrolizumab", 200.0}}, p);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(),
-                 "drugs 'nivolumab' and 'pembrolizumab' both use the aPD1 slot; one scenario can dose one drug per target");
+    EXPECT_STREQ(
+        e.what(),
+        "drugs 'nivolumab' and 'pembrolizumab' both use the aPD1 slot; one scenario can dose one drug per target");
   }
 }
 

@@ -208,7 +208,8 @@ TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
   ASSERT_EQ(b.status, PatientStatus::kOk);
   const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm")), no = m.outputs().size();
   for (std::size_t t = 0; t < a.trajectory.time_day.size(); ++t)
-    EXPECT_NEAR(b.trajectory.outputs[t * no + d], a.trajectory.outputs[t * no + d], 1e-7 * a.trajectory.outputs[t * no + d]);
+    EXPECT_NEAR(b.trajectory.outputs[t * no + d], a.trajectory.outputs[t * no + d],
+                1e-7 * a.trajectory.outputs[t * no + d]);
   // ...while 8 Gy fractions shrink the tumour within days.
   EXPECT_LT(rt.trajectory.outputs[20 * no + d], 0.95 * a.trajectory.outputs[20 * no + d]);
 }
@@ -245,7 +246,8 @@ TEST(Lesions, RtModelWithoutRadiationMatchesReferenceModel) {
   const std::size_t da = static_cast<std::size_t>(base.output_index("tumour_diameter_cm")), na = base.outputs().size();
   const std::size_t db = static_cast<std::size_t>(m.output_index("tumour_diameter_cm")), nb = m.outputs().size();
   for (std::size_t t = 0; t < a.trajectory.time_day.size(); ++t)
-    EXPECT_NEAR(b.trajectory.outputs[t * nb + db], a.trajectory.outputs[t * na + da], 2e-5 * a.trajectory.outputs[t * na + da])
+    EXPECT_NEAR(b.trajectory.outputs[t * nb + db], a.trajectory.outputs[t * na + da],
+                2e-5 * a.trajectory.outputs[t * na + da])
         << "day " << t;
 }
 

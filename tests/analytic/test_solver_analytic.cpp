@@ -17,9 +17,9 @@ class LogisticModel final : public TabulatedModel {
  public:
   LogisticModel() : TabulatedModel("logistic", "logistic test model") {
     parameters_ = {{"r_per_day", "1/day", 0.2, 0, 10, "growth", "test"},
-               {"K_cell", "cell", 1e6, 1, 1e12, "capacity", "test"},
-               {"k_per_day", "1/day", 0.3, 0, 10, "decay", "test"},
-               {"V_C_L", "L", 2.0, 0, 10, "volume", "test"}};
+                   {"K_cell", "cell", 1e6, 1, 1e12, "capacity", "test"},
+                   {"k_per_day", "1/day", 0.3, 0, 10, "decay", "test"},
+                   {"V_C_L", "L", 2.0, 0, 10, "volume", "test"}};
     states_ = {{"C", "cell", "T", "cells"}, {"A", "nM", "C", "drug"}};
     outputs_ = {{"tumour_diameter_cm", "cm", "dummy"}, {"cancer_cells", "cell", "C"}};
     drug_slots_ = {{"slot", "target", "A", "V_C_L"}};
@@ -42,7 +42,6 @@ class LogisticModel final : public TabulatedModel {
     out[1] = y[0];
   }
   double tumour_volume_L(const double* y, const double*) const override { return y[0] * 1e-6; }
-
 };
 
 double logistic(double t, double c0, double r, double K) { return K / (1.0 + (K / c0 - 1.0) * std::exp(-r * t)); }

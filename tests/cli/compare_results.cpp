@@ -5,11 +5,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "models/registry.hpp"
+#include "app/run_scenario.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/trial_merge.hpp"
 #include "io/trial_writer.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 namespace {
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }

@@ -72,25 +72,22 @@ struct Column {
   const char* reference;  // column in the MATLAB file
   const char* output;     // our output name, or empty for a state
   const char* state;
-  double scale;           // reference units -> ours
-  double tolerance;       // max relative error asserted
+  double scale;      // reference units -> ours
+  double tolerance;  // max relative error asserted
 };
 
 const Column kColumns[] = {
-    {"cancer_cells", "cancer_cells", "", 1.0, 1e-3},
-    {"dead_cells", "", "V_T.C_x", 1.0, 5e-4},
-    {"cd8_tumor_cells", "", "V_T.T1", 1.0, 5e-4},
-    {"treg_tumor_cells", "", "V_T.T0", 1.0, 5e-4},
-    {"tumour_volume_l", "tumour_volume_L", "", 1.0, 5e-4},
-    {"tumour_diameter_cm", "tumour_diameter_cm", "", 1.0, 2e-4},
-    {"pd1_occupancy", "H_PD1_C1", "", 1.0, 1e-3},
-    {"drug_plasma_molar", "aPD1_plasma_nM", "", 1e9, 5e-4},
+    {"cancer_cells", "cancer_cells", "", 1.0, 1e-3},       {"dead_cells", "", "V_T.C_x", 1.0, 5e-4},
+    {"cd8_tumor_cells", "", "V_T.T1", 1.0, 5e-4},          {"treg_tumor_cells", "", "V_T.T0", 1.0, 5e-4},
+    {"tumour_volume_l", "tumour_volume_L", "", 1.0, 5e-4}, {"tumour_diameter_cm", "tumour_diameter_cm", "", 1.0, 2e-4},
+    {"pd1_occupancy", "H_PD1_C1", "", 1.0, 1e-3},          {"drug_plasma_molar", "aPD1_plasma_nM", "", 1e9, 5e-4},
     {"drug_tumor_molar", "aPD1_tumour_nM", "", 1e9, 1e-3},
 };
 
 TEST(Example1Regression, ReproducesMatlabTrajectory) {
   const ModelDefinition& m = models::get_model("qspio2020_example1");
-  const ReferenceTable ref = read_reference(std::string(VCT_TEST_DATA_DIR) + "/example1_nivolumab_3mgkg_q2w_matlab.csv");
+  const ReferenceTable ref =
+      read_reference(std::string(VCT_TEST_DATA_DIR) + "/example1_nivolumab_3mgkg_q2w_matlab.csv");
   ASSERT_GE(ref.rows.size(), 20u);
   const PatientRun run = run_example1("cvode_bdf");
   ASSERT_EQ(run.status, PatientStatus::kOk) << run.message;
@@ -144,7 +141,8 @@ TEST(Example1Regression, OdeintRosenbrockAgreesWithCvode) {
   const std::size_t no = m.outputs().size();
   const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm"));
   for (std::size_t k = 0; k < a.trajectory.time_day.size(); k += 20)
-    EXPECT_NEAR(b.trajectory.outputs[k * no + d], a.trajectory.outputs[k * no + d], 1e-5 * a.trajectory.outputs[k * no + d])
+    EXPECT_NEAR(b.trajectory.outputs[k * no + d], a.trajectory.outputs[k * no + d],
+                1e-5 * a.trajectory.outputs[k * no + d])
         << "day " << k;
 }
 

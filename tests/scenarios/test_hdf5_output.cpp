@@ -6,10 +6,10 @@
 
 #include <filesystem>
 
-#include "models/registry.hpp"
+#include "app/run_scenario.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/scenario/loader.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 namespace vct::io {
 namespace {
@@ -88,8 +88,8 @@ TEST(Hdf5Output, SelfDescribingSinglePatientFile) {
   EXPECT_EQ(read_string_attr(time, "units"), "day");
   H5Dclose(time);
 
-  for (const char* required : {"/scenario/source", "/scenario/resolved", "/model/parameters", "/model/states",
-                               "/patients", "/events"})
+  for (const char* required :
+       {"/scenario/source", "/scenario/resolved", "/model/parameters", "/model/states", "/patients", "/events"})
     EXPECT_GT(H5Lexists(file, required, H5P_DEFAULT), 0) << required;
   H5Fclose(file);
   std::filesystem::remove(path);

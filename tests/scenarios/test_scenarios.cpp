@@ -66,7 +66,8 @@ TEST(Radiotherapy, StartRelativeToIciResolvesToTheTreatmentClock) {
 model: qspio_nsclc_rt
 treatment: [{drug: nivolumab, dose_mg_per_kg: 3, start_day: 11, interval_day: 14, end_day: 400}]
 radiotherapy: [{name: SBRT, total_dose_Gy: 24, fractions: 3, schedule: alternate, start_relative_to_ici_day: -11}]
-)", "rel.yaml");
+)",
+                                              "rel.yaml");
   ASSERT_EQ(a.scenario.radiotherapy.size(), 1u);
   const RadiotherapyCourse& c = a.scenario.radiotherapy[0];
   EXPECT_DOUBLE_EQ(c.start_day, 0.0);

@@ -19,13 +19,18 @@ std::string outside(const schema::Key& k) {
     case schema::Kind::kNumber:
     case schema::Kind::kInteger: {
       std::ostringstream text;
-      if (std::isfinite(k.upper)) text << k.upper * 2 + 1;
-      else text << (k.lower_open ? k.lower : k.lower - 1);
+      if (std::isfinite(k.upper))
+        text << k.upper * 2 + 1;
+      else
+        text << (k.lower_open ? k.lower : k.lower - 1);
       return text.str();
     }
-    case schema::Kind::kBoolean: return "maybe";
-    case schema::Kind::kChoice: return "no_such_choice";
-    default: return "";
+    case schema::Kind::kBoolean:
+      return "maybe";
+    case schema::Kind::kChoice:
+      return "no_such_choice";
+    default:
+      return "";
   }
 }
 

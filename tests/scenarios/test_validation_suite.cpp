@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/error.hpp"
-#include "models/registry.hpp"
-#include "io/scenario/loader.hpp"
 #include "app/run_scenario.hpp"
 #include "app/validation.hpp"
+#include "core/error.hpp"
+#include "io/scenario/loader.hpp"
+#include "models/registry.hpp"
 
 namespace vct::validation {
 namespace {
@@ -63,12 +63,12 @@ calibration:
   } catch (const io::ScenarioError& e) {
     const std::string f = suite.string();
     EXPECT_EQ(std::string(e.what()),
-              f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" +
-              f + ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
+              f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
+                  ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
                   "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan; found 'orr_week12'\n" +
-              f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" +
-              f + ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" +
-              f + ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
+                  f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
+                  ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" + f +
+                  ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
   }
   fs::remove_all(dir);
 }
@@ -99,7 +99,8 @@ TEST(ValidationSuite, CalibrationIsAppliedAsMediansAndParameters) {
   EXPECT_DOUBLE_EQ(s.scenario.population.distributions[0].median, 38.5);
   ASSERT_EQ(s.scenario.parameter_overrides.size(), 1u);
   EXPECT_EQ(s.scenario.parameter_overrides[0].name, "k_C_T1_per_day");
-  EXPECT_EQ(s.scenario.parameter_overrides[0].index, models::get_model("qspio_nsclc").parameter_index("k_C_T1_per_day"));
+  EXPECT_EQ(s.scenario.parameter_overrides[0].index,
+            models::get_model("qspio_nsclc").parameter_index("k_C_T1_per_day"));
   EXPECT_DOUBLE_EQ(s.scenario.parameter_overrides[0].value, 1.25);
   // Round trip of the calibrated file.
   const fs::path path = fs::temp_directory_path() / "vct_calibrated.yaml";
@@ -124,10 +125,10 @@ seed: 3
   } catch (const io::ScenarioError& e) {
     const std::string f = path.string();
     EXPECT_EQ(std::string(e.what()),
-              f + ":2:28: population_medians.k_C_T1_per_day.median: expected a number > 0, found -1\n" +
-              f + ":3:19: population_medians.alpha_C_per_Gy: expected {median: number > 0, sigma: number >= 0}\n" +
-              f + ":5:20: parameters.f_PD1_blockable: expected a number, found 'high'\n" +
-              f + ":6:1: calibration.seed: unknown key 'seed'; expected one of: population_medians, parameters");
+              f + ":2:28: population_medians.k_C_T1_per_day.median: expected a number > 0, found -1\n" + f +
+                  ":3:19: population_medians.alpha_C_per_Gy: expected {median: number > 0, sigma: number >= 0}\n" + f +
+                  ":5:20: parameters.f_PD1_blockable: expected a number, found 'high'\n" + f +
+                  ":6:1: calibration.seed: unknown key 'seed'; expected one of: population_medians, parameters");
   }
   fs::remove(path);
   // A missing file is empty for the suite's own calibrated file, an I/O error when named.

@@ -10,13 +10,13 @@
 #include <cmath>
 #include <filesystem>
 
+#include "app/run_scenario.hpp"
 #include "core/random.hpp"
 #include "core/trial.hpp"
-#include "models/registry.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/trial_merge.hpp"
 #include "io/trial_writer.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 namespace vct {
 namespace {
@@ -135,7 +135,8 @@ TEST(Trial, WritesTheDocumentedLayout) {
   const TrialSpec spec = small_trial(2, 4);
   const fs::path path = temp_file("vct_trial_layout.h5");
   {
-    io::TrialWriter writer(path.string(), spec, loaded.scenario, {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
     run_trial(spec, writer, {});
   }
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -172,7 +173,8 @@ TEST(Trial, StoppedRunLeavesAReadablePartialFile) {
   const fs::path path = temp_file("vct_trial_stopped.h5");
   TrialSummary summary;
   {
-    io::TrialWriter writer(path.string(), spec, loaded.scenario, {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
     summary = run_trial(spec, writer, [](const TrialProgress& p) { return p.done < 2; });
   }
   // The stop is asked for when the first batch is on disk. The second batch was simulated while
@@ -247,13 +249,20 @@ TEST(Trial, RadiotherapyArmsReportInFieldAndOutOfFieldResponses) {
   const fs::path path = fs::temp_directory_path() / "vct_rt_trial.h5";
   MemorySink memory;
   {
-    io::TrialWriter writer(path.string(), spec, loaded.scenario, {"test", "cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml});
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           {"test", "cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml});
     struct Both : TrialSink {
       TrialSink& a;
       TrialSink& b;
       Both(TrialSink& x, TrialSink& y) : a(x), b(y) {}
-      void write_batch(const std::vector<CandidateResult>& r) override { a.write_batch(r); b.write_batch(r); }
-      void write_summary(const TrialSummary& s) override { a.write_summary(s); b.write_summary(s); }
+      void write_batch(const std::vector<CandidateResult>& r) override {
+        a.write_batch(r);
+        b.write_batch(r);
+      }
+      void write_summary(const TrialSummary& s) override {
+        a.write_summary(s);
+        b.write_summary(s);
+      }
     } both(writer, memory);
     run_trial(spec, both, {});
   }

@@ -63,7 +63,8 @@ TEST_P(JacobianOfModel, MatchesCentralFiniteDifferences) {
       const double fd = (fp[static_cast<std::size_t>(i)] - fm[static_cast<std::size_t>(i)]) / (2.0 * h);
       const double ad = J[static_cast<std::size_t>(j * n + i)];
       // Finite differences carry round-off ~ eps * |f| / h; compare on that scale.
-      const double fscale = std::max(std::abs(fp[static_cast<std::size_t>(i)]), std::abs(fm[static_cast<std::size_t>(i)]));
+      const double fscale =
+          std::max(std::abs(fp[static_cast<std::size_t>(i)]), std::abs(fm[static_cast<std::size_t>(i)]));
       const double tol = 1e-5 * std::abs(ad) + 1e-8 * fscale / h + 1e-12;
       EXPECT_NEAR(ad, fd, tol) << "d(" << model.states()[static_cast<std::size_t>(i)].name << ")/d("
                                << model.states()[static_cast<std::size_t>(j)].name << ")";

@@ -46,25 +46,61 @@ struct Canonical {
 
 TEST(NsclcParameters, DerivedValuesMatchDossierCanonicalColumn) {
   const Canonical table[] = {
-      {"V_LN_L", 0.001374},           {"vol_cell_L", 2527e-15},        {"vol_Tcell_L", 175.0e-15},
-      {"vol_Mcell_L", 4849e-15},      {"A_cell_um2", 897.3},           {"A_Tcell_um2", 151.3},
-      {"A_Mcell_um2", 1385},          {"k_IL2_deg_per_day", 288},      {"k_IL2_cons_nmol_per_cell_per_day", 0.000144},
-      {"q_nT1_P_in_per_day", 254},    {"q_T1_P_in_per_day", 3508},     {"q_T1_T_in_per_L_per_day", 208.8},
-      {"APC0_T_cell_per_L", 4e8},     {"k_P1_on_per_nM_per_day", 0.000144}, {"p1_50_per_um2", 2.646e-05},
-      {"TCR_tot_per_um2", 103.8},     {"k_TCR_on_um2_per_day", 8.64e4},  {"phi_TCR_per_day", 7776},
-      {"kon_PD1_PDL1_um2_per_day", 8608}, {"koff_PD1_PDL1_per_day", 1.275e5}, {"kon_PD1_PDL2_um2_per_day", 1.148e4},
-      {"koff_PD1_PDL2_per_day", 4.769e4}, {"kon_CD28_CD80_um2_per_day", 1.913e4}, {"koff_CD28_CD80_per_day", 1.382e5},
-      {"kon_CD28_CD86_um2_per_day", 6.695e4}, {"koff_CD28_CD86_per_day", 2.419e6}, {"kon_CTLA4_CD80_um2_per_day", 4.782e4},
-      {"koff_CTLA4_CD80_per_day", 3.629e4}, {"kon_CTLA4_CD86_um2_per_day", 9.565e4}, {"koff_CTLA4_CD86_per_day", 4.493e5},
-      {"kon_CD80_PDL1_um2_per_day", 1.53e4}, {"koff_CD80_PDL1_per_day", 5.198e5}, {"kon_CD80_CD80_um2_per_day", 28.22},
-      {"koff_CD80_CD80_per_day", 866.6}, {"kon_PD1_aPD1_per_nM_per_day", 57.89}, {"koff_PD1_aPD1_per_day", 231.6},
-      {"kon_PDL1_aPDL1_per_nM_per_day", 37.15}, {"koff_PDL1_aPDL1_per_day", 14.86},
-      {"kon_CTLA4_aCTLA4_per_nM_per_day", 33.09}, {"koff_CTLA4_aCTLA4_per_day", 602.3},
-      {"T_PD1_total_molecule", 2.666e4}, {"C1_PDL1_base_molecule", 2.24e5}, {"k_out_PDL1_molecule_per_day", 5e4},
-      {"IFNg_50_ind_nM", 0.00296},    {"kon_CD47_SIRPa_um2_per_day", 149.4}, {"koff_CD47_SIRPa_per_day", 432},
-      {"k_MDSC_rec_cell_per_L_per_day", 2e6}, {"k_CCL2_deg_per_day", 1.44}, {"k_ArgI_sec_mU_L_per_cell_per_day", 1.4e-8},
-      {"k_IL12_deg_per_day", 0.5544}, {"IL12_50_nM", 0.00014},          {"q_P_aPDL1_L_per_day", 0.4804},
-      {"q_T_aPDL1_L_per_day", 7.361e-3}, {"q_LN_aPDL1_L_per_day", 2.808e-4}, {"q_LD_aPDL1_per_day", 2.16},
+      {"V_LN_L", 0.001374},
+      {"vol_cell_L", 2527e-15},
+      {"vol_Tcell_L", 175.0e-15},
+      {"vol_Mcell_L", 4849e-15},
+      {"A_cell_um2", 897.3},
+      {"A_Tcell_um2", 151.3},
+      {"A_Mcell_um2", 1385},
+      {"k_IL2_deg_per_day", 288},
+      {"k_IL2_cons_nmol_per_cell_per_day", 0.000144},
+      {"q_nT1_P_in_per_day", 254},
+      {"q_T1_P_in_per_day", 3508},
+      {"q_T1_T_in_per_L_per_day", 208.8},
+      {"APC0_T_cell_per_L", 4e8},
+      {"k_P1_on_per_nM_per_day", 0.000144},
+      {"p1_50_per_um2", 2.646e-05},
+      {"TCR_tot_per_um2", 103.8},
+      {"k_TCR_on_um2_per_day", 8.64e4},
+      {"phi_TCR_per_day", 7776},
+      {"kon_PD1_PDL1_um2_per_day", 8608},
+      {"koff_PD1_PDL1_per_day", 1.275e5},
+      {"kon_PD1_PDL2_um2_per_day", 1.148e4},
+      {"koff_PD1_PDL2_per_day", 4.769e4},
+      {"kon_CD28_CD80_um2_per_day", 1.913e4},
+      {"koff_CD28_CD80_per_day", 1.382e5},
+      {"kon_CD28_CD86_um2_per_day", 6.695e4},
+      {"koff_CD28_CD86_per_day", 2.419e6},
+      {"kon_CTLA4_CD80_um2_per_day", 4.782e4},
+      {"koff_CTLA4_CD80_per_day", 3.629e4},
+      {"kon_CTLA4_CD86_um2_per_day", 9.565e4},
+      {"koff_CTLA4_CD86_per_day", 4.493e5},
+      {"kon_CD80_PDL1_um2_per_day", 1.53e4},
+      {"koff_CD80_PDL1_per_day", 5.198e5},
+      {"kon_CD80_CD80_um2_per_day", 28.22},
+      {"koff_CD80_CD80_per_day", 866.6},
+      {"kon_PD1_aPD1_per_nM_per_day", 57.89},
+      {"koff_PD1_aPD1_per_day", 231.6},
+      {"kon_PDL1_aPDL1_per_nM_per_day", 37.15},
+      {"koff_PDL1_aPDL1_per_day", 14.86},
+      {"kon_CTLA4_aCTLA4_per_nM_per_day", 33.09},
+      {"koff_CTLA4_aCTLA4_per_day", 602.3},
+      {"T_PD1_total_molecule", 2.666e4},
+      {"C1_PDL1_base_molecule", 2.24e5},
+      {"k_out_PDL1_molecule_per_day", 5e4},
+      {"IFNg_50_ind_nM", 0.00296},
+      {"kon_CD47_SIRPa_um2_per_day", 149.4},
+      {"koff_CD47_SIRPa_per_day", 432},
+      {"k_MDSC_rec_cell_per_L_per_day", 2e6},
+      {"k_CCL2_deg_per_day", 1.44},
+      {"k_ArgI_sec_mU_L_per_cell_per_day", 1.4e-8},
+      {"k_IL12_deg_per_day", 0.5544},
+      {"IL12_50_nM", 0.00014},
+      {"q_P_aPDL1_L_per_day", 0.4804},
+      {"q_T_aPDL1_L_per_day", 7.361e-3},
+      {"q_LN_aPDL1_L_per_day", 2.808e-4},
+      {"q_LD_aPDL1_per_day", 2.16},
   };
   for (const auto& row : table)
     EXPECT_NEAR(param(row.name), row.dossier_value, 1e-3 * std::abs(row.dossier_value)) << row.name;
@@ -200,7 +236,8 @@ TEST_F(NsclcPatient, SynapseReceptorsAreConservedUnderTripleBlockade) {
   }
   // The drugs actually bound: free PD-1 in the tumour synapse fell by more than half.
   const int pd1 = m.state_index("syn_T_C1.PD1");
-  EXPECT_LT(run.trajectory.states[30 * n + static_cast<std::size_t>(pd1)], 0.5 * run.trajectory.states[static_cast<std::size_t>(pd1)]);
+  EXPECT_LT(run.trajectory.states[30 * n + static_cast<std::size_t>(pd1)],
+            0.5 * run.trajectory.states[static_cast<std::size_t>(pd1)]);
 }
 
 TEST_F(NsclcPatient, NoDrugKeepsAntibodyStatesAtZeroAndCheckpointBlockadeLowersPd1Signal) {
@@ -254,7 +291,8 @@ TEST_F(NsclcPatient, TightNewtonTestSavesStepsAtTheSameAccuracy) {
       << tight.stats.error_test_failures << " vs " << reference.stats.error_test_failures;
   const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm"));
   const std::size_t last = 56 * m.outputs().size() + d;
-  EXPECT_NEAR(tight.trajectory.outputs[last], reference.trajectory.outputs[last], 1e-6 * reference.trajectory.outputs[last]);
+  EXPECT_NEAR(tight.trajectory.outputs[last], reference.trajectory.outputs[last],
+              1e-6 * reference.trajectory.outputs[last]);
 }
 
 // The engine's static-pivot sparse LU (default) and SUNDIALS' KLU module factorise the same Newton
@@ -288,8 +326,8 @@ TEST_F(NsclcPatient, StaticPivotSparseLuAgreesWithKlu) {
 TEST_F(NsclcPatient, AntibodyExchangeOfAVanishedLesionUsesTheVolumeFloor) {
   const ModelDefinition& m = nsclc();
   std::vector<double> y = ic_->state;
-  for (const char* cells : {"V_T.C1", "V_T.C_x", "V_T.T0", "V_T.T1", "V_T.Th", "V_T.T1_exh", "V_T.Th_exh",
-                            "V_T.Mac_M1", "V_T.Mac_M2"})
+  for (const char* cells :
+       {"V_T.C1", "V_T.C_x", "V_T.T0", "V_T.T1", "V_T.Th", "V_T.T1_exh", "V_T.Th_exh", "V_T.Mac_M1", "V_T.Mac_M2"})
     y[static_cast<std::size_t>(m.state_index(cells))] = 0.0;
   const std::size_t plasma = static_cast<std::size_t>(m.state_index("V_C.aPD1"));
   const std::size_t tumour = static_cast<std::size_t>(m.state_index("V_T.aPD1"));

@@ -103,8 +103,9 @@ TEST(Sampling, TruncationIsExactAndTableBoundsAreHonoured) {
   // Truncation keeps the shape: the median is still that of the untruncated law here (symmetric cut in ln).
   std::vector<double> v = column(pop, 0);
   std::sort(v.begin(), v.end());
-  EXPECT_NEAR(v[1000], 3.7 * std::exp(0.4 * normal_quantile(0.5 * (normal_cdf(std::log(2.0 / 3.7) / 0.4) +
-                                                                      normal_cdf(std::log(6.0 / 3.7) / 0.4)))),
+  EXPECT_NEAR(v[1000],
+              3.7 * std::exp(0.4 * normal_quantile(0.5 * (normal_cdf(std::log(2.0 / 3.7) / 0.4) +
+                                                          normal_cdf(std::log(6.0 / 3.7) / 0.4)))),
               0.03);
 }
 
@@ -135,7 +136,8 @@ TEST(Sampling, DurvalumabLatentBlockStaysInsideItsPsiBox) {
   double vc_min = 1e9, vc_max = 0;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     Eigen::VectorXd log_theta(6);
-    for (int k = 0; k < 6; ++k) log_theta[k] = std::log(pop.at(i, static_cast<std::size_t>(k)) / block.unit_scale[static_cast<std::size_t>(k)]);
+    for (int k = 0; k < 6; ++k)
+      log_theta[k] = std::log(pop.at(i, static_cast<std::size_t>(k)) / block.unit_scale[static_cast<std::size_t>(k)]);
     const Eigen::VectorXd psi = V_inv * (log_theta - block.log_centre);
     for (int k = 0; k < 6; ++k) {
       EXPECT_GE(psi[k], block.psi_min[k] - 1e-9);

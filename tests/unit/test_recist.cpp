@@ -92,13 +92,13 @@ TEST(Recist, ResponseEndsWithProgression) {
 TEST(Recist, ConfirmationTurnsAnUnconfirmedPartialResponseIntoStableDisease) {
   RecistOptions o;
   o.confirmation = true;
-  EXPECT_EQ(assess({2.7, 3.5}, 4.0, o).best, Response::kSD);  // PR then SD: not confirmed
-  EXPECT_EQ(assess({2.7, 3.5}, 4.0).best, Response::kPR);     // without confirmation
-  EXPECT_EQ(assess({2.7, 2.6}, 4.0, o).best, Response::kPR);  // confirmed 56 days later
+  EXPECT_EQ(assess({2.7, 3.5}, 4.0, o).best, Response::kSD);   // PR then SD: not confirmed
+  EXPECT_EQ(assess({2.7, 3.5}, 4.0).best, Response::kPR);      // without confirmation
+  EXPECT_EQ(assess({2.7, 2.6}, 4.0, o).best, Response::kPR);   // confirmed 56 days later
   EXPECT_EQ(assess({0.15, 0.5}, 4.0, o).best, Response::kPR);  // CR, then PR (+3.5 mm: not PD): a confirmed PR
   EXPECT_EQ(assess({0.1, 1.0}, 4.0, o).best, Response::kSD);   // CR, then +9 mm over the nadir: PD, unconfirmed
   EXPECT_EQ(assess({0.1, 0.1}, 4.0, o).best, Response::kCR);
-  EXPECT_EQ(assess({2.7}, 4.0, o).best, Response::kSD);       // no later scan
+  EXPECT_EQ(assess({2.7}, 4.0, o).best, Response::kSD);  // no later scan
 }
 
 TEST(Recist, ConfirmationNeedsTheMinimumInterval) {
@@ -115,9 +115,9 @@ TEST(Recist, ConfirmationNeedsTheMinimumInterval) {
 TEST(Recist, MinimumStableDiseaseDuration) {
   RecistOptions o;
   o.min_sd_duration_day = 84;
-  EXPECT_EQ(assess({3.5}, 4.0, o).best, Response::kNE);          // SD too early, nothing else
-  EXPECT_EQ(assess({3.5, 4.9}, 4.0, o).best, Response::kPD);     // SD too early, then PD
-  EXPECT_EQ(assess({3.5, 3.6}, 4.0, o).best, Response::kSD);     // SD still present at day 112
+  EXPECT_EQ(assess({3.5}, 4.0, o).best, Response::kNE);       // SD too early, nothing else
+  EXPECT_EQ(assess({3.5, 4.9}, 4.0, o).best, Response::kPD);  // SD too early, then PD
+  EXPECT_EQ(assess({3.5, 3.6}, 4.0, o).best, Response::kSD);  // SD still present at day 112
 }
 
 TEST(Recist, RunStoppedEarlyIsAssessedOnItsCompletedScans) {

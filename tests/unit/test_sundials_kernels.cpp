@@ -156,8 +156,7 @@ TEST_F(SundialsKernels, FusedAndArrayOperationsMatchSundials) {
   // CVODE accumulates into the first vector: z = X[0].
   ASSERT_EQ(N_VLinearCombination(4, c.data(), xs_s.data(), xs[0].stock), 0);
   ASSERT_EQ(N_VLinearCombination(4, c.data(), xs_f.data(), xs[0].fast), 0);
-  for (sunindextype i = 0; i < kLength; ++i)
-    EXPECT_NEAR(NV_Ith_S(xs[0].fast, i), NV_Ith_S(xs[0].stock, i), 1e-14);
+  for (sunindextype i = 0; i < kLength; ++i) EXPECT_NEAR(NV_Ith_S(xs[0].fast, i), NV_Ith_S(xs[0].stock, i), 1e-14);
 
   ASSERT_EQ(N_VScaleAddMulti(kCount, c.data(), xs[1].stock, ys_s.data(), zs_s.data()), 0);
   ASSERT_EQ(N_VScaleAddMulti(kCount, c.data(), xs[1].fast, ys_f.data(), zs_f.data()), 0);
@@ -196,8 +195,7 @@ TEST_F(SundialsKernels, FusedAndArrayOperationsMatchSundials) {
   ASSERT_EQ(N_VLinearCombinationVectorArray(kVec, kSum, c.data(), x2_s, zs_s.data()), 0);
   ASSERT_EQ(N_VLinearCombinationVectorArray(kVec, kSum, c.data(), x2_f, zs_f.data()), 0);
   for (int i = 0; i < kVec; ++i)
-    for (sunindextype e = 0; e < kLength; ++e)
-      EXPECT_NEAR(NV_Ith_S(zs[i].fast, e), NV_Ith_S(zs[i].stock, e), 1e-14);
+    for (sunindextype e = 0; e < kLength; ++e) EXPECT_NEAR(NV_Ith_S(zs[i].fast, e), NV_Ith_S(zs[i].stock, e), 1e-14);
 }
 
 // A 4x4 CSC matrix; with_diagonal false leaves out entry (2,2).

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "app/run_scenario.hpp"
 #include "core/error.hpp"
 #include "core/jacobian.hpp"
 #include "core/solver/integrator.hpp"
-#include "models/registry.hpp"
 #include "io/scenario/loader.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 using namespace vct;
 
@@ -83,8 +83,8 @@ struct Patient {
 /// Integrates to the horizon with daily output times and a restart at every dose (the engine's
 /// treatment loop without events); the doses of lane l go to states offset by l * n_states.
 double integrate(const ModelDefinition& model, const std::vector<double>& parameters, std::vector<double> y,
-                 const std::vector<const Patient*>& lanes, int n_states, double horizon,
-                 const SolverOptions& options, long* steps, std::vector<double>* final_state) {
+                 const std::vector<const Patient*>& lanes, int n_states, double horizon, const SolverOptions& options,
+                 long* steps, std::vector<double>* final_state) {
   const auto start = std::chrono::steady_clock::now();
   auto integrator = make_integrator(model, parameters.data(), options, {});
   const auto& schedule = lanes.front()->doses;
@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
     const double horizon = argc == 5 ? std::atof(argv[4]) : 400.0;
     if (lanes < 1 || groups < 1) throw Error(ErrorKind::kInput, "LANES and GROUPS must be at least 1");
     std::vector<Patient> patients;
-    for (std::size_t row = 0; row < spec.population.size() && static_cast<int>(patients.size()) < lanes * groups; ++row) {
+    for (std::size_t row = 0; row < spec.population.size() && static_cast<int>(patients.size()) < lanes * groups;
+         ++row) {
       const std::vector<double> p0 = candidate_parameters(spec, row, {});
       const double d0 = p0[static_cast<std::size_t>(model.parameter_index("initial_tumour_diameter_cm"))];
       const InitialisationResult ic = grow_to_diameter(model, p0, d0, spec.initialisation.max_growth_day, spec.solver);
@@ -150,8 +151,8 @@ int main(int argc, char** argv) {
     std::printf("Jacobian: %d entries in %d colours alone, %d in %d colours stacked\n",
                 model.jacobian_pattern().n_nonzeros, model.jacobian_pattern().n_colours,
                 stacked.jacobian_pattern().n_nonzeros, stacked.jacobian_pattern().n_colours);
-    std::printf("%-8s %14s %16s %16s %15s %17s %14s\n", "repeat", "alone ms/pat", "alone steps/pat",
-                "lockstep ms/pat", "lockstep steps", "us/patient-step", "max rel dV");
+    std::printf("%-8s %14s %16s %16s %15s %17s %14s\n", "repeat", "alone ms/pat", "alone steps/pat", "lockstep ms/pat",
+                "lockstep steps", "us/patient-step", "max rel dV");
     for (int repeat = 0; repeat < 3; ++repeat) {
       double alone_s = 0.0, lockstep_s = 0.0, worst = 0.0;
       long alone_steps = 0, lockstep_steps = 0;
@@ -162,7 +163,8 @@ int main(int argc, char** argv) {
           const Patient& patient = patients[static_cast<std::size_t>(g * lanes + l)];
           long steps = 0;
           std::vector<double> end;
-          alone_s += integrate(model, patient.parameters, patient.state, {&patient}, n, horizon, spec.solver, &steps, &end);
+          alone_s +=
+              integrate(model, patient.parameters, patient.state, {&patient}, n, horizon, spec.solver, &steps, &end);
           alone_volume.push_back(model.tumour_volume_L(end.data(), patient.parameters.data()));
           alone_steps += steps;
           P.insert(P.end(), patient.parameters.begin(), patient.parameters.end());
@@ -174,7 +176,8 @@ int main(int argc, char** argv) {
         lockstep_s += integrate(stacked, P, Y, group, n, horizon, spec.solver, &steps, &end);
         lockstep_steps += steps;
         for (int l = 0; l < lanes; ++l) {
-          const double v = model.tumour_volume_L(end.data() + l * n, group[static_cast<std::size_t>(l)]->parameters.data());
+          const double v =
+              model.tumour_volume_L(end.data() + l * n, group[static_cast<std::size_t>(l)]->parameters.data());
           worst = std::max(worst, std::abs(v - alone_volume[static_cast<std::size_t>(l)]) /
                                       std::max(alone_volume[static_cast<std::size_t>(l)], 1e-12));
         }

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "models/registry.hpp"
-#include "io/scenario/loader.hpp"
 #include "app/run_scenario.hpp"
+#include "core/error.hpp"
+#include "io/scenario/loader.hpp"
+#include "models/registry.hpp"
 
 namespace {
 struct Stats {
@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
                 vct::to_string(run.status), run.initialisation.stats.steps, run.stats.steps, run.events.size());
     std::printf("repeats    %d (single thread)\n", repeats);
     std::printf("%-16s %10s %10s %10s\n", "phase (ms)", "median", "min", "max");
-    for (const auto& [name, v] : {std::make_pair("initialisation", init), std::make_pair("treatment", treat),
-                                  std::make_pair("total", total)}) {
+    for (const auto& [name, v] :
+         {std::make_pair("initialisation", init), std::make_pair("treatment", treat), std::make_pair("total", total)}) {
       const Stats s = summarise(v);
       std::printf("%-16s %10.1f %10.1f %10.1f\n", name, 1e3 * s.median, 1e3 * s.min, 1e3 * s.max);
     }

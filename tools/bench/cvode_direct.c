@@ -27,8 +27,7 @@ static int rhs(double t, N_Vector y, N_Vector ydot, void* params) {
 static int roots(double t, N_Vector y, double* g, void* params) {
   (void)t;
   (void)params;
-  for (hsize_t e = 0; e < g_n_events; ++e)
-    g[e] = N_VGetArrayPointer(y)[(long)g_event_state[e]] - g_event_threshold[e];
+  for (hsize_t e = 0; e < g_n_events; ++e) g[e] = N_VGetArrayPointer(y)[(long)g_event_state[e]] - g_event_threshold[e];
   return 0;
 }
 

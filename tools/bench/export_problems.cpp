@@ -10,11 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/run_scenario.hpp"
 #include "core/error.hpp"
-#include "models/registry.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/scenario/loader.hpp"
-#include "app/run_scenario.hpp"
+#include "models/registry.hpp"
 
 using namespace vct;
 
@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     }
     using namespace io::h5;
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    Handle file(H5Fcreate(argv[4], H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, std::string("create ") + argv[4]);
+    Handle file(H5Fcreate(argv[4], H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                std::string("create ") + argv[4]);
     const std::size_t n = diameter.size();
     AppendableMatrix(file.get(), "parameters", np, "internal", "patient parameters").append(P.data(), n);
     AppendableMatrix(file.get(), "initial_state", ns, "internal", "state at treatment start").append(Y0.data(), n);

@@ -4,33 +4,32 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <exception>
 #include <string>
 #include <vector>
 
+#include "app/validation.hpp"
 #include "core/error.hpp"
-#include "models/registry.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/rt_report.hpp"
-#include "app/validation.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/scenario/schema.hpp"
 #include "io/trial_merge.hpp"
 #include "io/trial_writer.hpp"
+#include "models/registry.hpp"
 #ifdef VCT_HAVE_MPI
 #include <mpi.h>
 
 #include "app/mpi_trial.hpp"
 #endif
 #include "app/run_scenario.hpp"
-
 
 namespace {
 
@@ -74,10 +73,14 @@ constexpr const char* kUsageText =
 
 int exit_code_for(vct::ErrorKind kind) {
   switch (kind) {
-    case vct::ErrorKind::kInput: return kInputError;
-    case vct::ErrorKind::kNumerical: return kNumericalError;
-    case vct::ErrorKind::kIo: return kIoError;
-    case vct::ErrorKind::kInternal: return kInternalError;
+    case vct::ErrorKind::kInput:
+      return kInputError;
+    case vct::ErrorKind::kNumerical:
+      return kNumericalError;
+    case vct::ErrorKind::kIo:
+      return kIoError;
+    case vct::ErrorKind::kInternal:
+      return kInternalError;
   }
   return kInternalError;
 }
@@ -108,9 +111,10 @@ void print_summary(const vct::ModelDefinition& model, const vct::Scenario& s, co
   std::printf("Treatment  %s\n", regimen.empty() ? "none" : regimen.c_str());
   if (!s.radiotherapy.empty())
     std::printf("RT         %s\n",
-                vct::io::describe_radiotherapy(vct::io::report_courses(s.radiotherapy,
-                                                                       vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides),
-                                                                       s.lesion_names)).c_str());
+                vct::io::describe_radiotherapy(
+                    vct::io::report_courses(
+                        s.radiotherapy, vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides), s.lesion_names))
+                    .c_str());
   std::printf("Status     %s%s%s\n", vct::to_string(run.status), run.message.empty() ? "" : ": ", run.message.c_str());
   if (run.initialisation.growth_time_day > 0)
     std::printf("Pre-treatment growth from one cancer cell: %.0f days\n", run.initialisation.growth_time_day);
@@ -162,7 +166,9 @@ std::string percent(const vct::stats::Proportion& p) {
 }
 
 std::string days(double median, double lower, double upper) {
-  auto one = [](double v) { return std::isnan(v) ? std::string("NR") : std::to_string(static_cast<long>(std::lround(v))); };
+  auto one = [](double v) {
+    return std::isnan(v) ? std::string("NR") : std::to_string(static_cast<long>(std::lround(v)));
+  };
   return one(median) + " (" + one(lower) + "-" + one(upper) + ")";
 }
 
@@ -172,17 +178,17 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
   if (s.n_plausible > s.n_patients) std::printf(", %zu not selected", s.n_plausible - s.n_patients);
   std::printf(", %zu initialisation failures)%s\n", s.n_initialisation_failures, s.completed ? "" : " -- INTERRUPTED");
   if (s.n_plausible > s.n_patients && !s.selection.probability.empty())
-    std::printf("Selection: probability of inclusion, scale factor %.3g; KS p-values vs observed data: "
-                "M1/M2 %.2f, Treg/CD8 %.2f, CD8/CD4 %.2f\n",
-                s.selection.scale_factor, s.selection.ks_p_value[0], s.selection.ks_p_value[1], s.selection.ks_p_value[2]);
+    std::printf(
+        "Selection: probability of inclusion, scale factor %.3g; KS p-values vs observed data: "
+        "M1/M2 %.2f, Treg/CD8 %.2f, CD8/CD4 %.2f\n",
+        s.selection.scale_factor, s.selection.ks_p_value[0], s.selection.ks_p_value[1], s.selection.ks_p_value[2]);
   std::printf("\n%-18s %5s %4s %4s %4s %4s  %-19s %-19s %-22s\n", "arm", "N", "CR", "PR", "SD", "PD", "ORR % (95% CI)",
               "DCR % (95% CI)", "median PFS, d (95% CI)");
   for (const auto& a : s.arms) {
     std::printf("%-18s %5d %4d %4d %4d %4d  %-19s %-19s %-22s", a.name.c_str(), a.n, a.counts[0], a.counts[1],
                 a.counts[2], a.counts[3], percent(a.orr).c_str(), percent(a.dcr).c_str(),
                 days(a.pfs.median, a.pfs.median_lower, a.pfs.median_upper).c_str());
-    if (a.solver_failures)
-      std::printf("  (%d stopped by the solver, assessed on earlier scans)", a.solver_failures);
+    if (a.solver_failures) std::printf("  (%d stopped by the solver, assessed on earlier scans)", a.solver_failures);
     std::printf("\n");
   }
   bool sites = false;
@@ -196,18 +202,19 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
                   a.out_of_field.n, percent(a.out_of_field.orr).c_str(), percent(a.out_of_field.dcr).c_str());
   }
   for (const auto& c : s.comparisons)
-    std::printf("\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
-                "Fisher p = %.3g; PFS log-rank p = %.3g\n",
-                c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
-                c.pfs_log_rank.p_value);
+    std::printf(
+        "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
+        "Fisher p = %.3g; PFS log-rank p = %.3g\n",
+        c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
+        c.pfs_log_rank.p_value);
   std::printf("\nRECIST 1.1 on the tumour diameter (scans every 8 weeks by default; docs/recist.md). %.1f s.\n",
               s.wall_seconds);
   std::printf("Output     %s\n", output.c_str());
 }
 
 int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDefinition& model,
-                       const std::string& scenario_path, const std::string& output, int threads, bool quiet,
-                       int argc, char** argv) {
+                       const std::string& scenario_path, const std::string& output, int threads, bool quiet, int argc,
+                       char** argv) {
   const vct::Scenario& s = loaded.scenario;
   const vct::TrialSpec spec = vct::build_trial_spec(model, s, threads);
   const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
@@ -303,8 +310,7 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     std::ifstream in(scenario_path);
     if (!in) throw vct::Error(vct::ErrorKind::kIo, "cannot open scenario file '" + scenario_path + "'");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string combined = vct::validation::apply_calibration(
-        text, scenario_path, calibration, 0);
+    const std::string combined = vct::validation::apply_calibration(text, scenario_path, calibration, 0);
     loaded = vct::io::load_scenario_text(combined, scenario_path + " + " + calibration_path);
   }
   const vct::Scenario& s = loaded.scenario;
@@ -337,7 +343,9 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
 #ifdef VCT_HAVE_MPI
   if (g_mpi) {
     if (!s.is_trial()) {
-      if (vct::mpi::rank() == 0) std::fprintf(stderr, "vct: under mpirun only virtual trials are distributed; run single patients without mpirun\n");
+      if (vct::mpi::rank() == 0)
+        std::fprintf(stderr,
+                     "vct: under mpirun only virtual trials are distributed; run single patients without mpirun\n");
       return kUsage;
     }
     const bool root = vct::mpi::rank() == 0;
@@ -357,7 +365,8 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     if (bar) std::fprintf(stderr, "\n");
     if (root && !quiet) print_trial_summary(summary, output);
     if (root && !summary.completed)
-      std::fprintf(stderr, "vct: incomplete; the parts are kept in %s.parts: rerun with --resume to finish\n", output.c_str());
+      std::fprintf(stderr, "vct: incomplete; the parts are kept in %s.parts: rerun with --resume to finish\n",
+                   output.c_str());
     return summary.completed ? kOk : kInterrupted;
   }
 #endif
