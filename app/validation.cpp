@@ -9,7 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include <nlopt.hpp>
 #include "app/run_scenario.hpp"
+
+#include <cmath>
+
 #include "core/error.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/scenario/validator.hpp"
@@ -19,12 +23,43 @@ namespace vct::validation {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Smoothed response indicator: 1 well below the PR threshold (change <= -30 %), 0 well above it,
+/// 1/2 on it, over a width of `width` percentage points (a logistic step). Makes the calibration's
+/// objective continuous in the parameters; reported rates count responses exactly.
+double soft_response(double change_pct, double width) { return 1.0 / (1.0 + std::exp((change_pct + 30.0) / width)); }
+
+bool responds(Response x) { return x == Response::kCR || x == Response::kPR; }
+
+bool out_of_field(Metric m) { return m == Metric::kBestOrrOutOfField || m == Metric::kOrrFirstScanOutOfField; }
+
+/// Mean of ratios with a normal-approximation 95 % CI, in the Proportion fields.
+stats::Proportion mean_with_ci(const std::vector<double>& values) {
+  stats::Proportion p;
+  p.n = static_cast<int>(values.size());
+  if (values.empty()) return p;
+  double sum = 0.0, sum2 = 0.0;
+  for (double v : values) sum += v;
+  const double mean = sum / p.n;
+  for (double v : values) sum2 += (v - mean) * (v - mean);
+  const double se = p.n > 1 ? std::sqrt(sum2 / (p.n - 1) / p.n) : 0.0;
+  p.estimate = mean;
+  p.lower = mean - 1.96 * se;
+  p.upper = mean + 1.96 * se;
+  return p;
+}
+
+}  // namespace
+
 const Runner::Run& Runner::run(const std::string& scenario, const Calibration& calibration) {
-  const std::string key = scenario + "|" + calibration_yaml(calibration, "");
-  auto found = cache_.find(key);
-  if (found != cache_.end()) return found->second;
   const std::string path = (fs::path(suite_.folder) / scenario).string();
-  const std::string text = apply_calibration(io::read_text_file(path), path, calibration, options_.population_size);
+  // The calibrated scenario text is the key: parameters a scenario's model does not have are
+  // dropped by apply_calibration, so changing them re-uses the run.
+  const std::string text =
+      apply_calibration(io::read_text_file(path), path, calibration, options_.population_size, options_.seed_offset);
+  auto found = cache_.find(text);
+  if (found != cache_.end()) return found->second;
   const io::LoadedScenario loaded = io::load_scenario_text(text, path);
   const ModelDefinition& model = models::get_model(loaded.scenario.model);
   Run r;
@@ -39,29 +74,28 @@ const Runner::Run& Runner::run(const std::string& scenario, const Calibration& c
   run_trial(r.spec, sink, {});
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (on_trial) on_trial(scenario, r.spec.arms.size(), r.wall_seconds);
-  return cache_.emplace(key, std::move(r)).first->second;
+  return cache_.emplace(text, std::move(r)).first->second;
 }
 
-Simulated Runner::evaluate(const Target& target, const Calibration& calibration) {
-  const Run& r = run(target.scenario, calibration);
-  std::size_t arm = r.spec.arms.size();
-  for (std::size_t a = 0; a < r.spec.arms.size(); ++a)
-    if (r.spec.arms[a].name == target.arm) arm = a;
-  if (arm == r.spec.arms.size())
-    throw Error(ErrorKind::kInput,
-                "target " + target.id + ": scenario " + target.scenario + " has no arm '" + target.arm + "'");
+namespace {
+
+/// Response metrics: the exact rate and its smoothed counterpart.
+void response_metric(const Target& target, const std::vector<CandidateResult>& results, std::size_t arm, double width,
+                     Simulated& s) {
   int responders = 0, n = 0;
-  auto responds = [](Response x) { return x == Response::kCR || x == Response::kPR; };
-  for (const auto& c : r.results) {
+  double soft_numerator = 0.0, soft_denominator = 0.0;
+  for (const auto& c : results) {
     if (c.status != CandidateStatus::kPatient) continue;
     const ArmResult& a = c.arms[arm];
     if (!a.assessed) continue;
-    const bool out_of_field =
-        target.metric == Metric::kBestOrrOutOfField || target.metric == Metric::kOrrFirstScanOutOfField;
-    if (out_of_field && !a.out_of_field)
+    if (out_of_field(target.metric) && !a.out_of_field)
       throw Error(ErrorKind::kInput, "target " + target.id + ": arm '" + target.arm + "' has no out-of-field lesions");
-    const RecistOutcome& o = out_of_field ? a.recist_out_of_field : a.recist;
+    const RecistOutcome& o = out_of_field(target.metric) ? a.recist_out_of_field : a.recist;
+    const double first_change = o.per_scan_change_pct.empty() ? 0.0 : o.per_scan_change_pct.front();
     if (target.metric == Metric::kRespondersAtFirstScan) {  // a share of the responders, not of all patients
+      const double best_soft = soft_response(o.best_change_pct, width);
+      soft_numerator += best_soft * soft_response(first_change, width);
+      soft_denominator += best_soft;
       if (!responds(o.best)) continue;
       ++n;
       responders += !o.per_scan.empty() && responds(o.per_scan.front());
@@ -72,79 +106,192 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
       case Metric::kBestOrr:
       case Metric::kBestOrrOutOfField:
         responders += responds(o.best);
+        soft_numerator += soft_response(o.best_change_pct, width);
         break;
       case Metric::kOrrFirstScan:
       case Metric::kOrrFirstScanOutOfField:
         responders += !o.per_scan.empty() && responds(o.per_scan.front());
+        soft_numerator += soft_response(first_change, width);
         break;
       case Metric::kOrrLastScan:
         responders += !o.per_scan.empty() && responds(o.per_scan.back());
+        soft_numerator += soft_response(o.last_change_pct, width);
         break;
-      case Metric::kRespondersAtFirstScan:
+      default:
         break;
     }
+    soft_denominator += 1.0;
   }
-  Simulated s;
   s.rate = stats::clopper_pearson(responders, n);
+  s.soft = soft_denominator > 0.0 ? soft_numerator / soft_denominator : s.rate.estimate;
+}
+
+/// Lymphocyte metrics: the mean over patients of blood lymphocytes relative to day 0, on a day or
+/// at their lowest, from the trajectory the scenario keeps.
+void lymphocyte_metric(const Target& target, const Runner::Run& r, std::size_t arm, Simulated& s) {
+  const ModelDefinition& model = *r.spec.model;
+  const int output = model.output_index("blood_lymphocytes_per_L");
+  std::size_t column = r.spec.trajectory_outputs.size();
+  for (std::size_t k = 0; k < r.spec.trajectory_outputs.size(); ++k)
+    if (r.spec.trajectory_outputs[k] == output) column = k;
+  if (output < 0 || column == r.spec.trajectory_outputs.size())
+    throw Error(ErrorKind::kInput, "target " + target.id + ": scenario " + target.scenario +
+                                       " must keep the trajectory blood_lymphocytes_per_L (output.trajectories)");
+  const std::size_t nt = output_grid(r.spec.horizon_day, r.spec.output_interval_day).size();
+  std::vector<double> ratios;
+  for (const auto& c : r.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const ArmResult& a = c.arms[arm];
+    const double* series = a.trajectories.data() + column * nt;
+    if (!(series[0] > 0.0)) continue;
+    double value = NAN;
+    if (target.metric == Metric::kLymphocytesAtDay) {
+      value = series[static_cast<std::size_t>(std::lround(target.day / r.spec.output_interval_day))];
+    } else {
+      value = series[0];
+      for (std::size_t t = 0; t < nt; ++t)
+        if (std::isfinite(series[t])) value = std::min(value, series[t]);
+    }
+    if (std::isfinite(value)) ratios.push_back(value / series[0]);
+  }
+  s.rate = mean_with_ci(ratios);
+  s.soft = s.rate.estimate;
+}
+
+}  // namespace
+
+Simulated Runner::evaluate(const Target& target, const Calibration& calibration) {
+  const Run& r = run(target.scenario, calibration);
+  std::size_t arm = r.spec.arms.size();
+  for (std::size_t a = 0; a < r.spec.arms.size(); ++a)
+    if (r.spec.arms[a].name == target.arm) arm = a;
+  if (arm == r.spec.arms.size())
+    throw Error(ErrorKind::kInput,
+                "target " + target.id + ": scenario " + target.scenario + " has no arm '" + target.arm + "'");
+  Simulated s;
+  if (target.metric == Metric::kLymphocytesAtDay || target.metric == Metric::kLymphocyteNadir)
+    lymphocyte_metric(target, r, arm, s);
+  else
+    response_metric(target, r.results, arm, options_.smoothing_pct, s);
   s.n_candidates = static_cast<int>(r.results.size());
   s.wall_seconds = r.wall_seconds;
   return s;
 }
 
-std::vector<StepResult> calibrate(const Suite& suite, Runner& runner, Calibration& calibration,
-                                  const std::function<void(const StepResult&)>& progress) {
-  std::vector<StepResult> out;
-  for (const auto& step : suite.steps) {
-    const Target* target = nullptr;
-    for (const auto& t : suite.targets)
-      if (t.id == step.target) target = &t;
-    if (!target) throw Error(ErrorKind::kInput, "calibration step " + step.name + ": unknown target " + step.target);
-    StepResult res;
-    res.step = step;
-    res.target_value = target->published;
-    auto rate_at = [&](double v) {
-      Calibration trial = calibration;
-      if (step.population_median)
-        trial.population_medians[step.parameter] = {v, step.sigma};
-      else
-        trial.parameters[step.parameter] = v;
-      const double r = runner.evaluate(*target, trial).rate.estimate;
-      res.trace.emplace_back(v, r);
-      return r;
-    };
-    auto to_x = [&](double v) { return step.log_scale ? std::log(v) : v; };
-    auto from_x = [&](double x) { return step.log_scale ? std::exp(x) : x; };
-    double xa = to_x(step.lower), xb = to_x(step.upper);
-    double fa = rate_at(step.lower) - target->published, fb = rate_at(step.upper) - target->published;
-    if (fa * fb > 0.0) {
-      // The target is not bracketed: keep the closer end and say so.
-      res.bracketed = false;
-      res.value = std::abs(fa) <= std::abs(fb) ? step.lower : step.upper;  // ties keep the lower end
-    } else {
-      for (int k = 0; k < step.iterations; ++k) {
-        const double xm = 0.5 * (xa + xb);
-        const double fm = rate_at(from_x(xm)) - target->published;
-        if ((fm <= 0.0) == (fa <= 0.0)) {
-          xa = xm;
-          fa = fm;
-        } else {
-          xb = xm;
-          fb = fm;
-        }
-      }
-      res.value = from_x(std::abs(fa) <= std::abs(fb) ? xa : xb);
-    }
-    // The value chosen is one of the evaluated points; report its rate.
-    for (const auto& [v, r] : res.trace)
-      if (v == res.value) res.achieved = r;
-    if (step.population_median)
-      calibration.population_medians[step.parameter] = {res.value, step.sigma};
+namespace {
+
+/// A point of the scaled search space [0, 1]^n (log or linear in each parameter) as values.
+Calibration calibration_at(const CalibrationSpec& spec, const Calibration& base, const std::vector<double>& x,
+                           std::vector<double>& values) {
+  Calibration c = base;
+  values.clear();
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const CalibratedParameter& q = spec.parameters[k];
+    const double u = std::clamp(x[k], 0.0, 1.0);
+    const double v = q.log_scale ? std::exp(std::log(q.lower) + u * (std::log(q.upper) - std::log(q.lower)))
+                                 : q.lower + u * (q.upper - q.lower);
+    values.push_back(v);
+    if (q.population_median)
+      c.population_medians[q.parameter] = {v, q.sigma};
     else
-      calibration.parameters[step.parameter] = res.value;
-    if (progress) progress(res);
-    out.push_back(res);
+      c.parameters[q.parameter] = v;
   }
-  return out;
+  return c;
+}
+
+double scaled(const CalibratedParameter& q, double v) {
+  return q.log_scale ? (std::log(v) - std::log(q.lower)) / (std::log(q.upper) - std::log(q.lower))
+                     : (v - q.lower) / (q.upper - q.lower);
+}
+
+nlopt::algorithm nlopt_algorithm(const std::string& name) {
+  if (name == "sbplx") return nlopt::LN_SBPLX;
+  if (name == "neldermead") return nlopt::LN_NELDERMEAD;
+  return nlopt::LN_BOBYQA;
+}
+
+}  // namespace
+
+CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
+                            const std::function<void(const CalibrationEvaluation&)>& progress) {
+  const CalibrationSpec& spec = suite.calibration;
+  if (spec.parameters.empty()) throw Error(ErrorKind::kInput, suite.path + ": no calibration parameters to fit");
+  std::vector<const Target*> targets;
+  for (const auto& t : suite.targets)
+    if (t.calibration) targets.push_back(&t);
+  CalibrationReport report;
+  report.best.objective = HUGE_VAL;
+  auto objective = [&](const std::vector<double>& x) {
+    CalibrationEvaluation e;
+    e.index = static_cast<int>(report.trace.size()) + 1;
+    const Calibration c = calibration_at(spec, base, x, e.values);
+    e.objective = 0.0;
+    for (const Target* t : targets) {
+      const Simulated s = runner.evaluate(*t, c);
+      const double z = (s.soft - t->published) / t->tolerance;
+      e.objective += z * z;
+      e.soft.push_back(s.soft);
+      e.rates.push_back(s.rate.estimate);
+    }
+    report.trace.push_back(e);
+    if (e.objective < report.best.objective) {
+      report.best = e;
+      report.calibration = c;
+    }
+    if (progress) progress(e);
+    return e.objective;
+  };
+  const std::size_t n = spec.parameters.size();
+  nlopt::opt opt(nlopt_algorithm(spec.algorithm), static_cast<unsigned>(n));
+  opt.set_lower_bounds(std::vector<double>(n, 0.0));
+  opt.set_upper_bounds(std::vector<double>(n, 1.0));
+  opt.set_maxeval(spec.max_evaluations);
+  opt.set_xtol_abs(spec.step_tolerance);
+  opt.set_initial_step(0.15);
+  // NLopt turns callback exceptions into a generic failure: keep ours and stop the search.
+  struct Context {
+    std::function<double(const std::vector<double>&)> f;
+    nlopt::opt* opt;
+    std::exception_ptr failure;
+  } context{objective, &opt, nullptr};
+  opt.set_min_objective(
+      [](const std::vector<double>& x, std::vector<double>&, void* data) {
+        auto* ctx = static_cast<Context*>(data);
+        try {
+          return ctx->f(x);
+        } catch (...) {
+          ctx->failure = std::current_exception();
+          ctx->opt->force_stop();
+          return HUGE_VAL;
+        }
+      },
+      &context);
+  std::vector<double> x;
+  for (const auto& q : spec.parameters) x.push_back(scaled(q, q.start));
+  double minimum = 0.0;
+  try {
+    const nlopt::result r = opt.optimize(x, minimum);
+    switch (r) {
+      case nlopt::MAXEVAL_REACHED:
+        report.result = "stopped at max_evaluations";
+        break;
+      case nlopt::XTOL_REACHED:
+        report.result = "converged (step below step_tolerance)";
+        break;
+      case nlopt::FTOL_REACHED:
+        report.result = "converged (objective change below tolerance)";
+        break;
+      default:
+        report.result = "finished (NLopt result " + std::to_string(static_cast<int>(r)) + ")";
+        break;
+    }
+  } catch (const nlopt::roundoff_limited&) {
+    report.result = "stopped: roundoff-limited";
+  } catch (const nlopt::forced_stop&) {
+    report.result = "stopped";
+  }
+  if (context.failure) std::rethrow_exception(context.failure);
+  return report;
 }
 
 std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration& calibration, bool reduced) {
@@ -162,6 +309,21 @@ std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration&
     rows.push_back(row);
   }
   return rows;
+}
+
+std::vector<std::vector<double>> validate_seeds(
+    const Suite& suite, const RunOptions& options, const Calibration& calibration, int n_seeds,
+    const std::function<void(const std::string&, std::size_t, double)>& on_trial) {
+  std::vector<std::vector<double>> values(suite.targets.size());
+  for (int k = 1; k <= n_seeds; ++k) {
+    RunOptions o = options;
+    o.seed_offset = k;
+    Runner runner(suite, o);
+    runner.on_trial = on_trial;
+    for (std::size_t t = 0; t < suite.targets.size(); ++t)
+      values[t].push_back(runner.evaluate(suite.targets[t], calibration).rate.estimate);
+  }
+  return values;
 }
 
 namespace {
@@ -185,6 +347,27 @@ std::string simulated_text(const Simulated& s, const char* dash) {
          std::to_string(s.rate.n);
 }
 
+/// "mean ± SD (min–max)" over the fresh seeds, empty without them.
+std::string seeds_text(const Row& r, const char* dash) {
+  if (r.seeds.empty()) return "";
+  double mean = 0.0, var = 0.0, lo = r.seeds.front(), hi = r.seeds.front();
+  for (double v : r.seeds) {
+    mean += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  mean /= static_cast<double>(r.seeds.size());
+  for (double v : r.seeds) var += (v - mean) * (v - mean);
+  const double sd = r.seeds.size() > 1 ? std::sqrt(var / static_cast<double>(r.seeds.size() - 1)) : 0.0;
+  return pct(mean) + " ± " + pct(sd) + " (" + pct(lo) + dash + pct(hi) + ")";
+}
+
+bool any_seeds(const std::vector<Row>& rows) {
+  for (const auto& r : rows)
+    if (!r.seeds.empty()) return true;
+  return false;
+}
+
 std::string verdict(const Row& r) {
   std::string v = r.published_inside_ci ? "inside" : "outside";
   if (r.target.calibration) v += r.within_tolerance ? "; within tolerance" : "; OUT OF TOLERANCE";
@@ -195,12 +378,18 @@ std::string verdict(const Row& r) {
 
 std::string markdown_table(const std::vector<Row>& rows) {
   std::ostringstream out;
-  out << "| target | role | metric | published (95 % CI) | simulated (95 % CI), N | published inside simulated CI |\n"
-      << "|---|---|---|---|---|---|\n";
-  for (const auto& r : rows)
+  const bool seeds = any_seeds(rows);
+  out << "| target | role | metric | published (95 % CI) | simulated (95 % CI), N | published inside simulated CI |"
+      << (seeds ? " fresh seeds: mean ± SD (range) |" : "") << "\n"
+      << "|---|---|---|---|---|---|" << (seeds ? "---|" : "") << "\n";
+  for (const auto& r : rows) {
     out << "| " << r.target.description << " | " << (r.target.calibration ? "calibration" : "held out") << " | "
-        << to_string(r.target.metric) << " | " << published_text(r.target, "–") << " | "
-        << simulated_text(r.simulated, "–") << " | " << verdict(r) << " |\n";
+        << to_string(r.target.metric) << (std::isnan(r.target.day) ? "" : " (day " + pct(r.target.day / 100.0) + ")")
+        << " | " << published_text(r.target, "–") << " | " << simulated_text(r.simulated, "–") << " | " << verdict(r)
+        << " |";
+    if (seeds) out << " " << seeds_text(r, "–") << " |";
+    out << "\n";
+  }
   return out.str();
 }
 
@@ -209,13 +398,16 @@ std::string text_table(const std::vector<Row>& rows) {
   for (const auto& r : rows) id_width = std::max(id_width, static_cast<int>(r.target.id.size()));
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %s\n", id_width, "target", "role", "published % (CI)",
-                "simulated % (95% CI), N", "published inside simulated CI");
+  const bool seeds = any_seeds(rows);
+  std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s%s\n", id_width, "target", "role", "published % (CI)",
+                "simulated % (95% CI), N", "published inside simulated CI",
+                seeds ? " fresh seeds: mean ± SD (range)" : "");
   out << line;
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %s\n", id_width, r.target.id.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s%s\n", id_width, r.target.id.c_str(),
                   r.target.calibration ? "calibration" : "held out", published_text(r.target, "-").c_str(),
-                  simulated_text(r.simulated, "-").c_str(), verdict(r).c_str());
+                  simulated_text(r.simulated, "-").c_str(), verdict(r).c_str(),
+                  seeds ? (" " + seeds_text(r, "-")).c_str() : "");
     out << line;
   }
   return out.str();

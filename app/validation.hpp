@@ -21,11 +21,15 @@ struct RunOptions {
   int population_size = 0;  ///< 0: each scenario's own size
   int threads = 0;
   bool calibration_only = false;
+  int seed_offset = 0;         ///< population seeds + 1000003 x offset (fresh patients)
+  double smoothing_pct = 1.5;  ///< width of the smoothed response threshold (Simulated::soft)
 };
 
-/// A simulated rate with its Clopper-Pearson 95 % CI.
+/// A simulated value with its 95 % CI: a response rate (Clopper-Pearson) or a mean ratio (normal
+/// approximation), as a fraction.
 struct Simulated {
   stats::Proportion rate;
+  double soft = NAN;  ///< the same with responses smoothed across the threshold (calibration objective)
   int n_candidates = 0;
   double wall_seconds = 0.0;
 };
@@ -38,31 +42,40 @@ class Runner {
   /// Called after each simulated scenario: scenario file, arms, wall seconds.
   std::function<void(const std::string&, std::size_t, double)> on_trial;
 
- private:
   struct Run {
     TrialSpec spec;
     std::vector<CandidateResult> results;
     double wall_seconds = 0.0;
   };
+
+ private:
   const Run& run(const std::string& scenario, const Calibration& calibration);
   const Suite& suite_;
   RunOptions options_;
   std::map<std::string, Run> cache_;
 };
 
-/// One fitted step, for the report.
-struct StepResult {
-  CalibrationStep step;
-  double value = NAN;
-  double achieved = NAN;
-  double target_value = NAN;
-  std::vector<std::pair<double, double>> trace;  ///< (value tried, rate)
-  bool bracketed = true;                         ///< false when the target lies outside the rates at the interval ends
+/// One evaluation of the calibration objective.
+struct CalibrationEvaluation {
+  int index = 0;
+  std::vector<double> values;  ///< the parameters (CalibrationSpec order)
+  std::vector<double> soft;    ///< each calibration target's smoothed value (suite order)
+  std::vector<double> rates;   ///< ... and its exact value
+  double objective = NAN;      ///< sum ((soft - published) / tolerance)^2
 };
 
-/// Fits the steps in order (each on top of the previous ones) by bisection on a monotone rate.
-std::vector<StepResult> calibrate(const Suite& suite, Runner& runner, Calibration& calibration,
-                                  const std::function<void(const StepResult&)>& progress);
+struct CalibrationReport {
+  CalibrationEvaluation best;  ///< the lowest objective evaluated
+  Calibration calibration;     ///< the values of `best` on top of the base calibration
+  std::vector<CalibrationEvaluation> trace;
+  std::string result;  ///< how the optimiser stopped
+};
+
+/// Fits every parameter of suite.calibration jointly to every calibration target with NLopt
+/// (derivative-free, bounded, in scaled coordinates), starting from each parameter's start value,
+/// on top of `base` (values not fitted). Deterministic: every evaluation uses the scenarios' seeds.
+CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
+                            const std::function<void(const CalibrationEvaluation&)>& progress);
 
 /// One row of the validation table.
 struct Row {
@@ -70,8 +83,15 @@ struct Row {
   Simulated simulated;
   bool published_inside_ci = false;
   bool within_tolerance = true;  ///< calibration targets only
+  std::vector<double> seeds;     ///< the value on fresh seeds (validate_seeds), when run
 };
 std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration& calibration, bool reduced);
+
+/// The targets again on fresh patients: each target's value with seed offsets 1..n_seeds (the
+/// seed-to-seed spread), [target][seed].
+std::vector<std::vector<double>> validate_seeds(
+    const Suite& suite, const RunOptions& options, const Calibration& calibration, int n_seeds,
+    const std::function<void(const std::string&, std::size_t, double)>& on_trial);
 
 /// The table as Markdown (docs/validation.md) and as fixed-width text (terminal).
 std::string markdown_table(const std::vector<Row>& rows);

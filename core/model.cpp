@@ -10,7 +10,7 @@ namespace vct {
 
 ModelDefinition::~ModelDefinition() = default;
 
-void ModelDefinition::apply_radiation_fraction(double, int, const double*, double*) const {
+void ModelDefinition::apply_radiation_fraction(const RadiationFraction&, const double*, double*) const {
   throw Error(ErrorKind::kInput, "model " + id() + " has no radiotherapy module (use qspio_nsclc_rt)");
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/dual.hpp"
+#include "core/radiotherapy.hpp"
 
 namespace vct {
 
@@ -136,9 +137,17 @@ class ModelDefinition {
   virtual int n_lesions() const { return 1; }
   /// Whether apply_radiation_fraction is available.
   virtual bool supports_radiotherapy() const { return false; }
-  /// Applies one radiotherapy fraction of dose_Gy to lesion (0-based) as a jump of the state y.
-  /// The default throws Error(kInput): the model has no radiotherapy module.
-  virtual void apply_radiation_fraction(double dose_Gy, int lesion, const double* p, double* y) const;
+  /// Applies one radiotherapy fraction (dose to a lesion, 0-based; dose to circulating immune cells
+  /// and to the lymph node) as a jump of the state y. A pure function of its arguments. The default
+  /// throws Error(kInput): the model has no radiotherapy module.
+  virtual void apply_radiation_fraction(const RadiationFraction& fraction, const double* p, double* y) const;
+  /// The same for a fraction of dose_Gy to `lesion` alone (no circulating or nodal dose).
+  void apply_radiation_fraction(double dose_Gy, int lesion, const double* p, double* y) const {
+    RadiationFraction f;
+    f.dose_Gy = dose_Gy;
+    f.lesion = lesion;
+    apply_radiation_fraction(f, p, y);
+  }
   /// Completes the treatment-start state after the initial-condition growth (e.g. seeds
   /// secondary lesions from the grown primary). The default leaves y unchanged.
   virtual void complete_initial_state(const double* /*p*/, double* /*y*/) const {}

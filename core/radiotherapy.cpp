@@ -56,7 +56,12 @@ std::vector<RadiationFraction> expand_radiotherapy(const std::vector<Radiotherap
   for (const auto& c : courses)
     for (double t : c.fraction_days())
       if (t <= horizon_day + 1e-9)
-        for (int lesion : c.lesions) out.push_back({t, lesion, c.dose_per_fraction_Gy, c.name});
+        for (std::size_t k = 0; k < c.lesions.size(); ++k) {
+          const bool first = k == 0;  // one session: circulating and nodal dose once
+          out.push_back({t, c.lesions[k], c.dose_per_fraction_Gy, c.name,
+                         first && c.fractions > 0 ? c.edic_Gy / c.fractions : 0.0,
+                         first && c.lymph_node_in_field ? c.dose_per_fraction_Gy : 0.0});
+        }
   std::stable_sort(out.begin(), out.end(), [](const RadiationFraction& a, const RadiationFraction& b) {
     return a.time_day < b.time_day || (a.time_day == b.time_day && a.lesion < b.lesion);
   });

@@ -26,6 +26,12 @@ struct RadiotherapyCourse {
   FractionSchedule schedule = FractionSchedule::kDaily;
   std::vector<double> days;  ///< kExplicit: fraction days relative to start_day
   std::vector<int> lesions;  ///< 0-based lesion indices
+  /// Effective dose to circulating immune cells of the whole course (EDIC, Gy; Jin 2021), spread
+  /// evenly over its fractions; read by the lymphodepletion module. The loader fills a default by
+  /// site and fractionation (docs/models/radiotherapy.md).
+  double edic_Gy = 0.0;
+  std::string site = "lung";         ///< treated site, for the EDIC default (lung, liver, other)
+  bool lymph_node_in_field = false;  ///< the tumour-draining lymph node receives the fraction dose
 
   double total_dose_Gy() const { return dose_per_fraction_Gy * fractions; }
   /// Absolute fraction days (t = 0 at treatment start), in order.
@@ -41,10 +47,14 @@ double lq_survival(double dose_Gy, double alpha_per_Gy, double beta_per_Gy2);
 
 /// One fraction delivered to one lesion: a state jump applied by the model.
 struct RadiationFraction {
-  double time_day;
-  int lesion;  ///< 0-based
-  double dose_Gy;
+  double time_day = 0.0;
+  int lesion = 0;  ///< 0-based
+  double dose_Gy = 0.0;
   std::string course;
+  /// Dose to circulating immune cells with this fraction (the course's EDIC / fractions), counted
+  /// once per session: on the first lesion a course treats that day, 0 on the others.
+  double circulating_dose_Gy = 0.0;
+  double lymph_node_dose_Gy = 0.0;  ///< dose to the tumour-draining lymph node (0: out of field)
 };
 
 /// All fractions of the courses up to horizon_day, ordered by time (then lesion).

@@ -37,6 +37,7 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
   RecistOutcome out;
   const std::size_t n = days.size();
   out.per_scan.resize(n, Response::kNE);
+  out.per_scan_change_pct.resize(n, 0.0);
   double nadir = baseline;  // RECIST: smallest sum on study, baseline included
   std::size_t first_pd = n;
   for (std::size_t k = 0; k < n; ++k) {
@@ -51,6 +52,7 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     else
       r = Response::kSD;
     out.per_scan[k] = r;
+    out.per_scan_change_pct[k] = 100.0 * change;
     nadir = std::min(nadir, d[k]);
     if (k < first_pd || first_pd == n) {
       out.best_change_pct = std::min(out.best_change_pct, 100.0 * change);

@@ -30,8 +30,9 @@ struct RecistOptions {
 std::vector<double> scan_days(const RecistOptions& options, double horizon_day);
 
 struct RecistOutcome {
-  std::vector<Response> per_scan;  ///< category at each scan
-  Response best = Response::kNE;   ///< best overall response (confirmed if required)
+  std::vector<Response> per_scan;           ///< category at each scan
+  std::vector<double> per_scan_change_pct;  ///< change of the sum of diameters from baseline at each scan, %
+  Response best = Response::kNE;            ///< best overall response (confirmed if required)
   double best_response_day = std::numeric_limits<double>::quiet_NaN();
   double time_to_response_day = std::numeric_limits<double>::quiet_NaN();  ///< first counted CR/PR
   double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();

@@ -146,7 +146,7 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
     bool any = false;
     while (next_fraction < fractions.size() && fractions[next_fraction].time_day <= t + 1e-9) {
       const RadiationFraction& f = fractions[next_fraction++];
-      model.apply_radiation_fraction(f.dose_Gy, f.lesion, params.data(), y.data());
+      model.apply_radiation_fraction(f, params.data(), y.data());
       std::ostringstream detail;
       detail << f.course << ": " << f.dose_Gy << " Gy to lesion " << f.lesion + 1;
       run.events.push_back({f.time_day, "radiotherapy", detail.str()});

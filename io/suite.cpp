@@ -21,9 +21,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 const std::vector<Metric>& all_metrics() {
-  static const std::vector<Metric> metrics = {Metric::kBestOrr,      Metric::kBestOrrOutOfField,
-                                              Metric::kOrrFirstScan, Metric::kOrrFirstScanOutOfField,
-                                              Metric::kOrrLastScan,  Metric::kRespondersAtFirstScan};
+  static const std::vector<Metric> metrics = {
+      Metric::kBestOrr,     Metric::kBestOrrOutOfField,     Metric::kOrrFirstScan,     Metric::kOrrFirstScanOutOfField,
+      Metric::kOrrLastScan, Metric::kRespondersAtFirstScan, Metric::kLymphocytesAtDay, Metric::kLymphocyteNadir};
   return metrics;
 }
 
@@ -55,8 +55,8 @@ double percent(io::Validator& v, const YAML::Node& map, const std::string& key, 
 
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
   v.check_keys(t, p,
-               {"id", "description", "source", "scenario", "arm", "metric", "role", "published_pct", "published_ci_pct",
-                "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
+               {"id", "description", "source", "scenario", "arm", "metric", "day", "role", "published_pct",
+                "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -69,6 +69,9 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
   if (!t["metric"]) v.problem(t, p + ".metric", "missing required key 'metric'");
   const int metric = v.choice(t, "metric", p, metric_names());
   if (metric >= 0) x.metric = all_metrics()[static_cast<std::size_t>(metric)];
+  v.number(t, "day", p, x.day, 0.0, 1e5);
+  if (x.metric == Metric::kLymphocytesAtDay && !t["day"])
+    v.problem(t, p + ".day", "metric blood_lymphocytes_at_day needs the day read (day: N)");
   if (!t["role"]) v.problem(t, p + ".role", "missing required key 'role'");
   x.calibration = v.choice(t, "role", p, {"calibration", "held_out"}) == 0;
   x.published = percent(v, t, "published_pct", p, true);
@@ -87,35 +90,64 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
   return x;
 }
 
-CalibrationStep load_step(io::Validator& v, const YAML::Node& t, const std::string& p,
-                          const std::set<std::string>& calibration_ids) {
-  v.check_keys(t, p,
-               {"name", "target", "parameter", "fit", "sigma", "lower", "upper", "scale", "iterations", "rationale"});
-  CalibrationStep st;
-  st.name = required_text(v, t, "name", p);
-  st.target = required_text(v, t, "target", p);
-  if (!st.target.empty() && !calibration_ids.count(st.target))
-    v.problem(t["target"], p + ".target",
-              "'" + st.target + "' is not a calibration target (held-out targets may not be fitted)");
-  st.parameter = required_text(v, t, "parameter", p);
+CalibratedParameter load_parameter(io::Validator& v, const YAML::Node& t, const std::string& p) {
+  v.check_keys(t, p, {"parameter", "fit", "sigma", "lower", "upper", "start", "scale", "rationale"});
+  CalibratedParameter x;
+  x.parameter = required_text(v, t, "parameter", p);
   if (!t["fit"]) v.problem(t, p + ".fit", "missing required key 'fit'");
-  st.population_median = v.choice(t, "fit", p, {"population_median", "value"}) == 0;
-  if (st.population_median) {
+  x.population_median = v.choice(t, "fit", p, {"population_median", "value"}) == 0;
+  if (x.population_median) {
     if (!t["sigma"]) v.problem(t, p + ".sigma", "missing required key 'sigma'");
-    v.number(t, "sigma", p, st.sigma, 0.0, 10.0);
+    v.number(t, "sigma", p, x.sigma, 0.0, 10.0);
   }
-  for (const char* key : {"lower", "upper"})
+  for (const char* key : {"lower", "upper", "start"})
     if (!t[key]) v.problem(t, p + "." + key, std::string("missing required key '") + key + "'");
-  v.number(t, "lower", p, st.lower, -kInf, kInf);
-  v.number(t, "upper", p, st.upper, -kInf, kInf);
-  st.log_scale = v.choice(t, "scale", p, {"log", "linear"}) != 1;
-  if (st.log_scale && !(st.lower > 0.0)) v.problem(t, p + ".lower", "a log-scale search needs lower > 0");
-  if (!(st.upper > st.lower)) v.problem(t, p + ".upper", "expected upper > lower");
-  long iterations = st.iterations;
-  v.integer(t, "iterations", p, iterations, 1, 40);
-  st.iterations = static_cast<int>(iterations);
-  v.string(t, "rationale", p, st.rationale);
-  return st;
+  v.number(t, "lower", p, x.lower, -kInf, kInf);
+  v.number(t, "upper", p, x.upper, -kInf, kInf);
+  v.number(t, "start", p, x.start, -kInf, kInf);
+  x.log_scale = v.choice(t, "scale", p, {"log", "linear"}) != 1;
+  if (x.log_scale && !(x.lower > 0.0)) v.problem(t, p + ".lower", "a log-scale search needs lower > 0");
+  if (!(x.upper > x.lower)) v.problem(t, p + ".upper", "expected upper > lower");
+  if (t["start"] && !(x.start >= x.lower && x.start <= x.upper))
+    v.problem(t["start"], p + ".start",
+              "expected a start within [" + io::format_number(x.lower) + ", " + io::format_number(x.upper) +
+                  "], found " + io::format_number(x.start));
+  v.string(t, "rationale", p, x.rationale);
+  return x;
+}
+
+CalibrationSpec load_calibration_spec(io::Validator& v, const YAML::Node& node, bool any_calibration_target) {
+  CalibrationSpec spec;
+  if (!v.is_map(node, "calibration")) return spec;
+  v.check_keys(node, "calibration",
+               {"algorithm", "population_size", "max_evaluations", "step_tolerance", "smoothing_pct", "parameters"});
+  const std::vector<std::string> algorithms = {"bobyqa", "sbplx", "neldermead"};
+  const int a = v.choice(node, "algorithm", "calibration", algorithms);
+  if (a >= 0) spec.algorithm = algorithms[static_cast<std::size_t>(a)];
+  long size = spec.population_size, evaluations = spec.max_evaluations;
+  v.integer(node, "population_size", "calibration", size, 1, 10000000);
+  v.integer(node, "max_evaluations", "calibration", evaluations, 1, 100000);
+  spec.population_size = static_cast<int>(size);
+  spec.max_evaluations = static_cast<int>(evaluations);
+  v.number(node, "step_tolerance", "calibration", spec.step_tolerance, 0.0, 1.0, true);
+  v.number(node, "smoothing_pct", "calibration", spec.smoothing_pct, 0.0, 50.0, true);
+  const YAML::Node params = node["parameters"];
+  if (!params || !params.IsSequence() || params.size() == 0) {
+    v.problem(params ? params : node, "calibration.parameters", "expected a non-empty list of parameters to fit");
+    return spec;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string p = "calibration.parameters[" + std::to_string(i) + "]";
+    if (!v.is_map(params[i], p)) continue;
+    CalibratedParameter x = load_parameter(v, params[i], p);
+    if (!x.parameter.empty() && !names.insert(x.parameter).second)
+      v.problem(params[i]["parameter"], p + ".parameter", "parameter '" + x.parameter + "' is fitted twice");
+    spec.parameters.push_back(x);
+  }
+  if (!any_calibration_target)
+    v.problem(node, "calibration", "a calibration needs at least one target with role: calibration");
+  return spec;
 }
 
 }  // namespace
@@ -132,6 +164,10 @@ const char* to_string(Metric m) {
       return "orr_first_scan_out_of_field";
     case Metric::kOrrLastScan:
       return "orr_last_scan";
+    case Metric::kLymphocytesAtDay:
+      return "blood_lymphocytes_at_day";
+    case Metric::kLymphocyteNadir:
+      return "blood_lymphocyte_nadir";
     case Metric::kRespondersAtFirstScan:
       return "responders_at_first_scan";
   }
@@ -162,14 +198,8 @@ Suite load_suite(const std::string& path) {
       s.targets.push_back(x);
     }
   }
-  if (const YAML::Node steps = root["calibration"]) {
-    if (!steps.IsSequence())
-      v.problem(steps, "calibration", "expected a list of calibration steps, found " + io::describe(steps));
-    for (std::size_t i = 0; steps.IsSequence() && i < steps.size(); ++i) {
-      const std::string p = "calibration[" + std::to_string(i) + "]";
-      if (v.is_map(steps[i], p)) s.steps.push_back(load_step(v, steps[i], p, calibration_ids));
-    }
-  }
+  if (const YAML::Node calibration = root["calibration"])
+    s.calibration = load_calibration_spec(v, calibration, !calibration_ids.empty());
   v.throw_if_problems();
   return s;
 }
@@ -233,7 +263,7 @@ std::string calibration_yaml(const Calibration& c, const std::string& header) {
 }
 
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
-                              int population_size) {
+                              int population_size, int seed_offset) {
   YAML::Node root = io::parse_yaml(scenario_text, name);
   if (!root["model"] || !root["model"].IsScalar())
     throw Error(ErrorKind::kInput, name + ": model: expected a model name to apply the calibration to");
@@ -252,6 +282,10 @@ std::string apply_calibration(const std::string& scenario_text, const std::strin
       root["population"]["parameters"][parameter] = d;
     }
     if (population_size > 0) root["population"]["size"] = population_size;
+    if (seed_offset != 0) {
+      const long long seed = root["population"]["seed"] ? root["population"]["seed"].as<long long>() : 1;
+      root["population"]["seed"] = seed + 1000003LL * seed_offset;
+    }
   }
   YAML::Emitter out;
   out.SetDoublePrecision(17);

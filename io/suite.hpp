@@ -20,6 +20,8 @@ enum class Metric {
   kOrrFirstScanOutOfField,  ///< CR/PR at the first scan, non-irradiated lesions
   kOrrLastScan,             ///< CR/PR at the last scan of the horizon ("ORR at day 400"), all lesions
   kRespondersAtFirstScan,   ///< of the patients with best response CR/PR, the share already CR/PR at the first scan
+  kLymphocytesAtDay,        ///< mean over patients of blood lymphocytes on `day` / at day 0
+  kLymphocyteNadir,         ///< mean over patients of the lowest blood lymphocytes / at day 0
 };
 const char* to_string(Metric m);
 
@@ -38,26 +40,38 @@ struct Target {
   std::string published_ci_note;                        ///< how the CI was obtained
   double tolerance = NAN;          ///< calibration targets: |simulated - published| allowed (fraction)
   double reduced_tolerance = NAN;  ///< the same for the reduced CI population
+  double day = NAN;                ///< kLymphocytesAtDay: the day read
 };
 
-/// One calibration step: fits a single value so that one calibration target is met.
-struct CalibrationStep {
-  std::string name;
-  std::string target;               ///< a calibration target id
+/// A parameter fitted by the joint calibration: a fixed value for every patient, or the median of
+/// a log-normal population distribution (keeping its sigma).
+struct CalibratedParameter {
   std::string parameter;            ///< model parameter
   bool population_median = false;   ///< fit the median of a log-normal population distribution
   double sigma = 1.0;               ///< its sigma (population_median)
-  double lower = 0.0, upper = 0.0;  ///< search interval
-  bool log_scale = true;
-  int iterations = 8;
+  double lower = 0.0, upper = 0.0;  ///< bounds of the search
+  double start = 0.0;               ///< starting value
+  bool log_scale = true;            ///< search in log(value)
   std::string rationale;
+};
+
+/// The joint calibration (docs/validation.md): every parameter fitted at once to every calibration
+/// target by a derivative-free optimiser (NLopt), minimising sum ((simulated - published) /
+/// tolerance)^2 with smoothed response counts.
+struct CalibrationSpec {
+  std::string algorithm = "bobyqa";  ///< bobyqa, sbplx or neldermead (NLopt LN_*)
+  int population_size = 1000;        ///< candidates per calibration scenario
+  int max_evaluations = 100;
+  double step_tolerance = 1e-3;  ///< stop when steps in the scaled parameters fall below this
+  double smoothing_pct = 1.5;    ///< width of the smoothed response threshold, percentage points
+  std::vector<CalibratedParameter> parameters;
 };
 
 struct Suite {
   std::string path;    ///< the suite file
   std::string folder;  ///< its folder (scenario and calibration paths are relative to it)
   std::vector<Target> targets;
-  std::vector<CalibrationStep> steps;
+  CalibrationSpec calibration;
   std::string calibrated_file;  ///< where `calibrate` writes, `validate` reads
 };
 
@@ -74,9 +88,10 @@ struct Calibration {
 Calibration load_calibration(const std::string& path, bool must_exist = false);
 std::string calibration_yaml(const Calibration& c, const std::string& header);
 
-/// The scenario text with a calibration (and optionally a population size) applied.
+/// The scenario text with a calibration (and optionally a population size and a seed offset: the
+/// population's seed + 1000003 x offset) applied.
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
-                              int population_size);
+                              int population_size, int seed_offset = 0);
 
 /// Replaces the text between `<!-- validate:begin -->` and `<!-- validate:end -->` in a file.
 void write_into_markdown(const std::string& path, const std::string& block);

@@ -21,7 +21,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> list = {
       {"qspio_nsclc", &make_qspio_nsclc},
-      {"qspio_nsclc_rt", [] { return make_qspio_nsclc_rt(1); }},
+      {"qspio_nsclc_rt", [] { return make_qspio_nsclc_rt(1, rt_module_names()); }},
       {"qspio2020_example1", &make_qspio2020_example1},
   };
   return list;
@@ -51,24 +51,23 @@ namespace {
 
 constexpr int kMaxLesions = 8;
 
-/// "qspio_nsclc_rt@N": the RT model with N lesions, built on first use and kept for the process.
-const ModelDefinition* multi_lesion_model(const std::string& name) {
-  const std::string prefix = "qspio_nsclc_rt@";
-  if (name.rfind(prefix, 0) != 0) return nullptr;
-  const std::string count = name.substr(prefix.size());
-  if (count.empty() || count.size() > 2 || count.find_first_not_of("0123456789") != std::string::npos) return nullptr;
-  const int n = std::stoi(count);
+/// "qspio_nsclc_rt@N{modules}": an RT model variant, built on first use and kept for the process.
+const ModelDefinition* rt_variant(const std::string& name) {
+  int n = 1;
+  std::vector<std::string> modules;
+  if (!parse_rt_model_id(name, n, modules)) return nullptr;
   if (n < 1 || n > kMaxLesions) return nullptr;
+  const std::string id = rt_model_id(n, modules);  // canonical; throws for unknown modules
   static std::mutex mutex;
-  static std::map<int, std::unique_ptr<ModelDefinition>> cache;
+  static std::map<std::string, std::unique_ptr<ModelDefinition>> cache;
   std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = cache[n];
-  if (!slot) slot = make_qspio_nsclc_rt(n);
+  auto& slot = cache[id];
+  if (!slot) slot = make_qspio_nsclc_rt(n, modules);
   return slot.get();
 }
 
 std::string base_model_name(const std::string& name) {
-  const std::size_t at = name.find('@');
+  const std::size_t at = name.find_first_of("@{");
   return at == std::string::npos ? name : name.substr(0, at);
 }
 
@@ -78,11 +77,12 @@ const ModelDefinition& get_model(const std::string& name) {
   const auto& list = entries();
   for (std::size_t i = 0; i < list.size(); ++i)
     if (list[i].name == name) return *built().models[i];
-  if (const ModelDefinition* m = multi_lesion_model(name)) return *m;
+  if (const ModelDefinition* m = rt_variant(name)) return *m;
   std::string known;
   for (const auto& e : list) known += (known.empty() ? "" : ", ") + e.name;
   throw Error(ErrorKind::kInput, "unknown model '" + name + "' (expected one of: " + known +
-                                     ", or qspio_nsclc_rt@N for N = 2.." + std::to_string(kMaxLesions) + " lesions)");
+                                     ", or qspio_nsclc_rt@N for N = 2.." + std::to_string(kMaxLesions) +
+                                     " lesions, optionally followed by {modules})");
 }
 
 std::vector<PopulationPreset> population_presets(const std::string& model) {

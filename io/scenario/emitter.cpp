@@ -6,6 +6,7 @@
 
 #include "io/scenario/loader.hpp"
 #include "io/scenario/schema.hpp"
+#include "models/qspio_nsclc/model.hpp"
 
 namespace vct::io {
 
@@ -39,7 +40,11 @@ void emit_courses(YAML::Emitter& out, const std::vector<RadiotherapyCourse>& cou
     }
     out << YAML::Key << "lesions" << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (int l : c.lesions) out << lesion_names[static_cast<std::size_t>(l)];
-    out << YAML::EndSeq << YAML::EndMap;
+    out << YAML::EndSeq;
+    schema::emit_field(out, section.field("site"), c);
+    schema::emit_field(out, section.field("edic_Gy"), c);
+    schema::emit_field(out, section.field("lymph_node_in_field"), c);
+    out << YAML::EndMap;
   }
   out << YAML::EndSeq;
 }
@@ -135,7 +140,17 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   out << YAML::BeginMap;
   out << YAML::Key << "schema_version" << YAML::Value << s.schema_version;
   if (!s.description.empty()) schema::emit_field(out, schema::top_level().field("description"), s);
-  out << YAML::Key << "model" << YAML::Value << s.model;
+  int n_lesions = 1;
+  std::vector<std::string> modules;
+  if (models::parse_rt_model_id(s.model, n_lesions, modules)) {
+    // An RT model: its base id (lesions come from the lesions list) and the modules it runs.
+    out << YAML::Key << "model" << YAML::Value << s.model.substr(0, s.model.find('{'));
+    out << YAML::Key << "modules" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& m : s.rt_modules) out << m;
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::Key << "model" << YAML::Value << s.model;
+  }
   if (s.lesion_names.size() > 1) {
     out << YAML::Key << "lesions" << YAML::Value << YAML::BeginSeq;
     for (const auto& name : s.lesion_names)

@@ -4,6 +4,7 @@
 
 #include "io/scenario/parts.hpp"
 #include "io/scenario/schema.hpp"
+#include "models/qspio_nsclc/model.hpp"
 #include "models/registry.hpp"
 
 namespace vct::io::detail {
@@ -34,8 +35,10 @@ void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& 
                   std::to_string(n));
     return;
   }
-  if (model && n > 1) {
-    s.model = "qspio_nsclc_rt@" + std::to_string(n);
+  int n_model = 1;
+  std::vector<std::string> modules;
+  if (model && n > 1 && models::parse_rt_model_id(s.model, n_model, modules)) {
+    s.model = models::rt_model_id(n, modules);
     model = &models::get_model(s.model);
   }
   const auto& section = schema::lesion();

@@ -3,10 +3,12 @@
 // run); lists and the population are read by the other files of io/scenario.
 #include "io/scenario/loader.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "io/scenario/parts.hpp"
 #include "io/scenario/schema.hpp"
+#include "models/qspio_nsclc/model.hpp"
 #include "models/registry.hpp"
 
 namespace vct::io {
@@ -27,14 +29,15 @@ void read_schema_version(Validator& v, const YAML::Node& root) {
               "expected 1 (the schema this release reads), found " + std::to_string(schema));
 }
 
-/// `model`: a registered model (or qspio_nsclc_rt@N); nullptr when missing or unknown.
+/// `model`: a registered model (or an RT model variant, qspio_nsclc_rt@N{modules}); nullptr when
+/// missing or unknown.
 const ModelDefinition* read_model(Validator& v, const YAML::Node& root, Scenario& s) {
   if (!root["model"]) {
     v.problem(root, "model", "missing required key 'model'");
     return nullptr;
   }
   const YAML::Node node = root["model"];
-  if (node.IsScalar() && node.Scalar().rfind("qspio_nsclc_rt@", 0) == 0) {
+  if (node.IsScalar() && node.Scalar().rfind("qspio_nsclc_rt", 0) == 0 && node.Scalar() != "qspio_nsclc_rt") {
     try {
       const ModelDefinition* model = &models::get_model(node.Scalar());
       s.model = node.Scalar();
@@ -49,6 +52,55 @@ const ModelDefinition* read_model(Validator& v, const YAML::Node& root, Scenario
   if (k < 0) return nullptr;
   s.model = names[static_cast<std::size_t>(k)];
   return &models::get_model(s.model);
+}
+
+/// `modules`: the RT model's immune modules (default: all of them); selects the model variant.
+void read_modules(Validator& v, const YAML::Node& root, const ModelDefinition*& model, Scenario& s) {
+  const YAML::Node node = root["modules"];
+  int n = 1;
+  std::vector<std::string> modules;
+  if (!model || !models::parse_rt_model_id(s.model, n, modules)) {
+    if (node && model)
+      v.problem(node, "modules",
+                "modules need a radiotherapy model; expected model qspio_nsclc_rt, found " + model->id());
+    return;
+  }
+  if (node) {
+    if (!node.IsSequence()) {
+      v.problem(node, "modules", "expected a list of module names (or []), found " + describe(node));
+      return;
+    }
+    const std::vector<std::string>& names = models::rt_module_names();
+    std::vector<std::string> chosen;
+    const std::size_t before = v.count();
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string name = node[i].IsScalar() ? node[i].Scalar() : "";
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        std::string expected;
+        for (const auto& m : names) expected += (expected.empty() ? "" : ", ") + m;
+        std::string message = "unknown module " + describe(node[i]) + "; expected one of: " + expected;
+        const std::string hint = closest_name(name, names);
+        if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+        v.problem(node[i], "modules[" + std::to_string(i) + "]", message);
+      } else if (std::find(chosen.begin(), chosen.end(), name) != chosen.end()) {
+        v.problem(node[i], "modules[" + std::to_string(i) + "]", "module '" + name + "' is listed twice");
+      } else {
+        chosen.push_back(name);
+      }
+    }
+    if (v.count() != before) return;
+    try {
+      s.model = models::rt_model_id(n, chosen);
+    } catch (const Error& e) {
+      v.problem(node, "modules", e.what());
+      return;
+    }
+    modules = chosen;
+  }
+  model = &models::get_model(s.model);
+  s.rt_modules.clear();
+  for (const auto& name : models::rt_module_names())  // canonical order
+    if (std::find(modules.begin(), modules.end(), name) != modules.end()) s.rt_modules.push_back(name);
 }
 
 void read_simulation(Validator& v, const YAML::Node& root, Scenario& s) {
@@ -193,6 +245,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   const ModelDefinition* model = read_model(v, root, s);
   read_simulation(v, root, s);
   if (const YAML::Node lesions = root["lesions"]) detail::load_lesions(v, lesions, model, s);
+  read_modules(v, root, model, s);
   resolve_defaults(model, s);
   read_patient(v, root, model, s);
   read_initialisation(v, root, model, s);

@@ -41,7 +41,8 @@ struct PopulationSettings {
 struct Scenario {
   int schema_version = 1;
   std::string description;
-  std::string model;
+  std::string model;                    ///< the model's id (an RT model's id names its lesions and modules)
+  std::vector<std::string> rt_modules;  ///< RT models: the immune modules switched on, canonical order
   double weight_kg = 80.0;
   std::vector<ParameterOverride> parameter_overrides;  ///< In file order, resolved to table indices.
   InitialisationOptions initialisation;

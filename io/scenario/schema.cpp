@@ -115,6 +115,12 @@ const Section<Scenario>& top_level() {
                                         " (`vct models`); `qspio_nsclc_rt` has radiotherapy and lesions")),
           other<Scenario>(other_key("lesions", "list of `{name, diameter_cm}`", "one lesion, `primary`",
                                     "`qspio_nsclc_rt` only: the patient's lesions; see \"Lesions\"")),
+          other<Scenario>(
+              other_key("modules", "list of `licensing`, `epitope_spreading`, `priming_checkpoint`, `lymphodepletion`",
+                        "all four",
+                        "`qspio_nsclc_rt` only: the immune modules of the RT model (docs/models/radiotherapy.md); "
+                        "`[]` runs the RT model without them. `epitope_spreading` needs `licensing`, "
+                        "`priming_checkpoint` needs `epitope_spreading`")),
           other<Scenario>(other_key("patient", "mapping", "", "the patient; see \"Patient\"")),
           accessor<Scenario>(
               choice_key("initialisation", {"grow_to_diameter", "published_state", "model_default"},
@@ -359,6 +365,20 @@ const Section<RadiotherapyCourse>& course() {
                                               "fraction days relative to `start_day` (implies `schedule: explicit`)")),
           other<RadiotherapyCourse>(other_key("lesions", "list of lesion names or 1-based numbers", "`[1]`",
                                               "irradiated lesions (the others are out of field)")),
+          accessor<RadiotherapyCourse>(
+              choice_key("site", {"lung", "liver", "other"}, "`lung`",
+                         "treated site; sets the default `edic_Gy` (docs/models/radiotherapy.md, \"Lymphodepletion\")"),
+              [](const RadiotherapyCourse& c) { return text(c.site); },
+              [](RadiotherapyCourse& c, const Value& v) { c.site = v.text; }),
+          member(number_key("edic_Gy", 0.0, 50.0, false, "by `site` and fractionation",
+                            "effective dose to circulating immune cells of the whole course (Jin 2021); the "
+                            "lymphodepletion module spreads it over the fractions. Default: total dose x 0.033 "
+                            "(lung, <= 5 fractions), 0.093 (lung, more), 0.09 (liver, <= 5), 0.15 (liver, more)"),
+                 &RadiotherapyCourse::edic_Gy),
+          member(simple_key("lymph_node_in_field", Kind::kBoolean, "false",
+                            "the tumour-draining lymph node receives each fraction's dose (its T cells die by their "
+                            "LQ survival; lymphodepletion module)"),
+                 &RadiotherapyCourse::lymph_node_in_field),
       }};
   return section;
 }

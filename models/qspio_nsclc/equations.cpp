@@ -10,8 +10,11 @@
 
 #include "core/dual.hpp"
 #include "models/common/modules.hpp"
+#include "models/qspio_nsclc/epitope_spreading.hpp"
+#include "models/qspio_nsclc/licensing.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
 #include "models/qspio_nsclc/synapses.hpp"
+#include "models/qspio_nsclc/trafficking.hpp"
 
 namespace vct::models::nsclc {
 
@@ -27,20 +30,23 @@ struct SystemicExchange {
   T pmhc_weight{0.0}, pmhc0{0.0}, pmhc1{0.0};                          ///< mAPC-weighted surface pMHC
   T h_ifn_primary{0.0};
   T pmhc0_primary{0.0}, pmhc1_primary{0.0};
+  T infiltration_T2{0.0};  ///< epitope spreading: T2 effectors/day leaving blood
+  T licensing{0.0};        ///< licensing: sum over lesions of (mAPC + 1) L
 };
 
 /// One lesion's dynamics: x are its local states (lesion layout), y the full state (systemic
 /// reads only). Writes dx and adds the lesion's exchange with blood and LN to `ex`.
 template <class T>
 void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const double* p, T* dx, SystemicExchange<T>& ex,
-                const T& infiltration_boost) {
+                const T& infiltration_boost, double* licensing_out) {
   namespace P = par;
   namespace S = st;
   namespace L = lc;
   const T C = positive_part(x[L::C1]);
-  const T V_T = lesion_volume(x, p, lay.rt);
+  const bool t2 = lay.modules.epitope_spreading;
+  const T V_T = lesion_volume(x, p, lay.rt, t2);
   if (lesion > 0 && !(V_T > 0.0)) {  // a lesion not yet seeded (growth phase) is inert
-    for (int k = 0; k < lay.local_count; ++k) dx[k] = T(0.0);
+    for (int k : lay.locals) dx[k] = T(0.0);
     return;
   }
   const T C2 = C * C;
@@ -73,10 +79,11 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const T H_Mac_C = m_synapse(x + L::kSynMC, dx + L::kSynMC, tC_aPD1, tC_aPDL1, H_IFN, pdl1_base, p);
   const T& H_PD1_C1 = syn_c1.H_PD1;
 
-  // Cancer (§5.2)
+  // Cancer (§5.2); with epitope spreading both CD8 families (T1, T2) kill.
   const T T1 = x[L::T_T1];
-  const T R_kill = p[P::k_C_T1_per_day] * C * (T1 / (p[P::K_T_C] * C + T1 + 1.0)) *
-                   (T1 / (T1 + p[P::K_T_Treg] * x[L::T_T0] + 1.0)) * (1.0 - H_TGFb_Teff) * (1.0 - H_PD1_C1) *
+  const T Teff = t2 ? T(T1 + x[L::T_T2]) : T1;
+  const T R_kill = p[P::k_C_T1_per_day] * C * (Teff / (p[P::K_T_C] * C + Teff + 1.0)) *
+                   (Teff / (Teff + p[P::K_T_Treg] * x[L::T_T0] + 1.0)) * (1.0 - H_TGFb_Teff) * (1.0 - H_PD1_C1) *
                    (1.0 - H_MDSC);
   const T R_phago = p[P::k_M1_phago_per_day] * C * x[L::Mac_M1] / (x[L::Mac_M1] + p[P::K_Mac_C] * C + 1.0) *
                     (1.0 - H_Mac_C) * (1.0 - H_IL10_phago);
@@ -88,6 +95,8 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const rt::LesionTerms<T> rt_terms = lay.rt ? rt::lesion_terms(x, dx, V_T, p) : rt::LesionTerms<T>{};
   const T& icd_death = rt_terms.icd_death;
   const T& H_DAMP = rt_terms.H_DAMP;
+  // Licensing module: the danger signal of this lesion.
+  const T licensing = lay.modules.licensing ? licensing::lesion_licensing(x, dx, C, R_kill, p) : T(0.0);
 
   // T cells in the tumour (§5.6); infiltration leaves the blood pools.
   const double kd1 = p[P::k_T1_death_per_day], kd0 = p[P::k_T0_death_per_day];
@@ -101,18 +110,29 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   ex.infiltration_T1 = ex.infiltration_T1 + in_T1;
   ex.infiltration_Th = ex.infiltration_Th + in_Th;
   ex.infiltration_T0 = ex.infiltration_T0 + in_T0;
-  const T suppression = p[P::k_Treg_per_day] * T1 * x[L::T_T0] / (T1 + x[L::T_T0] + 1.0) * H_IL10;
-  const T exhaustion = p[P::k_T1_per_day] * T1 * C / (C + T1 + 1.0) * H_PD1_C1;
+  const T suppression = p[P::k_Treg_per_day] * T1 * x[L::T_T0] / (Teff + x[L::T_T0] + 1.0) * H_IL10;
+  const T exhaustion = p[P::k_T1_per_day] * T1 * C / (C + Teff + 1.0) * H_PD1_C1;
   const T conversion = p[P::k_Th_Treg_per_day] * x[L::T_Th] * H_TGFb * H_ArgI_Treg;
   dx[L::T_T1] = in_T1 - kd1 * T1 - k_clear * T1 * g_clr - suppression - exhaustion;
   dx[L::T1_exh] = kd1 * T1 + k_clear * T1 * g_clr + suppression + exhaustion - k_clear * x[L::T1_exh];
+  if (t2) {  // the T2 family: the same homing, death, Treg suppression and PD-1-gated exhaustion
+    const T T2 = x[L::T_T2];
+    T in_T2 = p[P::q_T1_T_in_per_L_per_day] * V_T * y[lay.sys[sy::C_T2]] * f_rec;
+    if (lay.rt) in_T2 = in_T2 * infiltration_boost;
+    ex.infiltration_T2 = ex.infiltration_T2 + in_T2;
+    const T loss2 = kd1 * T2 + k_clear * T2 * g_clr +
+                    p[P::k_Treg_per_day] * T2 * x[L::T_T0] / (Teff + x[L::T_T0] + 1.0) * H_IL10 +
+                    p[P::k_T1_per_day] * T2 * C / (C + Teff + 1.0) * H_PD1_C1;
+    dx[L::T_T2] = in_T2 - loss2;
+    dx[L::T1_exh] = dx[L::T1_exh] + loss2;  // dead and exhausted CD8 of both families
+  }
   dx[L::T_Th] = in_Th - kd0 * x[L::T_Th] - k_clear * x[L::T_Th] * g_clr - conversion;
   dx[L::Th_exh] = kd0 * x[L::T_Th] + k_clear * x[L::T_Th] * g_clr - k_clear * x[L::Th_exh];
   dx[L::T_T0] = in_T0 - kd0 * x[L::T_T0] - k_clear * x[L::T_T0] * g_clr + conversion;
 
   // Tumour cytokines (§5.8): secretion in nmol/day over V_T
   dx[L::IFNg] =
-      (p[P::k_IFNg_Tsec_nmol_per_cell_per_day] * T1 + p[P::k_IFNg_Thsec_nmol_per_cell_per_day] * x[L::T_Th]) / V_T -
+      (p[P::k_IFNg_Tsec_nmol_per_cell_per_day] * Teff + p[P::k_IFNg_Thsec_nmol_per_cell_per_day] * x[L::T_Th]) / V_T -
       p[P::k_IFNg_deg_per_day] * x[L::IFNg];
   dx[L::TGFb] =
       p[P::k_TGFb_deg_per_day] * (p[P::TGFbase_nM] - x[L::TGFb]) +
@@ -173,6 +193,10 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   ex.pmhc_weight = ex.pmhc_weight + w;
   ex.pmhc0 = ex.pmhc0 + w * x[L::s_M1p0];
   ex.pmhc1 = ex.pmhc1 + w * x[L::s_M1p1];
+  if (lay.modules.licensing) {
+    ex.licensing = ex.licensing + w * licensing;
+    if (licensing_out) *licensing_out = value_of(licensing);
+  }
 
   // Antibody exchange between plasma and this lesion, drainage to the LN (§5.13)
   const int slots[3][4] = {{S::C_aPD1, L::T_aPD1, P::q_T_aPD1_L_per_day, P::gamma_T_aPD1},
@@ -217,7 +241,7 @@ void antibody_pk_systemic(const T* y, T* dy, int iC, int iP, int iLN, const T& t
 // clang-format on
 
 template <class T>
-void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
+void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSignals* signals = nullptr) {
   using std::exp2;
   namespace P = par;
   namespace S = st;
@@ -229,14 +253,16 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
 
   // Lesions: gather each lesion's local states, evaluate, scatter the derivatives.
   SystemicExchange<T> ex;
-  T x[lc::kRtCount], dx[lc::kRtCount];
+  T x[lc::kMaxCount], dx[lc::kMaxCount];
   T V_T_primary(0.0);
+  if (signals) signals->lesion_licensing.assign(static_cast<std::size_t>(lay.n_lesions), 0.0);
   for (int l = 0; l < lay.n_lesions; ++l) {
     const auto& idx = lay.index[static_cast<std::size_t>(l)];
-    for (int k = 0; k < lay.local_count; ++k) x[k] = y[idx[static_cast<std::size_t>(k)]];
-    if (l == 0) V_T_primary = lesion_volume(x, p, lay.rt);
-    lesion_rhs(lay, l, x, y, p, dx, ex, infiltration_boost);
-    for (int k = 0; k < lay.local_count; ++k) dy[idx[static_cast<std::size_t>(k)]] = dx[k];
+    for (int k : lay.locals) x[k] = y[idx[static_cast<std::size_t>(k)]];
+    if (l == 0) V_T_primary = lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading);
+    lesion_rhs(lay, l, x, y, p, dx, ex, infiltration_boost,
+               signals ? &signals->lesion_licensing[static_cast<std::size_t>(l)] : nullptr);
+    for (int k : lay.locals) dy[idx[static_cast<std::size_t>(k)]] = dx[k];
   }
 
   // T-APC synapse in the LN; its PD-L1 expression follows the primary tumour's IFN-gamma.
@@ -260,19 +286,16 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
   const T act_T1 = p[P::k_T1_act_per_day] * H_mAPC * H_P1 * y[S::LN_nT1];
   const T act_T0 = p[P::k_T0_act_per_day] * H_APC * H_P0 * y[S::LN_nT0];
   const T act_Th = p[P::k_Th_act_per_day] * H_APCh * H_P1 * y[S::LN_nT0];
-  auto naive = [&](int iC, int iP, int iLN, double Q, double div, double kpro, double Kpro, double kdeath, double qPin,
-                   double qPout, double qLNin, double qLNout, const T& activation) {
-    dy[iC] = Q / div - kdeath * y[iC] - qPin * y[iC] + qPout * y[iP] - qLNin * y[iC] + qLNout * y[iLN];
-    dy[iP] = kpro / div * y[iP] / (Kpro / div + y[iP]) - kdeath * y[iP] + qPin * y[iC] - qPout * y[iP];
-    dy[iLN] =
-        kpro / div * y[iLN] / (Kpro / div + y[iLN]) - kdeath * y[iLN] + qLNin * y[iC] - qLNout * y[iLN] - activation;
-  };
-  naive(S::C_nT1, S::P_nT1, S::LN_nT1, p[P::Q_nT1_thym_cell_per_day], p[P::div_T1], p[P::k_nT1_pro_cell_per_day],
-        p[P::K_nT1_pro_cell], p[P::k_nT1_death_per_day], p[P::q_nT1_P_in_per_day], p[P::q_nT1_P_out_per_day],
-        p[P::q_nT1_LN_in_per_day], p[P::q_nT1_LN_out_per_day], act_T1);
-  naive(S::C_nT0, S::P_nT0, S::LN_nT0, p[P::Q_nT0_thym_cell_per_day], p[P::div_T0], p[P::k_nT0_pro_cell_per_day],
-        p[P::K_nT0_pro_cell], p[P::k_nT0_death_per_day], p[P::q_nT0_P_in_per_day], p[P::q_nT0_P_out_per_day],
-        p[P::q_nT0_LN_in_per_day], p[P::q_nT0_LN_out_per_day], T(act_T0 + act_Th));
+  naive_pool(y, dy, S::C_nT1, S::P_nT1, S::LN_nT1,
+             NaiveRates{p[P::Q_nT1_thym_cell_per_day], p[P::div_T1], p[P::k_nT1_pro_cell_per_day], p[P::K_nT1_pro_cell],
+                        p[P::k_nT1_death_per_day], p[P::q_nT1_P_in_per_day], p[P::q_nT1_P_out_per_day],
+                        p[P::q_nT1_LN_in_per_day], p[P::q_nT1_LN_out_per_day]},
+             act_T1);
+  naive_pool(y, dy, S::C_nT0, S::P_nT0, S::LN_nT0,
+             NaiveRates{p[P::Q_nT0_thym_cell_per_day], p[P::div_T0], p[P::k_nT0_pro_cell_per_day], p[P::K_nT0_pro_cell],
+                        p[P::k_nT0_death_per_day], p[P::q_nT0_P_in_per_day], p[P::q_nT0_P_out_per_day],
+                        p[P::q_nT0_LN_in_per_day], p[P::q_nT0_LN_out_per_day]},
+             T(act_T0 + act_Th));
 
   // Programmed expansion (§5.4): N generations, daughters released as mature cells in the LN.
   const T il2_drive = michaelis(y[S::IL2], p[P::IL2_50_nM]);
@@ -286,22 +309,31 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
   dy[S::aTh] = act_Th * p[P::n_T1_clones] - exit_Th;
 
   // Mature trafficking (§5.5); T0 and Th share the CD4 parameters; infiltration into every lesion.
-  auto mature = [&](int iLN, int iC, int iP, const T& gain, double kdeath, double qLNout, double qPin, double qPout,
-                    const T& infiltration) {
-    dy[iLN] = gain - kdeath * y[iLN] - qLNout * y[iLN];
-    dy[iC] = qLNout * y[iLN] - kdeath * y[iC] - qPin * y[iC] + qPout * y[iP] - infiltration;
-    dy[iP] = qPin * y[iC] - qPout * y[iP] - kdeath * y[iP];
-  };
-  mature(S::LN_T1, S::C_T1, S::P_T1, T(exit_T1 * exp2(N_aT)), p[P::k_T1_death_per_day], p[P::q_T1_LN_out_per_day],
-         p[P::q_T1_P_in_per_day], p[P::q_T1_P_out_per_day], ex.infiltration_T1);
-  mature(S::LN_T0, S::C_T0, S::P_T0, T(exit_T0 * exp2(N_aT4)), p[P::k_T0_death_per_day], p[P::q_T0_LN_out_per_day],
-         p[P::q_T0_P_in_per_day], p[P::q_T0_P_out_per_day], ex.infiltration_T0);
-  mature(S::LN_Th, S::C_Th, S::P_Th, T(exit_Th * exp2(N_aT4)), p[P::k_T0_death_per_day], p[P::q_T0_LN_out_per_day],
-         p[P::q_T0_P_in_per_day], p[P::q_T0_P_out_per_day], ex.infiltration_Th);
+  const MatureRates cd8{p[P::k_T1_death_per_day], p[P::q_T1_LN_out_per_day], p[P::q_T1_P_in_per_day],
+                        p[P::q_T1_P_out_per_day]};
+  const MatureRates cd4{p[P::k_T0_death_per_day], p[P::q_T0_LN_out_per_day], p[P::q_T0_P_in_per_day],
+                        p[P::q_T0_P_out_per_day]};
+  mature_pool(y, dy, S::LN_T1, S::C_T1, S::P_T1, cd8, T(exit_T1 * exp2(N_aT)), ex.infiltration_T1);
+  mature_pool(y, dy, S::LN_T0, S::C_T0, S::P_T0, cd4, T(exit_T0 * exp2(N_aT4)), ex.infiltration_T0);
+  mature_pool(y, dy, S::LN_Th, S::C_Th, S::P_Th, cd4, T(exit_Th * exp2(N_aT4)), ex.infiltration_Th);
+
+  // Licensing and epitope spreading: the T2 family, primed only by licensed APCs.
+  const T licensing = lay.modules.licensing ? T(ex.licensing / ex.pmhc_weight) : T(0.0);
+  if (signals) {
+    signals->licensing = value_of(licensing);
+    signals->H_PD1_APC = value_of(syn_apc.H_PD1);
+  }
+  T il2_secreting = y[S::aT1] + y[S::aTh], il2_consuming = y[S::LN_T1];
+  if (lay.modules.epitope_spreading) {
+    spreading::systemic_rhs(lay, y, dy, p,
+                            spreading::PrimingInputs<T>{sites, s1, licensing, N_aT, syn_apc.H_PD1, ex.infiltration_T2});
+    il2_secreting = il2_secreting + y[lay.sys[sy::aT2]];
+    il2_consuming = il2_consuming + y[lay.sys[sy::LN_T2]];
+  }
 
   // IL-2 in the LN
-  dy[S::IL2] = (p[P::k_IL2_sec_nmol_per_cell_per_day] * (y[S::aT1] + y[S::aTh]) -
-                p[P::k_IL2_cons_nmol_per_cell_per_day] * y[S::LN_T1] * il2_drive -
+  dy[S::IL2] = (p[P::k_IL2_sec_nmol_per_cell_per_day] * il2_secreting -
+                p[P::k_IL2_cons_nmol_per_cell_per_day] * il2_consuming * il2_drive -
                 p[P::k_IL2_cons_nmol_per_cell_per_day] * y[S::LN_T0] * michaelis(y[S::IL2], p[P::IL2_50_Treg_nM])) /
                    V_LN -
                p[P::k_IL2_deg_per_day] * y[S::IL2];
@@ -323,6 +355,20 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy) {
 }  // namespace
 
 void eval_rhs(const Layout& lay, const double* y, const double* p, double* dydt) { rhs_impl(lay, y, p, dydt); }
+
+double lesion_volume_of(const Layout& lay, int lesion, const double* y, const double* p) {
+  const auto& idx = lay.index[static_cast<std::size_t>(lesion)];
+  double x[lc::kMaxCount] = {};
+  for (int k : lay.locals) x[k] = y[idx[static_cast<std::size_t>(k)]];
+  return lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading);
+}
+
+ModuleSignals module_signals(const Layout& lay, const double* y, const double* p) {
+  ModuleSignals signals;
+  std::vector<double> scratch(static_cast<std::size_t>(lay.n_states));
+  rhs_impl(lay, y, p, scratch.data(), &signals);
+  return signals;
+}
 void eval_rhs(const Layout& lay, const Dual* y, const double* p, Dual* dydt) { rhs_impl(lay, y, p, dydt); }
 
 }  // namespace vct::models::nsclc

@@ -3,6 +3,8 @@
 // model's outputs share.
 #pragma once
 
+#include <vector>
+
 #include "core/dual.hpp"
 #include "models/common/modules.hpp"
 #include "models/qspio_nsclc/layout.hpp"
@@ -12,10 +14,11 @@ namespace vct::models::nsclc {
 /// Volume (L) of one lesion from its local states x (lesion layout): cancer (and, with RT, doomed)
 /// cells, dead cells, T cells and macrophages over the cellular volume fraction.
 template <class T>
-T lesion_volume(const T* x, const double* p, bool rt) {
+T lesion_volume(const T* x, const double* p, bool rt, bool t2 = false) {
   namespace P = par;
   auto n = [&](int i) { return positive_part(x[i]); };
-  const T total_T = n(lc::T_T1) + n(lc::T_T0) + n(lc::T_Th);
+  T total_T = n(lc::T_T1) + n(lc::T_T0) + n(lc::T_Th);
+  if (t2) total_T = total_T + n(lc::T_T2);  // epitope-spreading module
   T cancer = n(lc::C_x) + n(lc::C1);
   if (rt) cancer = cancer + n(lc::D_icd) + n(lc::D_non);
   return (cancer * p[P::vol_cell_L] + (n(lc::T1_exh) + n(lc::Th_exh) + total_T) * p[P::vol_Tcell_L] +
@@ -23,8 +26,20 @@ T lesion_volume(const T* x, const double* p, bool rt) {
          p[P::Ve_T];
 }
 
+/// Volume (L) of lesion `lesion` (0-based) from the full state.
+double lesion_volume_of(const Layout& lay, int lesion, const double* y, const double* p);
+
 /// dy/dt of the whole state vector in internal units per day. Thread-safe (pure).
 void eval_rhs(const Layout& lay, const double* y, const double* p, double* dydt);
 void eval_rhs(const Layout& lay, const Dual* y, const double* p, Dual* dydt);
+
+/// Module signals that are not states, for the model's outputs.
+struct ModuleSignals {
+  std::vector<double> lesion_licensing;  ///< L per lesion (licensing module)
+  double licensing = 0.0;                ///< systemic licensing L_sys
+  double H_PD1_APC = 0.0;                ///< PD-1 engagement in the T-APC synapse
+};
+/// Evaluates the right-hand side at y and returns the module signals (the derivatives are discarded).
+ModuleSignals module_signals(const Layout& lay, const double* y, const double* p);
 
 }  // namespace vct::models::nsclc

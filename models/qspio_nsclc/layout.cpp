@@ -3,26 +3,41 @@
 
 namespace vct::models::nsclc {
 
-Layout make_layout(int n_lesions, bool rt) {
+const std::vector<std::string>& module_names() {
+  static const std::vector<std::string> names = {"licensing", "epitope_spreading", "priming_checkpoint",
+                                                 "lymphodepletion"};
+  return names;
+}
+
+Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {
   Layout lay;
   lay.n_lesions = n_lesions;
   lay.rt = rt;
+  lay.modules = rt ? modules : ModuleSet{};
   lay.local_count = rt ? lc::kRtCount : lc::kBaseCount;
-  std::array<int, lc::kRtCount> first{};
+  for (int k = 0; k < lay.local_count; ++k) lay.locals.push_back(k);
+  if (lay.modules.licensing) lay.locals.insert(lay.locals.end(), {lc::IFN_I, lc::g_TREX1});
+  if (lay.modules.epitope_spreading) lay.locals.push_back(lc::T_T2);
+  std::array<int, lc::kMaxCount> first;
+  first.fill(-1);
 #define X_MAP(name) first[lc::name] = st::name;
   NSCLC_LESION_STATES(X_MAP)
 #undef X_MAP
   for (int k = 0; k < ts::kCount; ++k) first[lc::kSynTC1 + k] = st::kSynTC1 + k;
   for (int k = 0; k < ms::kCount; ++k) first[lc::kSynMC + k] = st::kSynMC + k;
   int next = st::kCount;
-  if (rt)
-    for (int k = lc::kBaseCount; k < lc::kRtCount; ++k) first[k] = next++;
+  for (int k : lay.locals)
+    if (k >= lc::kBaseCount) first[static_cast<std::size_t>(k)] = next++;
   lay.index.push_back(first);
   for (int l = 1; l < n_lesions; ++l) {
-    std::array<int, lc::kRtCount> idx{};
-    for (int k = 0; k < lay.local_count; ++k) idx[k] = next++;
+    std::array<int, lc::kMaxCount> idx;
+    idx.fill(-1);
+    for (int k : lay.locals) idx[static_cast<std::size_t>(k)] = next++;
     lay.index.push_back(idx);
   }
+  lay.sys.fill(-1);
+  if (lay.modules.epitope_spreading)
+    for (int k = 0; k < sy::kCount; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
   lay.n_states = next;
   return lay;
 }

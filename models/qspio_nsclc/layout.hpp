@@ -19,6 +19,9 @@ constexpr double kon2d(double kon_per_uM_per_s) {
   return kon_per_uM_per_s / kSynapticGapNm * kUm2PerMoleculePerInvUmNm * kSecondsPerDay;
 }
 
+#include "models/qspio_nsclc/epitope_spreading_parameters.inc"
+#include "models/qspio_nsclc/licensing_parameters.inc"
+#include "models/qspio_nsclc/lymphodepletion_parameters.inc"
 #include "models/qspio_nsclc/parameters.inc"
 #include "models/qspio_nsclc/radiotherapy_parameters.inc"
 #include "models/qspio_nsclc/states.inc"
@@ -56,8 +59,9 @@ static_assert(st::kCount == 141, "141 ODE states (dossier §4)");
 
 // Lesion-local states, gathered into one contiguous block per lesion: the tumour interstitium,
 // the tumour APCs' antigen processing, the T-C1 and M-C synapses, and (RT model) the doomed-cell
-// pools, DAMP and RT signal. Lesion 1 keeps the reference model's positions in the state vector;
-// further lesions and the RT states follow the 141 reference states.
+// pools, DAMP and RT signal, then the states of the immune modules that are switched on. Lesion 1
+// keeps the reference model's positions in the state vector; its RT and module states, further
+// lesions and the modules' systemic states follow the 141 reference states.
 namespace lc {
 // clang-format off
 #define NSCLC_LESION_STATES(X)                                                                          \
@@ -77,7 +81,27 @@ constexpr int D_non = kBaseCount + 1;  // lethally irradiated cells dying withou
 constexpr int DAMP = kBaseCount + 2;   // DAMP/maturation signal, immunogenic deaths per L
 constexpr int R_RT = kBaseCount + 3;   // decaying RT dose signal driving PD-L1 upregulation, Gy
 constexpr int kRtCount = kBaseCount + 4;
+// Licensing module (licensing.hpp).
+constexpr int IFN_I = kRtCount;        // type-I IFN (cGAS-STING) activity, 1/day
+constexpr int g_TREX1 = kRtCount + 1;  // TREX1 factor of the lesion's latest fraction, 1
+// Epitope-spreading module (epitope_spreading.hpp).
+constexpr int T_T2 = kRtCount + 2;       // effector CD8 of the subdominant clone family
+constexpr int kMaxCount = kRtCount + 3;  // every local state of every module
 }  // namespace lc
+
+/// Systemic states of the immune modules, after every lesion block (their index: Layout::sys).
+namespace sy {
+enum : int {
+  C_nT2,
+  P_nT2,
+  LN_nT2,  // naive subdominant-family CD8 per clone (blood, periphery, LN)
+  aT2,     // activated, proliferating T2 in the LN
+  LN_T2,
+  C_T2,
+  P_T2,  // mature T2 effectors (LN, blood, periphery)
+  kCount
+};
+}  // namespace sy
 
 namespace rp {
 #define X_ENUM(name, unit, value, lo, hi, desc, src) name,
@@ -85,21 +109,51 @@ enum : int { first_ = par::kCount - 1, NSCLC_RT_PARAMETERS(X_ENUM) kCount };
 #undef X_ENUM
 }  // namespace rp
 
-/// Initial diameter parameter of lesion l >= 1 (0-based), after the RT parameters.
-inline int lesion_diameter_parameter(int lesion) { return rp::kCount + lesion - 1; }
+/// Parameters of the immune modules, after the RT parameters (tables: licensing_parameters.inc,
+/// epitope_spreading_parameters.inc, lymphodepletion_parameters.inc). Present in every RT model,
+/// whether or not a module is switched on, so their indices are fixed.
+namespace mp {
+#define X_ENUM(name, unit, value, lo, hi, desc, src) name,
+enum : int {
+  first_ = rp::kCount - 1,
+  NSCLC_LICENSING_PARAMETERS(X_ENUM) NSCLC_SPREADING_PARAMETERS(X_ENUM) NSCLC_LYMPHODEPLETION_PARAMETERS(X_ENUM) kCount
+};
+#undef X_ENUM
+}  // namespace mp
 
-/// Where each lesion's local states live in the full state vector.
+/// The immune modules of the RT model (docs/models/radiotherapy.md), each switchable; with every
+/// module off the model is the RT model before them, bit for bit.
+struct ModuleSet {
+  bool licensing = false;           ///< danger/IFN-I licensing signal per lesion (M1)
+  bool epitope_spreading = false;   ///< subdominant clone family primed under licensing (M2; needs M1)
+  bool priming_checkpoint = false;  ///< PD-1-gated loss of newly primed T2 cells (M3; needs M2)
+  bool lymphodepletion = false;     ///< RT kill of the recirculating lymphocyte pool (M4)
+  bool any() const { return licensing || epitope_spreading || priming_checkpoint || lymphodepletion; }
+};
+
+/// Names of the modules as scenarios and model ids spell them, in ModuleSet order.
+const std::vector<std::string>& module_names();
+
+/// Initial diameter parameter of lesion l >= 1 (0-based), after the RT and module parameters.
+inline int lesion_diameter_parameter(int lesion, bool modules_tables) {
+  return (modules_tables ? static_cast<int>(mp::kCount) : static_cast<int>(rp::kCount)) + lesion - 1;
+}
+
+/// Where each lesion's local states and the modules' systemic states live in the state vector.
 struct Layout {
   int n_lesions = 1;
   bool rt = false;
-  int local_count = lc::kBaseCount;
-  std::vector<std::array<int, lc::kRtCount>> index;  ///< [lesion][local] -> state index
+  ModuleSet modules;
+  int local_count = lc::kBaseCount;                   ///< base and RT locals (contiguous from 0)
+  std::vector<int> locals;                            ///< every local offset in use, ascending
+  std::vector<std::array<int, lc::kMaxCount>> index;  ///< [lesion][local] -> state index (-1: absent)
+  std::array<int, sy::kCount> sys{};                  ///< systemic module state -> index (-1: absent)
   int n_states = st::kCount;
-  int first_rt_parameter = -1;  ///< index of the first RT parameter (RT model)
 };
 
-/// The layout of a model with n_lesions lesions, with (rt) or without the radiotherapy states.
-Layout make_layout(int n_lesions, bool rt);
+/// The layout of a model with n_lesions lesions, with (rt) or without the radiotherapy states,
+/// and the immune modules switched on in `modules` (RT models only).
+Layout make_layout(int n_lesions, bool rt, ModuleSet modules = {});
 
 /// State or compartment name of lesion `lesion` (0-based): "V_T.C1" -> "V_T2.C1",
 /// "syn_T_C1.PD1" -> "syn_T_C1_2.PD1"; lesion 0 keeps the reference name.

@@ -4,15 +4,21 @@
 // equations.cpp, the synapses in synapses.hpp, radiotherapy in radiotherapy.*.
 #include "models/qspio_nsclc/model.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 #include "core/geometry.hpp"
 #include "core/tabulated_model.hpp"
 #include "models/qspio_nsclc/drugs.inc"
+#include "models/qspio_nsclc/epitope_spreading.hpp"
 #include "models/qspio_nsclc/equations.hpp"
 #include "models/qspio_nsclc/layout.hpp"
+#include "models/qspio_nsclc/lymphodepletion.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
 #include "models/qspio_nsclc/synapses.hpp"
 
@@ -60,15 +66,17 @@ std::vector<std::pair<std::string, double>> pk_parameters(const std::string& slo
 
 class NsclcModel final : public TabulatedModel {
  public:
-  NsclcModel(std::string id, int n_lesions, bool rt)
-      : TabulatedModel(std::move(id), rt ? "QSP-IO NSCLC model with radiotherapy and " + std::to_string(n_lesions) +
-                                               " lesion(s) (Wang et al. 2023 + docs/models/radiotherapy.md)"
-                                         : "QSP-IO NSCLC reference model (Wang et al. 2023)"),
-        layout_(make_layout(n_lesions, rt)) {
+  NsclcModel(std::string id, int n_lesions, bool rt, ModuleSet modules = {})
+      : TabulatedModel(std::move(id), title(n_lesions, rt, modules)), layout_(make_layout(n_lesions, rt, modules)) {
 #define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
     NSCLC_PARAMETERS(X_PARAM)
     if (rt) {
       NSCLC_RT_PARAMETERS(X_PARAM)
+      // The immune modules' tables are in every RT model (fixed indices); a module switched off
+      // leaves its parameters unused.
+      NSCLC_LICENSING_PARAMETERS(X_PARAM)
+      NSCLC_SPREADING_PARAMETERS(X_PARAM)
+      NSCLC_LYMPHODEPLETION_PARAMETERS(X_PARAM)
       for (int l = 1; l < n_lesions; ++l)
         parameters_.push_back({"lesion" + std::to_string(l + 1) + "_initial_diameter_cm", "cm", 2.0, 0.1, 30.0,
                                "baseline diameter of lesion " + std::to_string(l + 1),
@@ -95,8 +103,10 @@ class NsclcModel final : public TabulatedModel {
 #undef X_MSYN
     if (rt)
       for (const auto& row : rt::lesion_state_info()) states_.push_back(row);
+    for (int k : layout_.locals)
+      if (k >= lc::kRtCount) states_.push_back(rt::module_state_info(k));
     for (int l = 1; l < n_lesions; ++l) {
-      for (int k = 0; k < layout_.local_count; ++k) {
+      for (int k : layout_.locals) {
         StateInfo info = states_[static_cast<std::size_t>(local_state_of_lesion0(k))];
         info.name = lesion_label(info.name, l);
         info.compartment = lesion_label(info.compartment, l);
@@ -104,6 +114,8 @@ class NsclcModel final : public TabulatedModel {
         states_.push_back(info);
       }
     }
+    if (layout_.modules.epitope_spreading)
+      for (const auto& row : rt::systemic_state_info()) states_.push_back(row);
     outputs_ = {
         {"tumour_volume_L", "L", "V_T = cell volumes / Ve_T (cancer, dead, T cells, macrophages)"},
         {"tumour_diameter_cm", "cm", "diameter of the equivalent sphere, 2(3V_T/4pi)^(1/3)"},
@@ -156,6 +168,7 @@ class NsclcModel final : public TabulatedModel {
         if (l > 0)
           events_.push_back({"lesion" + std::to_string(l + 1) + "_eradication", lesion_label("V_T.C1", l), 0.5, 0.01});
       }
+      if (layout_.modules.any()) add_module_outputs();
     }
   }
 
@@ -163,9 +176,10 @@ class NsclcModel final : public TabulatedModel {
   bool supports_radiotherapy() const override { return layout_.rt; }
 
   /// One RT fraction: the radiotherapy module's jump (radiotherapy.hpp).
-  void apply_radiation_fraction(double dose_Gy, int lesion, const double* p, double* y) const override {
-    if (!layout_.rt) ModelDefinition::apply_radiation_fraction(dose_Gy, lesion, p, y);
-    rt::apply_fraction(layout_, dose_Gy, lesion, p, y);
+  using ModelDefinition::apply_radiation_fraction;
+  void apply_radiation_fraction(const RadiationFraction& fraction, const double* p, double* y) const override {
+    if (!layout_.rt) ModelDefinition::apply_radiation_fraction(fraction, p, y);
+    rt::apply_fraction(layout_, fraction, p, y);
   }
 
   /// Secondary lesions start as copies of the grown primary scaled to their own volume: the same
@@ -173,14 +187,14 @@ class NsclcModel final : public TabulatedModel {
   void complete_initial_state(const double* p, double* y) const override {
     if (layout_.n_lesions == 1) return;
     const auto& first = layout_.index[0];
-    double x0[lc::kRtCount];
-    for (int k = 0; k < layout_.local_count; ++k) x0[k] = y[first[static_cast<std::size_t>(k)]];
-    const double d0 = sphere_diameter_cm(lesion_volume(x0, p, layout_.rt));
+    double x0[lc::kMaxCount] = {};
+    for (int k : layout_.locals) x0[k] = y[first[static_cast<std::size_t>(k)]];
+    const double d0 = sphere_diameter_cm(lesion_volume(x0, p, layout_.rt, layout_.modules.epitope_spreading));
     for (int l = 1; l < layout_.n_lesions; ++l) {
-      const double d = p[lesion_diameter_parameter(l)];
+      const double d = p[lesion_diameter_parameter(l, layout_.rt)];
       const double scale = (d / d0) * (d / d0) * (d / d0);
       const auto& idx = layout_.index[static_cast<std::size_t>(l)];
-      for (int k = 0; k < layout_.local_count; ++k) {
+      for (int k : layout_.locals) {
         const StateInfo& info = states_[static_cast<std::size_t>(first[static_cast<std::size_t>(k)])];
         y[idx[static_cast<std::size_t>(k)]] = x0[k] * (info.unit == "cell" ? scale : 1.0);
       }
@@ -229,6 +243,8 @@ class NsclcModel final : public TabulatedModel {
     y[S::kSynMC + ms::PDL1] = p[P::C1_PDL1_base_molecule] / p[P::A_cell_um2];
     y[S::kSynMC + ms::PDL2] = p[P::C1_PDL1_base_molecule] * p[P::r_PDL2C1] / p[P::A_cell_um2];
     y[S::kSynMC + ms::CD80] = p[P::C1_CD80_total_molecule] / p[P::A_cell_um2];
+    if (layout_.modules.licensing) y[layout_.index[0][lc::g_TREX1]] = 1.0;  // no fraction yet: full IFN-I arm
+    if (layout_.modules.epitope_spreading) spreading::initial_state(layout_, p, y);
   }
 
   void rhs(double, const double* y, const double* p, double* dydt) const override { eval_rhs(layout_, y, p, dydt); }
@@ -290,14 +306,56 @@ class NsclcModel final : public TabulatedModel {
     }
     out[kTumourVolume] = total_volume;
     out[kTumourDiameter] = sum_diameters;
+    if (layout_.modules.any()) module_outputs(y, p, out + kOutCount + 7 * layout_.n_lesions);
   }
 
  private:
+  static std::string title(int n_lesions, bool rt, const ModuleSet& modules) {
+    if (!rt) return "QSP-IO NSCLC reference model (Wang et al. 2023)";
+    std::string names;
+    const bool on[4] = {modules.licensing, modules.epitope_spreading, modules.priming_checkpoint,
+                        modules.lymphodepletion};
+    for (std::size_t k = 0; k < 4; ++k)
+      if (on[k]) names += (names.empty() ? "" : ", ") + module_names()[k];
+    return "QSP-IO NSCLC model with radiotherapy and " + std::to_string(n_lesions) + " lesion(s)" +
+           (names.empty() ? "" : "; modules: " + names) + " (Wang et al. 2023 + docs/models/radiotherapy.md)";
+  }
+
+  /// Outputs of the immune modules, after the per-lesion outputs.
+  void add_module_outputs() {
+    const ModuleSet& m = layout_.modules;
+    if (m.licensing) {
+      outputs_.push_back({"licensing_systemic", "1", "licensing of the APCs reaching the lymph node (mAPC-weighted)"});
+      for (int l = 0; l < layout_.n_lesions; ++l)
+        outputs_.push_back({"lesion" + std::to_string(l + 1) + "_licensing", "1", "licensing signal of the lesion"});
+    }
+    if (m.epitope_spreading) {
+      outputs_.push_back({"T2_blood_cells", "cell", "effector CD8 of the subdominant family in blood"});
+      outputs_.push_back({"T2_tumour_cells", "cell", "effector CD8 of the subdominant family in all lesions"});
+    }
+    if (m.priming_checkpoint) outputs_.push_back({"H_PD1_APC", "1", "PD-1 engagement in the priming (T-APC) synapse"});
+    outputs_.push_back({"blood_lymphocytes_per_L", "cell/L", "blood T cells: naive CD8, CD4 and effectors"});
+  }
+
+  void module_outputs(const double* y, const double* p, double* o) const {
+    const ModuleSet& m = layout_.modules;
+    const ModuleSignals signals = module_signals(layout_, y, p);
+    if (m.licensing) {
+      *o++ = signals.licensing;
+      for (double l : signals.lesion_licensing) *o++ = l;
+    }
+    if (m.epitope_spreading) {
+      *o++ = y[layout_.sys[sy::C_T2]];
+      double tumour = 0.0;
+      for (const auto& idx : layout_.index) tumour += y[idx[lc::T_T2]];
+      *o++ = tumour;
+    }
+    if (m.priming_checkpoint) *o++ = signals.H_PD1_APC;
+    *o++ = lymphodepletion::blood_lymphocytes_per_L(layout_, y, p);
+  }
+
   double lesion_volume_of(int lesion, const double* y, const double* p) const {
-    const auto& idx = layout_.index[static_cast<std::size_t>(lesion)];
-    double x[lc::kRtCount];
-    for (int k = 0; k < layout_.local_count; ++k) x[k] = y[idx[static_cast<std::size_t>(k)]];
-    return lesion_volume(x, p, layout_.rt);
+    return nsclc::lesion_volume_of(layout_, lesion, y, p);
   }
   /// State index of lesion 1's local state k (for naming the other lesions' states).
   int local_state_of_lesion0(int k) const { return layout_.index[0][static_cast<std::size_t>(k)]; }
@@ -308,9 +366,73 @@ class NsclcModel final : public TabulatedModel {
 
 std::unique_ptr<ModelDefinition> make_qspio_nsclc() { return std::make_unique<NsclcModel>("qspio_nsclc", 1, false); }
 
-std::unique_ptr<ModelDefinition> make_qspio_nsclc_rt(int n_lesions) {
-  const std::string id = n_lesions == 1 ? "qspio_nsclc_rt" : "qspio_nsclc_rt@" + std::to_string(n_lesions);
-  return std::make_unique<NsclcModel>(id, n_lesions, true);
+const std::vector<std::string>& rt_module_names() { return nsclc::module_names(); }
+
+namespace {
+ModuleSet module_set(const std::vector<std::string>& modules) {
+  ModuleSet set;
+  bool* flags[4] = {&set.licensing, &set.epitope_spreading, &set.priming_checkpoint, &set.lymphodepletion};
+  for (const auto& name : modules) {
+    const auto& names = module_names();
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      throw Error(ErrorKind::kInput, "unknown RT module '" + name + "' (expected one of: " + known + ")");
+    }
+    *flags[it - names.begin()] = true;
+  }
+  if (set.epitope_spreading && !set.licensing)
+    throw Error(ErrorKind::kInput,
+                "module epitope_spreading needs module licensing (licensed APCs prime the T2 family)");
+  if (set.priming_checkpoint && !set.epitope_spreading)
+    throw Error(ErrorKind::kInput,
+                "module priming_checkpoint needs module epitope_spreading (it acts on new T2 cells)");
+  return set;
+}
+}  // namespace
+
+std::string rt_model_id(int n_lesions, const std::vector<std::string>& modules) {
+  const ModuleSet set = module_set(modules);
+  std::string id = n_lesions == 1 ? "qspio_nsclc_rt" : "qspio_nsclc_rt@" + std::to_string(n_lesions);
+  const bool on[4] = {set.licensing, set.epitope_spreading, set.priming_checkpoint, set.lymphodepletion};
+  if (on[0] && on[1] && on[2] && on[3]) return id;
+  std::string list;
+  for (std::size_t k = 0; k < 4; ++k)
+    if (on[k]) list += (list.empty() ? "" : ",") + module_names()[k];
+  return id + "{" + list + "}";
+}
+
+bool parse_rt_model_id(const std::string& id, int& n_lesions, std::vector<std::string>& modules) {
+  const std::string base = "qspio_nsclc_rt";
+  if (id.rfind(base, 0) != 0) return false;
+  std::string rest = id.substr(base.size());
+  n_lesions = 1;
+  if (!rest.empty() && rest[0] == '@') {
+    std::size_t end = 1;
+    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+    if (end == 1 || end > 3) return false;
+    n_lesions = std::stoi(rest.substr(1, end - 1));
+    rest = rest.substr(end);
+  }
+  modules.clear();
+  if (rest.empty()) {
+    modules = module_names();
+    return true;
+  }
+  if (rest.front() != '{' || rest.back() != '}') return false;
+  const std::string list = rest.substr(1, rest.size() - 2);
+  for (std::size_t start = 0; start < list.size();) {
+    const std::size_t comma = list.find(',', start);
+    modules.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+std::unique_ptr<ModelDefinition> make_qspio_nsclc_rt(int n_lesions, const std::vector<std::string>& modules) {
+  return std::make_unique<NsclcModel>(rt_model_id(n_lesions, modules), n_lesions, true, module_set(modules));
 }
 
 }  // namespace vct::models

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/model.hpp"
 
@@ -15,10 +17,23 @@ namespace vct::models {
 /// 141 ODE states. See docs/models/qspio_nsclc.md.
 std::unique_ptr<ModelDefinition> make_qspio_nsclc();
 
+/// Names of the RT model's immune modules, in canonical order: licensing, epitope_spreading,
+/// priming_checkpoint, lymphodepletion (docs/models/radiotherapy.md).
+const std::vector<std::string>& rt_module_names();
+
+/// The model id of the RT model with n_lesions lesions and `modules` switched on (names from
+/// rt_module_names(), any order): "qspio_nsclc_rt" or "qspio_nsclc_rt@N" with every module,
+/// otherwise followed by the modules on in canonical order, e.g. "qspio_nsclc_rt@2{licensing}"
+/// ("{}": none). Throws Error(kInput) for an unknown module or one without the module it needs
+/// (epitope_spreading needs licensing, priming_checkpoint needs epitope_spreading).
+std::string rt_model_id(int n_lesions, const std::vector<std::string>& modules);
+
+/// Parses an RT model id (as rt_model_id writes it); false when `id` is not one.
+bool parse_rt_model_id(const std::string& id, int& n_lesions, std::vector<std::string>& modules);
+
 /// The same model with radiotherapy (LQ kill into doomed-cell pools, immunogenic death with DAMPs,
-/// lymphocyte kill, PD-L1 upregulation, TREX1 attenuation) and n_lesions tumour lesions sharing
-/// blood, periphery and lymph node. Registered as "qspio_nsclc_rt" (one lesion) and
-/// "qspio_nsclc_rt@N". See docs/models/radiotherapy.md.
-std::unique_ptr<ModelDefinition> make_qspio_nsclc_rt(int n_lesions);
+/// lymphocyte kill, PD-L1 upregulation, TREX1 attenuation), n_lesions tumour lesions sharing
+/// blood, periphery and lymph node, and the immune modules `modules`. See docs/models/radiotherapy.md.
+std::unique_ptr<ModelDefinition> make_qspio_nsclc_rt(int n_lesions, const std::vector<std::string>& modules);
 
 }  // namespace vct::models

@@ -2,15 +2,23 @@
 #include "models/qspio_nsclc/radiotherapy.hpp"
 
 #include "core/radiotherapy.hpp"
+#include "models/qspio_nsclc/licensing.hpp"
+#include "models/qspio_nsclc/lymphodepletion.hpp"
 
 namespace vct::models::nsclc::rt {
 
-void apply_fraction(const Layout& lay, double dose_Gy, int lesion, const double* p, double* y) {
-  const auto& idx = lay.index[static_cast<std::size_t>(lesion)];
+void apply_fraction(const Layout& lay, const RadiationFraction& fraction, const double* p, double* y) {
+  const double dose_Gy = fraction.dose_Gy;
+  const auto& idx = lay.index[static_cast<std::size_t>(fraction.lesion)];
   auto at = [&](int local) -> double& { return y[idx[static_cast<std::size_t>(local)]]; };
   const double alpha = p[rp::alpha_C_per_Gy], beta = alpha / p[rp::alpha_beta_C_Gy];
   const double killed = at(lc::C1) * (1.0 - lq_survival(dose_Gy, alpha, beta));
-  const double immunogenic = p[rp::f_immunogenic] * trex1_factor(dose_Gy, p);
+  // With the licensing module, immunogenicity rises with the dose per fraction on both arms and TREX1
+  // attenuates the IFN-I arm only (licensing.hpp); without it, TREX1 attenuates the immunogenic share.
+  const double dose_factor = lay.modules.licensing ? licensing::immunogenic_dose_factor(dose_Gy, p) : 1.0;
+  const double immunogenic =
+      lay.modules.licensing ? p[rp::f_immunogenic] * dose_factor : p[rp::f_immunogenic] * trex1_factor(dose_Gy, p);
+  if (lay.modules.licensing) at(lc::g_TREX1) = dose_factor * licensing::trex1_ifn_factor(dose_Gy, p);
   at(lc::C1) -= killed;
   at(lc::D_icd) += killed * immunogenic;
   at(lc::D_non) += killed * (1.0 - immunogenic);
@@ -26,6 +34,7 @@ void apply_fraction(const Layout& lay, double dose_Gy, int lesion, const double*
     const double s = lq_survival(p[rp::blood_dose_per_fraction_Gy], p[rp::alpha_T_per_Gy], p[rp::beta_T_per_Gy2]);
     for (int i : {st::C_nT1, st::C_nT0, st::C_T1, st::C_T0, st::C_Th}) y[i] *= s;
   }
+  if (lay.modules.lymphodepletion) lymphodepletion::apply_fraction(lay, fraction, p, y);
 }
 
 std::vector<StateInfo> lesion_state_info() {
@@ -33,6 +42,29 @@ std::vector<StateInfo> lesion_state_info() {
           {"V_T.C_doomed", "cell", "V_T", "lethally irradiated cancer cells, non-immunogenic death"},
           {"V_T.DAMP", "cell/L", "V_T", "DAMP signal (immunogenic deaths per litre)"},
           {"V_T.RT_signal", "Gy", "V_T", "decaying RT dose signal (PD-L1 upregulation)"}};
+}
+
+StateInfo module_state_info(int local) {
+  switch (local) {
+    case lc::IFN_I:
+      return {"V_T.IFN_I", "1/day", "V_T", "type-I IFN (cGAS-STING) activity after radiation deaths (licensing)"};
+    case lc::g_TREX1:
+      return {"V_T.TREX1_factor", "1", "V_T", "IFN-I arm left by TREX1 after the lesion's latest fraction (licensing)"};
+    case lc::T_T2:
+      return {"V_T.T2", "cell", "V_T", "effector CD8 of the subdominant clone family (epitope spreading)"};
+    default:
+      return {"?", "?", "?", "?"};
+  }
+}
+
+std::vector<StateInfo> systemic_state_info() {
+  return {{"V_C.nT2", "cell", "V_C", "naive subdominant-family CD8 per clone, blood (epitope spreading)"},
+          {"V_P.nT2", "cell", "V_P", "naive subdominant-family CD8 per clone, periphery (epitope spreading)"},
+          {"V_LN.nT2", "cell", "V_LN", "naive subdominant-family CD8 per clone, LN (epitope spreading)"},
+          {"V_LN.aT2", "cell", "V_LN", "activated T2 (epitope spreading)"},
+          {"V_LN.T2", "cell", "V_LN", "effector T2, LN (epitope spreading)"},
+          {"V_C.T2", "cell", "V_C", "effector T2, blood (epitope spreading)"},
+          {"V_P.T2", "cell", "V_P", "effector T2, periphery (epitope spreading)"}};
 }
 
 }  // namespace vct::models::nsclc::rt

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/radiotherapy.hpp"
 #include "models/common/modules.hpp"
 #include "models/qspio_nsclc/layout.hpp"
 
@@ -22,13 +23,20 @@ inline double trex1_factor(double dose_Gy, const double* p) {
   return 1.0 - s * (1.0 - p[rp::trex1_residual]);
 }
 
-/// One fraction of dose_Gy to lesion (0-based) as a jump of the full state y: LQ kill of cancer
-/// cells into the doomed pools (immunogenic share attenuated by TREX1), LQ kill of lesion T cells
-/// into their dead pools, optional depletion of circulating lymphocytes, the RT signal's jump.
-void apply_fraction(const Layout& lay, double dose_Gy, int lesion, const double* p, double* y);
+/// One fraction as a jump of the full state y: LQ kill of the lesion's cancer cells into the
+/// doomed pools (immunogenic share attenuated by TREX1; with the licensing module TREX1 acts on
+/// the IFN-I arm instead, lc::g_TREX1), LQ kill of lesion T cells into their dead pools, optional
+/// depletion of circulating lymphocytes (blood_dose_per_fraction_Gy), the RT signal's jump; with
+/// the lymphodepletion module, the circulating and nodal doses of the fraction
+/// (lymphodepletion.cpp).
+void apply_fraction(const Layout& lay, const RadiationFraction& fraction, const double* p, double* y);
 
 /// State-table rows of the module's lesion states (lesion 1 names; other lesions are relabelled).
 std::vector<StateInfo> lesion_state_info();
+/// State-table row of an immune module's lesion state (lc::IFN_I, lc::g_TREX1, lc::T_T2).
+StateInfo module_state_info(int local);
+/// State-table rows of the immune modules' systemic states (sy:: order).
+std::vector<StateInfo> systemic_state_info();
 
 /// Cancer-cell PD-L1 baseline, raised while the RT signal lasts.
 template <class T>

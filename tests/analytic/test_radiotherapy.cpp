@@ -15,7 +15,8 @@
 namespace vct {
 namespace {
 
-const ModelDefinition& rt_model() { return models::get_model("qspio_nsclc_rt"); }
+/// The RT model without the immune modules of issue #16 (their tests: test_rt_modules.cpp).
+const ModelDefinition& rt_model() { return models::get_model("qspio_nsclc_rt{}"); }
 
 std::size_t idx(const ModelDefinition& m, const std::string& state) {
   const int i = m.state_index(state);
@@ -255,7 +256,7 @@ TEST(Lesions, AnEmptySecondLesionLeavesTheFirstUnchanged) {
   // Two-lesion model with lesion 2 unseeded: every shared and lesion-1 derivative equals the
   // one-lesion model's, and lesion 2 stays inert.
   const ModelDefinition& one = rt_model();
-  const ModelDefinition& two = models::get_model("qspio_nsclc_rt@2");
+  const ModelDefinition& two = models::get_model("qspio_nsclc_rt@2{}");
   ASSERT_EQ(two.n_lesions(), 2);
   const std::vector<double> p1 = one.default_parameters();
   std::vector<double> p2 = two.default_parameters();
@@ -271,7 +272,7 @@ TEST(Lesions, AnEmptySecondLesionLeavesTheFirstUnchanged) {
 }
 
 TEST(Lesions, SecondLesionStartsAtItsDiameterAndIsIrradiatedAlone) {
-  const ModelDefinition& m = models::get_model("qspio_nsclc_rt@2");
+  const ModelDefinition& m = models::get_model("qspio_nsclc_rt@2{}");
   std::vector<double> p = m.default_parameters();
   param(m, p, "lesion2_initial_diameter_cm") = 2.0;
   const InitialisationResult ic = grow_to_diameter(m, p, 3.0, 8000.0, SolverOptions{});

@@ -79,6 +79,39 @@ radiotherapy: [{name: SBRT, total_dose_Gy: 24, fractions: 3, schedule: alternate
   EXPECT_EQ(b.scenario.radiotherapy[0].fraction_days(), c.fraction_days());
 }
 
+TEST(Radiotherapy, EdicDefaultsBySiteAndFractionation) {
+  // Default EDIC = total dose x 0.033 (lung, <= 5 fractions), 0.093 (lung, more), 0.09 (liver,
+  // <= 5), 0.15 (liver, more); an explicit value is kept.
+  const LoadedScenario a = load_scenario_text(R"(schema_version: 1
+model: qspio_nsclc_rt
+lesions: [{name: a}, {name: b}]
+radiotherapy:
+  - {name: sbrt, dose_per_fraction_Gy: 8, fractions: 3, lesions: [a]}
+  - {name: conv, dose_per_fraction_Gy: 2, fractions: 30, schedule: weekdays, start_day: 10, lesions: [b]}
+  - {name: liver, dose_per_fraction_Gy: 9, fractions: 5, start_day: 60, site: liver, lesions: [a]}
+  - {name: liver_conv, dose_per_fraction_Gy: 3, fractions: 15, start_day: 80, site: liver, lesions: [b]}
+  - {name: given, dose_per_fraction_Gy: 2, fractions: 5, start_day: 120, edic_Gy: 7.3, lymph_node_in_field: true}
+)",
+                                              "edic.yaml");
+  const auto& c = a.scenario.radiotherapy;
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_NEAR(c[0].edic_Gy, 0.033 * 24.0, 1e-12);  // 0.792 Gy
+  EXPECT_NEAR(c[1].edic_Gy, 0.093 * 60.0, 1e-12);  // 5.58 Gy
+  EXPECT_NEAR(c[2].edic_Gy, 0.09 * 45.0, 1e-12);   // 4.05 Gy
+  EXPECT_NEAR(c[3].edic_Gy, 0.15 * 45.0, 1e-12);   // 6.75 Gy
+  EXPECT_DOUBLE_EQ(c[4].edic_Gy, 7.3);
+  EXPECT_TRUE(c[4].lymph_node_in_field);
+  EXPECT_FALSE(c[0].lymph_node_in_field);
+  EXPECT_EQ(a.scenario.rt_modules.size(), 4u);  // every module by default
+  const LoadedScenario b = load_scenario_text(a.resolved_yaml, "resolved.yaml");
+  EXPECT_EQ(b.resolved_yaml, a.resolved_yaml);
+  EXPECT_NEAR(b.scenario.radiotherapy[0].edic_Gy, 0.792, 1e-12);
+  // modules: [] selects the RT model without the immune modules, and round-trips.
+  const LoadedScenario none = load_scenario_text("schema_version: 1\nmodel: qspio_nsclc_rt\nmodules: []\n", "m.yaml");
+  EXPECT_EQ(none.scenario.model, "qspio_nsclc_rt{}");
+  EXPECT_EQ(load_scenario_text(none.resolved_yaml, "r.yaml").scenario.model, "qspio_nsclc_rt{}");
+}
+
 TEST(ResolvedScenario, FillsDefaultsAndRoundTrips) {
   const LoadedScenario a = load_scenario_text("schema_version: 1\nmodel: qspio_nsclc\n", "minimal.yaml");
   EXPECT_EQ(a.scenario.solver.method, "cvode_bdf");

@@ -38,10 +38,11 @@ TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
   }
   EXPECT_GE(calibration, 1);
   EXPECT_GE(held_out, 5);
-  for (const auto& step : s.steps) {
-    bool fits_calibration_target = false;
-    for (const auto& t : s.targets) fits_calibration_target |= t.id == step.target && t.calibration;
-    EXPECT_TRUE(fits_calibration_target) << step.name;
+  EXPECT_GE(s.calibration.parameters.size(), 1u);
+  for (const auto& q : s.calibration.parameters) {
+    EXPECT_GE(q.start, q.lower) << q.parameter;
+    EXPECT_LE(q.start, q.upper) << q.parameter;
+    EXPECT_FALSE(q.rationale.empty()) << q.parameter;
   }
 }
 
@@ -55,7 +56,9 @@ targets:
   - {id: b, description: d, source: s, scenario: missing.yaml, arm: x, metric: orr_week12, role: calibration,
      published_pct: 150, tolerance_pct: 2, reduced_tolerance_pct: 5}
 calibration:
-  - {name: n, target: a, parameter: n_T1_clones, fit: value, lower: 0, upper: 1}
+  algorithm: newton
+  parameters:
+    - {parameter: n_T1_clones, fit: value, lower: 0, upper: 1, start: 2}
 )");
   try {
     load_suite(suite.string());
@@ -65,10 +68,12 @@ calibration:
     EXPECT_EQ(std::string(e.what()),
               f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
                   ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
-                  "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan; found 'orr_week12'\n" +
+                  "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan, blood_lymphocytes_at_day, "
+                  "blood_lymphocyte_nadir; found 'orr_week12'\n" +
                   f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
-                  ":7:5: calibration[0].lower: a log-scale search needs lower > 0\n" + f +
-                  ":7:23: calibration[0].target: 'a' is not a calibration target (held-out targets may not be fitted)");
+                  ":7:14: calibration.algorithm: expected one of: bobyqa, sbplx, neldermead; found 'newton'\n" + f +
+                  ":9:7: calibration.parameters[0].lower: a log-scale search needs lower > 0\n" + f +
+                  ":9:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
   }
   fs::remove_all(dir);
 }
@@ -165,7 +170,7 @@ TEST(ValidationSuite, TextTableColumnsLineUpForLongIds) {
   EXPECT_EQ(role_column[2], role_column[0]);
 }
 
-TEST(ValidationSuite, BisectionBracketsAndApproachesItsTarget) {
+TEST(ValidationSuite, JointCalibrationLowersTheObjectiveAndApproachesItsTargets) {
   const fs::path dir = fs::temp_directory_path() / "vct_calibration_suite";
   fs::create_directories(dir);
   write(dir / "trial.yaml", R"(schema_version: 1
@@ -178,29 +183,36 @@ recist: {first_scan_day: 56, scan_interval_day: 56}
   const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
 targets:
   - {id: t, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: calibration,
-     published_pct: 20, tolerance_pct: 10, reduced_tolerance_pct: 10}
+     published_pct: 40, tolerance_pct: 10, reduced_tolerance_pct: 10}
+  - {id: h, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out,
+     published_pct: 10}
 calibration:
-  - {name: clones, target: t, parameter: n_T1_clones, fit: population_median, sigma: 1, lower: 3, upper: 300,
-     scale: log, iterations: 4}
+  algorithm: bobyqa
+  max_evaluations: 12
+  parameters:
+    - {parameter: n_T1_clones, fit: population_median, sigma: 1, lower: 3, upper: 3000, start: 10, scale: log}
 )");
   const Suite suite = load_suite(suite_path.string());
-  Runner runner(suite, RunOptions{0, 2, false});
-  Calibration c;
-  const auto steps = calibrate(suite, runner, c, {});
-  ASSERT_EQ(steps.size(), 1u);
-  const StepResult& r = steps[0];
-  ASSERT_TRUE(r.bracketed);
-  ASSERT_EQ(r.trace.size(), 6u);  // both ends, then 4 bisections
-  const double at_lower = r.trace[0].second, at_upper = r.trace[1].second;
-  EXPECT_LT(at_lower, 0.2);
-  EXPECT_GT(at_upper, 0.2);  // ORR rises with the number of tumour-specific clones
-  EXPECT_LE(std::abs(r.achieved - 0.2), std::abs(at_lower - 0.2));
-  EXPECT_LE(std::abs(r.achieved - 0.2), std::abs(at_upper - 0.2));
-  EXPECT_DOUBLE_EQ(c.population_medians.at("n_T1_clones").first, r.value);
-  // validate() with the fitted value reproduces the achieved rate.
-  const auto rows = validate(suite, runner, c, false);
-  ASSERT_EQ(rows.size(), 1u);
-  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, r.achieved);
+  RunOptions options{0, 2, false};
+  Runner runner(suite, options);
+  const CalibrationReport report = calibrate(suite, runner, Calibration{}, {});
+  ASSERT_GE(report.trace.size(), 2u);
+  ASSERT_LE(report.trace.size(), 12u);
+  // The first evaluation is the start; the best is no worse and closer to the 40 % target (ORR
+  // rises with the number of tumour-specific clones, so 10 clones start below it).
+  const CalibrationEvaluation& start = report.trace.front();
+  EXPECT_NEAR(start.values[0], 10.0, 1e-9);
+  ASSERT_EQ(start.rates.size(), 1u);  // only the calibration target enters the objective
+  EXPECT_LT(start.rates[0], 0.4);
+  EXPECT_LT(report.best.objective, start.objective);
+  EXPECT_LT(std::abs(report.best.rates[0] - 0.4), std::abs(start.rates[0] - 0.4));
+  // objective = ((smoothed rate - 0.4) / 0.1)^2
+  EXPECT_NEAR(report.best.objective, std::pow((report.best.soft[0] - 0.4) / 0.1, 2), 1e-12);
+  EXPECT_DOUBLE_EQ(report.calibration.population_medians.at("n_T1_clones").first, report.best.values[0]);
+  // validate() with the fitted value reproduces the best evaluation's rate.
+  const auto rows = validate(suite, runner, report.calibration, false);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, report.best.rates[0]);
   fs::remove_all(dir);
 }
 

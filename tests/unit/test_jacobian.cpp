@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The coloured forward-AD Jacobian against central finite differences, and its sparse form
-// against the dense one, for both registered models at physiological states.
+// against the dense one, for the registered models at physiological states (the two-lesion RT
+// model with every immune module, after a fraction).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,10 +16,15 @@ namespace {
 
 std::vector<double> state_under_treatment(const ModelDefinition& model, std::vector<double>& p) {
   std::vector<double> y(static_cast<std::size_t>(model.n_states()));
-  if (model.id() == "qspio_nsclc") {
+  if (model.supports_growth_initialisation()) {
     const InitialisationResult ic = grow_to_diameter(model, p, 3.7, 8000.0, SolverOptions{});
     EXPECT_TRUE(ic.reached);
     y = ic.state;
+    // RT models: a fraction to every lesion so that doomed cells, licensing and new T2 cells are
+    // active (and no state sits on the kink of a positive part at 0, where differences see half a slope).
+    if (model.supports_radiotherapy())
+      for (int l = 0; l < model.n_lesions(); ++l)
+        model.apply_radiation_fraction(l == 0 ? 8.0 : 2.0, l, p.data(), y.data());
   } else {
     model.published_treatment_start_state(p.data(), y.data());
   }
@@ -104,7 +110,8 @@ TEST_P(JacobianOfModel, SparseFormEqualsDenseForm) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(RegisteredModels, JacobianOfModel, ::testing::Values("qspio2020_example1", "qspio_nsclc"));
+INSTANTIATE_TEST_SUITE_P(RegisteredModels, JacobianOfModel,
+                         ::testing::Values("qspio2020_example1", "qspio_nsclc", "qspio_nsclc_rt@2"));
 
 TEST(JacobianPattern, NsclcIsSparseAndNeedsFewColours) {
   const JacobianPattern& pattern = models::get_model("qspio_nsclc").jacobian_pattern();

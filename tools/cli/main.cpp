@@ -55,14 +55,15 @@ constexpr const char* kUsageText =
     "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
     "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
     "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
-    "  calibrate [SUITE.yaml] [--size N] [--threads N]\n"
-    "                       fit the suite's calibration steps to its calibration targets and write\n"
-    "                       the calibrated values (docs/validation.md)\n"
+    "  calibrate [SUITE.yaml] [--size N] [--threads N] [--evaluations N]\n"
+    "                       fit the suite's calibrated parameters jointly to its calibration targets\n"
+    "                       (NLopt) and write the calibrated values (docs/validation.md)\n"
     "  validate [SUITE.yaml] [--size N] [--threads N] [--calibration-only] [--target ID]... [--check]\n"
-    "           [--output FILE.csv] [--write-docs FILE.md] [--calibration FILE]\n"
+    "           [--output FILE.csv] [--write-docs FILE.md] [--calibration FILE] [--seeds N]\n"
     "                       run the validation suite with the calibrated values (or those of FILE) and\n"
     "                       print published vs simulated response rates; --check exits 1 when a\n"
-    "                       calibration target is outside its tolerance\n"
+    "                       calibration target is outside its tolerance; --seeds N adds each target's\n"
+    "                       spread over N fresh population seeds\n"
     "  check SCENARIO.yaml  validate a scenario without simulating (same as run --check)\n"
     "  schema               print the scenario reference (docs/scenario-reference.md, Markdown)\n"
     "  models               list the registered models\n"
@@ -448,6 +449,8 @@ struct SuiteArgs {
   std::string docs;
   std::string calibration;           ///< --calibration FILE: instead of the suite's calibrated file
   std::vector<std::string> targets;  ///< --target ID (repeatable): only these
+  int seeds = 0;                     ///< --seeds N: also run every target on N fresh seeds
+  int evaluations = 0;               ///< calibrate --evaluations N: at most N objective evaluations
 };
 
 bool parse_suite_args(const std::vector<std::string>& args, bool validate, SuiteArgs& a) {
@@ -461,7 +464,7 @@ bool parse_suite_args(const std::vector<std::string>& args, bool validate, Suite
       }
       return &args[++i];
     };
-    if (x == "--size" || x == "--threads") {
+    if (x == "--size" || x == "--threads" || (validate && x == "--seeds")) {
       const std::string* v = value(x.c_str());
       if (!v) return false;
       char* end = nullptr;
@@ -470,7 +473,17 @@ bool parse_suite_args(const std::vector<std::string>& args, bool validate, Suite
         std::fprintf(stderr, "vct: %s expects a whole number >= 0, found '%s'\n", x.c_str(), v->c_str());
         return false;
       }
-      (x == "--size" ? a.options.population_size : a.options.threads) = static_cast<int>(n);
+      (x == "--size" ? a.options.population_size : x == "--seeds" ? a.seeds : a.options.threads) = static_cast<int>(n);
+    } else if (!validate && x == "--evaluations") {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      char* end = nullptr;
+      const long n = std::strtol(v->c_str(), &end, 10);
+      if (*end != '\0' || n < 1 || n > 100000) {
+        std::fprintf(stderr, "vct: --evaluations expects a whole number >= 1, found '%s'\n", v->c_str());
+        return false;
+      }
+      a.evaluations = static_cast<int>(n);
     } else if (validate && x == "--calibration-only") {
       a.options.calibration_only = true;
     } else if (validate && x == "--check") {
@@ -502,56 +515,109 @@ void announce_trial(const std::string& scenario, std::size_t arms, double second
   std::fprintf(stderr, "  simulated %s (%zu arm(s)) in %.1f s\n", scenario.c_str(), arms, seconds);
 }
 
+/// One line per objective evaluation: parameters, then each calibration target's value.
+void print_evaluation(const vct::validation::Suite& suite, const vct::validation::CalibrationEvaluation& e) {
+  std::printf("%4d  objective %9.3f |", e.index, e.objective);
+  for (double v : e.values) std::printf(" %.4g", v);
+  std::printf(" |");
+  std::size_t k = 0;
+  for (const auto& t : suite.targets)
+    if (t.calibration) std::printf(" %.1f", 100.0 * e.rates[k++]);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
 int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
   SuiteArgs a;
   if (!parse_suite_args(args, false, a)) return kUsage;
-  const vct::validation::Suite suite = vct::validation::load_suite(a.suite);
-  vct::validation::Runner runner(suite, a.options);
-  runner.on_trial = announce_trial;
-  vct::validation::Calibration calibration;
-  std::printf("Calibrating %zu step(s) of %s\n", suite.steps.size(), a.suite.c_str());
-  const auto steps = vct::validation::calibrate(suite, runner, calibration, [](const vct::validation::StepResult& r) {
-    std::printf("\n%s: %s %s -> %s; target %.1f %%\n", r.step.name.c_str(), r.step.parameter.c_str(),
-                r.step.population_median ? "(population median)" : "(value)", r.step.target.c_str(),
-                100.0 * r.target_value);
-    for (const auto& [v, rate] : r.trace) std::printf("    %-14.6g -> %5.1f %%\n", v, 100.0 * rate);
-    std::printf("  chosen %.6g (%.1f %%)%s\n", r.value, 100.0 * r.achieved,
-                r.bracketed ? "" : "  -- TARGET NOT BRACKETED by the search interval; closest end kept");
-  });
-  std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + vct::software_version() +
-                       "; do not edit by hand, re-run the command (docs/validation.md).\n";
-  if (a.options.population_size > 0)
-    header += "# population size used: " + std::to_string(a.options.population_size) + "\n";
+  vct::validation::Suite suite = vct::validation::load_suite(a.suite);
+  if (a.evaluations > 0) suite.calibration.max_evaluations = a.evaluations;
+  const vct::validation::CalibrationSpec& spec = suite.calibration;
+  vct::validation::RunOptions options = a.options;
+  if (options.population_size == 0) options.population_size = spec.population_size;
+  options.smoothing_pct = spec.smoothing_pct;
+  vct::validation::Runner runner(suite, options);
+  std::printf(
+      "Calibrating %zu parameter(s) jointly to the calibration targets of %s (NLopt %s, %d candidates per "
+      "scenario, at most %d evaluations)\nparameters:",
+      spec.parameters.size(), a.suite.c_str(), spec.algorithm.c_str(), options.population_size, spec.max_evaluations);
+  for (const auto& q : spec.parameters)
+    std::printf(" %s%s", q.parameter.c_str(), q.population_median ? " (median)" : "");
+  std::printf("\ntargets (%%):");
+  for (const auto& t : suite.targets)
+    if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
+  std::printf("\n");
+  const auto report = vct::validation::calibrate(suite, runner, vct::validation::Calibration{},
+                                                 [&](const auto& e) { print_evaluation(suite, e); });
+  std::printf("\n%s after %zu evaluations; best: evaluation %d, objective %.3f\n", report.result.c_str(),
+              report.trace.size(), report.best.index, report.best.objective);
+  std::size_t k = 0;
+  for (const auto& q : spec.parameters)
+    std::printf("  %-26s %.6g%s\n", q.parameter.c_str(), report.best.values[k++],
+                q.population_median ? " (population median)" : "");
+  k = 0;
+  for (const auto& t : suite.targets)
+    if (t.calibration) {
+      std::printf("  %-40s %5.1f %% (published %.1f %%)\n", t.id.c_str(), 100.0 * report.best.rates[k],
+                  100.0 * t.published);
+      ++k;
+    }
+  char summary[256];
+  std::snprintf(
+      summary, sizeof summary, "# %s: %zu evaluations, objective %.4g at evaluation %d; %d candidates per scenario\n",
+      report.result.c_str(), report.trace.size(), report.best.objective, report.best.index, options.population_size);
+  const std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + vct::software_version() +
+                             "; do not edit by hand, re-run the command (docs/validation.md).\n" + summary;
   const std::string path = calibrated_path(suite);
   std::ofstream out(path);
-  out << vct::validation::calibration_yaml(calibration, header);
+  out << vct::validation::calibration_yaml(report.calibration, header);
   if (!out) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + path + "'");
   std::printf("\nWrote %s\n", path.c_str());
-  bool all = true;
-  for (const auto& s : steps) all = all && s.bracketed;
-  return all ? kOk : kNumericalError;
+  return kOk;
+}
+
+/// Keeps the targets named with --target (and only calibration targets with --calibration-only);
+/// false with a message for an unknown id.
+bool filter_targets(const SuiteArgs& a, vct::validation::Suite& suite) {
+  if (!a.options.calibration_only && a.targets.empty()) return true;
+  for (const auto& id : a.targets) {
+    bool known = false;
+    for (const auto& t : suite.targets) known = known || t.id == id;
+    if (!known) {
+      std::fprintf(stderr, "vct: no target '%s' in %s\n", id.c_str(), a.suite.c_str());
+      return false;
+    }
+  }
+  std::vector<vct::validation::Target> kept;
+  for (const auto& t : suite.targets) {
+    const bool named = std::find(a.targets.begin(), a.targets.end(), t.id) != a.targets.end();
+    if ((a.targets.empty() || named) && (!a.options.calibration_only || t.calibration)) kept.push_back(t);
+  }
+  suite.targets = kept;
+  return true;
+}
+
+void write_validation_csv(const std::string& path, const std::vector<vct::validation::Row>& rows) {
+  std::ofstream csv(path);
+  if (!csv) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + path + "'");
+  csv << "target,role,metric,published,published_lower,published_upper,simulated,simulated_lower,simulated_upper,"
+         "n,published_inside_ci,within_tolerance,scenario,arm,source,fresh_seed_values\n";
+  for (const auto& r : rows) {
+    csv << r.target.id << "," << (r.target.calibration ? "calibration" : "held_out") << ","
+        << vct::validation::to_string(r.target.metric) << "," << r.target.published << "," << r.target.published_lower
+        << "," << r.target.published_upper << "," << r.simulated.rate.estimate << "," << r.simulated.rate.lower << ","
+        << r.simulated.rate.upper << "," << r.simulated.rate.n << "," << r.published_inside_ci << ","
+        << r.within_tolerance << "," << r.target.scenario << "," << r.target.arm << ",\"" << r.target.source << "\",";
+    for (std::size_t k = 0; k < r.seeds.size(); ++k) csv << (k ? " " : "") << r.seeds[k];
+    csv << "\n";
+  }
 }
 
 int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
   SuiteArgs a;
   if (!parse_suite_args(args, true, a)) return kUsage;
   vct::validation::Suite suite = vct::validation::load_suite(a.suite);
-  if (a.options.calibration_only || !a.targets.empty()) {
-    std::vector<vct::validation::Target> kept;
-    for (const auto& t : suite.targets) {
-      const bool named = std::find(a.targets.begin(), a.targets.end(), t.id) != a.targets.end();
-      if ((a.targets.empty() || named) && (!a.options.calibration_only || t.calibration)) kept.push_back(t);
-    }
-    for (const auto& id : a.targets) {
-      bool known = false;
-      for (const auto& t : suite.targets) known = known || t.id == id;
-      if (!known) {
-        std::fprintf(stderr, "vct: no target '%s' in %s\n", id.c_str(), a.suite.c_str());
-        return kUsage;
-      }
-    }
-    suite.targets = kept;
-  }
+  if (!filter_targets(a, suite)) return kUsage;
   const std::string cal_path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
   const vct::validation::Calibration calibration = vct::validation::load_calibration(cal_path, !a.calibration.empty());
   if (calibration.population_medians.empty() && calibration.parameters.empty())
@@ -560,26 +626,18 @@ int cmd_validate(const std::vector<std::string>& args, int argc, char** argv) {
   runner.on_trial = announce_trial;
   const auto start = std::chrono::steady_clock::now();
   const bool reduced = a.options.population_size > 0;
-  const auto rows = vct::validation::validate(suite, runner, calibration, reduced);
+  auto rows = vct::validation::validate(suite, runner, calibration, reduced);
+  if (a.seeds > 0) {
+    const auto values = vct::validation::validate_seeds(suite, a.options, calibration, a.seeds, announce_trial);
+    for (std::size_t t = 0; t < rows.size(); ++t) rows[t].seeds = values[t];
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\n%s", vct::validation::text_table(rows).c_str());
   std::printf("\nCalibrated values from %s; %.0f s. %s\n", cal_path.c_str(), seconds,
               reduced ? "Reduced population: calibration targets are held to their reduced tolerance."
                       : "Tolerances apply to calibration targets only.");
-  {
-    std::ofstream csv(a.output);
-    if (!csv) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + a.output + "'");
-    csv << "target,role,metric,published,published_lower,published_upper,simulated,simulated_lower,simulated_upper,"
-           "n,published_inside_ci,within_tolerance,scenario,arm,source\n";
-    for (const auto& r : rows)
-      csv << r.target.id << "," << (r.target.calibration ? "calibration" : "held_out") << ","
-          << vct::validation::to_string(r.target.metric) << "," << r.target.published << "," << r.target.published_lower
-          << "," << r.target.published_upper << "," << r.simulated.rate.estimate << "," << r.simulated.rate.lower << ","
-          << r.simulated.rate.upper << "," << r.simulated.rate.n << "," << r.published_inside_ci << ","
-          << r.within_tolerance << "," << r.target.scenario << "," << r.target.arm << ",\"" << r.target.source
-          << "\"\n";
-    std::printf("Output     %s\n", a.output.c_str());
-  }
+  write_validation_csv(a.output, rows);
+  std::printf("Output     %s\n", a.output.c_str());
   if (!a.docs.empty()) {
     const std::string block = "Produced by `" + command_line(argc, argv) + "` (vct " + vct::software_version() + ", " +
                               std::to_string(static_cast<long>(seconds)) + " s on this machine):\n\n" +

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// With every immune module of issue #16 off (`modules: []`), the RT model is the one before them,
+// bit for bit: every state of a two-lesion patient (SBRT to one lesion, conventional RT to the
+// other, nivolumab, blood dose per fraction) at eleven days equals the hexadecimal values written
+// by the model at commit f703dbb, and so do the solver's step counts.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "app/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "models/registry.hpp"
+
+#ifndef VCT_TEST_DATA_DIR
+#error "VCT_TEST_DATA_DIR must be defined"
+#endif
+
+namespace vct {
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream in(line);
+  std::string cell;
+  while (std::getline(in, cell, ',')) out.push_back(cell);
+  return out;
+}
+
+TEST(ModulesOff, ReproducesThePreviousRtModelBitForBit) {
+  const std::string dir = VCT_TEST_DATA_DIR;
+  const io::LoadedScenario loaded = io::load_scenario_file(dir + "/rt_modules_off.yaml");
+  EXPECT_EQ(loaded.scenario.model, "qspio_nsclc_rt@2{}");
+  const ModelDefinition& model = models::get_model(loaded.scenario.model);
+  const std::vector<double> params = resolve_parameters(model, loaded.scenario);
+  const PatientRun run = run_single_patient(model, loaded.scenario, params);
+  ASSERT_EQ(run.status, PatientStatus::kOk) << run.message;
+
+  std::ifstream in(dir + "/rt_modules_off_reference.csv");
+  ASSERT_TRUE(in.good());
+  std::string line;
+  std::getline(in, line);  // comment
+  std::getline(in, line);
+  const auto steps = split(line);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(run.stats.steps, std::stol(steps[1]));
+  EXPECT_EQ(run.initialisation.stats.steps, std::stol(steps[2]));
+  std::getline(in, line);
+  const auto header = split(line);
+  std::vector<std::size_t> days;
+  for (std::size_t k = 1; k < header.size(); ++k) days.push_back(static_cast<std::size_t>(std::stoul(header[k])));
+  int compared = 0;
+  const std::size_t n = static_cast<std::size_t>(model.n_states());
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    const int i = model.state_index(cells[0]);
+    ASSERT_GE(i, 0) << cells[0];
+    for (std::size_t k = 0; k < days.size(); ++k) {
+      const double expected = std::strtod(cells[k + 1].c_str(), nullptr);  // hexadecimal float
+      const double actual = run.trajectory.states[days[k] * n + static_cast<std::size_t>(i)];
+      EXPECT_EQ(actual, expected) << cells[0] << " day " << days[k];
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, static_cast<int>(n * days.size()));  // every state of the old model, every day
+}
+
+}  // namespace
+}  // namespace vct

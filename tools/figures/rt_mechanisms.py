@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Figures of the RT model's immune modules for docs/models/radiotherapy.md.
+
+Runs single-patient scenarios with `vct run` (reference parameters plus the calibrated values of
+scenarios/validation/calibrated.yaml) and plots, into docs/figures/:
+
+  rt_licensing.png          licensing of the irradiated lesion and T2 effectors in blood after
+                            3 x 8 Gy, 1 x 30 Gy and 30 x 2 Gy, nivolumab from day 0
+  rt_dose_factors.png       immunogenic share h(d) and the IFN-I arm h(d) x TREX1(d) per fraction
+  rt_priming_checkpoint.png T2 effectors in blood after 3 x 8 Gy with nivolumab from day 0 or
+                            day 11, with and without the priming checkpoint
+  rt_lymphodepletion.png    blood lymphocytes relative to day 0 after courses of EDIC 0.8 to 7.3 Gy
+
+Usage: /usr/bin/python3 tools/figures/rt_mechanisms.py [--vct build/tools/vct] [--out docs/figures]
+Needs python3-h5py, python3-matplotlib (Debian).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def scenario(radiotherapy, nivolumab_start=0, modules=None, horizon=120, lesions=2):
+    rt = "\n".join("  - " + r for r in radiotherapy)
+    mods = "" if modules is None else "modules: [%s]\n" % ", ".join(modules)
+    lesion_block = (
+        "lesions:\n  - {name: primary, diameter_cm: 3.3}\n  - {name: metastasis, diameter_cm: 2.5}\n" if lesions == 2 else ""
+    )
+    niv = (
+        "treatment:\n  - {drug: nivolumab, dose_mg_per_kg: 3, start_day: %g, interval_day: 14, end_day: %g}\n"
+        % (nivolumab_start, horizon)
+        if nivolumab_start is not None
+        else "treatment: []\n"
+    )
+    return (
+        "schema_version: 1\nmodel: qspio_nsclc_rt\n%s%spatient: {weight_kg: 80}\n%s"
+        "radiotherapy:\n%s\nsimulation: {horizon_day: %g, output_interval_day: 1}\noutput: {states: true}\n"
+        % (mods, lesion_block, niv, rt, horizon)
+    )
+
+
+def run(vct, text, work, name):
+    path = os.path.join(work, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    out = os.path.join(work, name + ".h5")
+    calibration = os.path.join(ROOT, "scenarios/validation/calibrated.yaml")
+    subprocess.run([vct, "run", path, "--output", out, "--quiet", "--calibration", calibration], check=True)
+    f = h5py.File(out, "r")
+    data = {"time": np.asarray(f["time"])}
+    for group in ("outputs", "states"):
+        for k in f[group]:
+            data[k] = np.asarray(f[group][k])[0]
+    params = {(n.decode() if isinstance(n, bytes) else n): v for n, v in zip(f["model"]["parameters"]["name"],
+                                                                           f["model"]["parameters"]["value"])}
+    f.close()
+    return data, params
+
+
+SBRT_3x8 = "{name: 3x8Gy, dose_per_fraction_Gy: 8, fractions: 3, schedule: alternate, lesions: [primary]}"
+ONE_30 = "{name: 30Gy, dose_per_fraction_Gy: 30, fractions: 1, lesions: [primary]}"
+CONV_30x2 = "{name: 30x2Gy, dose_per_fraction_Gy: 2, fractions: 30, schedule: weekdays, lesions: [primary]}"
+
+
+def licensing_figure(vct, work, out):
+    fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
+    for course, label in ((SBRT_3x8, "3 x 8 Gy"), (ONE_30, "1 x 30 Gy"), (CONV_30x2, "30 x 2 Gy")):
+        d, _ = run(vct, scenario([course]), work, "lic_" + label.replace(" ", ""))
+        ax[0].plot(d["time"], d["lesion1_licensing"], label=label)
+        ax[1].semilogy(d["time"], np.maximum(d["T2_blood_cells"], 1.0), label=label)
+    ax[0].set(xlabel="day", ylabel="licensing L of the irradiated lesion", xlim=(0, 60))
+    ax[1].set(xlabel="day", ylabel="T2 effectors in blood (cells)", xlim=(0, 120))
+    ax[0].legend()
+    ax[0].set_title("Licensing (M1)")
+    ax[1].set_title("New-clone (T2) priming (M2)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "rt_licensing.png"), dpi=110)
+    plt.close(fig)
+
+
+def dose_factor_figure(params, out):
+    d = np.linspace(0.5, 35, 300)
+    d50, n = params["ICD_dose_50_Gy"], params["n_ICD_dose"]
+    h = d**n / (d**n + d50**n)
+    onset, full, residual = params["trex1_onset_Gy"], params["trex1_full_Gy"], params["trex1_residual_IFN"]
+    trex = np.where(d <= onset, 1.0, np.where(d >= full, residual, 1.0 - (d - onset) / (full - onset) * (1 - residual)))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    ax.plot(d, h, label="immunogenic share h(d) (DAMP arm, x f_immunogenic)")
+    ax.plot(d, h * trex, label="IFN-I arm h(d) x TREX1(d)")
+    for dose in (2, 8, 12.5, 30):
+        ax.axvline(dose, color="grey", lw=0.5)
+    ax.set(xlabel="dose per fraction (Gy)", ylabel="factor", ylim=(0, 1.05))
+    ax.legend(fontsize=8)
+    ax.set_title("Dose per fraction: immunogenicity and TREX1")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "rt_dose_factors.png"), dpi=110)
+    plt.close(fig)
+
+
+def checkpoint_figure(vct, work, out):
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for start, style in ((0, "-"), (11, "--")):
+        for modules, colour in ((None, "C0"), (["licensing", "epitope_spreading", "lymphodepletion"], "C1")):
+            d, _ = run(vct, scenario([SBRT_3x8], nivolumab_start=start, modules=modules), work,
+                       "chk_%d_%s" % (start, "on" if modules is None else "off"))
+            ax.semilogy(d["time"], np.maximum(d["T2_blood_cells"], 1.0), style, color=colour,
+                        label="nivolumab from day %d, priming checkpoint %s" % (start, "on" if modules is None else "off"))
+    ax.set(xlabel="day", ylabel="T2 effectors in blood (cells)", xlim=(0, 120))
+    ax.legend(fontsize=7)
+    ax.set_title("PD-1 during the priming wave (M3), 3 x 8 Gy")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "rt_priming_checkpoint.png"), dpi=110)
+    plt.close(fig)
+
+
+def lymphocyte_figure(vct, work, out):
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    courses = (
+        ("lung SBRT 3 x 8 Gy (EDIC 0.8 Gy)", SBRT_3x8),
+        ("liver SBRT 5 x 9 Gy (EDIC 4.05 Gy)",
+         "{name: liver, dose_per_fraction_Gy: 9, fractions: 5, site: liver, lesions: [primary]}"),
+        ("lung 15 x 3 Gy (EDIC 4.2 Gy)",
+         "{name: c, dose_per_fraction_Gy: 3, fractions: 15, schedule: weekdays, lesions: [primary]}"),
+        ("chemoradiotherapy, EDIC 7.3 Gy",
+         "{name: crt, dose_per_fraction_Gy: 1.5, fractions: 30, schedule: weekdays, edic_Gy: 7.3, lesions: [primary]}"),
+    )
+    for label, course in courses:
+        d, _ = run(vct, scenario([course], nivolumab_start=None, horizon=365, lesions=1).replace(
+            ", lesions: [primary]", ""), work, "alc_" + str(abs(hash(label))))
+        alc = d["blood_lymphocytes_per_L"]
+        ax.plot(d["time"], alc / alc[0], label=label)
+    ax.axhline(0.5, color="grey", lw=0.5)
+    ax.axhline(0.3, color="grey", lw=0.5)
+    ax.set(xlabel="day", ylabel="blood lymphocytes / day 0", ylim=(0, 1.1))
+    ax.legend(fontsize=7)
+    ax.set_title("Lymphodepletion (M4)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "rt_lymphodepletion.png"), dpi=110)
+    plt.close(fig)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--vct", default=os.path.join(ROOT, "build/tools/vct"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs/figures"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        licensing_figure(args.vct, work, args.out)
+        _, params = run(args.vct, scenario([SBRT_3x8], horizon=10), work, "params")
+        dose_factor_figure(params, args.out)
+        checkpoint_figure(args.vct, work, args.out)
+        lymphocyte_figure(args.vct, work, args.out)
+    print("wrote rt_licensing.png, rt_dose_factors.png, rt_priming_checkpoint.png, rt_lymphodepletion.png to",
+          args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
