@@ -247,7 +247,7 @@ CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibratio
   opt.set_upper_bounds(std::vector<double>(n, 1.0));
   opt.set_maxeval(spec.max_evaluations);
   opt.set_xtol_abs(spec.step_tolerance);
-  opt.set_initial_step(0.15);
+  opt.set_initial_step(spec.initial_step);
   // NLopt turns callback exceptions into a generic failure: keep ours and stop the search.
   struct Context {
     std::function<double(const std::vector<double>&)> f;

@@ -120,7 +120,8 @@ CalibrationSpec load_calibration_spec(io::Validator& v, const YAML::Node& node, 
   CalibrationSpec spec;
   if (!v.is_map(node, "calibration")) return spec;
   v.check_keys(node, "calibration",
-               {"algorithm", "population_size", "max_evaluations", "step_tolerance", "smoothing_pct", "parameters"});
+               {"algorithm", "population_size", "max_evaluations", "initial_step", "step_tolerance", "smoothing_pct",
+                "parameters"});
   const std::vector<std::string> algorithms = {"bobyqa", "sbplx", "neldermead"};
   const int a = v.choice(node, "algorithm", "calibration", algorithms);
   if (a >= 0) spec.algorithm = algorithms[static_cast<std::size_t>(a)];
@@ -129,6 +130,7 @@ CalibrationSpec load_calibration_spec(io::Validator& v, const YAML::Node& node, 
   v.integer(node, "max_evaluations", "calibration", evaluations, 1, 100000);
   spec.population_size = static_cast<int>(size);
   spec.max_evaluations = static_cast<int>(evaluations);
+  v.number(node, "initial_step", "calibration", spec.initial_step, 0.0, 0.5, true);
   v.number(node, "step_tolerance", "calibration", spec.step_tolerance, 0.0, 1.0, true);
   v.number(node, "smoothing_pct", "calibration", spec.smoothing_pct, 0.0, 50.0, true);
   const YAML::Node params = node["parameters"];

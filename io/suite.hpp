@@ -62,6 +62,7 @@ struct CalibrationSpec {
   std::string algorithm = "bobyqa";  ///< bobyqa, sbplx or neldermead (NLopt LN_*)
   int population_size = 1000;        ///< candidates per calibration scenario
   int max_evaluations = 100;
+  double initial_step = 0.15;    ///< first step in the scaled parameters (fraction of each range), (0, 0.5]
   double step_tolerance = 1e-3;  ///< stop when steps in the scaled parameters fall below this
   double smoothing_pct = 1.5;    ///< width of the smoothed response threshold, percentage points
   std::vector<CalibratedParameter> parameters;

@@ -64,8 +64,8 @@ TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   EXPECT_THROW(models::rt_model_id(1, {"licensing", "priming_checkpoint"}), Error);
   EXPECT_THROW(models::rt_model_id(1, {"licencing"}), Error);
   // Modules add states: IFN-I and TREX1 factor per lesion, T2 per lesion, seven systemic T2 pools.
-  EXPECT_EQ(models::get_model("qspio_nsclc_rt@2").n_states(), models::get_model("qspio_nsclc_rt@2{}").n_states() +
-                                                                  2 * 3 + 7);
+  EXPECT_EQ(models::get_model("qspio_nsclc_rt@2").n_states(),
+            models::get_model("qspio_nsclc_rt@2{}").n_states() + 2 * 3 + 7);
 }
 
 TEST(Licensing, IsTheHillFunctionOfTheImmunogenicDeathRate) {

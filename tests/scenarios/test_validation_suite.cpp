@@ -13,6 +13,7 @@
 #include "app/validation.hpp"
 #include "core/error.hpp"
 #include "io/scenario/loader.hpp"
+#include "io/scenario/validator.hpp"
 #include "models/registry.hpp"
 
 namespace vct::validation {
@@ -57,6 +58,7 @@ targets:
      published_pct: 150, tolerance_pct: 2, reduced_tolerance_pct: 5}
 calibration:
   algorithm: newton
+  initial_step: 0.7
   parameters:
     - {parameter: n_T1_clones, fit: value, lower: 0, upper: 1, start: 2}
 )");
@@ -72,8 +74,9 @@ calibration:
                   "blood_lymphocyte_nadir; found 'orr_week12'\n" +
                   f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
                   ":7:14: calibration.algorithm: expected one of: bobyqa, sbplx, neldermead; found 'newton'\n" + f +
-                  ":9:7: calibration.parameters[0].lower: a log-scale search needs lower > 0\n" + f +
-                  ":9:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
+                  ":8:17: calibration.initial_step: expected a number > 0 and <= 0.5, found 0.7\n" + f +
+                  ":10:7: calibration.parameters[0].lower: a log-scale search needs lower > 0\n" + f +
+                  ":10:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
   }
   fs::remove_all(dir);
 }
@@ -268,6 +271,34 @@ targets:
   // Responders at the first scan are a share of the responders: every first-scan responder is one.
   ASSERT_GT(best, 0);
   EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, FreshSeedsDrawOtherPatientsAndRepeatTheTargets) {
+  const fs::path dir = fs::temp_directory_path() / "vct_seed_suite";
+  fs::create_directories(dir);
+  write(dir / "trial.yaml", R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 12, seed: 5, preset: wang2023}
+arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 112}]}]
+simulation: {horizon_day: 112}
+)");
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: best, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  RunOptions options{0, 2, false};
+  const auto values = validate_seeds(suite, options, Calibration{}, 2, {});
+  ASSERT_EQ(values.size(), 1u);
+  ASSERT_EQ(values[0].size(), 2u);
+  // Seed offset k samples seed 5 + 1000003 k: the same scenario as the offset's own text.
+  const std::string text =
+      apply_calibration(io::read_text_file((dir / "trial.yaml").string()), "t", Calibration{}, 0, 2);
+  EXPECT_NE(text.find("seed: 2000011"), std::string::npos) << text;
+  options.seed_offset = 2;
+  Runner runner(suite, options);
+  EXPECT_DOUBLE_EQ(runner.evaluate(suite.targets[0], Calibration{}).rate.estimate, values[0][1]);
   fs::remove_all(dir);
 }
 

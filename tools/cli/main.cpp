@@ -55,9 +55,10 @@ constexpr const char* kUsageText =
     "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
     "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
     "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
-    "  calibrate [SUITE.yaml] [--size N] [--threads N] [--evaluations N]\n"
+    "  calibrate [SUITE.yaml] [--size N] [--threads N] [--evaluations N] [--output FILE.yaml]\n"
     "                       fit the suite's calibrated parameters jointly to its calibration targets\n"
-    "                       (NLopt) and write the calibrated values (docs/validation.md)\n"
+    "                       (NLopt) and write the calibrated values to the suite's calibrated file\n"
+    "                       or FILE.yaml (docs/validation.md)\n"
     "  validate [SUITE.yaml] [--size N] [--threads N] [--calibration-only] [--target ID]... [--check]\n"
     "           [--output FILE.csv] [--write-docs FILE.md] [--calibration FILE] [--seeds N]\n"
     "                       run the validation suite with the calibrated values (or those of FILE) and\n"
@@ -492,6 +493,10 @@ bool parse_suite_args(const std::vector<std::string>& args, bool validate, Suite
       const std::string* v = value(x.c_str());
       if (!v) return false;
       a.targets.push_back(*v);
+    } else if (!validate && x == "--output") {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      a.calibration = *v;  // calibrate: where to write the calibrated values
     } else if (validate && (x == "--output" || x == "--write-docs" || x == "--calibration")) {
       const std::string* v = value(x.c_str());
       if (!v) return false;
@@ -568,7 +573,7 @@ int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
       report.result.c_str(), report.trace.size(), report.best.objective, report.best.index, options.population_size);
   const std::string header = "# Written by: " + command_line(argc, argv) + "\n# vct " + vct::software_version() +
                              "; do not edit by hand, re-run the command (docs/validation.md).\n" + summary;
-  const std::string path = calibrated_path(suite);
+  const std::string path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
   std::ofstream out(path);
   out << vct::validation::calibration_yaml(report.calibration, header);
   if (!out) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + path + "'");
@@ -598,6 +603,9 @@ bool filter_targets(const SuiteArgs& a, vct::validation::Suite& suite) {
 }
 
 void write_validation_csv(const std::string& path, const std::vector<vct::validation::Row>& rows) {
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  std::error_code ignored;  // a failure shows as the open error below
+  if (!folder.empty()) std::filesystem::create_directories(folder, ignored);
   std::ofstream csv(path);
   if (!csv) throw vct::Error(vct::ErrorKind::kIo, "cannot write '" + path + "'");
   csv << "target,role,metric,published,published_lower,published_upper,simulated,simulated_lower,simulated_upper,"

@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Is the model's missing abscopal effect a matter of immune strength, or of lymphopenia? Re-runs
-# the out-of-field targets of the two randomised RT + pembrolizumab trials with calibration
-# variants applied on top of the calibrated values (through vct validate --calibration) and
-# prints each arm and the RT-minus-control difference. docs/validation.md quotes its output.
+# What carries the abscopal effect? Re-runs the out-of-field targets of the two randomised
+# RT + pembrolizumab trials (PEMBRO-RT, MDACC) with variants of the calibrated values (through
+# vct validate --calibration) and prints each arm and the RT-minus-control difference.
+# docs/validation.md quotes its output.
 #
 #   tools/validation/abscopal_sensitivity.sh [VARIANT ...]
-#     kill:S   population median of the maximal CD8 killing rate (k_C_T1_per_day: log-normal,
-#              median 0.9 /day, sigma 1 in the wang2023 preset) multiplied by S
-#     blood:D  mean dose to circulating lymphocytes per RT fraction, D Gy (blood_dose_per_fraction_Gy)
-#   default variants: kill:1 kill:2 kill:5 kill:10 blood:0.1 blood:0.3
+#     calibrated   the calibrated values unchanged
+#     NAME=V       patient parameter NAME set to V (e.g. rho_P2=0 switches epitope spreading off,
+#                  alpha_L_per_Gy=0 lymphocyte depletion, k_T2_PD1_loss_per_day=0 the PD-1 gate of
+#                  the priming wave, K_licensing_per_day=5 nearly all licensing)
+#     NAME*S       the calibrated value or population median of NAME multiplied by S
+#                  (e.g. k_C_T1_per_day*2: twice the maximal CD8 killing rate)
+#   default variants: calibrated rho_P2=0 k_T2_PD1_loss_per_day=0 alpha_L_per_Gy=0 k_C_T1_per_day*2
 #   VCT=build/tools/vct SIZE=0 THREADS=0 (SIZE 0: each scenario's own population)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VCT=${VCT:-build/tools/vct}
 SIZE=${SIZE:-0}
 THREADS=${THREADS:-0}
+CALIBRATED=${CALIBRATED:-scenarios/validation/calibrated.yaml}
 VARIANTS=("$@")
-[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(kill:1 kill:2 kill:5 kill:10 blood:0.1 blood:0.3)
+[ ${#VARIANTS[@]} -gt 0 ] ||
+  VARIANTS=(calibrated rho_P2=0 k_T2_PD1_loss_per_day=0 alpha_L_per_Gy=0 'k_C_T1_per_day*2')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -25,24 +30,47 @@ targets=(pembro_rt_control_orr_12wk pembro_rt_sbrt_orr_12wk pembro_rt_control_be
 args=()
 for t in "${targets[@]}"; do args+=(--target "$t"); done
 
-printf '%-11s | %-26s | %-26s | %-38s\n' "variant" "PEMBRO-RT 12 wk: ctl RT diff" \
-  "PEMBRO-RT best: ctl RT diff" "MDACC best: pembro SBRT diff 45/15 diff"
-printf '%-11s | %-26s | %-26s | %-38s\n' "published" "18.0 36.0 +18.0" "22.5 47.2 +24.7" \
+# Writes the calibrated file with one variant applied to $2. The file has two maps,
+# population_medians (NAME: {median: M, sigma: S}) and parameters (NAME: V), as vct calibrate writes.
+apply_variant() {
+  awk -v variant="$1" '
+    BEGIN {
+      if (variant == "calibrated") mode = "none"
+      else if (index(variant, "=")) { mode = "set"; split(variant, kv, "="); name = kv[1]; value = kv[2] }
+      else if (index(variant, "*")) { mode = "scale"; split(variant, kv, "*"); name = kv[1]; value = kv[2] }
+      else { print "unknown variant \x27" variant "\x27: expected calibrated, NAME=V or NAME*S" > "/dev/stderr"; exit 2 }
+      if (mode != "none" && (name == "" || value == "" || value !~ /^[-+0-9.eE]+$/)) {
+        print "variant \x27" variant "\x27: expected a parameter name and a number" > "/dev/stderr"; exit 2
+      }
+    }
+    /^population_medians:/ { section = "medians" }
+    /^parameters:/ { section = "parameters"; seen_parameters = 1 }
+    mode != "none" && $1 == name ":" {
+      if (mode == "set") {  # a population median becomes a fixed value, appended to parameters
+        if (section == "parameters") { found = 1; print "  " name ": " value }
+        next
+      }
+      found = 1
+      if (section == "medians") {
+        match($0, /median: [^,}]+/); m = substr($0, RSTART + 8, RLENGTH - 8)
+        sub(/median: [^,}]+/, "median: " sprintf("%.6g", m * value)); print; next
+      }
+      print "  " name ": " sprintf("%.6g", $2 * value); next
+    }
+    { print }
+    END {
+      if (mode == "scale" && !found) { print "variant \x27" variant "\x27: " name " is not in the calibrated file" > "/dev/stderr"; exit 2 }
+      if (mode == "set" && !found) { if (!seen_parameters) print "parameters:"; print "  " name ": " value }
+    }' "$CALIBRATED" > "$2"
+}
+
+printf '%-28s | %-18s | %-18s | %-34s\n' "variant" "PEMBRO-RT 12 wk" "PEMBRO-RT best" "MDACC best"
+printf '%-28s | %-18s | %-18s | %-34s\n' "" "ctl RT diff" "ctl RT diff" "pembro SBRT diff 45/15 diff"
+printf '%-28s | %-18s | %-18s | %-34s\n' "published" "18.0 36.0 +18.0" "22.5 47.2 +24.7" \
   "25.0 38.0 +13.0 10.0 -15.0"
 for variant in "${VARIANTS[@]}"; do
-  kind=${variant%%:*}
-  value=${variant#*:}
   cal="$work/calibration.yaml"
-  case "$kind" in
-    kill)
-      median=$(awk -v s="$value" 'BEGIN { printf "%.6g", 0.9 * s }')
-      sed "s/^population_medians:.*/population_medians:\n  k_C_T1_per_day: {median: $median, sigma: 1}/" \
-        scenarios/validation/calibrated.yaml > "$cal" ;;
-    blood)
-      sed "s/^parameters:.*/parameters:\n  blood_dose_per_fraction_Gy: $value/" \
-        scenarios/validation/calibrated.yaml > "$cal" ;;
-    *) echo "unknown variant '$variant': expected kill:S or blood:D" >&2; exit 2 ;;
-  esac
+  apply_variant "$variant" "$cal"
   "$VCT" validate --calibration "$cal" --size "$SIZE" --threads "$THREADS" "${args[@]}" \
     --output "$work/rows.csv" > "$work/log.txt" 2>&1 || { cat "$work/log.txt"; exit 1; }
   awk -F, -v label="$variant" '
@@ -53,9 +81,9 @@ for variant in "${VARIANTS[@]}"; do
       c = v["pembro_rt_control_best_orr"]; d = v["pembro_rt_sbrt_best_orr"]
       e = v["mdacc_pembrolizumab_best_orr"]; f = v["mdacc_sbrt_out_of_field_best_orr"]
       g = v["mdacc_conventional_rt_out_of_field_best_orr"]
-      printf "%-11s | %-26s | %-26s | %-38s\n", label,
+      printf "%-28s | %-18s | %-18s | %-34s\n", label,
         sprintf("%4.1f %4.1f %+5.1f", a, b, b - a), sprintf("%4.1f %4.1f %+5.1f", c, d, d - c),
         sprintf("%4.1f %4.1f %+5.1f %4.1f %+5.1f", e, f, f - e, g, g - e)
     }' "$work/rows.csv"
 done
-echo "Simulated out-of-field ORR in percent; each row is one calibration variant (paired arms, same patients)."
+echo "Simulated out-of-field ORR in percent; each row is one variant of the calibrated values (paired arms, same patients)."
