@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -80,8 +81,15 @@ const Runner::Run& Runner::run(const std::string& scenario, const Calibration& c
 namespace {
 
 /// Response metrics: the exact rate and its smoothed counterpart.
+/// Per-patient responses of an arm (exact and smoothed), in candidate order, for paired differences.
+struct Responses {
+  std::vector<std::size_t> candidate;
+  std::vector<bool> responds;
+  std::vector<double> soft;
+};
+
 void response_metric(const Target& target, const std::vector<CandidateResult>& results, std::size_t arm, double width,
-                     Simulated& s) {
+                     Simulated& s, Responses* each = nullptr) {
   int responders = 0, n = 0;
   double soft_numerator = 0.0, soft_denominator = 0.0;
   for (const auto& c : results) {
@@ -102,28 +110,64 @@ void response_metric(const Target& target, const std::vector<CandidateResult>& r
       continue;
     }
     ++n;
+    bool r = false;
+    double soft = 0.0;
     switch (target.metric) {
       case Metric::kBestOrr:
       case Metric::kBestOrrOutOfField:
-        responders += responds(o.best);
-        soft_numerator += soft_response(o.best_change_pct, width);
+        r = responds(o.best);
+        soft = soft_response(o.best_change_pct, width);
         break;
       case Metric::kOrrFirstScan:
       case Metric::kOrrFirstScanOutOfField:
-        responders += !o.per_scan.empty() && responds(o.per_scan.front());
-        soft_numerator += soft_response(first_change, width);
+        r = !o.per_scan.empty() && responds(o.per_scan.front());
+        soft = soft_response(first_change, width);
         break;
       case Metric::kOrrLastScan:
-        responders += !o.per_scan.empty() && responds(o.per_scan.back());
-        soft_numerator += soft_response(o.last_change_pct, width);
+        r = !o.per_scan.empty() && responds(o.per_scan.back());
+        soft = soft_response(o.last_change_pct, width);
         break;
       default:
         break;
     }
+    responders += r;
+    soft_numerator += soft;
     soft_denominator += 1.0;
+    if (each) {
+      each->candidate.push_back(static_cast<std::size_t>(&c - results.data()));
+      each->responds.push_back(r);
+      each->soft.push_back(soft);
+    }
   }
   s.rate = stats::clopper_pearson(responders, n);
   s.soft = soft_denominator > 0.0 ? soft_numerator / soft_denominator : s.rate.estimate;
+}
+
+/// A paired difference of response rates, arm minus reference arm, over the patients assessed in
+/// both: estimate (b - c) / n with b, c the discordant pairs, and the Wald interval of a paired
+/// difference, (b - c)/n +- 1.96 sqrt(b + c - (b - c)^2 / n) / n (Agresti 2013, 10.1.2).
+void paired_difference(const Responses& arm, const Responses& reference, Simulated& s) {
+  std::size_t j = 0;
+  int b = 0, c = 0, n = 0;
+  double soft = 0.0;
+  for (std::size_t i = 0; i < arm.candidate.size(); ++i) {
+    while (j < reference.candidate.size() && reference.candidate[j] < arm.candidate[i]) ++j;
+    if (j == reference.candidate.size() || reference.candidate[j] != arm.candidate[i]) continue;
+    ++n;
+    b += arm.responds[i] && !reference.responds[j];
+    c += !arm.responds[i] && reference.responds[j];
+    soft += arm.soft[i] - reference.soft[j];
+  }
+  s.rate = stats::Proportion{};
+  s.rate.n = n;
+  s.rate.successes = b - c;
+  if (n == 0) return;
+  const double d = static_cast<double>(b - c) / n;
+  const double half = 1.959963984540054 * std::sqrt(std::max(0.0, b + c - d * d * n)) / n;
+  s.rate.estimate = d;
+  s.rate.lower = d - half;
+  s.rate.upper = d + half;
+  s.soft = soft / n;
 }
 
 /// Lymphocyte metrics: the mean over patients of blood lymphocytes relative to day 0, on a day or
@@ -169,10 +213,23 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
     throw Error(ErrorKind::kInput,
                 "target " + target.id + ": scenario " + target.scenario + " has no arm '" + target.arm + "'");
   Simulated s;
-  if (target.metric == Metric::kLymphocytesAtDay || target.metric == Metric::kLymphocyteNadir)
+  if (!target.reference_arm.empty()) {
+    std::size_t ref = r.spec.arms.size();
+    for (std::size_t a = 0; a < r.spec.arms.size(); ++a)
+      if (r.spec.arms[a].name == target.reference_arm) ref = a;
+    if (ref == r.spec.arms.size())
+      throw Error(ErrorKind::kInput, "target " + target.id + ": scenario " + target.scenario +
+                                         " has no reference arm '" + target.reference_arm + "'");
+    Responses with, without;
+    Simulated ignored;
+    response_metric(target, r.results, arm, options_.smoothing_pct, ignored, &with);
+    response_metric(target, r.results, ref, options_.smoothing_pct, ignored, &without);
+    paired_difference(with, without, s);
+  } else if (target.metric == Metric::kLymphocytesAtDay || target.metric == Metric::kLymphocyteNadir) {
     lymphocyte_metric(target, r, arm, s);
-  else
+  } else {
     response_metric(target, r.results, arm, options_.smoothing_pct, s);
+  }
   s.n_candidates = static_cast<int>(r.results.size());
   s.wall_seconds = r.wall_seconds;
   return s;

@@ -55,8 +55,8 @@ double percent(io::Validator& v, const YAML::Node& map, const std::string& key, 
 
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
   v.check_keys(t, p,
-               {"id", "description", "source", "scenario", "arm", "metric", "day", "role", "published_pct",
-                "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
+               {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role",
+                "published_pct", "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -72,6 +72,13 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
   v.number(t, "day", p, x.day, 0.0, 1e5);
   if (x.metric == Metric::kLymphocytesAtDay && !t["day"])
     v.problem(t, p + ".day", "metric blood_lymphocytes_at_day needs the day read (day: N)");
+  v.string(t, "reference_arm", p, x.reference_arm);
+  if (!x.reference_arm.empty() &&
+      !(x.metric == Metric::kBestOrr || x.metric == Metric::kBestOrrOutOfField || x.metric == Metric::kOrrFirstScan ||
+        x.metric == Metric::kOrrFirstScanOutOfField || x.metric == Metric::kOrrLastScan))
+    v.problem(
+        t["reference_arm"], p + ".reference_arm",
+        std::string("a paired difference needs a response-rate metric (best_orr, ...), found ") + to_string(x.metric));
   if (!t["role"]) v.problem(t, p + ".role", "missing required key 'role'");
   x.calibration = v.choice(t, "role", p, {"calibration", "held_out"}) == 0;
   x.published = percent(v, t, "published_pct", p, true);

@@ -33,6 +33,7 @@ struct Target {
   std::string source;    ///< citation
   std::string scenario;  ///< scenario file, resolved against the suite's folder
   std::string arm;
+  std::string reference_arm;  ///< when set: the paired difference arm - reference_arm (same patients)
   Metric metric = Metric::kBestOrr;
   bool calibration = false;                             ///< true: used to fit; false: held out
   double published = NAN;                               ///< fraction

@@ -116,11 +116,14 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("lesions", "list of `{name, diameter_cm}`", "one lesion, `primary`",
                                     "`qspio_nsclc_rt` only: the patient's lesions; see \"Lesions\"")),
           other<Scenario>(
-              other_key("modules", "list of `licensing`, `epitope_spreading`, `priming_checkpoint`, `lymphodepletion`",
-                        "all four",
-                        "`qspio_nsclc_rt` only: the immune modules of the RT model (docs/models/radiotherapy.md); "
+              other_key("modules",
+                        "list of `licensing`, `epitope_spreading`, `priming_checkpoint`, `lymphodepletion`, "
+                        "`treg_adcc`, `ctla4_priming`",
+                        "all six",
+                        "`qspio_nsclc_rt` only: the immune modules of the extended model (RT: "
+                        "docs/models/radiotherapy.md; anti-CTLA-4: docs/models/anti-ctla4.md); "
                         "`[]` runs the RT model without them. `epitope_spreading` needs `licensing`, "
-                        "`priming_checkpoint` needs `epitope_spreading`")),
+                        "`priming_checkpoint` and `ctla4_priming` need `epitope_spreading`")),
           other<Scenario>(other_key("patient", "mapping", "", "the patient; see \"Patient\"")),
           accessor<Scenario>(
               choice_key("initialisation", {"grow_to_diameter", "published_state", "model_default"},

@@ -10,6 +10,7 @@
 
 #include "core/dual.hpp"
 #include "models/common/modules.hpp"
+#include "models/qspio_nsclc/ctla4.hpp"
 #include "models/qspio_nsclc/epitope_spreading.hpp"
 #include "models/qspio_nsclc/licensing.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
@@ -129,6 +130,10 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   dx[L::T_Th] = in_Th - kd0 * x[L::T_Th] - k_clear * x[L::T_Th] * g_clr - conversion;
   dx[L::Th_exh] = kd0 * x[L::T_Th] + k_clear * x[L::T_Th] * g_clr - k_clear * x[L::Th_exh];
   dx[L::T_T0] = in_T0 - kd0 * x[L::T_T0] - k_clear * x[L::T_T0] * g_clr + conversion;
+  if (lay.modules.treg_adcc) {  // anti-CTLA-4 binds the tumour Tregs' CTLA-4; Fc effectors kill them
+    const T H_adcc = ctla4::treg_binding(x + L::TR_CTLA4, dx + L::TR_CTLA4, tC_aCTLA4, p);
+    dx[L::T_T0] = dx[L::T_T0] - p[mp::k_CTLA4_ADCC_per_day] * H_adcc * x[L::T_T0];
+  }
 
   // Tumour cytokines (§5.8): secretion in nmol/day over V_T
   dx[L::IFNg] =
@@ -315,18 +320,27 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
                         p[P::q_T0_P_out_per_day]};
   mature_pool(y, dy, S::LN_T1, S::C_T1, S::P_T1, cd8, T(exit_T1 * exp2(N_aT)), ex.infiltration_T1);
   mature_pool(y, dy, S::LN_T0, S::C_T0, S::P_T0, cd4, T(exit_T0 * exp2(N_aT4)), ex.infiltration_T0);
+  if (lay.modules.treg_adcc) {  // the same Fc-mediated Treg loss in the periphery
+    const int b = lay.sys[sy::P_TR_CTLA4];
+    const T H_adcc = ctla4::treg_binding(y + b, dy + b, T(y[S::P_aCTLA4] / p[P::gamma_P_aCTLA4]), p);
+    dy[S::P_T0] = dy[S::P_T0] - p[mp::k_CTLA4_ADCC_per_day] * H_adcc * y[S::P_T0];
+  }
   mature_pool(y, dy, S::LN_Th, S::C_Th, S::P_Th, cd4, T(exit_Th * exp2(N_aT4)), ex.infiltration_Th);
 
   // Licensing and epitope spreading: the T2 family, primed only by licensed APCs.
   const T licensing = lay.modules.licensing ? T(ex.licensing / ex.pmhc_weight) : T(0.0);
+  // CTLA-4 blockade in the LN lets unlicensed APCs prime the T2 family (ctla4_priming).
+  const T ctla4_occupancy = lay.modules.ctla4_priming ? ctla4::ln_occupancy(y + S::kSynTAPC, p) : T(0.0);
+  const T priming_gate = lay.modules.ctla4_priming ? ctla4::priming_gate(licensing, ctla4_occupancy, p) : licensing;
   if (signals) {
     signals->licensing = value_of(licensing);
     signals->H_PD1_APC = value_of(syn_apc.H_PD1);
+    signals->ctla4_occupancy_LN = value_of(ctla4_occupancy);
   }
   T il2_secreting = y[S::aT1] + y[S::aTh], il2_consuming = y[S::LN_T1];
   if (lay.modules.epitope_spreading) {
-    spreading::systemic_rhs(lay, y, dy, p,
-                            spreading::PrimingInputs<T>{sites, s1, licensing, N_aT, syn_apc.H_PD1, ex.infiltration_T2});
+    spreading::systemic_rhs(
+        lay, y, dy, p, spreading::PrimingInputs<T>{sites, s1, priming_gate, N_aT, syn_apc.H_PD1, ex.infiltration_T2});
     il2_secreting = il2_secreting + y[lay.sys[sy::aT2]];
     il2_consuming = il2_consuming + y[lay.sys[sy::LN_T2]];
   }

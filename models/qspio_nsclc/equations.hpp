@@ -38,6 +38,7 @@ struct ModuleSignals {
   std::vector<double> lesion_licensing;  ///< L per lesion (licensing module)
   double licensing = 0.0;                ///< systemic licensing L_sys
   double H_PD1_APC = 0.0;                ///< PD-1 engagement in the T-APC synapse
+  double ctla4_occupancy_LN = 0.0;       ///< antibody-held share of CTLA-4 in the T-APC synapse (ctla4_priming)
 };
 /// Evaluates the right-hand side at y and returns the module signals (the derivatives are discarded).
 ModuleSignals module_signals(const Layout& lay, const double* y, const double* p);

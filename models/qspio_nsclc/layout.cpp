@@ -4,8 +4,8 @@
 namespace vct::models::nsclc {
 
 const std::vector<std::string>& module_names() {
-  static const std::vector<std::string> names = {"licensing", "epitope_spreading", "priming_checkpoint",
-                                                 "lymphodepletion"};
+  static const std::vector<std::string> names = {"licensing",       "epitope_spreading", "priming_checkpoint",
+                                                 "lymphodepletion", "treg_adcc",         "ctla4_priming"};
   return names;
 }
 
@@ -18,6 +18,8 @@ Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {
   for (int k = 0; k < lay.local_count; ++k) lay.locals.push_back(k);
   if (lay.modules.licensing) lay.locals.insert(lay.locals.end(), {lc::IFN_I, lc::g_TREX1});
   if (lay.modules.epitope_spreading) lay.locals.push_back(lc::T_T2);
+  if (lay.modules.treg_adcc)
+    lay.locals.insert(lay.locals.end(), {lc::TR_CTLA4, lc::TR_CTLA4_aCTLA4, lc::TR_CTLA4_aCTLA4_CTLA4});
   std::array<int, lc::kMaxCount> first;
   first.fill(-1);
 #define X_MAP(name) first[lc::name] = st::name;
@@ -37,7 +39,9 @@ Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {
   }
   lay.sys.fill(-1);
   if (lay.modules.epitope_spreading)
-    for (int k = 0; k < sy::kCount; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
+    for (int k = sy::C_nT2; k <= sy::P_T2; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
+  if (lay.modules.treg_adcc)
+    for (int k = sy::P_TR_CTLA4; k <= sy::P_TR_CTLA4_aCTLA4_CTLA4; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
   lay.n_states = next;
   return lay;
 }

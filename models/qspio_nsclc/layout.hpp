@@ -19,6 +19,7 @@ constexpr double kon2d(double kon_per_uM_per_s) {
   return kon_per_uM_per_s / kSynapticGapNm * kUm2PerMoleculePerInvUmNm * kSecondsPerDay;
 }
 
+#include "models/qspio_nsclc/ctla4_parameters.inc"
 #include "models/qspio_nsclc/epitope_spreading_parameters.inc"
 #include "models/qspio_nsclc/licensing_parameters.inc"
 #include "models/qspio_nsclc/lymphodepletion_parameters.inc"
@@ -85,8 +86,12 @@ constexpr int kRtCount = kBaseCount + 4;
 constexpr int IFN_I = kRtCount;        // type-I IFN (cGAS-STING) activity, 1/day
 constexpr int g_TREX1 = kRtCount + 1;  // TREX1 factor of the lesion's latest fraction, 1
 // Epitope-spreading module (epitope_spreading.hpp).
-constexpr int T_T2 = kRtCount + 2;       // effector CD8 of the subdominant clone family
-constexpr int kMaxCount = kRtCount + 3;  // every local state of every module
+constexpr int T_T2 = kRtCount + 2;  // effector CD8 of the subdominant clone family
+// Treg ADCC module (ctla4.hpp): CTLA-4 per tumour Treg, free, one-arm and two-arm bound (molecule).
+constexpr int TR_CTLA4 = kRtCount + 3;
+constexpr int TR_CTLA4_aCTLA4 = kRtCount + 4;
+constexpr int TR_CTLA4_aCTLA4_CTLA4 = kRtCount + 5;
+constexpr int kMaxCount = kRtCount + 6;  // every local state of every module
 }  // namespace lc
 
 /// Systemic states of the immune modules, after every lesion block (their index: Layout::sys).
@@ -99,6 +104,9 @@ enum : int {
   LN_T2,
   C_T2,
   P_T2,  // mature T2 effectors (LN, blood, periphery)
+  P_TR_CTLA4,
+  P_TR_CTLA4_aCTLA4,
+  P_TR_CTLA4_aCTLA4_CTLA4,  // Treg ADCC: CTLA-4 per peripheral Treg (molecule)
   kCount
 };
 }  // namespace sy
@@ -110,25 +118,34 @@ enum : int { first_ = par::kCount - 1, NSCLC_RT_PARAMETERS(X_ENUM) kCount };
 }  // namespace rp
 
 /// Parameters of the immune modules, after the RT parameters (tables: licensing_parameters.inc,
-/// epitope_spreading_parameters.inc, lymphodepletion_parameters.inc). Present in every RT model,
+/// epitope_spreading_parameters.inc, lymphodepletion_parameters.inc, ctla4_parameters.inc). Present in every RT model,
 /// whether or not a module is switched on, so their indices are fixed.
 namespace mp {
 #define X_ENUM(name, unit, value, lo, hi, desc, src) name,
 enum : int {
   first_ = rp::kCount - 1,
-  NSCLC_LICENSING_PARAMETERS(X_ENUM) NSCLC_SPREADING_PARAMETERS(X_ENUM) NSCLC_LYMPHODEPLETION_PARAMETERS(X_ENUM) kCount
+  NSCLC_LICENSING_PARAMETERS(X_ENUM) NSCLC_SPREADING_PARAMETERS(X_ENUM) NSCLC_LYMPHODEPLETION_PARAMETERS(X_ENUM)
+      NSCLC_CTLA4_PARAMETERS(X_ENUM) kCount
 };
 #undef X_ENUM
 }  // namespace mp
 
-/// The immune modules of the RT model (docs/models/radiotherapy.md), each switchable; with every
-/// module off the model is the RT model before them, bit for bit.
+/// The immune modules of the extended model (docs/models/radiotherapy.md, docs/models/anti-ctla4.md),
+/// each switchable; with every module off the model is the RT model before them, bit for bit.
 struct ModuleSet {
   bool licensing = false;           ///< danger/IFN-I licensing signal per lesion (M1)
   bool epitope_spreading = false;   ///< subdominant clone family primed under licensing (M2; needs M1)
   bool priming_checkpoint = false;  ///< PD-1-gated loss of newly primed T2 cells (M3; needs M2)
   bool lymphodepletion = false;     ///< RT kill of the recirculating lymphocyte pool (M4)
-  bool any() const { return licensing || epitope_spreading || priming_checkpoint || lymphodepletion; }
+  bool treg_adcc = false;           ///< Fc-mediated Treg depletion by anti-CTLA-4 (M5)
+  bool ctla4_priming = false;       ///< CTLA-4 blockade lets unlicensed APCs prime T2 (M6; needs M2)
+  bool any() const {
+    return licensing || epitope_spreading || priming_checkpoint || lymphodepletion || treg_adcc || ctla4_priming;
+  }
+  /// The flags in module_names() order.
+  std::array<bool, 6> flags() const {
+    return {licensing, epitope_spreading, priming_checkpoint, lymphodepletion, treg_adcc, ctla4_priming};
+  }
 };
 
 /// Names of the modules as scenarios and model ids spell them, in ModuleSet order.

@@ -77,6 +77,7 @@ class NsclcModel final : public TabulatedModel {
       NSCLC_LICENSING_PARAMETERS(X_PARAM)
       NSCLC_SPREADING_PARAMETERS(X_PARAM)
       NSCLC_LYMPHODEPLETION_PARAMETERS(X_PARAM)
+      NSCLC_CTLA4_PARAMETERS(X_PARAM)
       for (int l = 1; l < n_lesions; ++l)
         parameters_.push_back({"lesion" + std::to_string(l + 1) + "_initial_diameter_cm", "cm", 2.0, 0.1, 30.0,
                                "baseline diameter of lesion " + std::to_string(l + 1),
@@ -114,8 +115,7 @@ class NsclcModel final : public TabulatedModel {
         states_.push_back(info);
       }
     }
-    if (layout_.modules.epitope_spreading)
-      for (const auto& row : rt::systemic_state_info()) states_.push_back(row);
+    for (const auto& row : rt::systemic_state_info(layout_.modules)) states_.push_back(row);
     outputs_ = {
         {"tumour_volume_L", "L", "V_T = cell volumes / Ve_T (cancer, dead, T cells, macrophages)"},
         {"tumour_diameter_cm", "cm", "diameter of the equivalent sphere, 2(3V_T/4pi)^(1/3)"},
@@ -245,6 +245,10 @@ class NsclcModel final : public TabulatedModel {
     y[S::kSynMC + ms::CD80] = p[P::C1_CD80_total_molecule] / p[P::A_cell_um2];
     if (layout_.modules.licensing) y[layout_.index[0][lc::g_TREX1]] = 1.0;  // no fraction yet: full IFN-I arm
     if (layout_.modules.epitope_spreading) spreading::initial_state(layout_, p, y);
+    if (layout_.modules.treg_adcc) {  // every Treg's CTLA-4 free (secondary lesions copy lesion 1)
+      y[layout_.index[0][lc::TR_CTLA4]] = p[mp::Treg_CTLA4_total_molecule];
+      y[layout_.sys[sy::P_TR_CTLA4]] = p[mp::Treg_CTLA4_total_molecule];
+    }
   }
 
   void rhs(double, const double* y, const double* p, double* dydt) const override { eval_rhs(layout_, y, p, dydt); }
@@ -313,9 +317,8 @@ class NsclcModel final : public TabulatedModel {
   static std::string title(int n_lesions, bool rt, const ModuleSet& modules) {
     if (!rt) return "QSP-IO NSCLC reference model (Wang et al. 2023)";
     std::string names;
-    const bool on[4] = {modules.licensing, modules.epitope_spreading, modules.priming_checkpoint,
-                        modules.lymphodepletion};
-    for (std::size_t k = 0; k < 4; ++k)
+    const auto on = modules.flags();
+    for (std::size_t k = 0; k < on.size(); ++k)
       if (on[k]) names += (names.empty() ? "" : ", ") + module_names()[k];
     return "QSP-IO NSCLC model with radiotherapy and " + std::to_string(n_lesions) + " lesion(s)" +
            (names.empty() ? "" : "; modules: " + names) + " (Wang et al. 2023 + docs/models/radiotherapy.md)";
@@ -334,6 +337,13 @@ class NsclcModel final : public TabulatedModel {
       outputs_.push_back({"T2_tumour_cells", "cell", "effector CD8 of the subdominant family in all lesions"});
     }
     if (m.priming_checkpoint) outputs_.push_back({"H_PD1_APC", "1", "PD-1 engagement in the priming (T-APC) synapse"});
+    if (m.treg_adcc) {
+      outputs_.push_back({"treg_periphery_cells", "cell", "regulatory T cells in the periphery (V_P.T0)"});
+      outputs_.push_back(
+          {"treg_ctla4_occupancy_tumour", "1", "antibody-bound share of the CTLA-4 of lesion 1's Tregs (Treg ADCC)"});
+    }
+    if (m.ctla4_priming)
+      outputs_.push_back({"CTLA4_occupancy_LN", "1", "antibody-held share of CTLA-4 in the T-APC synapse of the LN"});
     outputs_.push_back({"blood_lymphocytes_per_L", "cell/L", "blood T cells: naive CD8, CD4 and effectors"});
   }
 
@@ -351,6 +361,12 @@ class NsclcModel final : public TabulatedModel {
       *o++ = tumour;
     }
     if (m.priming_checkpoint) *o++ = signals.H_PD1_APC;
+    if (m.treg_adcc) {
+      *o++ = y[st::P_T0];
+      const auto& idx = layout_.index[0];
+      *o++ = (y[idx[lc::TR_CTLA4_aCTLA4]] + 2.0 * y[idx[lc::TR_CTLA4_aCTLA4_CTLA4]]) / p[mp::Treg_CTLA4_total_molecule];
+    }
+    if (m.ctla4_priming) *o++ = signals.ctla4_occupancy_LN;
     *o++ = lymphodepletion::blood_lymphocytes_per_L(layout_, y, p);
   }
 
@@ -371,7 +387,8 @@ const std::vector<std::string>& rt_module_names() { return nsclc::module_names()
 namespace {
 ModuleSet module_set(const std::vector<std::string>& modules) {
   ModuleSet set;
-  bool* flags[4] = {&set.licensing, &set.epitope_spreading, &set.priming_checkpoint, &set.lymphodepletion};
+  bool* flags[6] = {&set.licensing,       &set.epitope_spreading, &set.priming_checkpoint,
+                    &set.lymphodepletion, &set.treg_adcc,         &set.ctla4_priming};
   for (const auto& name : modules) {
     const auto& names = module_names();
     const auto it = std::find(names.begin(), names.end(), name);
@@ -388,6 +405,9 @@ ModuleSet module_set(const std::vector<std::string>& modules) {
   if (set.priming_checkpoint && !set.epitope_spreading)
     throw Error(ErrorKind::kInput,
                 "module priming_checkpoint needs module epitope_spreading (it acts on new T2 cells)");
+  if (set.ctla4_priming && !set.epitope_spreading)
+    throw Error(ErrorKind::kInput,
+                "module ctla4_priming needs module epitope_spreading (CTLA-4 blockade acts on T2 priming)");
   return set;
 }
 }  // namespace
@@ -395,10 +415,10 @@ ModuleSet module_set(const std::vector<std::string>& modules) {
 std::string rt_model_id(int n_lesions, const std::vector<std::string>& modules) {
   const ModuleSet set = module_set(modules);
   std::string id = n_lesions == 1 ? "qspio_nsclc_rt" : "qspio_nsclc_rt@" + std::to_string(n_lesions);
-  const bool on[4] = {set.licensing, set.epitope_spreading, set.priming_checkpoint, set.lymphodepletion};
-  if (on[0] && on[1] && on[2] && on[3]) return id;
+  const auto on = set.flags();
+  if (std::all_of(on.begin(), on.end(), [](bool b) { return b; })) return id;
   std::string list;
-  for (std::size_t k = 0; k < 4; ++k)
+  for (std::size_t k = 0; k < on.size(); ++k)
     if (on[k]) list += (list.empty() ? "" : ",") + module_names()[k];
   return id + "{" + list + "}";
 }

@@ -52,19 +52,37 @@ StateInfo module_state_info(int local) {
       return {"V_T.TREX1_factor", "1", "V_T", "IFN-I arm left by TREX1 after the lesion's latest fraction (licensing)"};
     case lc::T_T2:
       return {"V_T.T2", "cell", "V_T", "effector CD8 of the subdominant clone family (epitope spreading)"};
+    case lc::TR_CTLA4:
+      return {"V_T.Treg_CTLA4", "molecule", "V_T", "free CTLA-4 per tumour Treg (Treg ADCC)"};
+    case lc::TR_CTLA4_aCTLA4:
+      return {"V_T.Treg_CTLA4_aCTLA4", "molecule", "V_T",
+              "CTLA-4 per tumour Treg bound by one antibody arm (Treg ADCC)"};
+    case lc::TR_CTLA4_aCTLA4_CTLA4:
+      return {"V_T.Treg_CTLA4_aCTLA4_CTLA4", "molecule", "V_T",
+              "antibodies bridging two CTLA-4 per tumour Treg (Treg ADCC)"};
     default:
       return {"?", "?", "?", "?"};
   }
 }
 
-std::vector<StateInfo> systemic_state_info() {
-  return {{"V_C.nT2", "cell", "V_C", "naive subdominant-family CD8 per clone, blood (epitope spreading)"},
-          {"V_P.nT2", "cell", "V_P", "naive subdominant-family CD8 per clone, periphery (epitope spreading)"},
-          {"V_LN.nT2", "cell", "V_LN", "naive subdominant-family CD8 per clone, LN (epitope spreading)"},
-          {"V_LN.aT2", "cell", "V_LN", "activated T2 (epitope spreading)"},
-          {"V_LN.T2", "cell", "V_LN", "effector T2, LN (epitope spreading)"},
-          {"V_C.T2", "cell", "V_C", "effector T2, blood (epitope spreading)"},
-          {"V_P.T2", "cell", "V_P", "effector T2, periphery (epitope spreading)"}};
+std::vector<StateInfo> systemic_state_info(const ModuleSet& modules) {
+  std::vector<StateInfo> rows;
+  if (modules.epitope_spreading)
+    rows = {{"V_C.nT2", "cell", "V_C", "naive subdominant-family CD8 per clone, blood (epitope spreading)"},
+            {"V_P.nT2", "cell", "V_P", "naive subdominant-family CD8 per clone, periphery (epitope spreading)"},
+            {"V_LN.nT2", "cell", "V_LN", "naive subdominant-family CD8 per clone, LN (epitope spreading)"},
+            {"V_LN.aT2", "cell", "V_LN", "activated T2 (epitope spreading)"},
+            {"V_LN.T2", "cell", "V_LN", "effector T2, LN (epitope spreading)"},
+            {"V_C.T2", "cell", "V_C", "effector T2, blood (epitope spreading)"},
+            {"V_P.T2", "cell", "V_P", "effector T2, periphery (epitope spreading)"}};
+  if (modules.treg_adcc) {
+    rows.push_back({"V_P.Treg_CTLA4", "molecule", "V_P", "free CTLA-4 per peripheral Treg (Treg ADCC)"});
+    rows.push_back({"V_P.Treg_CTLA4_aCTLA4", "molecule", "V_P",
+                    "CTLA-4 per peripheral Treg bound by one antibody arm (Treg ADCC)"});
+    rows.push_back({"V_P.Treg_CTLA4_aCTLA4_CTLA4", "molecule", "V_P",
+                    "antibodies bridging two CTLA-4 per peripheral Treg (Treg ADCC)"});
+  }
+  return rows;
 }
 
 }  // namespace vct::models::nsclc::rt

@@ -36,7 +36,7 @@ std::vector<StateInfo> lesion_state_info();
 /// State-table row of an immune module's lesion state (lc::IFN_I, lc::g_TREX1, lc::T_T2).
 StateInfo module_state_info(int local);
 /// State-table rows of the immune modules' systemic states (sy:: order).
-std::vector<StateInfo> systemic_state_info();
+std::vector<StateInfo> systemic_state_info(const ModuleSet& modules);
 
 /// Cancer-cell PD-L1 baseline, raised while the RT signal lasts.
 template <class T>

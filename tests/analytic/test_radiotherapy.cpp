@@ -11,23 +11,16 @@
 #include "core/radiotherapy.hpp"
 #include "core/simulation.hpp"
 #include "models/registry.hpp"
+#include "tests/support/model_access.hpp"
 
 namespace vct {
 namespace {
 
+using test_support::idx;
+using test_support::param;
+
 /// The RT model without the immune modules of issue #16 (their tests: test_rt_modules.cpp).
 const ModelDefinition& rt_model() { return models::get_model("qspio_nsclc_rt{}"); }
-
-std::size_t idx(const ModelDefinition& m, const std::string& state) {
-  const int i = m.state_index(state);
-  EXPECT_GE(i, 0) << state;
-  return static_cast<std::size_t>(i);
-}
-double& param(const ModelDefinition& m, std::vector<double>& p, const std::string& name) {
-  const int k = m.parameter_index(name);
-  EXPECT_GE(k, 0) << name;
-  return p[static_cast<std::size_t>(k)];
-}
 
 TEST(LinearQuadratic, SurvivalMatchesHandValues) {
   EXPECT_NEAR(lq_survival(2.0, 0.3, 0.03), std::exp(-0.72), 1e-15);  // 0.486752...

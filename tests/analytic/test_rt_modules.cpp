@@ -13,20 +13,15 @@
 #include "core/simulation.hpp"
 #include "models/qspio_nsclc/model.hpp"
 #include "models/registry.hpp"
+#include "tests/support/model_access.hpp"
 
 namespace vct {
 namespace {
 
-std::size_t idx(const ModelDefinition& m, const std::string& state) {
-  const int i = m.state_index(state);
-  EXPECT_GE(i, 0) << state;
-  return static_cast<std::size_t>(i);
-}
-double& param(const ModelDefinition& m, std::vector<double>& p, const std::string& name) {
-  const int k = m.parameter_index(name);
-  EXPECT_GE(k, 0) << name;
-  return p[static_cast<std::size_t>(k)];
-}
+using test_support::grown;
+using test_support::idx;
+using test_support::param;
+
 double output(const ModelDefinition& m, const std::vector<double>& p, const std::vector<double>& y,
               const std::string& name) {
   std::vector<double> out(m.outputs().size());
@@ -35,15 +30,10 @@ double output(const ModelDefinition& m, const std::vector<double>& p, const std:
   EXPECT_GE(k, 0) << name;
   return out[static_cast<std::size_t>(k)];
 }
-std::vector<double> grown(const ModelDefinition& m, const std::vector<double>& p, double diameter_cm = 3.0) {
-  const InitialisationResult ic = grow_to_diameter(m, p, diameter_cm, 8000.0, SolverOptions{});
-  EXPECT_TRUE(ic.reached);
-  return ic.state;
-}
 
 TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   const auto& all = models::rt_module_names();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 6u);  // four RT modules (M1-M4) and two anti-CTLA-4 modules (M5, M6)
   EXPECT_EQ(models::rt_model_id(1, all), "qspio_nsclc_rt");
   EXPECT_EQ(models::rt_model_id(2, {}), "qspio_nsclc_rt@2{}");
   EXPECT_EQ(models::rt_model_id(3, {"lymphodepletion", "licensing"}), "qspio_nsclc_rt@3{licensing,lymphodepletion}");
@@ -63,9 +53,17 @@ TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   }
   EXPECT_THROW(models::rt_model_id(1, {"licensing", "priming_checkpoint"}), Error);
   EXPECT_THROW(models::rt_model_id(1, {"licencing"}), Error);
-  // Modules add states: IFN-I and TREX1 factor per lesion, T2 per lesion, seven systemic T2 pools.
-  EXPECT_EQ(models::get_model("qspio_nsclc_rt@2").n_states(),
-            models::get_model("qspio_nsclc_rt@2{}").n_states() + 2 * 3 + 7);
+  try {
+    models::rt_model_id(1, {"licensing", "ctla4_priming"});
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "module ctla4_priming needs module epitope_spreading (CTLA-4 blockade acts on T2 priming)");
+  }
+  // Modules add states: per lesion IFN-I and TREX1 factor, T2, three CTLA-4 states per Treg;
+  // systemic: seven T2 pools and three CTLA-4 states per peripheral Treg. 2 x 6 + 7 + 3 = 22.
+  EXPECT_EQ(models::get_model("qspio_nsclc_rt@2").n_states(), models::get_model("qspio_nsclc_rt@2{}").n_states() + 22);
+  EXPECT_EQ(models::get_model("qspio_nsclc_rt{treg_adcc}").n_states(),
+            models::get_model("qspio_nsclc_rt{}").n_states() + 3 + 3);
 }
 
 TEST(Licensing, IsTheHillFunctionOfTheImmunogenicDeathRate) {

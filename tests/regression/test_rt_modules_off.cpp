@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-// With every immune module of issue #16 off (`modules: []`), the RT model is the one before them,
-// bit for bit: every state of a two-lesion patient (SBRT to one lesion, conventional RT to the
-// other, nivolumab, blood dose per fraction) at eleven days equals the hexadecimal values written
-// by the model at commit f703dbb, and so do the solver's step counts.
+// Modules switched off reproduce the model before them, bit for bit:
+// - every immune module of issue #16 off (`modules: []`): the RT model of commit f703dbb, for a
+//   two-lesion patient (SBRT to one lesion, conventional RT to the other, nivolumab, blood dose
+//   per fraction);
+// - the anti-CTLA-4 modules of issue #17 off, the four RT modules on: the model of commit 5b488c7,
+//   for a two-lesion patient with SBRT, nivolumab and ipilimumab.
+// Every state on every listed day equals the hexadecimal values the earlier model wrote, and so do
+// the solver's step counts.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -28,16 +32,16 @@ std::vector<std::string> split(const std::string& line) {
   return out;
 }
 
-TEST(ModulesOff, ReproducesThePreviousRtModelBitForBit) {
+void expect_reference(const std::string& name, const std::string& model_id) {
   const std::string dir = VCT_TEST_DATA_DIR;
-  const io::LoadedScenario loaded = io::load_scenario_file(dir + "/rt_modules_off.yaml");
-  EXPECT_EQ(loaded.scenario.model, "qspio_nsclc_rt@2{}");
+  const io::LoadedScenario loaded = io::load_scenario_file(dir + "/" + name + ".yaml");
+  EXPECT_EQ(loaded.scenario.model, model_id);
   const ModelDefinition& model = models::get_model(loaded.scenario.model);
   const std::vector<double> params = resolve_parameters(model, loaded.scenario);
   const PatientRun run = run_single_patient(model, loaded.scenario, params);
   ASSERT_EQ(run.status, PatientStatus::kOk) << run.message;
 
-  std::ifstream in(dir + "/rt_modules_off_reference.csv");
+  std::ifstream in(dir + "/" + name + "_reference.csv");
   ASSERT_TRUE(in.good());
   std::string line;
   std::getline(in, line);  // comment
@@ -64,6 +68,13 @@ TEST(ModulesOff, ReproducesThePreviousRtModelBitForBit) {
     }
   }
   EXPECT_EQ(compared, static_cast<int>(n * days.size()));  // every state of the old model, every day
+}
+
+TEST(ModulesOff, ReproducesThePreviousRtModelBitForBit) { expect_reference("rt_modules_off", "qspio_nsclc_rt@2{}"); }
+
+TEST(Ctla4ModulesOff, ReproduceThePreviousExtendedModelBitForBit) {
+  expect_reference("ctla4_modules_off",
+                   "qspio_nsclc_rt@2{licensing,epitope_spreading,priming_checkpoint,lymphodepletion}");
 }
 
 }  // namespace

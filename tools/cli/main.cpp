@@ -56,9 +56,11 @@ constexpr const char* kUsageText =
     "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
     "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
     "  calibrate [SUITE.yaml] [--size N] [--threads N] [--evaluations N] [--output FILE.yaml]\n"
+    "            [--only PARAMETER]... [--target ID]...\n"
     "                       fit the suite's calibrated parameters jointly to its calibration targets\n"
     "                       (NLopt) and write the calibrated values to the suite's calibrated file\n"
-    "                       or FILE.yaml (docs/validation.md)\n"
+    "                       or FILE.yaml; --only fits the named parameters with every other held at\n"
+    "                       its calibrated value, --target keeps only those targets (docs/validation.md)\n"
     "  validate [SUITE.yaml] [--size N] [--threads N] [--calibration-only] [--target ID]... [--check]\n"
     "           [--output FILE.csv] [--write-docs FILE.md] [--calibration FILE] [--seeds N]\n"
     "                       run the validation suite with the calibrated values (or those of FILE) and\n"
@@ -452,6 +454,7 @@ struct SuiteArgs {
   std::vector<std::string> targets;  ///< --target ID (repeatable): only these
   int seeds = 0;                     ///< --seeds N: also run every target on N fresh seeds
   int evaluations = 0;               ///< calibrate --evaluations N: at most N objective evaluations
+  std::vector<std::string> only;     ///< calibrate --only PARAMETER (repeatable): fit these, hold the rest
 };
 
 bool parse_suite_args(const std::vector<std::string>& args, bool validate, SuiteArgs& a) {
@@ -489,7 +492,11 @@ bool parse_suite_args(const std::vector<std::string>& args, bool validate, Suite
       a.options.calibration_only = true;
     } else if (validate && x == "--check") {
       a.check = true;
-    } else if (validate && x == "--target") {
+    } else if (!validate && x == "--only") {
+      const std::string* v = value(x.c_str());
+      if (!v) return false;
+      a.only.push_back(*v);
+    } else if (x == "--target") {
       const std::string* v = value(x.c_str());
       if (!v) return false;
       a.targets.push_back(*v);
@@ -532,11 +539,37 @@ void print_evaluation(const vct::validation::Suite& suite, const vct::validation
   std::fflush(stdout);
 }
 
+bool filter_targets(const SuiteArgs& a, vct::validation::Suite& suite);
+
+/// calibrate --only: keeps the named parameters of the suite's fit and returns the calibrated
+/// file's values, which hold every other parameter; false with a message for an unknown name.
+bool restrict_parameters(const SuiteArgs& a, vct::validation::Suite& suite, vct::validation::Calibration& base) {
+  if (a.only.empty()) return true;
+  std::vector<vct::validation::CalibratedParameter> kept;
+  for (const auto& name : a.only) {
+    bool known = false;
+    for (const auto& q : suite.calibration.parameters)
+      if (q.parameter == name) {
+        kept.push_back(q);
+        known = true;
+      }
+    if (!known) {
+      std::fprintf(stderr, "vct: --only %s: not a calibrated parameter of %s\n", name.c_str(), a.suite.c_str());
+      return false;
+    }
+  }
+  suite.calibration.parameters = kept;
+  base = vct::validation::load_calibration(calibrated_path(suite), true);
+  return true;
+}
+
 int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
   SuiteArgs a;
   if (!parse_suite_args(args, false, a)) return kUsage;
   vct::validation::Suite suite = vct::validation::load_suite(a.suite);
   if (a.evaluations > 0) suite.calibration.max_evaluations = a.evaluations;
+  vct::validation::Calibration base;
+  if (!restrict_parameters(a, suite, base) || !filter_targets(a, suite)) return kUsage;
   const vct::validation::CalibrationSpec& spec = suite.calibration;
   vct::validation::RunOptions options = a.options;
   if (options.population_size == 0) options.population_size = spec.population_size;
@@ -552,8 +585,8 @@ int cmd_calibrate(const std::vector<std::string>& args, int argc, char** argv) {
   for (const auto& t : suite.targets)
     if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
   std::printf("\n");
-  const auto report = vct::validation::calibrate(suite, runner, vct::validation::Calibration{},
-                                                 [&](const auto& e) { print_evaluation(suite, e); });
+  const auto report =
+      vct::validation::calibrate(suite, runner, base, [&](const auto& e) { print_evaluation(suite, e); });
   std::printf("\n%s after %zu evaluations; best: evaluation %d, objective %.3f\n", report.result.c_str(),
               report.trace.size(), report.best.index, report.best.objective);
   std::size_t k = 0;

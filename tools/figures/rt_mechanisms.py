@@ -14,20 +14,17 @@ scenarios/validation/calibrated.yaml) and plots, into docs/figures/:
 Usage: /usr/bin/python3 tools/figures/rt_mechanisms.py [--vct build/tools/vct] [--out docs/figures]
 Needs python3-h5py, python3-matplotlib (Debian).
 """
-import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from figure_runs import arguments, run, save  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def scenario(radiotherapy, nivolumab_start=0, modules=None, horizon=120, lesions=2):
@@ -49,24 +46,6 @@ def scenario(radiotherapy, nivolumab_start=0, modules=None, horizon=120, lesions
     )
 
 
-def run(vct, text, work, name):
-    path = os.path.join(work, name + ".yaml")
-    with open(path, "w") as f:
-        f.write(text)
-    out = os.path.join(work, name + ".h5")
-    calibration = os.path.join(ROOT, "scenarios/validation/calibrated.yaml")
-    subprocess.run([vct, "run", path, "--output", out, "--quiet", "--calibration", calibration], check=True)
-    f = h5py.File(out, "r")
-    data = {"time": np.asarray(f["time"])}
-    for group in ("outputs", "states"):
-        for k in f[group]:
-            data[k] = np.asarray(f[group][k])[0]
-    params = {(n.decode() if isinstance(n, bytes) else n): v for n, v in zip(f["model"]["parameters"]["name"],
-                                                                           f["model"]["parameters"]["value"])}
-    f.close()
-    return data, params
-
-
 SBRT_3x8 = "{name: 3x8Gy, dose_per_fraction_Gy: 8, fractions: 3, schedule: alternate, lesions: [primary]}"
 ONE_30 = "{name: 30Gy, dose_per_fraction_Gy: 30, fractions: 1, lesions: [primary]}"
 CONV_30x2 = "{name: 30x2Gy, dose_per_fraction_Gy: 2, fractions: 30, schedule: weekdays, lesions: [primary]}"
@@ -83,9 +62,7 @@ def licensing_figure(vct, work, out):
     ax[0].legend()
     ax[0].set_title("Licensing (M1)")
     ax[1].set_title("New-clone (T2) priming (M2)")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "rt_licensing.png"), dpi=110)
-    plt.close(fig)
+    save(fig, out, "rt_licensing.png")
 
 
 def dose_factor_figure(params, out):
@@ -102,9 +79,7 @@ def dose_factor_figure(params, out):
     ax.set(xlabel="dose per fraction (Gy)", ylabel="factor", ylim=(0, 1.05))
     ax.legend(fontsize=8)
     ax.set_title("Dose per fraction: immunogenicity and TREX1")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "rt_dose_factors.png"), dpi=110)
-    plt.close(fig)
+    save(fig, out, "rt_dose_factors.png")
 
 
 def checkpoint_figure(vct, work, out):
@@ -118,9 +93,7 @@ def checkpoint_figure(vct, work, out):
     ax.set(xlabel="day", ylabel="T2 effectors in blood (cells)", xlim=(0, 120))
     ax.legend(fontsize=7)
     ax.set_title("PD-1 during the priming wave (M3), 3 x 8 Gy")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "rt_priming_checkpoint.png"), dpi=110)
-    plt.close(fig)
+    save(fig, out, "rt_priming_checkpoint.png")
 
 
 def lymphocyte_figure(vct, work, out):
@@ -144,17 +117,11 @@ def lymphocyte_figure(vct, work, out):
     ax.set(xlabel="day", ylabel="blood lymphocytes / day 0", ylim=(0, 1.1))
     ax.legend(fontsize=7)
     ax.set_title("Lymphodepletion (M4)")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "rt_lymphodepletion.png"), dpi=110)
-    plt.close(fig)
+    save(fig, out, "rt_lymphodepletion.png")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--vct", default=os.path.join(ROOT, "build/tools/vct"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "docs/figures"))
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as work:
         licensing_figure(args.vct, work, args.out)
         _, params = run(args.vct, scenario([SBRT_3x8], horizon=10), work, "params")

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Test helpers shared by the model tests: a state or parameter of a model by name (failing the
+// test when the name is unknown), and a patient grown to a diameter without drug.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/simulation.hpp"
+
+namespace vct::test_support {
+
+/// Index of a state by its display name (e.g. "V_T.C1").
+inline std::size_t idx(const ModelDefinition& m, const std::string& state) {
+  const int i = m.state_index(state);
+  EXPECT_GE(i, 0) << state;
+  return static_cast<std::size_t>(i);
+}
+
+/// A parameter of p by its table name.
+inline double& param(const ModelDefinition& m, std::vector<double>& p, const std::string& name) {
+  const int k = m.parameter_index(name);
+  EXPECT_GE(k, 0) << name;
+  return p[static_cast<std::size_t>(k)];
+}
+
+/// The state of a patient grown from one cancer cell to diameter_cm without drug.
+inline std::vector<double> grown(const ModelDefinition& m, const std::vector<double>& p, double diameter_cm = 3.0) {
+  const InitialisationResult ic = grow_to_diameter(m, p, diameter_cm, 8000.0, SolverOptions{});
+  EXPECT_TRUE(ic.reached);
+  return ic.state;
+}
+
+}  // namespace vct::test_support
