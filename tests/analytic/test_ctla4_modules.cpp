@@ -25,11 +25,13 @@ std::vector<double> rhs(const ModelDefinition& m, const std::vector<double>& p, 
   return dy;
 }
 
-TEST(TregAdcc, ConservesCtla4PerTregWhileTheAntibodyBinds) {
+TEST(TregAdcc, ConservesCtla4PerTregWithAllThreeAntibodies) {
   const ModelDefinition& m = models::get_model("qspio_nsclc_rt@2{treg_adcc}");
   const std::vector<double> p = m.default_parameters();
   std::vector<double> y = grown(m, p);
-  for (const char* s : {"V_C.aCTLA4", "V_P.aCTLA4", "V_T.aCTLA4", "V_T2.aCTLA4"}) y[idx(m, s)] = 100.0;  // nM
+  // All three antibodies present (anti-PD-1 and anti-PD-L1 bind only in the synapses).
+  for (const char* ab : {"aCTLA4", "aPD1", "aPDL1"})
+    for (const std::string c : {"V_C.", "V_P.", "V_T.", "V_T2."}) y[idx(m, c + ab)] = 100.0;  // nM
   y[idx(m, "V_T.Treg_CTLA4_aCTLA4")] = 700.0;  // part bound, so that both arms react
   y[idx(m, "V_T.Treg_CTLA4")] = 5000.0 - 700.0;
   const std::vector<double> dy = rhs(m, p, y);
