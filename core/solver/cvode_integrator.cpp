@@ -10,6 +10,7 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 
@@ -234,12 +235,25 @@ class CvodeIntegrator final : public Integrator {
     initialised_ = true;
   }
 
+  /// CVODE's name of a return flag. SUNDIALS 6 returns a malloc'd copy the caller frees (it
+  /// leaked on every failure, issue #19 F11); SUNDIALS 7 returns a static string.
+  static std::string flag_name(int flag) {
+#if SUNDIALS_VERSION_MAJOR < 7
+    char* name = CVodeGetReturnFlagName(flag);
+    std::string copy = name ? name : "?";
+    free(name);  // NOLINT: allocated by SUNDIALS with malloc
+    return copy;
+#else
+    return CVodeGetReturnFlagName(flag);
+#endif
+  }
+
   std::string failure_message(int flag, double t_stop) const {
     std::ostringstream out;
     double h = 0.0;
     CVodeGetCurrentStep(mem_, &h);
-    out << "CVODE failed (flag " << flag << ", " << CVodeGetReturnFlagName(flag) << ") at t = " << t_
-        << " day while integrating to " << t_stop << " day, step size " << h << " day";
+    out << "CVODE failed (flag " << flag << ", " << flag_name(flag) << ") at t = " << t_ << " day while integrating to "
+        << t_stop << " day, step size " << h << " day";
     N_Vector ele = N_VClone(y_);
     N_Vector ewt = N_VClone(y_);
     if (CVodeGetEstLocalErrors(mem_, ele) == CV_SUCCESS && CVodeGetErrWeights(mem_, ewt) == CV_SUCCESS) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // vct: command-line front end. The only code that prints or chooses an exit code.
 #include <unistd.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <atomic>
@@ -248,7 +249,35 @@ int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDe
     std::fprintf(stderr, "vct: interrupted; %s holds the candidates finished so far\n", output.c_str());
     return kInterrupted;
   }
+  if (summary.n_patients == 0) {
+    std::fprintf(stderr, "vct: no candidate became an evaluable patient (%zu candidates); %s holds the screening\n",
+                 summary.n_candidates, output.c_str());
+    return kNumericalError;
+  }
   return kOk;
+}
+
+/// A whole number in [lo, hi] given to `option`; false with a message otherwise ("2abc", "9999").
+bool parse_count(const std::string& option, const std::string& text, long lo, long hi, int& out) {
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE || n < lo || n > hi) {
+    std::fprintf(stderr, "vct: %s expects a whole number from %ld to %ld, found '%s'\n", option.c_str(), lo, hi,
+                 text.c_str());
+    return false;
+  }
+  out = static_cast<int>(n);
+  return true;
+}
+
+/// True when `output` names the same file as an input (the scenario or the calibration file), which
+/// the run would otherwise overwrite with its result.
+bool is_input_file(const std::string& output, const std::string& input) {
+  if (input.empty()) return false;
+  std::error_code ec;
+  if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(output, input, ec)) return true;
+  return std::filesystem::weakly_canonical(output, ec) == std::filesystem::weakly_canonical(input, ec);
 }
 
 bool g_mpi = false;
@@ -270,26 +299,27 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
       check_only = true;
     } else if (a == "--quiet") {
       quiet = true;
-    } else if (a == "--threads" || a == "-j") {
-      if (i + 1 >= args.size() || std::atoi(args[i + 1].c_str()) < 1) {
-        std::fprintf(stderr, "vct: %s needs a positive number\n", a.c_str());
+    } else if (a == "--threads" || a == "-j" || a == "--stop-after") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "vct: %s needs a number\n", a.c_str());
         return kUsage;
       }
-      threads = std::atoi(args[++i].c_str());
+      // Threads as the scenario's run.threads allows (1-1024); batches up to a million.
+      const bool batches = a == "--stop-after";
+      if (!parse_count(a, args[++i], 1, batches ? 1000000 : 1024, batches ? stop_after : threads)) return kUsage;
     } else if (a == "--resume") {
       resume = true;
-    } else if (a == "--stop-after") {
-      if (i + 1 >= args.size() || std::atoi(args[i + 1].c_str()) < 1) {
-        std::fprintf(stderr, "vct: --stop-after needs a positive number of batches\n");
-        return kUsage;
-      }
-      stop_after = std::atoi(args[++i].c_str());
     } else if (a == "--output" || a == "-o" || a == "--calibration") {
-      if (i + 1 >= args.size()) {
+      std::string& target = a == "--calibration" ? calibration_path : output;
+      if (i + 1 >= args.size() || args[i + 1].empty()) {
         std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
         return kUsage;
       }
-      (a == "--calibration" ? calibration_path : output) = args[++i];
+      if (!target.empty()) {
+        std::fprintf(stderr, "vct: %s given twice ('%s' and '%s')\n", a.c_str(), target.c_str(), args[i + 1].c_str());
+        return kUsage;
+      }
+      target = args[++i];
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "vct: unknown option '%s'\n%s", a.c_str(), kUsageText);
       return kUsage;
@@ -340,6 +370,12 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     return kOk;
   }
   if (output.empty()) output = s.output_file;
+  for (const std::string* input : {&scenario_path, &calibration_path})
+    if (is_input_file(output, *input)) {
+      std::fprintf(stderr, "vct: the output file '%s' is the input file '%s'; the run would overwrite it\n",
+                   output.c_str(), input->c_str());
+      return kUsage;
+    }
   if ((resume || stop_after > 0) && !g_mpi) {
     std::fprintf(stderr, "vct: --resume and --stop-after apply to trials run under mpirun (docs/cluster.md)\n");
     return kUsage;
@@ -380,6 +416,11 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
   const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
   vct::io::write_patient_result(output, model, s, params, run, info);
   if (!quiet) print_summary(model, s, run, output);
+  if (run.status != vct::PatientStatus::kOk) {
+    std::fprintf(stderr, "vct: the patient's simulation failed (%s): %s; %s holds the rows computed before it\n",
+                 vct::to_string(run.status), run.message.c_str(), output.c_str());
+    return kNumericalError;
+  }
   return kOk;
 }
 
