@@ -23,7 +23,8 @@ struct ParameterInfo {
   double lower;      ///< Smallest accepted value (inclusive).
   double upper;      ///< Largest accepted value (inclusive).
   std::string description;
-  std::string source;  ///< Citation of the value.
+  std::string source;       ///< Citation of the value.
+  bool lower_open = false;  ///< true: `lower` itself is excluded (the model cannot be evaluated there)
 };
 
 struct StateInfo {

@@ -116,10 +116,12 @@ Population sample_population(const ModelDefinition& model, const PopulationSpec&
     if (d.kind == DistributionKind::kNormal || d.kind == DistributionKind::kLogNormal) {
       d.lower = std::max(d.lower, info.lower);
       d.upper = std::min(d.upper, info.upper);
-    } else if (d.kind != DistributionKind::kFixed ? (d.lower < info.lower || d.upper > info.upper)
-                                                  : (d.value < info.lower || d.value > info.upper)) {
-      throw Error(ErrorKind::kInput, "population: " + d.parameter + " range reaches outside the parameter's bounds [" +
-                                         std::to_string(info.lower) + ", " + std::to_string(info.upper) + "]");
+    } else if (d.kind != DistributionKind::kFixed
+                   ? (d.lower < info.lower || (info.lower_open && d.lower == info.lower) || d.upper > info.upper)
+                   : (d.value < info.lower || (info.lower_open && d.value == info.lower) || d.value > info.upper)) {
+      throw Error(ErrorKind::kInput, "population: " + d.parameter + " range reaches outside the parameter's bounds " +
+                                         (info.lower_open ? "(" : "[") + std::to_string(info.lower) + ", " +
+                                         std::to_string(info.upper) + "]");
     }
     pop.parameters.push_back(d.parameter);
     pop.units.push_back(model.parameters()[static_cast<std::size_t>(model.parameter_index(d.parameter))].unit);

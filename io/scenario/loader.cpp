@@ -111,6 +111,40 @@ void read_simulation(Validator& v, const YAML::Node& root, Scenario& s) {
     v.problem(sim["output_interval_day"], "simulation.output_interval_day",
               "expected an interval <= horizon_day (" + format_number(s.horizon_day) + "), found " +
                   format_number(s.output_interval_day));
+  const double rows = std::floor(s.horizon_day / s.output_interval_day) + 1.0;
+  if (rows > kMaxOutputTimes)
+    v.problem(sim["output_interval_day"] ? sim["output_interval_day"] : sim, "simulation.output_interval_day",
+              "expected at most " + format_count(kMaxOutputTimes) +
+                  " output times (horizon_day / output_interval_day + 1), found " + format_count(rows));
+}
+
+/// Estimated size of the series a run stores (8-byte values): a single patient's states and
+/// outputs at every output time, or a trial's kept trajectories for every candidate and arm.
+void check_stored_size(Validator& v, const YAML::Node& root, const ModelDefinition* model, const Scenario& s) {
+  if (!model) return;
+  const double rows = std::floor(s.horizon_day / s.output_interval_day) + 1.0;
+  if (rows > kMaxOutputTimes) return;  // reported with simulation.output_interval_day
+  double values = 0.0;
+  std::string what;
+  if (s.is_trial()) {
+    const double candidates = s.population.enabled ? s.population.size : 1.0;
+    const double arms = s.arms.empty() ? 1.0 : static_cast<double>(s.arms.size());
+    values = candidates * arms * rows * static_cast<double>(s.trajectory_outputs.size());
+    what = format_count(candidates) + " candidates x " + format_count(arms) + " arm(s) x " + format_count(rows) +
+           " times x " + std::to_string(s.trajectory_outputs.size()) + " trajectories";
+  } else {
+    const double series = static_cast<double>(model->outputs().size()) + (s.write_states ? model->n_states() : 0);
+    values = rows * series;
+    what = format_count(rows) + " times x " + format_count(series) + " series";
+  }
+  const double gib = values * 8.0 / (1024.0 * 1024.0 * 1024.0);
+  if (gib > kMaxStoredGiB) {
+    const YAML::Node sim = root["simulation"];
+    v.problem(sim && sim["output_interval_day"] ? sim["output_interval_day"] : root, "simulation.output_interval_day",
+              "expected results of at most " + format_number(kMaxStoredGiB) + " GiB, found an estimated " +
+                  format_number(std::round(gib * 10.0) / 10.0) + " GiB (" + what +
+                  "); lengthen output_interval_day or keep fewer trajectories");
+  }
 }
 
 /// `patient`: weight and parameter overrides by table name, within the table's bounds.
@@ -134,7 +168,7 @@ void read_patient(Validator& v, const YAML::Node& root, const ModelDefinition* m
     const ParameterInfo& info = model->parameters()[static_cast<std::size_t>(k)];
     double value = info.value;
     const std::size_t before = v.count();
-    v.number(params, key, "patient.parameters", value, info.lower, info.upper);
+    v.number(params, key, "patient.parameters", value, info.lower, info.upper, info.lower_open);
     if (v.count() == before) s.parameter_overrides.push_back({key, k, value});
   }
 }
@@ -256,6 +290,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver"))
     schema::read_section(v, solver, schema::solver(), s.solver, "solver");
   read_output(v, root, model, s);
+  check_stored_size(v, root, model, s);
   v.throw_if_problems();
   LoadedScenario loaded;
   loaded.scenario = s;

@@ -34,6 +34,12 @@ struct PopulationSettings {
   std::string file;                                  ///< read the population from this result file instead of sampling
 };
 
+/// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
+/// "Limits"), so that a run cannot exhaust memory or disk after `vct check` passed it.
+constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within the horizon
+constexpr double kMaxOutputTimes = 1000000;     ///< rows of the output grid, horizon / interval + 1
+constexpr double kMaxStoredGiB = 64;            ///< estimated trajectory data of one result file
+
 /// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one
 /// treatment, or a virtual trial (population and/or arms). Every field holds a value: defaults
 /// are filled in by the loader and echoed to the output; names of parameters, drugs and outputs

@@ -168,7 +168,12 @@ const Section<Scenario>& simulation() {
       "simulation",
       "Simulation",
       "",
-      "",
+      "Limits (checked by `vct check`, so that a run cannot exhaust memory or disk after the check "
+      "passed): at most 1000000 output times (horizon_day / output_interval_day + 1), at most 100000 "
+      "doses per treatment regimen within the horizon, and at most 64 GiB of stored series (a single "
+      "patient's states and outputs at every output time; a trial's kept trajectories for every "
+      "candidate and arm, 8 bytes each). Scenario files must be UTF-8; the first invalid byte is "
+      "reported at its line and column.",
       {
           member(number_key("horizon_day", 0.0, 1e5, true, "400", "treatment-phase length"), &Scenario::horizon_day),
           member(number_key("output_interval_day", 0.0, 1e5, true, "1", "output grid 0, dt, 2dt, ..., horizon",

@@ -51,6 +51,19 @@ void check_regimen(Validator& v, const YAML::Node& item, const std::string& path
   if (repeats && !item["interval_day"])
     v.problem(item, path + ".interval_day", "repeated dosing needs interval_day (days between doses)");
   if (!repeats) r.interval_day = 0.0;
+  // Resource cap (issue #19 F1): the plan holds every dose in memory and restarts the solver at
+  // each, so a regimen gives at most kMaxDosesPerRegimen doses within the horizon.
+  if (repeats && r.interval_day > 0.0) {
+    const double last = item["end_day"] ? std::min(r.end_day, horizon_day) : horizon_day;
+    const double by_interval = std::floor((last - r.start_day) / r.interval_day) + 1.0;
+    const double doses = item["end_day"] ? by_interval : std::min<double>(r.n_doses, by_interval);
+    if (doses > kMaxDosesPerRegimen)
+      v.problem(item["interval_day"], path + ".interval_day",
+                "expected at most " + format_count(kMaxDosesPerRegimen) +
+                    " doses per regimen within the horizon, found " + format_count(doses) + " (every " +
+                    format_number(r.interval_day) + " day from day " + format_number(r.start_day) + " to day " +
+                    format_number(last) + ")");
+  }
   if (r.start_day > horizon_day)
     v.problem(item["start_day"] ? item["start_day"] : item, path + ".start_day",
               "expected a start within the horizon (<= " + format_number(horizon_day) + " day), found " +

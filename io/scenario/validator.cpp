@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -65,7 +66,63 @@ std::string format_number(double v) {
   return out.str();
 }
 
+std::string format_count(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.0f", v);
+  return text;
+}
+
+namespace {
+
+/// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms, no
+/// surrogates, at most U+10FFFF), or 0 when the bytes there are not one.
+std::size_t utf8_sequence(const std::string& text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+  const unsigned b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    const unsigned b = byte(k);
+    return k < text.size() && b >= lo && b <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(i + 1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    const unsigned lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+    return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    const unsigned lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/// Every byte of a YAML file must be UTF-8 (HDF5 stores the scenario text and descriptions as
+/// UTF-8 strings, issue #19 F2): the first invalid byte is reported at its line and column.
+void check_utf8(const std::string& text, const std::string& name) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[i]));
+      throw ScenarioError({{name, line, column, "",
+                            std::string("not valid UTF-8: byte ") + hex +
+                                " does not begin a UTF-8 character (save the file as UTF-8)"}});
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+}
+
+}  // namespace
+
 YAML::Node parse_yaml(const std::string& text, const std::string& name) {
+  check_utf8(text, name);
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

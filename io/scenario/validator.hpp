@@ -37,6 +37,8 @@ class ScenarioError : public Error {
 std::string describe(const YAML::Node& node);
 /// A number as messages show it (shortest form: 0.1, 1e-06, 100000).
 std::string format_number(double v);
+/// A whole count with every digit (1e11 -> "100000000000").
+std::string format_count(double v);
 
 /// Parses YAML text; a syntax error becomes a ScenarioError at its line and column.
 YAML::Node parse_yaml(const std::string& text, const std::string& name);

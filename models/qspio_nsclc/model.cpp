@@ -84,6 +84,7 @@ class NsclcModel final : public TabulatedModel {
                                "scenario input (RECIST baseline)"});
     }
 #undef X_PARAM
+    open_lower_bounds();
 #define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
     NSCLC_COMPARTMENT_STATES(X_STATE)
 #undef X_STATE
@@ -322,6 +323,48 @@ class NsclcModel final : public TabulatedModel {
       if (on[k]) names += (names.empty() ? "" : ", ") + module_names()[k];
     return "QSP-IO NSCLC model with radiotherapy and " + std::to_string(n_lesions) + " lesion(s)" +
            (names.empty() ? "" : "; modules: " + names) + " (Wang et al. 2023 + docs/models/radiotherapy.md)";
+  }
+
+  /// Parameters the rate laws divide by (volumes, areas, clone numbers, half-saturation constants,
+  /// expression maxima) or that a zero makes singular: their lower bound 0 is excluded, so a zero
+  /// is an input error rather than a solver failure at t = 0 (issue #19 F9; each one was run at 0).
+  void open_lower_bounds() {
+    static const char* const kPositive[] = {"V_LN_L",
+                                            "vol_cell_L",
+                                            "A_cell_um2",
+                                            "A_Tcell_um2",
+                                            "A_APC_um2",
+                                            "A_Mcell_um2",
+                                            "A_syn_um2",
+                                            "n_T1_clones",
+                                            "n_T0_clones",
+                                            "IL2_50_nM",
+                                            "V_e_L",
+                                            "A_e_um2",
+                                            "A_s_um2",
+                                            "k_TCR_on_um2_per_day",
+                                            "C1_PDL1_base_molecule",
+                                            "APC_PDL1_base_molecule",
+                                            "r_PDL2C1",
+                                            "r_PDL2APC",
+                                            "r_PDL1_IFNg",
+                                            "IFNg_50_ind_nM",
+                                            "PD1_50_per_um2",
+                                            "CD28_CD8X_50_per_um2",
+                                            "TGFb_50_nM",
+                                            "TGFb_50_Teff_nM",
+                                            "CCL2_50_nM",
+                                            "NO_50_Teff_nM",
+                                            "ArgI_50_Teff_mU",
+                                            "ArgI_50_Treg_mU",
+                                            "IL10_50_nM",
+                                            "IL12_50_nM",
+                                            "IFNg_50_nM",
+                                            "IL10_50_phago_nM",
+                                            "SIRPa_50_per_um2"};
+    for (const char* name : kPositive)
+      for (auto& info : parameters_)
+        if (info.name == name && info.lower == 0.0) info.lower_open = true;
   }
 
   /// Outputs of the immune modules, after the per-lesion outputs.

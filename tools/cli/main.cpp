@@ -440,8 +440,9 @@ int cmd_table(const std::string& what, const std::vector<std::string>& args) {
   if (what == "params") {
     std::printf("| name | unit | default | bounds | description | source |\n|---|---|---|---|---|---|\n");
     for (const auto& p : model.parameters())
-      std::printf("| %s | %s | %.6g | [%s, %s] | %s | %s |\n", p.name.c_str(), p.unit.c_str(), p.value,
-                  bound_text(p.lower).c_str(), bound_text(p.upper).c_str(), p.description.c_str(), p.source.c_str());
+      std::printf("| %s | %s | %.6g | %s%s, %s] | %s | %s |\n", p.name.c_str(), p.unit.c_str(), p.value,
+                  p.lower_open ? "(" : "[", bound_text(p.lower).c_str(), bound_text(p.upper).c_str(),
+                  p.description.c_str(), p.source.c_str());
   } else if (what == "states") {
     std::printf("| # | name | unit | compartment | description |\n|---|---|---|---|---|\n");
     int i = 0;
