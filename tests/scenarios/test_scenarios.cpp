@@ -61,6 +61,28 @@ TEST(BadScenarios, EachFailsWithItsExpectedMessages) {
   }
 }
 
+TEST(Encoding, WellFormedUtf8PassesAndTheFirstBadByteIsLocated) {
+  // Two-, three- and four-byte characters (é, 東, 🙂) are accepted and kept verbatim.
+  const std::string good =
+      "schema_version: 1\ndescription: \"Montr\xC3\xA9"
+      "al \xE6\x9D\xB1 \xF0\x9F\x99\x82\"\n"
+      "model: qspio_nsclc\n";
+  EXPECT_EQ(load_scenario_text(good, "good.yaml").scenario.description,
+            "Montr\xC3\xA9"
+            "al \xE6\x9D\xB1 \xF0\x9F\x99\x82");
+  // An overlong '/' (0xC0 0xAF), a UTF-16 surrogate (0xED 0xA0 0x80) and a lone continuation byte
+  // are refused at their column: line 2, after `description: "ab` (16 characters).
+  for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\x80"}) {
+    try {
+      load_scenario_text("schema_version: 1\ndescription: \"ab" + bad + "\"\n", "bad.yaml");
+      FAIL() << "accepted";
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("bad.yaml:2:17: ", 0), 0u) << e.what();
+      EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos);
+    }
+  }
+}
+
 TEST(Radiotherapy, StartRelativeToIciResolvesToTheTreatmentClock) {
   const LoadedScenario a = load_scenario_text(R"(schema_version: 1
 model: qspio_nsclc_rt

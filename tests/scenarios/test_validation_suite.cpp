@@ -6,6 +6,7 @@
 // replaced between its markers.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -25,6 +26,22 @@ fs::path write(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
   return path;
 }
+
+/// Every candidate's result of a qspio_nsclc trial scenario, simulated directly (the reference
+/// the suite's metrics are checked against).
+std::vector<CandidateResult> run_candidates(const std::string& trial) {
+  const io::LoadedScenario loaded = io::load_scenario_text(trial, "trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  struct Keep : TrialSink {
+    std::vector<CandidateResult> all;
+    void write_batch(const std::vector<CandidateResult>& b) override { all.insert(all.end(), b.begin(), b.end()); }
+    void write_summary(const TrialSummary&) override {}
+  } sink;
+  run_trial(spec, sink, {});
+  return sink.all;
+}
+
+bool responds(Response r) { return r == Response::kCR || r == Response::kPR; }
 
 TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
   const Suite s = load_suite((fs::path(VCT_SOURCE_DIR) / "scenarios/validation/suite.yaml").string());
@@ -244,17 +261,9 @@ targets:
   const auto rows = validate(suite, runner, Calibration{}, false);
   ASSERT_EQ(rows.size(), 4u);
 
-  const io::LoadedScenario loaded = io::load_scenario_text(trial, "trial.yaml");
-  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
-  struct Keep : TrialSink {
-    std::vector<CandidateResult> all;
-    void write_batch(const std::vector<CandidateResult>& b) override { all.insert(all.end(), b.begin(), b.end()); }
-    void write_summary(const TrialSummary&) override {}
-  } sink;
-  run_trial(spec, sink, {});
-  auto responds = [](Response r) { return r == Response::kCR || r == Response::kPR; };
+  const std::vector<CandidateResult> all = run_candidates(trial);
   int n = 0, best = 0, first = 0, last = 0;
-  for (const auto& c : sink.all) {
+  for (const auto& c : all) {
     if (c.status != CandidateStatus::kPatient || !c.arms[0].assessed) continue;
     const RecistOutcome& o = c.arms[0].recist;
     ASSERT_EQ(o.per_scan.size(), 4u);  // days 56, 112, 168, 224
@@ -271,6 +280,73 @@ targets:
   // Responders at the first scan are a share of the responders: every first-scan responder is one.
   ASSERT_GT(best, 0);
   EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, PairedDifferenceCountsTheDiscordantPatients) {
+  // Nivolumab and durvalumab at published parameters respond differently (about 35 % against 17 %),
+  // so the same patients give discordant pairs. The target reads arm minus reference arm:
+  // (b - c) / n and the Wald interval (b - c)/n +- 1.96 sqrt(b + c - (b - c)^2 / n) / n, with b
+  // the patients responding only on nivolumab (the arm), c only on durvalumab (the reference).
+  const fs::path dir = fs::temp_directory_path() / "vct_paired_suite";
+  fs::create_directories(dir);
+  const std::string trial = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 40, seed: 3, preset: wang2023}
+arms:
+  - {name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 168}]}
+  - {name: durva, treatment: [{drug: durvalumab, dose_mg_per_kg: 10, interval_day: 14, end_day: 168}]}
+simulation: {horizon_day: 168}
+recist: {first_scan_day: 56, scan_interval_day: 56}
+)";
+  write(dir / "trial.yaml", trial);
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: gain, description: d, source: s, scenario: trial.yaml, arm: niv, reference_arm: durva, metric: best_orr,
+     role: held_out, published_pct: 10}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  const auto rows = validate(suite, runner, Calibration{}, false);
+  ASSERT_EQ(rows.size(), 1u);
+
+  const std::vector<CandidateResult> all = run_candidates(trial);
+  int n = 0, b = 0, c = 0;
+  for (const auto& k : all) {
+    if (k.status != CandidateStatus::kPatient || !k.arms[0].assessed || !k.arms[1].assessed) continue;
+    ++n;
+    const bool niv = responds(k.arms[0].recist.best), durva = responds(k.arms[1].recist.best);
+    b += niv && !durva;
+    c += !niv && durva;
+  }
+  ASSERT_GT(b + c, 0) << "the two drugs should disagree on some patient";
+  const double d = static_cast<double>(b - c) / n;
+  const double half = 1.959963984540054 * std::sqrt(b + c - d * d * n) / n;
+  const stats::Proportion& r = rows[0].simulated.rate;
+  EXPECT_EQ(r.n, n);
+  EXPECT_DOUBLE_EQ(r.estimate, d);
+  EXPECT_NEAR(r.lower, d - half, 1e-12);
+  EXPECT_NEAR(r.upper, d + half, 1e-12);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, PairedDifferenceNeedsAResponseRateMetric) {
+  const fs::path dir = fs::temp_directory_path() / "vct_paired_bad_suite";
+  fs::create_directories(dir);
+  write(dir / "s.yaml", "schema_version: 1\nmodel: qspio_nsclc\n");
+  const fs::path suite = write(dir / "suite.yaml", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, reference_arm: y, metric: blood_lymphocyte_nadir,
+     role: held_out, published_pct: 20}
+)");
+  try {
+    load_suite(suite.string());
+    FAIL() << "accepted";
+  } catch (const io::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), suite.string() +
+                                         ":3:81: targets[0].reference_arm: a paired difference needs a response-rate "
+                                         "metric (best_orr, ...), found blood_lymphocyte_nadir");
+  }
   fs::remove_all(dir);
 }
 
