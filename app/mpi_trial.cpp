@@ -9,6 +9,7 @@
 
 #include "app/run_scenario.hpp"
 #include "core/error.hpp"
+#include "io/run_identity.hpp"
 #include "io/trial_merge.hpp"
 #include "io/trial_writer.hpp"
 
@@ -87,20 +88,38 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
   const std::string dir = o.output + ".parts";
 
   // Rank 0 inspects earlier parts and decides; everyone learns the outcome.
+  // Rank 0 inspects earlier parts and decides; everyone learns the outcome (0 go, 1 refuse,
+  // 2 a part of a different run).
   int attempt = 0, refuse = 0;
+  std::string mismatch;
   if (rank() == 0) {
+    if (o.force) fs::remove_all(dir);
     const auto existing = io::list_parts(o.output);
     if (!existing.empty() && !o.resume) refuse = 1;
+    if (o.resume) {
+      const io::RunIdentity now = io::current_identity(info, spec.population);
+      for (const auto& part : existing) {
+        const io::RunIdentity earlier = io::read_run_identity(part);
+        const std::string why = earlier.readable ? io::describe_mismatch(earlier, now) : earlier.problem;
+        if (!why.empty()) {
+          refuse = 2;
+          mismatch = "cannot resume from '" + part + "': " + (earlier.readable ? "it holds a different run (" : "(") +
+                     why + "); run without --resume, with --force to discard the parts";
+          break;
+        }
+      }
+    }
     attempt = next_attempt(existing);
     fs::create_directories(dir);
   }
   MPI_Bcast(&refuse, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast(&attempt, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (refuse)
+  if (refuse == 1)
     throw Error(ErrorKind::kInput, "'" + dir +
                                        "' holds parts of an earlier run: add --resume to complete it, "
                                        "or 'vct merge " +
-                                       o.output + "' to merge what is there, or remove the folder");
+                                       o.output + "' to merge what is there, or --force to discard them");
+  if (refuse == 2) throw Error(ErrorKind::kInput, rank() == 0 ? mismatch : "a part belongs to a different run");
 
   std::vector<bool> done(spec.population.size(), false);
   if (o.resume)
@@ -115,7 +134,7 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
     MpiDistribution distribution;
     int batches = 0;
     const ProgressCallback limited = [&](const TrialProgress& p) {
-      if (p.phase == "simulating") ++batches;
+      if (p.phase == "simulating" && p.simulated > 0) ++batches;  // batches done earlier do not count
       const bool go_on = !progress || progress(p);
       return go_on && (o.stop_after_batches <= 0 || batches < o.stop_after_batches);
     };

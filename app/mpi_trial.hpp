@@ -16,7 +16,8 @@ bool launched_by_mpi();
 struct MpiRunOptions {
   std::string output;
   int threads = 0;             ///< OpenMP threads per rank (0: scenario setting or all cores)
-  bool resume = false;         ///< skip candidates already in <output>.parts
+  bool resume = false;         ///< skip candidates already in <output>.parts (same run identity only)
+  bool force = false;          ///< remove parts of an earlier run instead of refusing
   int stop_after_batches = 0;  ///< stop each rank after this many simulation batches (0: never)
   bool quiet = false;
 };

@@ -5,6 +5,7 @@
 
 #include "core/dosing.hpp"
 #include "core/error.hpp"
+#include "io/run_identity.hpp"
 #include "io/trial_writer.hpp"
 #include "models/registry.hpp"
 #include "vct_version.h"
@@ -87,12 +88,29 @@ std::string software_version() { return VCT_VERSION; }
 
 io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
                           const std::string& scenario_text, const std::string& resolved_yaml) {
-  return {software_version(), command_line, scenario_path, scenario_text, resolved_yaml};
+  io::RunInfo info;
+  info.software_version = software_version();
+  info.command_line = command_line;
+  info.scenario_path = scenario_path;
+  info.scenario_text = scenario_text;
+  info.resolved_yaml = resolved_yaml;
+  return info;
 }
 
 io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
-                          const io::LoadedScenario& loaded) {
-  return make_run_info(command_line, scenario_path, loaded.source_text, loaded.resolved_yaml);
+                          const io::LoadedScenario& loaded, const std::string& calibration_path,
+                          const std::string& calibration_text) {
+  io::RunInfo info = make_run_info(command_line, scenario_path, loaded.source_text, loaded.resolved_yaml);
+  Scenario identity = loaded.scenario;  // minus what cannot change a result
+  identity.threads = Scenario{}.threads;
+  identity.batch_size = Scenario{}.batch_size;
+  identity.output_file = Scenario{}.output_file;
+  info.identity_yaml = io::resolved_scenario_yaml(identity);
+  if (!calibration_path.empty()) {
+    info.calibration_path = calibration_path;
+    info.calibration_hash = io::text_hash(calibration_text);
+  }
+  return info;
 }
 
 }  // namespace vct

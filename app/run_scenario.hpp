@@ -35,7 +35,10 @@ std::string software_version();
 /// its text and its resolved form.
 io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
                           const std::string& scenario_text, const std::string& resolved_yaml);
+/// With a loaded scenario it also records the run's identity: the resolved scenario without
+/// threads, batch size and output file, and the calibration file (path and text; empty: none).
 io::RunInfo make_run_info(const std::string& command_line, const std::string& scenario_path,
-                          const io::LoadedScenario& loaded);
+                          const io::LoadedScenario& loaded, const std::string& calibration_path = "",
+                          const std::string& calibration_text = "");
 
 }  // namespace vct

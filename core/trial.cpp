@@ -328,7 +328,13 @@ TrialSummary summarise_results(const TrialSpec& spec, const std::vector<Candidat
   summary.n_selected = summary.n_patients;
   summarise_arms(arm_names(spec), outcomes, summary);
   summary.completed = results.size() == spec.population.size();
+  summary.n_finished = results.size();
   return summary;
+}
+
+std::size_t effective_batch_size(const TrialSpec& spec) {
+  return spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size)
+                             : static_cast<std::size_t>(32 * std::max(1, spec.threads));
 }
 
 TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress,
@@ -341,14 +347,13 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   TrialDistribution& dist = distribution ? *distribution : local;
   const std::size_t n = spec.population.size();
   const int threads = std::max(1, spec.threads);
-  const std::size_t batch =
-      spec.batch_size > 0 ? static_cast<std::size_t>(spec.batch_size) : static_cast<std::size_t>(32 * threads);
+  const std::size_t batch = effective_batch_size(spec);
   const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
   TrialSummary summary;
   summary.n_candidates = n;
   std::size_t processed = 0;
-  auto report = [&](const char* phase, std::size_t total) {
-    return !progress || progress({phase, processed, total, seconds_since(t0)});
+  auto report = [&](const char* phase, std::size_t total, std::size_t simulated = 0) {
+    return !progress || progress({phase, processed, total, seconds_since(t0), simulated});
   };
   auto is_done = [&](std::size_t i) { return done && i < done->size() && (*done)[i]; };
 
@@ -369,7 +374,9 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       }
       processed += end - begin;
       if (!report("screening", n)) {
+        // Stopped before any candidate was simulated: the sink records an interrupted, empty run.
         summary.wall_seconds = seconds_since(t0);
+        sink.write_summary(summary);
         return summary;
       }
     }
@@ -402,13 +409,15 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   // compression and disk writes. Only this writer ever calls the sink, one batch at a time.
   // Progress counts candidates on disk, so a run killed after a report keeps what it reported.
   std::future<void> pending_write;
-  std::size_t pending_candidates = 0;
+  std::size_t pending_candidates = 0, pending_simulated = 0, finished = 0;
   auto finish_write = [&]() -> bool {
     if (!pending_write.valid()) return true;
     pending_write.get();
     processed += pending_candidates;
-    pending_candidates = 0;
-    return report("simulating", n);
+    finished += pending_simulated;
+    const std::size_t simulated = pending_simulated;
+    pending_candidates = pending_simulated = 0;
+    return report("simulating", n, simulated);
   };
   bool stopped = false;
   std::size_t begin = 0, end = 0;
@@ -433,11 +442,18 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
       add_outcomes(r, outcomes);
     }
     stopped = !finish_write();
+    pending_candidates = end - begin;
+    if (todo.empty()) {  // every candidate of the batch was finished in an earlier attempt
+      processed += pending_candidates;
+      pending_candidates = 0;
+      continue;
+    }
+    pending_simulated = todo.size();
     pending_write =
         std::async(std::launch::async, [&sink, written = std::move(results)] { sink.write_batch(written); });
-    pending_candidates = end - begin;
   }
   if (!finish_write()) stopped = true;
+  summary.n_finished = finished;
   summary.n_selected = summary.n_patients;
   summarise_arms(arm_names(spec), outcomes, summary);
   summary.completed = !stopped;

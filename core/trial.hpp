@@ -109,6 +109,7 @@ struct TrialSummary {
   std::vector<ArmSummary> arms;
   std::vector<ArmComparison> comparisons;  ///< every pair of arms
   bool completed = false;                  ///< false when stopped early; the summary covers the patients done
+  std::size_t n_finished = 0;              ///< candidates whose results are written (0 when stopped in screening)
   double wall_seconds = 0.0;
 };
 
@@ -128,6 +129,7 @@ struct TrialProgress {
   std::size_t done = 0;
   std::size_t total = 0;
   double elapsed_seconds = 0.0;
+  std::size_t simulated = 0;  ///< candidates simulated in the batch just written (0: all done in an earlier attempt)
 };
 /// Called after each batch from the calling thread; returning false stops the trial after the
 /// batch (the sink keeps everything written so far).
@@ -159,6 +161,9 @@ class LocalDistribution : public TrialDistribution {
 /// phase): defaults, fixed overrides, the population row, the drugs' PK, the population's
 /// drug-specific PK, and the fixed overrides again (so they win over drug tables).
 std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm);
+
+/// Candidates per batch: the scenario's batch_size, or 32 per thread.
+std::size_t effective_batch_size(const TrialSpec& spec);
 
 /// Runs the trial. Thread count does not change any result (each candidate's work depends only on
 /// its own inputs; output order is candidate order within a batch). With a `distribution` shared

@@ -1,23 +1,108 @@
 // SPDX-License-Identifier: MIT
 #include "io/hdf5_util.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 
 #include "core/error.hpp"
 
 namespace vct::io::h5 {
 
+namespace {
+
+std::mutex g_diagnostics_mutex;
+std::string g_diagnostics;  // the last failure's stack, from whichever thread wrote
+int g_errno = 0;            // the OS error behind it (0: none named)
+
+/// Appends one line per record of the current HDF5 error stack and keeps the first OS errno.
+herr_t collect_record(unsigned n, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<std::pair<std::string, int>*>(data);
+  const char* description = e->desc ? e->desc : "";
+  char line[1024];
+  std::snprintf(line, sizeof line, "  #%03u: %s line %u in %s(): %s\n", n, e->file_name ? e->file_name : "?", e->line,
+                e->func_name ? e->func_name : "?", description);
+  out->first += line;
+  if (out->second == 0)
+    if (const char* at = std::strstr(description, "errno = ")) out->second = std::atoi(at + 8);
+  return 0;
+}
+
+/// Plain words for the OS error behind an HDF5 failure (empty when HDF5 named none).
+std::string cause_of(int os_errno) {
+  switch (os_errno) {
+    case 0:
+      return "";
+    case ENOSPC:
+      return "no space left on the device";
+    case EDQUOT:
+      return "disk quota exceeded";
+    case EFBIG:
+      return "file size limit exceeded (ulimit -f, or the file system's largest file)";
+    case EACCES:
+    case EPERM:
+      return "permission denied";
+    case ENOENT:
+      return "no such file or folder";
+    case EROFS:
+      return "read-only file system";
+    case EAGAIN:
+      return "the file is locked by another process (close it there; on file systems without locks set "
+             "HDF5_USE_FILE_LOCKING=FALSE)";
+    case EIO:
+      return "input/output error on the device";
+    default:
+      return std::strerror(os_errno);
+  }
+}
+
+[[noreturn]] void throw_hdf5_failure(const std::string& what) {
+  std::pair<std::string, int> stack{"", 0};
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_record, &stack);
+  H5Eclear2(H5E_DEFAULT);
+  {
+    std::lock_guard<std::mutex> lock(g_diagnostics_mutex);
+    g_diagnostics = stack.first;
+    g_errno = stack.second;
+  }
+  const std::string cause = cause_of(stack.second);
+  throw Error(ErrorKind::kIo, "HDF5: cannot " + what + (cause.empty() ? "" : ": " + cause));
+}
+
+}  // namespace
+
+void silence_errors() {
+  thread_local bool done = false;
+  if (!done) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  done = true;
+}
+
+void skip_exit_cleanup() { H5dont_atexit(); }
+
+int last_os_error() {
+  std::lock_guard<std::mutex> lock(g_diagnostics_mutex);
+  return g_errno;
+}
+
+std::string last_diagnostics() {
+  std::lock_guard<std::mutex> lock(g_diagnostics_mutex);
+  return g_diagnostics;
+}
+
 Handle::Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-  if (id_ < 0) throw Error(ErrorKind::kIo, "HDF5: cannot " + what);
+  if (id_ < 0) throw_hdf5_failure(what);
 }
 Handle::~Handle() {
   if (id_ >= 0) close_(id_);
 }
 
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw Error(ErrorKind::kIo, "HDF5: cannot " + what);
+  if (status < 0) throw_hdf5_failure(what);
 }
 
 namespace {
@@ -167,11 +252,12 @@ void AppendableTable::append(const std::vector<Column>& columns, std::size_t row
 }
 
 AppendableMatrix::AppendableMatrix(hid_t parent, const std::string& name, hsize_t columns, const std::string& units,
-                                   const std::string& long_name)
+                                   const std::string& long_name, hsize_t chunk_rows)
     : columns_(columns),
       set_(
           [&] {
-            const hsize_t dims[2] = {0, columns}, max[2] = {H5S_UNLIMITED, columns}, chunk[2] = {64, columns};
+            const hsize_t dims[2] = {0, columns}, max[2] = {H5S_UNLIMITED, columns},
+                          chunk[2] = {std::max<hsize_t>(1, chunk_rows), std::max<hsize_t>(1, columns)};
             Handle space(H5Screate_simple(2, dims, max), H5Sclose, "create space for " + name);
             Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
             check(H5Pset_chunk(plist.get(), 2, chunk), "chunk " + name);

@@ -25,7 +25,24 @@ class Handle {
   herr_t (*close_)(hid_t);
 };
 
+/// Throws Error(kIo) "HDF5: cannot <what>: <cause>" when `status` < 0; the cause (no space left,
+/// locked by another process, permission denied, ...) is read from the OS error HDF5 recorded.
 void check(herr_t status, const std::string& what);
+
+/// Turns off HDF5's automatic error printing for the calling thread (the setting is per thread in
+/// thread-safe HDF5 builds); every entry point that calls HDF5 calls this first.
+void silence_errors();
+
+/// The HDF5 error stack behind the last failure on any thread (for `vct --verbose`).
+std::string last_diagnostics();
+
+/// Keeps HDF5 from closing files in its exit handler. Call first thing in main(): a file whose
+/// close failed (disk full) stays open, and HDF5 1.10's exit handler crashes closing it again.
+/// Every writer here closes its files itself.
+void skip_exit_cleanup();
+
+/// The OS error number (errno) HDF5 recorded for the last failure; 0 when it named none.
+int last_os_error();
 void attr_string(hid_t obj, const char* name, const std::string& value);
 void attr_double(hid_t obj, const char* name, double value);
 void attr_int(hid_t obj, const char* name, long long value);
@@ -65,11 +82,13 @@ class AppendableTable {
   Handle set_;
 };
 
-/// 2-D float64 [row, columns] dataset that grows by rows; chunked by 64 rows, shuffle + deflate.
+/// 2-D float64 [row, columns] dataset that grows by rows; chunked by `chunk_rows` rows, shuffle +
+/// deflate. A compressed chunk that is appended to is rewritten, and a process killed during that
+/// rewrite leaves the chunk unreadable; writers whose appends are whole chunks never rewrite one.
 class AppendableMatrix {
  public:
   AppendableMatrix(hid_t parent, const std::string& name, hsize_t columns, const std::string& units,
-                   const std::string& long_name);
+                   const std::string& long_name, hsize_t chunk_rows = 64);
   void append(const double* rows_major, hsize_t rows);
 
  private:

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/rt_report.hpp"
+#include "io/run_identity.hpp"
 
 namespace vct::io {
 
@@ -26,17 +27,20 @@ void write_provenance(hid_t root, const ModelDefinition& model, const Scenario& 
   attr_string(root, "solver_linear_solver", scenario.solver.linear_solver);
   attr_double(root, "solver_rtol", scenario.solver.rtol);
   attr_double(root, "solver_atol", scenario.solver.atol);
+  attr_string(root, "scenario_hash", text_hash(info.identity_yaml));
+  attr_string(root, "calibration_hash", info.calibration_hash);
+  attr_string(root, "calibration_path", info.calibration_path);
   Handle group(create_group(root, "scenario"), H5Gclose, "create /scenario");
   dataset_string(group.get(), "source", info.scenario_text);
   dataset_string(group.get(), "resolved", info.resolved_yaml);
+  dataset_string(group.get(), "identity", info.identity_yaml);
   attr_string(group.get(), "path", info.scenario_path);
 }
 
 void write_patient_result(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
                           const std::vector<double>& params, const PatientRun& run, const RunInfo& info) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own text
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              "create '" + path + "' (does its folder exist and is it writable?)");
+  silence_errors();  // errors become exceptions with our own text
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create '" + path + "'");
   const hid_t root = file.get();
   write_provenance(root, model, scenario, info);
   attr_int(root, "n_patients", 1);

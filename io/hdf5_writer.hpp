@@ -19,6 +19,12 @@ struct RunInfo {
   std::string scenario_path;
   std::string scenario_text;
   std::string resolved_yaml;
+  /// What decides the results: the resolved scenario without the settings that cannot change them
+  /// (threads, batch size, output file). Its hash, the calibration file's and the population's
+  /// identify a run for `--resume` and `merge` (io/run_identity.hpp).
+  std::string identity_yaml;
+  std::string calibration_path;           ///< empty: no calibration file
+  std::string calibration_hash = "none";  ///< text_hash of the calibration file
 };
 
 /// Writes a single-patient result file (layout in docs/output-format.md): per-variable

@@ -219,7 +219,12 @@ Calibration load_calibration(const std::string& path, bool must_exist) {
     if (must_exist) throw Error(ErrorKind::kIo, "no calibration file '" + path + "'");
     return c;
   }
-  const YAML::Node root = io::parse_yaml_file(path);
+  return parse_calibration(io::read_text_file(path), path);
+}
+
+Calibration parse_calibration(const std::string& text, const std::string& path) {
+  Calibration c;
+  const YAML::Node root = io::parse_yaml(text, path);
   if (!root || root.IsNull()) return c;
   io::Validator v(path);
   if (!root.IsMap()) {

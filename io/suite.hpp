@@ -88,6 +88,8 @@ struct Calibration {
 /// Reads and checks a calibration file (problems as file:line:col: key: message). A missing file
 /// gives an empty calibration, or an I/O error when `must_exist` (a file the user named).
 Calibration load_calibration(const std::string& path, bool must_exist = false);
+/// The same checks on a calibration file's text; `path` names it in messages.
+Calibration parse_calibration(const std::string& text, const std::string& path);
 std::string calibration_yaml(const Calibration& c, const std::string& header);
 
 /// The scenario text with a calibration (and optionally a population size and a seed offset: the

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/run_identity.hpp"
 #include "io/trial_writer.hpp"
 
 namespace vct::io {
@@ -68,7 +70,7 @@ std::vector<double> read_rows(hid_t file, const std::string& path, std::size_t r
 }
 
 Handle open_read(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silence_errors();
   return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open '" + path + "'");
 }
 
@@ -202,7 +204,24 @@ std::vector<std::string> list_parts(const std::string& output) {
 }
 
 TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const TrialSpec& spec, const Scenario& scenario,
-                               const RunInfo& info, const std::string& output) {
+                               const RunInfo& run_info, const std::string& output) {
+  // Every part must come from the same run; the merged file keeps that run's identity.
+  RunInfo info = run_info;
+  if (!parts.empty()) {
+    const RunIdentity first = read_run_identity(parts.front());
+    if (!first.readable) throw Error(ErrorKind::kIo, first.problem);
+    for (std::size_t k = 1; k < parts.size(); ++k) {
+      const RunIdentity other = read_run_identity(parts[k]);
+      if (!other.readable) throw Error(ErrorKind::kIo, other.problem);
+      const std::string why = describe_mismatch(other, first);
+      if (!why.empty())
+        throw Error(ErrorKind::kInput, "cannot merge '" + parts[k] + "' with '" + parts.front() +
+                                           "': they hold different runs (" + why + ")");
+    }
+    info.identity_yaml = first.identity_yaml;
+    info.calibration_path = first.calibration_path;
+    info.calibration_hash = first.calibration_hash;
+  }
   std::map<std::size_t, CandidateResult> merged;
   for (const auto& part : parts)
     for (auto& r : read_trial_results(part, spec)) merged.emplace(r.candidate, std::move(r));
@@ -210,7 +229,9 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
   ordered.reserve(merged.size());
   for (auto& [id, r] : merged) ordered.push_back(std::move(r));
 
-  TrialWriter writer(output, spec, scenario, info);
+  const std::string partial = partial_path(output);
+  auto writer_holder = std::make_unique<TrialWriter>(partial, spec, scenario, info);
+  TrialWriter& writer = *writer_holder;
   TrialSummary summary = summarise_results(spec, ordered);
   if (spec.select_by_inclusion && !parts.empty()) {
     // Re-create the selection record from the first part (every process computed the same one).
@@ -248,6 +269,10 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
     writer.write_batch(chunk);
   }
   writer.write_summary(summary);
+  writer_holder.reset();  // closed before it is renamed into place
+  std::error_code ec;
+  fs::rename(partial, output, ec);
+  if (ec) throw Error(ErrorKind::kIo, "cannot rename '" + partial + "' to '" + output + "': " + ec.message());
   return summary;
 }
 

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "io/trial_writer.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/rt_report.hpp"
+#include "io/run_identity.hpp"
 
 namespace vct::io {
 
@@ -14,6 +20,16 @@ using namespace h5;
 
 namespace {
 constexpr double kNaN = NAN;
+
+/// Rows per chunk of the per-candidate series: a divisor of the batch size, so that each batch
+/// appends whole chunks and a flushed chunk is never rewritten (a kill while a compressed chunk
+/// is rewritten would leave it unreadable), and at most about 4 MiB per chunk.
+hsize_t series_chunk_rows(std::size_t batch, std::size_t columns) {
+  const std::size_t limit = std::max<std::size_t>(1, (std::size_t{4} << 20) / (8 * std::max<std::size_t>(1, columns)));
+  for (std::size_t rows = std::min(batch, limit); rows > 1; --rows)
+    if (batch % rows == 0) return rows;
+  return 1;
+}
 
 std::string describe_treatment(const TrialArm& arm) {
   std::string text;
@@ -48,15 +64,14 @@ struct TrialWriter::Impl {
   Impl(const std::string& p, const TrialSpec& s)
       : spec(s),
         path(p),
-        file(H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-             "create '" + p + "' (does its folder exist and is it writable?)"),
+        file(H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create '" + p + "'"),
         nt(output_grid(s.horizon_day, s.output_interval_day).size()),
         n_scans(scan_days(s.recist, s.horizon_day).size()) {}
 };
 
 TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const Scenario& scenario,
                          const RunInfo& info) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silence_errors();
   impl_ = std::make_unique<Impl>(path, spec);
   const hid_t root = impl_->file.get();
   const ModelDefinition& model = *spec.model;
@@ -65,6 +80,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
   attr_int(root, "n_candidates", static_cast<long long>(spec.population.size()));
   attr_int(root, "n_candidates_written", 0);
   attr_int(root, "population_seed", static_cast<long long>(spec.population.seed));
+  attr_string(root, "population_hash", population_hash(spec.population));
   attr_int(root, "threads", spec.threads);
   attr_string(root, "rng", "xoshiro256** per (seed, purpose, candidate) stream");
   attr_string(root, "candidate_status_codes", "0 = patient, 1 = not_a_patient, 2 = solver_failure, 3 = not_selected");
@@ -99,6 +115,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                                                   {"ln_Treg_CD8", false},
                                                                                   {"ln_CD8_CD4", false},
                                                                                   {"wall_s_initialisation", false}});
+  const std::size_t batch = effective_batch_size(spec);
   Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
     const TrialArm& arm = spec.arms[a];
@@ -134,18 +151,25 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
     for (int k : spec.trajectory_outputs) {
       const auto& o = model.outputs()[static_cast<std::size_t>(k)];
-      w.outputs.push_back(std::make_unique<AppendableMatrix>(outputs.get(), o.name, impl_->nt, o.unit, o.description));
+      w.outputs.push_back(std::make_unique<AppendableMatrix>(outputs.get(), o.name, impl_->nt, o.unit, o.description,
+                                                             series_chunk_rows(batch, impl_->nt)));
     }
     w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", impl_->n_scans, "code",
-                                                         "RECIST category at each scan (response_codes)");
+                                                         "RECIST category at each scan (response_codes)",
+                                                         series_chunk_rows(batch, impl_->n_scans));
     impl_->arms.push_back(std::move(w));
   }
-  H5Fflush(root, H5F_SCOPE_GLOBAL);
+  check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
 }
 
 TrialWriter::~TrialWriter() = default;
 
+void TrialWriter::set_path(const std::string& path) { impl_->path = path; }
+
+std::string partial_path(const std::string& output) { return output + ".partial"; }
+
 void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, const SelectionResult& s) {
+  silence_errors();
   Handle g(create_group(impl_->file.get(), "selection"), H5Gclose, "create /selection");
   attr_string(g.get(), "method", "probability of inclusion (QSP-IO; dossier section 7.4)");
   attr_double(g.get(), "scale_factor", s.scale_factor);
@@ -171,8 +195,49 @@ void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, 
   H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL);
 }
 
+namespace {
+
+/// Refuses a batch that may not fit: HDF5 cannot undo a half-written flush, and a file whose flush
+/// ran out of space (or past `ulimit -f`) cannot be opened again. Checking first keeps every
+/// earlier batch readable. `bytes` is the batch's uncompressed size, an upper bound.
+void check_room(hid_t file, const std::string& path, std::size_t bytes) {
+  const double need = 1.25 * static_cast<double>(bytes) + (64 << 10);  // metadata and heap slack
+  hsize_t size = 0;
+  H5Fget_filesize(file, &size);
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      static_cast<double>(size) + need > static_cast<double>(limit.rlim_cur))
+    throw Error(ErrorKind::kIo, "cannot write the next batch to '" + path + "': file size limit exceeded (ulimit -f " +
+                                    std::to_string(limit.rlim_cur / 1024) + " KiB; the file has " +
+                                    std::to_string(size / 1024) + " KiB and the batch needs up to " +
+                                    std::to_string(static_cast<long long>(need / 1024)) + " KiB)");
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  struct statvfs fs {};
+  if (statvfs(folder.empty() ? "." : folder.c_str(), &fs) == 0) {
+    const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+    if (free_bytes < need)
+      throw Error(ErrorKind::kIo, "cannot write the next batch to '" + path + "': no space left on the device (" +
+                                      std::to_string(static_cast<long long>(free_bytes / 1024)) +
+                                      " KiB free, the batch needs up to " +
+                                      std::to_string(static_cast<long long>(need / 1024)) + " KiB)");
+  }
+}
+
+}  // namespace
+
 void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
+  silence_errors();
   const std::size_t n = batch.size();
+  {
+    std::size_t series = 0;
+    for (const auto& w : impl_->arms) series += w.outputs.size() * impl_->nt + impl_->n_scans;
+    std::size_t text = 0;
+    for (const auto& c : batch) {
+      text += c.message.size();
+      for (const auto& a : c.arms) text += a.message.size();
+    }
+    check_room(impl_->file.get(), impl_->path, n * (8 * series + 256 * (1 + impl_->arms.size())) + text);
+  }
   std::vector<double> id, status, prob, growth, baseline, r0, r1, r2, wall;
   std::vector<std::string> status_text, message;
   for (const auto& c : batch) {
@@ -267,6 +332,7 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
 }
 
 void TrialWriter::write_summary(const TrialSummary& s) {
+  silence_errors();
   const hid_t root = impl_->file.get();
   Handle g(create_group(root, "summary"), H5Gclose, "create /summary");
   attr_int(g.get(), "n_candidates", static_cast<long long>(s.n_candidates));
@@ -368,7 +434,7 @@ void TrialWriter::write_summary(const TrialSummary& s) {
 }
 
 Population read_population(const std::string& path, const ModelDefinition& model) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silence_errors();
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open population file '" + path + "'");
   if (H5Lexists(file.get(), "/population/values", H5P_DEFAULT) <= 0)
     throw Error(ErrorKind::kInput, "'" + path + "' holds no /population (write one with a trial run)");

@@ -22,11 +22,17 @@ class TrialWriter : public TrialSink {
   void write_selection(const std::vector<CandidateResult>& screened, const SelectionResult& selection) override;
   void write_batch(const std::vector<CandidateResult>& batch) override;
   void write_summary(const TrialSummary& summary) override;
+  /// The file's name after the caller renamed it (messages name it; the open file is unaffected).
+  void set_path(const std::string& path);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The temporary file a result is written to before it is renamed to `output` (same folder, so
+/// the rename is atomic): `output` + ".partial".
+std::string partial_path(const std::string& output);
 
 /// Reads /population of a result file written by TrialWriter (to re-use the same patients).
 Population read_population(const std::string& path, const ModelDefinition& model);

@@ -47,8 +47,9 @@ TEST(Hdf5Output, SelfDescribingSinglePatientFile) {
   const PatientRun run = run_single_patient(model, loaded.scenario, params);
   ASSERT_EQ(run.status, PatientStatus::kOk);
   const std::string path = (std::filesystem::temp_directory_path() / "vct_test_example1.h5").string();
-  write_patient_result(path, model, loaded.scenario, params, run,
-                       {"test-version", "vct run example", scenario_path, loaded.source_text, loaded.resolved_yaml});
+  RunInfo run_info = make_run_info("vct run example", scenario_path, loaded);
+  run_info.software_version = "test-version";
+  write_patient_result(path, model, loaded.scenario, params, run, run_info);
 
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(file, 0);

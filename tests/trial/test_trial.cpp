@@ -136,7 +136,7 @@ TEST(Trial, WritesTheDocumentedLayout) {
   const fs::path path = temp_file("vct_trial_layout.h5");
   {
     io::TrialWriter writer(path.string(), spec, loaded.scenario,
-                           {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
+                           make_run_info("cmd", "trial.yaml", kScenario, loaded.resolved_yaml));
     run_trial(spec, writer, {});
   }
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -174,7 +174,7 @@ TEST(Trial, StoppedRunLeavesAReadablePartialFile) {
   TrialSummary summary;
   {
     io::TrialWriter writer(path.string(), spec, loaded.scenario,
-                           {"test", "cmd", "trial.yaml", kScenario, loaded.resolved_yaml});
+                           make_run_info("cmd", "trial.yaml", kScenario, loaded.resolved_yaml));
     summary = run_trial(spec, writer, [](const TrialProgress& p) { return p.done < 2; });
   }
   // The stop is asked for when the first batch is on disk. The second batch was simulated while
@@ -192,6 +192,38 @@ TEST(Trial, StoppedRunLeavesAReadablePartialFile) {
   fs::remove(path);
 }
 
+TEST(Trial, StopDuringScreeningRecordsAnInterruptedEmptyRun) {
+  // Issue #19 F10: a stop (SIGTERM) in the screening pass used to leave run_status = running.
+  const io::LoadedScenario loaded = io::load_scenario_text(kScenario, "trial.yaml");
+  TrialSpec spec = small_trial(1, 2);
+  spec.select_by_inclusion = true;
+  spec.observed_log_ratios = models::selection_data("qspio_nsclc");
+  const fs::path path = temp_file("vct_trial_stopped_in_screening.h5");
+  TrialSummary summary;
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "trial.yaml", kScenario, loaded.resolved_yaml));
+    summary = run_trial(spec, writer, [](const TrialProgress& p) { return p.phase != "screening"; });
+  }
+  EXPECT_FALSE(summary.completed);
+  EXPECT_EQ(summary.n_finished, 0u) << "nothing was simulated, and the summary must not claim otherwise";
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_int_attr(f, "is_complete"), 0);
+  EXPECT_EQ(read_int_attr(f, "n_candidates_written"), 0);
+  const hid_t attr = H5Aopen(f, "run_status", H5P_DEFAULT);
+  ASSERT_GE(attr, 0);
+  const hid_t type = H5Aget_type(attr);
+  char* status = nullptr;
+  ASSERT_GE(H5Aread(attr, type, &status), 0);
+  EXPECT_STREQ(status, "interrupted");
+  H5free_memory(status);
+  H5Tclose(type);
+  H5Aclose(attr);
+  H5Fclose(f);
+  fs::remove(path);
+}
+
 TEST(Trial, KilledRunLeavesAReadableFileWithTheFinishedBatches) {
   const fs::path path = temp_file("vct_trial_killed.h5");
   fs::remove(path);
@@ -201,7 +233,7 @@ TEST(Trial, KilledRunLeavesAReadableFileWithTheFinishedBatches) {
     // Die abruptly after the second batch is flushed: no destructors, no HDF5 close.
     const io::LoadedScenario loaded = io::load_scenario_text(kScenario, "trial.yaml");
     const TrialSpec spec = small_trial(1, 2);
-    auto* writer = new io::TrialWriter(path.string(), spec, loaded.scenario, {"t", "c", "p", kScenario, ""});
+    auto* writer = new io::TrialWriter(path.string(), spec, loaded.scenario, make_run_info("c", "p", kScenario, ""));
     run_trial(spec, *writer, [](const TrialProgress& p) {
       if (p.done >= 4) _exit(0);
       return true;
@@ -250,7 +282,7 @@ TEST(Trial, RadiotherapyArmsReportInFieldAndOutOfFieldResponses) {
   MemorySink memory;
   {
     io::TrialWriter writer(path.string(), spec, loaded.scenario,
-                           {"test", "cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml});
+                           make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
     struct Both : TrialSink {
       TrialSink& a;
       TrialSink& b;

@@ -18,6 +18,7 @@
 
 #include "app/validation.hpp"
 #include "core/error.hpp"
+#include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/rt_report.hpp"
 #include "io/scenario/loader.hpp"
@@ -30,6 +31,7 @@
 
 #include "app/mpi_trial.hpp"
 #endif
+#include "app/local_trial.hpp"
 #include "app/run_scenario.hpp"
 
 namespace {
@@ -53,8 +55,12 @@ constexpr const char* kUsageText =
     "\n"
     "commands:\n"
     "  run SCENARIO.yaml [--output FILE.h5] [--threads N] [--check] [--quiet] [--calibration FILE]\n"
-    "                       simulate the scenario (one patient or a virtual trial), write HDF5\n"
-    "      under mpirun:    [--resume] [--stop-after BATCHES]  (docs/cluster.md)\n"
+    "                    [--verbose]\n"
+    "                       simulate the scenario (one patient or a virtual trial), write HDF5 (through\n"
+    "                       FILE.h5.partial, renamed into place); --verbose adds HDF5's diagnostics to\n"
+    "                       an I/O error\n"
+    "      trials:          [--resume] continue an interrupted or killed run; [--force] discard one;\n"
+    "                       [--stop-after BATCHES] stop after that many new batches (docs/cluster.md)\n"
     "  merge OUTPUT.h5      merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5\n"
     "  calibrate [SUITE.yaml] [--size N] [--threads N] [--evaluations N] [--output FILE.yaml]\n"
     "            [--only PARAMETER]... [--target ID]...\n"
@@ -218,16 +224,8 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
 }
 
 int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDefinition& model,
-                       const std::string& scenario_path, const std::string& output, int threads, bool quiet, int argc,
-                       char** argv) {
-  const vct::Scenario& s = loaded.scenario;
-  const vct::TrialSpec spec = vct::build_trial_spec(model, s, threads);
-  const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
-  vct::io::TrialWriter writer(output, spec, s, info);
+                       const vct::LocalRunOptions& options, const vct::io::RunInfo& info, bool quiet) {
   const bool bar = !quiet && isatty(STDERR_FILENO) && !std::getenv("CI");
-  if (!quiet)
-    std::printf("Virtual trial: model %s, %zu candidates, %zu arm(s), %d thread(s)\n", model.id().c_str(),
-                spec.population.size(), spec.arms.size(), spec.threads);
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const auto progress = [&](const vct::TrialProgress& p) {
@@ -242,16 +240,28 @@ int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDe
     }
     return !g_interrupted.load();
   };
-  const vct::TrialSummary summary = vct::run_trial(spec, writer, progress);
+  if (!quiet)
+    std::printf("Virtual trial: model %s, %d candidates, %zu arm(s)%s\n", model.id().c_str(),
+                loaded.scenario.population.enabled ? loaded.scenario.population.size : 1, loaded.scenario.arms.size(),
+                options.resume ? " (resuming)" : "");
+  const vct::LocalRunResult r = vct::run_local_trial(loaded, model, options, info, progress);
+  const vct::TrialSummary& summary = r.summary;
   if (bar && !summary.completed) std::fprintf(stderr, "\n");
-  if (!quiet) print_trial_summary(summary, output);
+  if (r.already_complete) std::fprintf(stderr, "vct: %s is already complete; nothing to resume\n", r.file.c_str());
+  if (r.n_resumed > 0 && !quiet) std::printf("Resumed: %zu candidates taken from the earlier attempt\n", r.n_resumed);
+  if (!quiet) print_trial_summary(summary, r.file);
   if (!summary.completed) {
-    std::fprintf(stderr, "vct: interrupted; %s holds the candidates finished so far\n", output.c_str());
+    if (summary.n_finished == 0)
+      std::fprintf(stderr, "vct: interrupted before any candidate was finished; %s records the interruption\n",
+                   r.file.c_str());
+    else
+      std::fprintf(stderr, "vct: interrupted; %s holds %zu of %zu candidates: run again with --resume to finish\n",
+                   r.file.c_str(), summary.n_finished, summary.n_candidates);
     return kInterrupted;
   }
   if (summary.n_patients == 0) {
     std::fprintf(stderr, "vct: no candidate became an evaluable patient (%zu candidates); %s holds the screening\n",
-                 summary.n_candidates, output.c_str());
+                 summary.n_candidates, r.file.c_str());
     return kNumericalError;
   }
   return kOk;
@@ -280,7 +290,8 @@ bool is_input_file(const std::string& output, const std::string& input) {
   return std::filesystem::weakly_canonical(output, ec) == std::filesystem::weakly_canonical(input, ec);
 }
 
-bool g_mpi = false;
+[[maybe_unused]] bool g_mpi = false;  // started by an MPI launcher (VCT_HAVE_MPI builds)
+bool g_verbose = false;               ///< --verbose: print HDF5's own diagnostics after an I/O error
 
 bool is_root_process() {
 #ifdef VCT_HAVE_MPI
@@ -291,7 +302,7 @@ bool is_root_process() {
 
 int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
   std::string scenario_path, output, calibration_path;
-  bool quiet = false, resume = false;
+  bool quiet = false, resume = false, force = false;
   int threads = 0, stop_after = 0;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -309,6 +320,10 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
       if (!parse_count(a, args[++i], 1, batches ? 1000000 : 1024, batches ? stop_after : threads)) return kUsage;
     } else if (a == "--resume") {
       resume = true;
+    } else if (a == "--force") {
+      force = true;
+    } else if (a == "--verbose") {
+      g_verbose = true;
     } else if (a == "--output" || a == "-o" || a == "--calibration") {
       std::string& target = a == "--calibration" ? calibration_path : output;
       if (i + 1 >= args.size() || args[i + 1].empty()) {
@@ -334,7 +349,12 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     std::fprintf(stderr, "vct: missing scenario file\n%s", kUsageText);
     return kUsage;
   }
+  if (resume && force) {
+    std::fprintf(stderr, "vct: --resume continues an earlier run and --force discards it; give one of them\n");
+    return kUsage;
+  }
   vct::io::LoadedScenario loaded;
+  std::string calibration_text;
   if (calibration_path.empty()) {
     loaded = vct::io::load_scenario_file(scenario_path);
   } else {
@@ -346,6 +366,8 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::string combined = vct::validation::apply_calibration(text, scenario_path, calibration, 0);
     loaded = vct::io::load_scenario_text(combined, scenario_path + " + " + calibration_path);
+    std::ifstream cal(calibration_path);
+    calibration_text.assign(std::istreambuf_iterator<char>(cal), std::istreambuf_iterator<char>());
   }
   const vct::Scenario& s = loaded.scenario;
   const vct::ModelDefinition& model = vct::models::get_model(s.model);
@@ -376,10 +398,19 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
                    output.c_str(), input->c_str());
       return kUsage;
     }
-  if ((resume || stop_after > 0) && !g_mpi) {
-    std::fprintf(stderr, "vct: --resume and --stop-after apply to trials run under mpirun (docs/cluster.md)\n");
+  for (const std::string* input : {&scenario_path, &calibration_path})
+    if (!input->empty() && (is_input_file(vct::io::partial_path(output), *input))) {
+      std::fprintf(stderr, "vct: the run's temporary file '%s' is the input file '%s'\n",
+                   vct::io::partial_path(output).c_str(), input->c_str());
+      return kUsage;
+    }
+  if ((resume || stop_after > 0 || force) && !s.is_trial()) {
+    std::fprintf(stderr, "vct: --resume, --force and --stop-after apply to virtual trials; %s is a single patient\n",
+                 scenario_path.c_str());
     return kUsage;
   }
+  const vct::io::RunInfo info =
+      vct::make_run_info(command_line(argc, argv), scenario_path, loaded, calibration_path, calibration_text);
 #ifdef VCT_HAVE_MPI
   if (g_mpi) {
     if (!s.is_trial()) {
@@ -395,13 +426,12 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
                   output.c_str(), resume ? " (resuming)" : "");
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
     const auto progress = [&](const vct::TrialProgress& p) {
       if (bar) std::fprintf(stderr, "\rrank 0: %-10s %zu candidates done   ", p.phase.c_str(), p.done);
       return !g_interrupted.load();
     };
     const vct::TrialSummary summary =
-        vct::mpi::run_trial_mpi(loaded, model, {output, threads, resume, stop_after, quiet}, info, progress);
+        vct::mpi::run_trial_mpi(loaded, model, {output, threads, resume, force, stop_after, quiet}, info, progress);
     if (bar) std::fprintf(stderr, "\n");
     if (root && !quiet) print_trial_summary(summary, output);
     if (root && !summary.completed)
@@ -410,11 +440,10 @@ int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool ch
     return summary.completed ? kOk : kInterrupted;
   }
 #endif
-  if (s.is_trial()) return run_trial_scenario(loaded, model, scenario_path, output, threads, quiet, argc, argv);
+  if (s.is_trial()) return run_trial_scenario(loaded, model, {output, threads, resume, force, stop_after}, info, quiet);
   const std::vector<double> params = vct::resolve_parameters(model, s);
   const vct::PatientRun run = vct::run_single_patient(model, s, params);
-  const vct::io::RunInfo info = vct::make_run_info(command_line(argc, argv), scenario_path, loaded);
-  vct::io::write_patient_result(output, model, s, params, run, info);
+  vct::write_patient_file(output, model, s, params, run, info);
   if (!quiet) print_summary(model, s, run, output);
   if (run.status != vct::PatientStatus::kOk) {
     std::fprintf(stderr, "vct: the patient's simulation failed (%s): %s; %s holds the rows computed before it\n",
@@ -777,6 +806,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vct::io::h5::skip_exit_cleanup();
 #ifdef VCT_HAVE_MPI
   g_mpi = vct::mpi::launched_by_mpi();
   if (g_mpi) {
@@ -796,7 +826,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vct: %zu problem(s) in the scenario; nothing was simulated\n", e.problems().size());
     return kInputError;
   } catch (const vct::Error& e) {
-    if (is_root_process()) std::fprintf(stderr, "vct: error: %s\n", e.what());
+    if (is_root_process()) {
+      std::fprintf(stderr, "vct: error: %s\n", e.what());
+      const std::string diagnostics = vct::io::h5::last_diagnostics();
+      if (e.kind() == vct::ErrorKind::kIo && !diagnostics.empty()) {
+        if (g_verbose)
+          std::fprintf(stderr, "HDF5 diagnostics:\n%s", diagnostics.c_str());
+        else
+          std::fprintf(stderr, "vct: (add --verbose for HDF5's own diagnostics)\n");
+      }
+    }
     return exit_code_for(e.kind());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vct: internal error: %s\n", e.what());

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Output safety and resume for single-process trials (issue #19). Usage:
+#   output_safety.sh VCT COMPARE SCENARIO WORK
+# SCENARIO is a small trial with batches of 2 (tests/scenarios/good/small_trial.yaml). Every
+# resumed file must equal an uninterrupted run candidate by candidate (COMPARE).
+set -uo pipefail
+vct=$1 compare=$2 scenario=$3 work=$4
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+fail() { echo "FAIL: $*"; exit 1; }
+run() { "$vct" run "$@" --threads 1 --quiet >out.txt 2>&1; code=$?; }
+expect() { [[ $code == "$1" ]] || fail "$2: exit $code, expected $1: $(cat out.txt)"; }
+says() { grep -qF -- "$1" out.txt || fail "expected '$1' in: $(cat out.txt)"; }
+
+run "$scenario" -o full.h5; expect 0 "uninterrupted run"
+[[ -e full.h5.partial ]] && fail "a complete run left its .partial file"
+
+# Stopped after 1 batch: the finished candidates are renamed into place (no complete result there).
+run "$scenario" -o r.h5 --stop-after 1; expect 130 "stopped run"
+says "holds 4 of 12 candidates"   # 1 batch counted + the one simulated while it was written
+# A plain re-run must not destroy them (F5).
+run "$scenario" -o r.h5; expect 2 "re-run over an unfinished run"; says "add --resume to continue it"
+# A different scenario must not be mixed in (F6): the message names the differing line.
+sed 's/dose_mg_per_kg: 3,/dose_mg_per_kg: 10,/' "$scenario" > other.yaml
+run other.yaml -o r.h5 --resume; expect 2 "resume with another scenario"
+says "first difference at line"; says "earlier 'dose_mg_per_kg: 3', now 'dose_mg_per_kg: 10'"
+# --stop-after counts only batches that simulated someone (F7): each slice makes progress.
+# (Before the fix the 2 batches done earlier were counted and the slice wrote nothing.)
+run "$scenario" -o r.h5 --resume --stop-after 1; expect 130 "time slice"; says "holds 8 of 12 candidates"
+run "$scenario" -o r.h5 --resume; expect 0 "final slice"
+"$compare" full.h5 r.h5 >cmp.txt || fail "resumed result differs: $(cat cmp.txt)"
+[[ -e r.h5.partial ]] && fail "a completed resume left its .partial file"
+run "$scenario" -o r.h5 --resume; expect 0 "resume of a complete run"; says "already complete"
+
+# An interrupted re-run never replaces a complete result: it stays in .partial (and is resumable).
+run "$scenario" -o full.h5 --stop-after 1; expect 130 "interrupted re-run"; says "full.h5.partial holds 4 of 12"
+"$compare" full.h5 r.h5 >cmp.txt || fail "the complete result was touched: $(cat cmp.txt)"
+run "$scenario" -o full.h5 --resume; expect 0 "resume into a complete result"
+"$compare" full.h5 r.h5 >cmp.txt || fail "resumed re-run differs: $(cat cmp.txt)"
+
+# Killed (SIGKILL) at random moments, including while a batch is written; resumed each time.
+sed 's/size: 12/size: 120/; s/batch_size: 2/batch_size: 6/' "$scenario" > mid.yaml
+run mid.yaml -o midfull.h5; expect 0 "uninterrupted 120-candidate run"
+for delay in 0.3 0.05 0.7 0.2 0.45 0.1 0.6 0.25; do
+  "$vct" run mid.yaml -o k.h5 --threads 1 --quiet --resume >/dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+done
+run mid.yaml -o k.h5 --resume; expect 0 "resume after repeated kills"
+"$compare" midfull.h5 k.h5 >cmp.txt || fail "result after kills differs: $(cat cmp.txt)"
+
+# A write that fails (file size limit standing in for a full disk): exit 4, one clear line, no
+# crash in HDF5's exit handler (F8); the finished candidates are kept and the run resumes.
+(trap '' XFSZ; ulimit -f 400; exec "$vct" run mid.yaml -o small.h5 --threads 1 --quiet) >out.txt 2>&1
+code=$?
+expect 4 "write beyond the file size limit"; says "file size limit exceeded"; says "kept in 'small.h5.partial'"
+grep -q "HDF5-DIAG" out.txt && fail "HDF5 printed its own diagnostics: $(cat out.txt)"
+run mid.yaml -o small.h5 --resume; expect 0 "resume after the write failure"
+"$compare" midfull.h5 small.h5 >cmp.txt || fail "result after the write failure differs: $(cat cmp.txt)"
+echo "output safety: all checks passed"
