@@ -49,7 +49,8 @@ void refuse_to_discard(const Found& partial, const Found& output) {
   if (partial.exists && !partial.id.readable)
     throw Error(ErrorKind::kInput, "'" + partial.id.path +
                                        "' was left by an earlier run killed while it was writing and cannot be read "
-                                       "(" + partial.id.problem + "): remove it, or add --force");
+                                       "(" +
+                                       partial.id.problem + "): remove it, or add --force");
   for (const Found* f : {&partial, &output})
     if (f->unfinished())
       throw Error(ErrorKind::kInput, holding(*f) + ": add --resume to continue it, or --force to discard it");
@@ -152,8 +153,8 @@ TrialSummary continue_run(const TrialSpec& spec, io::TrialWriter& writer, std::v
 
 }  // namespace
 
-LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefinition& model,
-                               const LocalRunOptions& o, const io::RunInfo& info, const ProgressCallback& progress) {
+LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefinition& model, const LocalRunOptions& o,
+                               const io::RunInfo& info, const ProgressCallback& progress) {
   const Scenario& s = loaded.scenario;
   const TrialSpec spec = build_trial_spec(model, s, o.threads);
   const io::RunIdentity now = io::current_identity(info, spec.population);
@@ -199,8 +200,8 @@ LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefi
     created = true;
     int batches = 0;
     const ProgressCallback limited = limit_batches(progress, o.stop_after_batches, batches);
-    summary = o.resume ? continue_run(spec, writer, earlier, done, limited, next, partial)
-                       : run_trial(spec, writer, limited);
+    summary =
+        o.resume ? continue_run(spec, writer, earlier, done, limited, next, partial) : run_trial(spec, writer, limited);
   } catch (const Error& e) {
     if (!created) fs::remove(o.resume ? next : partial, ec);  // holds nothing yet, and may be unreadable
     if (e.kind() != ErrorKind::kIo || !created) throw;

@@ -24,10 +24,10 @@ struct LocalRunOptions {
 };
 
 struct LocalRunResult {
-  TrialSummary summary;            ///< of every candidate in the file (earlier attempts included)
-  std::string file;                ///< where the results are: the output, or OUTPUT.partial
-  std::size_t n_resumed = 0;       ///< candidates taken over from the earlier attempt
-  bool already_complete = false;   ///< resume found the output complete; nothing was simulated
+  TrialSummary summary;           ///< of every candidate in the file (earlier attempts included)
+  std::string file;               ///< where the results are: the output, or OUTPUT.partial
+  std::size_t n_resumed = 0;      ///< candidates taken over from the earlier attempt
+  bool already_complete = false;  ///< resume found the output complete; nothing was simulated
 };
 
 /// Runs the trial as described above. Throws Error(kInput) when an unfinished earlier run would be

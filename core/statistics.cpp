@@ -119,10 +119,18 @@ KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool
       if (curve[k] <= 0.5) return km.time[k];
     return kNaN;
   };
+  km.last_time = at.empty() ? kNaN : at.rbegin()->first;
   km.median = first_at_or_below_half(km.survival);
   km.median_lower = first_at_or_below_half(km.lower);
   km.median_upper = first_at_or_below_half(km.upper);
   return km;
+}
+
+SurvivalAt survival_at(const KaplanMeier& km, double t) {
+  if (std::isnan(km.last_time) || t > km.last_time) return {kNaN, kNaN, kNaN};
+  SurvivalAt at{1.0, 1.0, 1.0};
+  for (std::size_t k = 0; k < km.time.size() && km.time[k] <= t; ++k) at = {km.survival[k], km.lower[k], km.upper[k]};
+  return at;
 }
 
 double fisher_exact(int a, int b, int c, int d) {

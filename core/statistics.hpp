@@ -31,8 +31,19 @@ struct KaplanMeier {
   double median = 0.0;
   double median_lower = 0.0;
   double median_upper = 0.0;
+  double last_time = 0.0;  ///< largest observed time, event or censoring (NaN without observations)
 };
 KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool>& event, double confidence = 0.95);
+
+/// A Kaplan-Meier curve read at one time (a landmark such as PFS at 6 months).
+struct SurvivalAt {
+  double estimate = 0.0;
+  double lower = 0.0;  ///< the curve's pointwise bounds (Greenwood, log-log) at that time
+  double upper = 0.0;
+};
+/// S(t) of a right-continuous Kaplan-Meier step function: 1 before the first event, the value after
+/// the last event at or before t; NaN when t is beyond the last observed time (not estimable).
+SurvivalAt survival_at(const KaplanMeier& km, double t);
 
 /// Two-sided Fisher exact test of the 2x2 table [[a, b], [c, d]] (sum of table probabilities no
 /// larger than the observed one).

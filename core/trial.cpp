@@ -214,6 +214,30 @@ void parallel_for(std::size_t begin, std::size_t end, int threads, F&& f) {
 
 }  // namespace
 
+namespace {
+
+/// Median time to response and the Kaplan-Meier duration of response, among the arm's responders.
+void summarise_responses(const std::vector<ArmOutcome>& outcomes, ArmSummary& s) {
+  std::vector<double> ttr, dor;
+  std::vector<bool> ended;
+  for (const auto& o : outcomes) {
+    if (!o.evaluable || (o.best != Response::kCR && o.best != Response::kPR) || std::isnan(o.time_to_response_day))
+      continue;
+    ttr.push_back(o.time_to_response_day);
+    if (!std::isnan(o.duration_of_response_day)) {
+      dor.push_back(o.duration_of_response_day);
+      ended.push_back(o.response_ended);
+    }
+  }
+  std::sort(ttr.begin(), ttr.end());
+  const std::size_t m = ttr.size();
+  s.median_time_to_response_day =
+      m == 0 ? std::numeric_limits<double>::quiet_NaN() : (m % 2 ? ttr[m / 2] : 0.5 * (ttr[m / 2 - 1] + ttr[m / 2]));
+  s.duration_of_response = stats::kaplan_meier(dor, ended);
+}
+
+}  // namespace
+
 void summarise_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
                     TrialSummary& summary) {
   summary.arms.clear();
@@ -245,6 +269,9 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     site(true, s.in_field);
     site(false, s.out_of_field);
     s.pfs = stats::kaplan_meier(t, e);
+    s.pfs_6_months = stats::survival_at(s.pfs, kSixMonthsDay);
+    s.pfs_12_months = stats::survival_at(s.pfs, kTwelveMonthsDay);
+    summarise_responses(outcomes[a], s);
     summary.arms.push_back(s);
   }
   for (std::size_t a = 0; a < names.size(); ++a)
@@ -305,7 +332,8 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
     const ArmResult& ar = r.arms[a];
     outcomes[a].push_back({ar.assessed, ar.status != PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day,
                            ar.recist.pfs_event, ar.assessed && ar.in_field, ar.assessed && ar.out_of_field,
-                           ar.recist_in_field.best, ar.recist_out_of_field.best});
+                           ar.recist_in_field.best, ar.recist_out_of_field.best, ar.recist.time_to_response_day,
+                           ar.recist.duration_of_response_day, ar.recist.response_ended});
   }
 }
 

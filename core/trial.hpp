@@ -3,6 +3,7 @@
 
 #include <array>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,8 +90,15 @@ struct ArmSummary {
   std::array<int, 5> counts{};  ///< CR, PR, SD, PD, NE
   stats::Proportion orr, dcr;
   stats::KaplanMeier pfs;
-  int solver_failures = 0;  ///< of which stopped early by the solver
+  stats::SurvivalAt pfs_6_months, pfs_12_months;  ///< PFS landmarks (182.625 and 365.25 days); NaN beyond follow-up
+  double median_time_to_response_day = 0.0;       ///< among responders (NaN without responders)
+  stats::KaplanMeier duration_of_response;        ///< among responders; censored when the response had not ended
+  int solver_failures = 0;                        ///< of which stopped early by the solver
 };
+
+/// Landmark times of the summaries: 6 and 12 months of 365.25 / 12 days.
+inline constexpr double kSixMonthsDay = 182.625;
+inline constexpr double kTwelveMonthsDay = 365.25;
 
 struct ArmComparison {
   std::string first, second;
@@ -185,6 +193,9 @@ struct ArmOutcome {
   bool pfs_event = false;
   bool in_field_evaluable = false, out_of_field_evaluable = false;
   Response best_in_field = Response::kNE, best_out_of_field = Response::kNE;
+  double time_to_response_day = std::numeric_limits<double>::quiet_NaN();      ///< responders only
+  double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();  ///< responders only
+  bool response_ended = false;  ///< the response ended in progression (else censored)
 };
 
 /// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.

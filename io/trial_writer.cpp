@@ -357,6 +357,16 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     col["median_pfs_day"].push_back(a.pfs.median);
     col["median_pfs_lower_day"].push_back(a.pfs.median_lower);
     col["median_pfs_upper_day"].push_back(a.pfs.median_upper);
+    col["pfs_6_months"].push_back(a.pfs_6_months.estimate);
+    col["pfs_6_months_lower"].push_back(a.pfs_6_months.lower);
+    col["pfs_6_months_upper"].push_back(a.pfs_6_months.upper);
+    col["pfs_12_months"].push_back(a.pfs_12_months.estimate);
+    col["pfs_12_months_lower"].push_back(a.pfs_12_months.lower);
+    col["pfs_12_months_upper"].push_back(a.pfs_12_months.upper);
+    col["median_time_to_response_day"].push_back(a.median_time_to_response_day);
+    col["median_duration_of_response_day"].push_back(a.duration_of_response.median);
+    col["median_duration_of_response_lower_day"].push_back(a.duration_of_response.median_lower);
+    col["median_duration_of_response_upper_day"].push_back(a.duration_of_response.median_upper);
     col["solver_failures"].push_back(a.solver_failures);
     auto site = [&](const std::string& k, const SiteSummary& x) {
       col["n_" + k].push_back(x.n);
@@ -384,6 +394,16 @@ void TrialWriter::write_summary(const TrialSummary& s) {
                         "median_pfs_day",
                         "median_pfs_lower_day",
                         "median_pfs_upper_day",
+                        "pfs_6_months",
+                        "pfs_6_months_lower",
+                        "pfs_6_months_upper",
+                        "pfs_12_months",
+                        "pfs_12_months_lower",
+                        "pfs_12_months_upper",
+                        "median_time_to_response_day",
+                        "median_duration_of_response_day",
+                        "median_duration_of_response_lower_day",
+                        "median_duration_of_response_upper_day",
                         "solver_failures",
                         "n_in_field",
                         "orr_in_field",
@@ -418,15 +438,18 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     cc.push_back(number_column(k, c[k]));
   compound_table(g.get(), "comparisons", cc, first.size());
 
-  Handle km(create_group(g.get(), "pfs_kaplan_meier"), H5Gclose, "create KM group");
-  for (const auto& a : s.arms) {
-    std::vector<double> at_risk(a.pfs.at_risk.begin(), a.pfs.at_risk.end()),
-        events(a.pfs.events.begin(), a.pfs.events.end());
-    compound_table(km.get(), a.name,
-                   {number_column("time_day", a.pfs.time), number_column("survival", a.pfs.survival),
-                    number_column("lower", a.pfs.lower), number_column("upper", a.pfs.upper),
-                    number_column("at_risk", at_risk), number_column("events", events)},
-                   a.pfs.time.size());
+  for (const char* group : {"pfs_kaplan_meier", "duration_of_response_kaplan_meier"}) {
+    Handle km(create_group(g.get(), group), H5Gclose, std::string("create ") + group);
+    for (const auto& a : s.arms) {
+      const stats::KaplanMeier& curve = group[0] == 'p' ? a.pfs : a.duration_of_response;
+      std::vector<double> at_risk(curve.at_risk.begin(), curve.at_risk.end()),
+          events(curve.events.begin(), curve.events.end());
+      compound_table(km.get(), a.name,
+                     {number_column("time_day", curve.time), number_column("survival", curve.survival),
+                      number_column("lower", curve.lower), number_column("upper", curve.upper),
+                      number_column("at_risk", at_risk), number_column("events", events)},
+                     curve.time.size());
+    }
   }
   attr_string(root, "run_status", s.completed ? "complete" : "interrupted");
   if (s.completed) attr_int(root, "is_complete", 1);

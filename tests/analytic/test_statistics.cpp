@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/statistics.hpp"
 #include "core/trial.hpp"
@@ -49,6 +50,23 @@ TEST(Statistics, KaplanMeierByHand) {
   }
   // No event: median not reached.
   EXPECT_TRUE(std::isnan(stats::kaplan_meier({5, 6}, {false, false}).median));
+}
+
+TEST(Statistics, KaplanMeierReadAtLandmarks) {
+  // Same curve as above: S = 1 before t = 1, 5/6 on [1, 2), 2/3 on [2, 3), 4/9 on [3, 5), 0 from 5.
+  const auto km = stats::kaplan_meier({1, 2, 2, 3, 4, 5}, {true, true, false, true, false, true});
+  EXPECT_EQ(stats::survival_at(km, 0.5).estimate, 1.0);
+  EXPECT_NEAR(stats::survival_at(km, 1.0).estimate, 5.0 / 6.0, 1e-15);  // right-continuous: the step at 1 counts
+  EXPECT_NEAR(stats::survival_at(km, 2.9).estimate, 2.0 / 3.0, 1e-15);
+  EXPECT_NEAR(stats::survival_at(km, 4.5).estimate, 4.0 / 9.0, 1e-15);
+  EXPECT_NEAR(stats::survival_at(km, 2.5).lower, km.lower[1], 1e-15);  // the bounds of the same step
+  EXPECT_EQ(stats::survival_at(km, 5.0).estimate, 0.0);
+  // Beyond the last observation (5) the curve is not estimable.
+  EXPECT_TRUE(std::isnan(stats::survival_at(km, 5.1).estimate));
+  // Censored follow-up to 10 without events: S(8) = 1, S(11) unknown.
+  const auto flat = stats::kaplan_meier({10, 10}, {false, false});
+  EXPECT_EQ(stats::survival_at(flat, 8.0).estimate, 1.0);
+  EXPECT_TRUE(std::isnan(stats::survival_at(flat, 11.0).estimate));
 }
 
 TEST(Statistics, FisherExactTeaTasting) {
@@ -99,6 +117,36 @@ TEST(TrialSummary, CountsRatesAndPairedComparison) {
   EXPECT_NEAR(s.comparisons[0].orr_difference, 0.4, 1e-15);
   EXPECT_NEAR(s.comparisons[0].mcnemar_p, 0.5, 1e-15);
   EXPECT_NEAR(s.comparisons[0].fisher_p, stats::fisher_exact(2, 3, 4, 1), 1e-15);
+}
+
+TEST(TrialSummary, TimeToResponseAndDurationOfResponseAmongResponders) {
+  // Three responders: TTR 56, 112, 56 -> median 56. DoR 100 (ended), 50 (censored), 200 (ended):
+  // in time order the censoring at 50 leaves 2 at risk at 100, S(100) = 1 - 1/2 = 0.5 -> median 100.
+  // The SD patient's TTR/DoR (NaN) and a PD patient are ignored; PFS landmarks: follow-up 336 d
+  // covers 6 months (182.625 d) but not 12 (365.25 d).
+  std::vector<std::vector<ArmOutcome>> outcomes(1);
+  auto patient = [](Response best, double ttr, double dor, bool ended, double pfs, bool event) {
+    ArmOutcome o;
+    o.evaluable = true;
+    o.best = best;
+    o.time_to_response_day = ttr;
+    o.duration_of_response_day = dor;
+    o.response_ended = ended;
+    o.pfs_day = pfs;
+    o.pfs_event = event;
+    return o;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  outcomes[0] = {patient(Response::kPR, 56, 100, true, 156, true), patient(Response::kCR, 112, 50, false, 336, false),
+                 patient(Response::kPR, 56, 200, true, 256, true), patient(Response::kSD, nan, nan, false, 336, false),
+                 patient(Response::kPD, nan, nan, false, 56, true)};
+  TrialSummary s;
+  summarise_arms({"A"}, outcomes, s);
+  EXPECT_EQ(s.arms[0].median_time_to_response_day, 56.0);
+  EXPECT_EQ(s.arms[0].duration_of_response.median, 100.0);
+  // PFS: events at 56 (5 at risk), 156 (4), 256 (3): S(182.625) = 4/5 * 3/4 = 0.6.
+  EXPECT_NEAR(s.arms[0].pfs_6_months.estimate, 0.6, 1e-15);
+  EXPECT_TRUE(std::isnan(s.arms[0].pfs_12_months.estimate));
 }
 
 }  // namespace

@@ -212,6 +212,25 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
       std::printf("%-18s %5d %-19s %5d %-19s %-19s\n", a.name.c_str(), a.in_field.n, percent(a.in_field.orr).c_str(),
                   a.out_of_field.n, percent(a.out_of_field.orr).c_str(), percent(a.out_of_field.dcr).c_str());
   }
+  std::printf("\n%-18s %-9s %-22s %-19s %-19s\n", "timing", "TTR, d", "median DoR, d (95% CI)", "PFS 6 mo % (95% CI)",
+              "PFS 12 mo % (95% CI)");
+  auto landmark = [](const vct::stats::SurvivalAt& x) {
+    if (std::isnan(x.estimate)) return std::string("beyond follow-up");
+    char text[64];
+    std::snprintf(text, sizeof text, "%5.1f (%4.1f-%4.1f)", 100.0 * x.estimate, 100.0 * x.lower, 100.0 * x.upper);
+    return std::string(text);
+  };
+  for (const auto& a : s.arms) {
+    const auto& dor = a.duration_of_response;
+    std::printf("%-18s %-9s %-22s %-19s %-19s\n", a.name.c_str(),
+                std::isnan(a.median_time_to_response_day)
+                    ? "-"
+                    : std::to_string(static_cast<long>(std::lround(a.median_time_to_response_day))).c_str(),
+                dor.time.empty() && std::isnan(dor.last_time)
+                    ? "-"
+                    : days(dor.median, dor.median_lower, dor.median_upper).c_str(),
+                landmark(a.pfs_6_months).c_str(), landmark(a.pfs_12_months).c_str());
+  }
   for (const auto& c : s.comparisons)
     std::printf(
         "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
