@@ -126,6 +126,14 @@ KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool
   return km;
 }
 
+double quantile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return kNaN;
+  const double h = (static_cast<double>(sorted.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
+  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(sorted.size() - 1, lo + 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
 SurvivalAt survival_at(const KaplanMeier& km, double t) {
   if (std::isnan(km.last_time) || t > km.last_time) return {kNaN, kNaN, kNaN};
   SurvivalAt at{1.0, 1.0, 1.0};

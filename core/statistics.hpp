@@ -45,6 +45,10 @@ struct SurvivalAt {
 /// the last event at or before t; NaN when t is beyond the last observed time (not estimable).
 SurvivalAt survival_at(const KaplanMeier& km, double t);
 
+/// Quantile p in [0, 1] of sorted values, linear between order statistics (Hyndman-Fan type 7,
+/// numpy's default); NaN for no values.
+double quantile(const std::vector<double>& sorted, double p);
+
 /// Two-sided Fisher exact test of the 2x2 table [[a, b], [c, d]] (sum of table probabilities no
 /// larger than the observed one).
 double fisher_exact(int a, int b, int c, int d);

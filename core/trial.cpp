@@ -182,6 +182,11 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
       return tr.outputs[static_cast<std::size_t>(std::lround(day / spec.output_interval_day)) * no + d];
     });
     a.assessed = true;
+    std::vector<double> ratio;
+    for (double change : a.recist.per_scan_change_pct) ratio.push_back(1.0 + change / 100.0);
+    a.kinetics =
+        fit_biexponential(std::vector<double>(scans.begin(), scans.begin() + static_cast<long>(ratio.size())), ratio);
+    if (!ratio.empty()) a.first_scan_change_pct = a.recist.per_scan_change_pct.front();
     assess_sites(model, arm, spec, scans, tr, a);
   }
   a.wall_seconds = seconds_since(t0);
@@ -236,6 +241,38 @@ void summarise_responses(const std::vector<ArmOutcome>& outcomes, ArmSummary& s)
   s.duration_of_response = stats::kaplan_meier(dor, ended);
 }
 
+/// Quantiles of the first-scan change and of the bi-exponential rates among evaluable patients.
+void summarise_kinetics(const std::vector<ArmOutcome>& outcomes, KineticsSummary& k) {
+  std::vector<double> first, g, d;
+  for (const auto& o : outcomes) {
+    if (!o.evaluable) continue;
+    if (!std::isnan(o.first_scan_change_pct)) first.push_back(o.first_scan_change_pct);
+    if (!std::isnan(o.g_per_day)) {
+      g.push_back(o.g_per_day);
+      d.push_back(o.d_per_day);
+    }
+  }
+  for (auto* v : {&first, &g, &d}) std::sort(v->begin(), v->end());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto fraction = [&](const std::vector<double>& v, auto pred) {
+    return v.empty() ? nan
+                     : static_cast<double>(std::count_if(v.begin(), v.end(), pred)) / static_cast<double>(v.size());
+  };
+  k.n_first_scan = static_cast<int>(first.size());
+  const double ps[5] = {0.1, 0.25, 0.5, 0.75, 0.9};
+  for (std::size_t i = 0; i < 5; ++i) k.first_scan_change_pct[i] = stats::quantile(first, ps[i]);
+  k.first_scan_grow_20 = fraction(first, [](double x) { return x >= 20.0; });
+  k.first_scan_shrink_30 = fraction(first, [](double x) { return x <= -30.0; });
+  k.n_fitted = static_cast<int>(g.size());
+  const double pr[3] = {0.1, 0.5, 0.9};
+  for (std::size_t i = 0; i < 3; ++i) {
+    k.g_per_day[i] = stats::quantile(g, pr[i]);
+    k.d_per_day[i] = stats::quantile(d, pr[i]);
+  }
+  k.g_zero = fraction(g, [](double x) { return x == 0.0; });
+  k.d_zero = fraction(d, [](double x) { return x == 0.0; });
+}
+
 }  // namespace
 
 void summarise_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
@@ -272,6 +309,7 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     s.pfs_6_months = stats::survival_at(s.pfs, kSixMonthsDay);
     s.pfs_12_months = stats::survival_at(s.pfs, kTwelveMonthsDay);
     summarise_responses(outcomes[a], s);
+    summarise_kinetics(outcomes[a], s.kinetics);
     summary.arms.push_back(s);
   }
   for (std::size_t a = 0; a < names.size(); ++a)
@@ -332,7 +370,8 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
     const ArmResult& ar = r.arms[a];
     outcomes[a].push_back({ar.assessed, ar.status != PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day,
                            ar.recist.pfs_event, ar.assessed && ar.in_field, ar.assessed && ar.out_of_field,
-                           ar.recist_in_field.best, ar.recist_out_of_field.best, ar.recist.time_to_response_day,
+                           ar.recist_in_field.best, ar.recist_out_of_field.best, ar.first_scan_change_pct,
+                           ar.kinetics.g_per_day, ar.kinetics.d_per_day, ar.recist.time_to_response_day,
                            ar.recist.duration_of_response_day, ar.recist.response_ended});
   }
 }

@@ -15,6 +15,7 @@
 #include "core/selection.hpp"
 #include "core/simulation.hpp"
 #include "core/statistics.hpp"
+#include "core/tumour_kinetics.hpp"
 
 namespace vct {
 
@@ -59,6 +60,8 @@ struct ArmResult {
   /// others (out of field, the abscopal read-out); flags say whether each site has lesions.
   bool in_field = false, out_of_field = false;
   RecistOutcome recist_in_field, recist_out_of_field;
+  BiexponentialFit kinetics;  ///< of the sum of diameters at the scans (NaN with fewer than 3 scans)
+  double first_scan_change_pct = std::numeric_limits<double>::quiet_NaN();  ///< at the first scan
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
   double wall_seconds = 0.0;
@@ -74,6 +77,18 @@ struct CandidateResult {
   double selection_probability = 1.0;
   double wall_seconds_initialisation = 0.0;
   std::vector<ArmResult> arms;  ///< empty unless status is kPatient
+};
+
+/// The arm's tumour kinetics as tumour-dynamics analyses report them (docs/recist.md): quantiles
+/// (type 7, as numpy) of the change at the first scan and of the bi-exponential rates.
+struct KineticsSummary {
+  int n_first_scan = 0;                            ///< patients with a first scan
+  std::array<double, 5> first_scan_change_pct{};   ///< P10, P25, P50, P75, P90
+  double first_scan_grow_20 = 0.0;                 ///< fraction at or above +20 %
+  double first_scan_shrink_30 = 0.0;               ///< fraction at or below -30 %
+  int n_fitted = 0;                                ///< patients with at least 3 scans
+  std::array<double, 3> g_per_day{}, d_per_day{};  ///< P10, P50, P90
+  double g_zero = 0.0, d_zero = 0.0;               ///< fractions fitted at 0 (no regrowth / no shrinkage)
 };
 
 /// Response counts restricted to one site (in-field or out-of-field lesions).
@@ -93,7 +108,8 @@ struct ArmSummary {
   stats::SurvivalAt pfs_6_months, pfs_12_months;  ///< PFS landmarks (182.625 and 365.25 days); NaN beyond follow-up
   double median_time_to_response_day = 0.0;       ///< among responders (NaN without responders)
   stats::KaplanMeier duration_of_response;        ///< among responders; censored when the response had not ended
-  int solver_failures = 0;                        ///< of which stopped early by the solver
+  KineticsSummary kinetics;
+  int solver_failures = 0;  ///< of which stopped early by the solver
 };
 
 /// Landmark times of the summaries: 6 and 12 months of 365.25 / 12 days.
@@ -193,6 +209,9 @@ struct ArmOutcome {
   bool pfs_event = false;
   bool in_field_evaluable = false, out_of_field_evaluable = false;
   Response best_in_field = Response::kNE, best_out_of_field = Response::kNE;
+  double first_scan_change_pct = std::numeric_limits<double>::quiet_NaN();
+  double g_per_day = std::numeric_limits<double>::quiet_NaN();                 ///< bi-exponential regrowth rate
+  double d_per_day = std::numeric_limits<double>::quiet_NaN();                 ///< bi-exponential shrinkage rate
   double time_to_response_day = std::numeric_limits<double>::quiet_NaN();      ///< responders only
   double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();  ///< responders only
   bool response_ended = false;  ///< the response ended in progression (else censored)

@@ -144,6 +144,9 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
     const auto change_in = read_number_field(f, t, "best_change_pct_in_field", n);
     const auto best_out = read_number_field(f, t, "best_response_out_of_field", n);
     const auto change_out = read_number_field(f, t, "best_change_pct_out_of_field", n);
+    const auto first_change = read_number_field(f, t, "first_scan_change_pct", n);
+    const auto tgi_d = read_number_field(f, t, "tgi_d_per_day", n);
+    const auto tgi_g = read_number_field(f, t, "tgi_g_per_day", n);
     const auto steps = read_number_field(f, t, "n_steps", n);
     const auto wall_s = read_number_field(f, t, "wall_s", n);
     std::size_t ns = 0;
@@ -182,6 +185,9 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
           a.recist_out_of_field.best_change_pct = change_out[i];
         }
       }
+      a.first_scan_change_pct = first_change[i];
+      a.kinetics.d_per_day = tgi_d[i];
+      a.kinetics.g_per_day = tgi_g[i];
       a.steps = static_cast<long>(steps[i]);
       a.wall_seconds = wall_s[i];
       for (const auto& v : series)

@@ -146,6 +146,9 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"best_change_pct_in_field", false},
                                                   {"best_response_out_of_field", false},
                                                   {"best_change_pct_out_of_field", false},
+                                                  {"first_scan_change_pct", false},
+                                                  {"tgi_d_per_day", false},
+                                                  {"tgi_g_per_day", false},
                                                   {"n_steps", false},
                                                   {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
@@ -265,7 +268,7 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
   for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
     Impl::Arm& w = impl_->arms[a];
     std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
-    std::vector<double> best_in, change_in, best_out, change_out;
+    std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
     std::vector<std::string> msg, best_text;
     std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
     std::vector<double> scans(n * ns, -1.0);
@@ -277,7 +280,7 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
         best.push_back(-1);
         best_text.push_back("");
         for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s,
-                        &change_in, &change_out})
+                        &change_in, &change_out, &first_change, &tgi_d, &tgi_g})
           v->push_back(kNaN);
         best_in.push_back(-1);
         best_out.push_back(-1);
@@ -301,6 +304,9 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
       change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
       best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
       change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
+      first_change.push_back(r.first_scan_change_pct);
+      tgi_d.push_back(r.kinetics.d_per_day);
+      tgi_g.push_back(r.kinetics.g_per_day);
       steps.push_back(static_cast<double>(r.steps));
       wall_s.push_back(r.wall_seconds);
       for (std::size_t k = 0; k < w.outputs.size(); ++k)
@@ -311,18 +317,29 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
         for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s)
           scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
     }
-    w.outcomes->append(
-        {number_column("candidate_id", id), number_column("status", st), text_column("message", msg),
-         number_column("best_response", best), text_column("best_response_text", best_text),
-         number_column("best_response_day", best_day), number_column("time_to_response_day", ttr),
-         number_column("duration_of_response_day", dor), number_column("response_ended", ended),
-         number_column("pfs_day", pfs), number_column("pfs_event", event),
-         number_column("best_change_pct", best_change), number_column("last_change_pct", last_change),
-         number_column("best_response_in_field", best_in), number_column("best_change_pct_in_field", change_in),
-         number_column("best_response_out_of_field", best_out),
-         number_column("best_change_pct_out_of_field", change_out), number_column("n_steps", steps),
-         number_column("wall_s", wall_s)},
-        n);
+    w.outcomes->append({number_column("candidate_id", id),
+                        number_column("status", st),
+                        text_column("message", msg),
+                        number_column("best_response", best),
+                        text_column("best_response_text", best_text),
+                        number_column("best_response_day", best_day),
+                        number_column("time_to_response_day", ttr),
+                        number_column("duration_of_response_day", dor),
+                        number_column("response_ended", ended),
+                        number_column("pfs_day", pfs),
+                        number_column("pfs_event", event),
+                        number_column("best_change_pct", best_change),
+                        number_column("last_change_pct", last_change),
+                        number_column("best_response_in_field", best_in),
+                        number_column("best_change_pct_in_field", change_in),
+                        number_column("best_response_out_of_field", best_out),
+                        number_column("best_change_pct_out_of_field", change_out),
+                        number_column("first_scan_change_pct", first_change),
+                        number_column("tgi_d_per_day", tgi_d),
+                        number_column("tgi_g_per_day", tgi_g),
+                        number_column("n_steps", steps),
+                        number_column("wall_s", wall_s)},
+                       n);
     for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
     w.scan_response->append(scans.data(), n);
   }
@@ -367,6 +384,19 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     col["median_duration_of_response_day"].push_back(a.duration_of_response.median);
     col["median_duration_of_response_lower_day"].push_back(a.duration_of_response.median_lower);
     col["median_duration_of_response_upper_day"].push_back(a.duration_of_response.median_upper);
+    const KineticsSummary& kin = a.kinetics;
+    const char* pct[5] = {"p10", "p25", "p50", "p75", "p90"};
+    for (std::size_t i = 0; i < 5; ++i)
+      col[std::string("first_scan_change_") + pct[i] + "_pct"].push_back(kin.first_scan_change_pct[i]);
+    col["first_scan_grow_20_fraction"].push_back(kin.first_scan_grow_20);
+    col["first_scan_shrink_30_fraction"].push_back(kin.first_scan_shrink_30);
+    const char* rate[3] = {"p10", "p50", "p90"};
+    for (std::size_t i = 0; i < 3; ++i) {
+      col[std::string("tgi_g_") + rate[i] + "_per_day"].push_back(kin.g_per_day[i]);
+      col[std::string("tgi_d_") + rate[i] + "_per_day"].push_back(kin.d_per_day[i]);
+    }
+    col["tgi_g_zero_fraction"].push_back(kin.g_zero);
+    col["tgi_d_zero_fraction"].push_back(kin.d_zero);
     col["solver_failures"].push_back(a.solver_failures);
     auto site = [&](const std::string& k, const SiteSummary& x) {
       col["n_" + k].push_back(x.n);
@@ -404,6 +434,21 @@ void TrialWriter::write_summary(const TrialSummary& s) {
                         "median_duration_of_response_day",
                         "median_duration_of_response_lower_day",
                         "median_duration_of_response_upper_day",
+                        "first_scan_change_p10_pct",
+                        "first_scan_change_p25_pct",
+                        "first_scan_change_p50_pct",
+                        "first_scan_change_p75_pct",
+                        "first_scan_change_p90_pct",
+                        "first_scan_grow_20_fraction",
+                        "first_scan_shrink_30_fraction",
+                        "tgi_g_p10_per_day",
+                        "tgi_g_p50_per_day",
+                        "tgi_g_p90_per_day",
+                        "tgi_g_zero_fraction",
+                        "tgi_d_p10_per_day",
+                        "tgi_d_p50_per_day",
+                        "tgi_d_p90_per_day",
+                        "tgi_d_zero_fraction",
                         "solver_failures",
                         "n_in_field",
                         "orr_in_field",

@@ -231,6 +231,20 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
                     : days(dor.median, dor.median_lower, dor.median_upper).c_str(),
                 landmark(a.pfs_6_months).c_str(), landmark(a.pfs_12_months).c_str());
   }
+  std::printf("\n%-18s %-37s %-9s %-9s %-27s\n", "tumour kinetics", "first-scan change % P10/P25/P50/P75/P90",
+              ">=+20 %", "<=-30 %", "regrowth g /day P10/P50/P90");
+  for (const auto& a : s.arms) {
+    const auto& k = a.kinetics;
+    if (k.n_first_scan == 0) continue;
+    char change[64], rates[64] = "-";
+    std::snprintf(change, sizeof change, "%+.0f/%+.0f/%+.0f/%+.0f/%+.0f", k.first_scan_change_pct[0],
+                  k.first_scan_change_pct[1], k.first_scan_change_pct[2], k.first_scan_change_pct[3],
+                  k.first_scan_change_pct[4]);
+    if (k.n_fitted > 0)
+      std::snprintf(rates, sizeof rates, "%.2g/%.2g/%.2g", k.g_per_day[0], k.g_per_day[1], k.g_per_day[2]);
+    std::printf("%-18s %-37s %-9.1f %-9.1f %-27s\n", a.name.c_str(), change, 100.0 * k.first_scan_grow_20,
+                100.0 * k.first_scan_shrink_30, rates);
+  }
   for (const auto& c : s.comparisons)
     std::printf(
         "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
