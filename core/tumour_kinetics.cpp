@@ -54,7 +54,9 @@ std::array<double, 2> nelder_mead(const std::function<double(double, double)>& f
     return p;
   };
   std::array<std::array<double, 2>, 3> x = {start, start, start};
-  for (int k = 0; k < 2; ++k) x[static_cast<std::size_t>(k) + 1][static_cast<std::size_t>(k)] += std::max(1e-4, 0.2 * start[static_cast<std::size_t>(k)]);
+  for (int k = 0; k < 2; ++k)
+    x[static_cast<std::size_t>(k) + 1][static_cast<std::size_t>(k)] +=
+        std::max(1e-4, 0.2 * start[static_cast<std::size_t>(k)]);
   std::array<double, 3> fx{};
   for (std::size_t i = 0; i < 3; ++i) {
     x[i] = clamp(x[i]);
@@ -66,7 +68,9 @@ std::array<double, 2> nelder_mead(const std::function<double(double, double)>& f
     const auto best = x[o[0]], worst = x[o[2]];
     if (fx[o[2]] - fx[o[0]] <= 1e-18 + 1e-12 * fx[o[0]]) break;
     const std::array<double, 2> centre = {0.5 * (x[o[0]][0] + x[o[1]][0]), 0.5 * (x[o[0]][1] + x[o[1]][1])};
-    auto along = [&](double t) { return clamp({centre[0] + t * (worst[0] - centre[0]), centre[1] + t * (worst[1] - centre[1])}); };
+    auto along = [&](double t) {
+      return clamp({centre[0] + t * (worst[0] - centre[0]), centre[1] + t * (worst[1] - centre[1])});
+    };
     const auto reflected = along(-1.0);
     const double fr = f(reflected[0], reflected[1]);
     if (fr < fx[o[0]]) {
@@ -126,7 +130,8 @@ BiexponentialFit fit_biexponential(const std::vector<double>& days, const std::v
   const auto inner = nelder_mead(f, {best_d, best_g});
   const double g_only = golden_section([&](double g) { return f(0.0, g); }, 0.0, kBiexponentialRateMax);
   const double d_only = golden_section([&](double d) { return f(d, 0.0); }, 0.0, kBiexponentialRateMax);
-  for (const std::array<double, 2>& p : {inner, std::array<double, 2>{0.0, g_only}, std::array<double, 2>{d_only, 0.0}}) {
+  for (const std::array<double, 2>& p :
+       {inner, std::array<double, 2>{0.0, g_only}, std::array<double, 2>{d_only, 0.0}}) {
     const double r = f(p[0], p[1]);
     if (r < best * (1.0 - 1e-9) || (r <= best && (p[0] == 0.0 || p[1] == 0.0))) {
       best = r;

@@ -50,6 +50,16 @@ done
 run mid.yaml -o k.h5 --resume; expect 0 "resume after repeated kills"
 "$compare" midfull.h5 k.h5 >cmp.txt || fail "result after kills differs: $(cat cmp.txt)"
 
+# Two runs with the same output: the second is told the file is being written by another process
+# (it used to be sent to check the folder's permissions), and the first finishes unharmed.
+"$vct" run mid.yaml -o busy.h5 --threads 1 --quiet >busy.txt 2>&1 &
+first=$!
+for _ in $(seq 1 50); do [[ -e busy.h5.partial ]] && break; sleep 0.05; done
+sleep 0.3
+run mid.yaml -o busy.h5; expect 4 "second run on the same output"; says "is being written by another process"
+wait "$first" || fail "the first run failed: $(cat busy.txt)"
+"$compare" midfull.h5 busy.h5 >cmp.txt || fail "the first run's result differs: $(cat cmp.txt)"
+
 # A write that fails (file size limit standing in for a full disk): exit 4, one clear line, no
 # crash in HDF5's exit handler (F8); the finished candidates are kept and the run resumes.
 (trap '' XFSZ; ulimit -f 400; exec "$vct" run mid.yaml -o small.h5 --threads 1 --quiet) >out.txt 2>&1
