@@ -87,16 +87,33 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
   const TrialSpec spec = build_trial_spec(model, s, o.threads);
   const std::string dir = o.output + ".parts";
 
-  // Rank 0 inspects earlier parts and decides; everyone learns the outcome.
-  // Rank 0 inspects earlier parts and decides; everyone learns the outcome (0 go, 1 refuse,
-  // 2 a part of a different run).
+  // Rank 0 inspects earlier files and decides; everyone learns the outcome (0 go, 1 parts of an
+  // earlier run without --resume, 2 the reason in `mismatch`: a part of a different run, or an
+  // unfinished single-process run of the same output).
   int attempt = 0, refuse = 0;
   std::string mismatch;
   if (rank() == 0) {
-    if (o.force) fs::remove_all(dir);
+    // A single-process run of the same output keeps its candidates in OUTPUT.partial, which the
+    // merge would overwrite.
+    const std::string partial = io::partial_path(o.output);
+    std::error_code ec;
+    if (o.force) {
+      fs::remove_all(dir);
+      fs::remove(partial, ec);
+    } else if (fs::exists(partial, ec)) {
+      const io::RunIdentity single = io::read_run_identity(partial);
+      if (single.locked || (single.readable && single.is_trial && !single.complete && single.n_written > 0)) {
+        refuse = 2;
+        mismatch = single.locked ? "'" + partial + "' is being written by another process (a run with the same output?)"
+                                 : "'" + partial + "' holds " + std::to_string(single.n_written) + " of " +
+                                       std::to_string(single.n_candidates) +
+                                       " candidates of an unfinished single-process run: finish it without mpirun "
+                                       "(vct run --resume), or add --force to discard it";
+      }
+    }
     const auto existing = io::list_parts(o.output);
-    if (!existing.empty() && !o.resume) refuse = 1;
-    if (o.resume) {
+    if (!existing.empty() && !o.resume && refuse == 0) refuse = 1;
+    if (o.resume && refuse == 0) {
       const io::RunIdentity now = io::current_identity(info, spec.population);
       for (const auto& part : existing) {
         const io::RunIdentity earlier = io::read_run_identity(part);
@@ -119,7 +136,7 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
                                        "' holds parts of an earlier run: add --resume to complete it, "
                                        "or 'vct merge " +
                                        o.output + "' to merge what is there, or --force to discard them");
-  if (refuse == 2) throw Error(ErrorKind::kInput, rank() == 0 ? mismatch : "a part belongs to a different run");
+  if (refuse == 2) throw Error(ErrorKind::kInput, rank() == 0 ? mismatch : "an earlier run's files are in the way");
 
   std::vector<bool> done(spec.population.size(), false);
   if (o.resume)

@@ -53,3 +53,10 @@ run(${COMPARE} ${WORK}/single.h5 ${WORK}/resumed.h5)
 if(NOT last_code EQUAL 0)
   message(FATAL_ERROR "resumed MPI result differs from the single-process result:\n${last_output}")
 endif()
+# An unfinished single-process run of the same output is not overwritten by an MPI run (issue #19).
+run(${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/shared.h5 --stop-after 1)
+file(RENAME ${WORK}/shared.h5 ${WORK}/shared.h5.partial)  # as a SIGKILL would leave it
+run(${MPIEXEC} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/shared.h5)
+if(last_code EQUAL 0 OR NOT last_output MATCHES "unfinished single-process run")
+  message(FATAL_ERROR "an MPI run must not overwrite an unfinished single-process run:\n${last_output}")
+endif()
