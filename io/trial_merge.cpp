@@ -99,10 +99,10 @@ std::string read_resolved_scenario(const std::string& path) {
   return out;
 }
 
-std::vector<CandidateResult> read_trial_results(const std::string& path, const TrialSpec& spec) {
-  Handle file = open_read(path);
-  const hid_t f = file.get();
-  const std::size_t n = static_cast<std::size_t>(read_int_attr(f, "n_candidates_written"));
+namespace {
+
+/// /patients rows 0..n-1 as CandidateResults without arms.
+std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   const auto id = read_number_field(f, "/patients", "candidate_id", n);
   const auto status = read_number_field(f, "/patients", "status", n);
   const auto message = read_text_field(f, "/patients", "message", n);
@@ -126,76 +126,89 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
                            std::isnan(r2[i]) ? 0.0 : r2[i]};
     c.wall_seconds_initialisation = wall[i];
   }
-  for (const auto& arm : spec.arms) {
-    const std::string base = "/arms/" + arm.name;
-    const std::string t = base + "/outcomes";
-    const auto st = read_number_field(f, t, "status", n);
-    const auto msg = read_text_field(f, t, "message", n);
-    const auto best = read_number_field(f, t, "best_response", n);
-    const auto best_day = read_number_field(f, t, "best_response_day", n);
-    const auto ttr = read_number_field(f, t, "time_to_response_day", n);
-    const auto dor = read_number_field(f, t, "duration_of_response_day", n);
-    const auto ended = read_number_field(f, t, "response_ended", n);
-    const auto pfs = read_number_field(f, t, "pfs_day", n);
-    const auto event = read_number_field(f, t, "pfs_event", n);
-    const auto best_change = read_number_field(f, t, "best_change_pct", n);
-    const auto last_change = read_number_field(f, t, "last_change_pct", n);
-    const auto best_in = read_number_field(f, t, "best_response_in_field", n);
-    const auto change_in = read_number_field(f, t, "best_change_pct_in_field", n);
-    const auto best_out = read_number_field(f, t, "best_response_out_of_field", n);
-    const auto change_out = read_number_field(f, t, "best_change_pct_out_of_field", n);
-    const auto first_change = read_number_field(f, t, "first_scan_change_pct", n);
-    const auto tgi_d = read_number_field(f, t, "tgi_d_per_day", n);
-    const auto tgi_g = read_number_field(f, t, "tgi_g_per_day", n);
-    const auto steps = read_number_field(f, t, "n_steps", n);
-    const auto wall_s = read_number_field(f, t, "wall_s", n);
-    std::size_t ns = 0;
-    const auto scans = read_rows(f, base + "/scan_response", n, ns);
-    std::vector<std::vector<double>> series;
-    std::size_t nt = 0;
-    for (int k : spec.trajectory_outputs)
-      series.push_back(
-          read_rows(f, base + "/outputs/" + spec.model->outputs()[static_cast<std::size_t>(k)].name, n, nt));
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (results[i].status != CandidateStatus::kPatient) continue;
-      ArmResult a;
-      a.status = static_cast<PatientStatus>(static_cast<int>(st[i]));
-      a.message = msg[i];
-      a.assessed = best[i] >= 0;
-      if (a.assessed) {
-        a.recist.best = static_cast<Response>(static_cast<int>(best[i]));
-        a.recist.best_response_day = best_day[i];
-        a.recist.time_to_response_day = ttr[i];
-        a.recist.duration_of_response_day = dor[i];
-        a.recist.response_ended = ended[i] == 1.0;
-        a.recist.pfs_day = pfs[i];
-        a.recist.pfs_event = event[i] == 1.0;
-        a.recist.best_change_pct = best_change[i];
-        a.recist.last_change_pct = last_change[i];
-        for (std::size_t s = 0; s < ns; ++s)
-          a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
-        a.in_field = best_in[i] >= 0;
-        a.out_of_field = best_out[i] >= 0;
-        if (a.in_field) {
-          a.recist_in_field.best = static_cast<Response>(static_cast<int>(best_in[i]));
-          a.recist_in_field.best_change_pct = change_in[i];
-        }
-        if (a.out_of_field) {
-          a.recist_out_of_field.best = static_cast<Response>(static_cast<int>(best_out[i]));
-          a.recist_out_of_field.best_change_pct = change_out[i];
-        }
+  return results;
+}
+
+/// One arm's outcomes, scan responses and series, appended to the patients among `results`.
+void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n,
+              std::vector<CandidateResult>& results) {
+  const std::string base = "/arms/" + arm.name;
+  const std::string t = base + "/outcomes";
+  const auto st = read_number_field(f, t, "status", n);
+  const auto msg = read_text_field(f, t, "message", n);
+  const auto best = read_number_field(f, t, "best_response", n);
+  const auto best_day = read_number_field(f, t, "best_response_day", n);
+  const auto ttr = read_number_field(f, t, "time_to_response_day", n);
+  const auto dor = read_number_field(f, t, "duration_of_response_day", n);
+  const auto ended = read_number_field(f, t, "response_ended", n);
+  const auto pfs = read_number_field(f, t, "pfs_day", n);
+  const auto event = read_number_field(f, t, "pfs_event", n);
+  const auto best_change = read_number_field(f, t, "best_change_pct", n);
+  const auto last_change = read_number_field(f, t, "last_change_pct", n);
+  const auto best_in = read_number_field(f, t, "best_response_in_field", n);
+  const auto change_in = read_number_field(f, t, "best_change_pct_in_field", n);
+  const auto best_out = read_number_field(f, t, "best_response_out_of_field", n);
+  const auto change_out = read_number_field(f, t, "best_change_pct_out_of_field", n);
+  const auto first_change = read_number_field(f, t, "first_scan_change_pct", n);
+  const auto tgi_d = read_number_field(f, t, "tgi_d_per_day", n);
+  const auto tgi_g = read_number_field(f, t, "tgi_g_per_day", n);
+  const auto steps = read_number_field(f, t, "n_steps", n);
+  const auto wall_s = read_number_field(f, t, "wall_s", n);
+  std::size_t ns = 0;
+  const auto scans = read_rows(f, base + "/scan_response", n, ns);
+  std::vector<std::vector<double>> series;
+  std::size_t nt = 0;
+  for (int k : spec.trajectory_outputs)
+    series.push_back(read_rows(f, base + "/outputs/" + spec.model->outputs()[static_cast<std::size_t>(k)].name, n, nt));
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].status != CandidateStatus::kPatient) continue;
+    ArmResult a;
+    a.status = static_cast<PatientStatus>(static_cast<int>(st[i]));
+    a.message = msg[i];
+    a.assessed = best[i] >= 0;
+    if (a.assessed) {
+      a.recist.best = static_cast<Response>(static_cast<int>(best[i]));
+      a.recist.best_response_day = best_day[i];
+      a.recist.time_to_response_day = ttr[i];
+      a.recist.duration_of_response_day = dor[i];
+      a.recist.response_ended = ended[i] == 1.0;
+      a.recist.pfs_day = pfs[i];
+      a.recist.pfs_event = event[i] == 1.0;
+      a.recist.best_change_pct = best_change[i];
+      a.recist.last_change_pct = last_change[i];
+      for (std::size_t s = 0; s < ns; ++s)
+        a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
+      a.in_field = best_in[i] >= 0;
+      a.out_of_field = best_out[i] >= 0;
+      if (a.in_field) {
+        a.recist_in_field.best = static_cast<Response>(static_cast<int>(best_in[i]));
+        a.recist_in_field.best_change_pct = change_in[i];
       }
-      a.first_scan_change_pct = first_change[i];
-      a.kinetics.d_per_day = tgi_d[i];
-      a.kinetics.g_per_day = tgi_g[i];
-      a.steps = static_cast<long>(steps[i]);
-      a.wall_seconds = wall_s[i];
-      for (const auto& v : series)
-        a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
-                              v.begin() + static_cast<long>((i + 1) * nt));
-      results[i].arms.push_back(std::move(a));
+      if (a.out_of_field) {
+        a.recist_out_of_field.best = static_cast<Response>(static_cast<int>(best_out[i]));
+        a.recist_out_of_field.best_change_pct = change_out[i];
+      }
     }
+    a.first_scan_change_pct = first_change[i];
+    a.kinetics.d_per_day = tgi_d[i];
+    a.kinetics.g_per_day = tgi_g[i];
+    a.steps = static_cast<long>(steps[i]);
+    a.wall_seconds = wall_s[i];
+    for (const auto& v : series)
+      a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
+                            v.begin() + static_cast<long>((i + 1) * nt));
+    results[i].arms.push_back(std::move(a));
   }
+}
+
+}  // namespace
+
+std::vector<CandidateResult> read_trial_results(const std::string& path, const TrialSpec& spec) {
+  Handle file = open_read(path);
+  const hid_t f = file.get();
+  const std::size_t n = static_cast<std::size_t>(read_int_attr(f, "n_candidates_written"));
+  std::vector<CandidateResult> results = read_candidates(f, n);
+  for (const auto& arm : spec.arms) read_arm(f, arm, spec, n, results);
   return results;
 }
 

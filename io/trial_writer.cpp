@@ -61,6 +61,10 @@ struct TrialWriter::Impl {
   };
   std::vector<Arm> arms;
 
+  void check_room_for(const std::vector<CandidateResult>& batch);               ///< refuses a batch that may not fit
+  void append_patients(const std::vector<CandidateResult>& batch);              ///< rows of /patients
+  void append_arm(std::size_t arm, const std::vector<CandidateResult>& batch);  ///< one arm's rows and series
+
   Impl(const std::string& p, const TrialSpec& s)
       : spec(s),
         path(p),
@@ -228,19 +232,19 @@ void check_room(hid_t file, const std::string& path, std::size_t bytes) {
 
 }  // namespace
 
-void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
-  silence_errors();
-  const std::size_t n = batch.size();
-  {
-    std::size_t series = 0;
-    for (const auto& w : impl_->arms) series += w.outputs.size() * impl_->nt + impl_->n_scans;
-    std::size_t text = 0;
-    for (const auto& c : batch) {
-      text += c.message.size();
-      for (const auto& a : c.arms) text += a.message.size();
-    }
-    check_room(impl_->file.get(), impl_->path, n * (8 * series + 256 * (1 + impl_->arms.size())) + text);
+void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch) {
+  std::size_t series = 0;
+  for (const auto& w : arms) series += w.outputs.size() * nt + n_scans;
+  std::size_t text = 0;
+  for (const auto& c : batch) {
+    text += c.message.size();
+    for (const auto& a : c.arms) text += a.message.size();
   }
+  check_room(file.get(), path, batch.size() * (8 * series + 256 * (1 + arms.size())) + text);
+}
+
+void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
+  const std::size_t n = batch.size();
   std::vector<double> id, status, prob, growth, baseline, r0, r1, r2, wall;
   std::vector<std::string> status_text, message;
   for (const auto& c : batch) {
@@ -257,111 +261,115 @@ void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
     r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
     wall.push_back(c.wall_seconds_initialisation);
   }
-  impl_->patients->append(
+  patients->append(
       {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
        text_column("message", message), number_column("selection_probability", prob),
        number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
        number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
        number_column("wall_s_initialisation", wall)},
       n);
-  const std::size_t nt = impl_->nt, ns = impl_->n_scans;
-  for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
-    Impl::Arm& w = impl_->arms[a];
-    std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
-    std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
-    std::vector<std::string> msg, best_text;
-    std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
-    std::vector<double> scans(n * ns, -1.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const CandidateResult& c = batch[i];
-      if (c.status != CandidateStatus::kPatient) {
-        st.push_back(-1);
-        msg.push_back("");
-        best.push_back(-1);
-        best_text.push_back("");
-        for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s,
-                        &change_in, &change_out, &first_change, &tgi_d, &tgi_g})
-          v->push_back(kNaN);
-        best_in.push_back(-1);
-        best_out.push_back(-1);
-        continue;
-      }
-      const ArmResult& r = c.arms[a];
-      const bool ok = r.assessed;
-      st.push_back(static_cast<double>(r.status));
-      msg.push_back(r.message);
-      best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
-      best_text.push_back(ok ? to_string(r.recist.best) : "");
-      best_day.push_back(ok ? r.recist.best_response_day : kNaN);
-      ttr.push_back(ok ? r.recist.time_to_response_day : kNaN);
-      dor.push_back(ok ? r.recist.duration_of_response_day : kNaN);
-      ended.push_back(ok ? (r.recist.response_ended ? 1.0 : 0.0) : kNaN);
-      pfs.push_back(ok ? r.recist.pfs_day : kNaN);
-      event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
-      best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
-      last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
-      best_in.push_back(ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0);
-      change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
-      best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
-      change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
-      first_change.push_back(r.first_scan_change_pct);
-      tgi_d.push_back(r.kinetics.d_per_day);
-      tgi_g.push_back(r.kinetics.g_per_day);
-      steps.push_back(static_cast<double>(r.steps));
-      wall_s.push_back(r.wall_seconds);
-      for (std::size_t k = 0; k < w.outputs.size(); ++k)
-        std::copy(r.trajectories.begin() + static_cast<long>(k * nt),
-                  r.trajectories.begin() + static_cast<long>((k + 1) * nt),
-                  series[k].begin() + static_cast<long>(i * nt));
-      if (ok)
-        for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s)
-          scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
+}
+
+void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateResult>& batch) {
+  const std::size_t n = batch.size();
+  std::vector<double> id;
+  for (const auto& c : batch) id.push_back(static_cast<double>(c.candidate));
+  const std::size_t ns = n_scans;
+  Arm& w = arms[a];
+  std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
+  std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
+  std::vector<std::string> msg, best_text;
+  std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
+  std::vector<double> scans(n * ns, -1.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const CandidateResult& c = batch[i];
+    if (c.status != CandidateStatus::kPatient) {
+      st.push_back(-1);
+      msg.push_back("");
+      best.push_back(-1);
+      best_text.push_back("");
+      for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s,
+                      &change_in, &change_out, &first_change, &tgi_d, &tgi_g})
+        v->push_back(kNaN);
+      best_in.push_back(-1);
+      best_out.push_back(-1);
+      continue;
     }
-    w.outcomes->append({number_column("candidate_id", id),
-                        number_column("status", st),
-                        text_column("message", msg),
-                        number_column("best_response", best),
-                        text_column("best_response_text", best_text),
-                        number_column("best_response_day", best_day),
-                        number_column("time_to_response_day", ttr),
-                        number_column("duration_of_response_day", dor),
-                        number_column("response_ended", ended),
-                        number_column("pfs_day", pfs),
-                        number_column("pfs_event", event),
-                        number_column("best_change_pct", best_change),
-                        number_column("last_change_pct", last_change),
-                        number_column("best_response_in_field", best_in),
-                        number_column("best_change_pct_in_field", change_in),
-                        number_column("best_response_out_of_field", best_out),
-                        number_column("best_change_pct_out_of_field", change_out),
-                        number_column("first_scan_change_pct", first_change),
-                        number_column("tgi_d_per_day", tgi_d),
-                        number_column("tgi_g_per_day", tgi_g),
-                        number_column("n_steps", steps),
-                        number_column("wall_s", wall_s)},
-                       n);
-    for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
-    w.scan_response->append(scans.data(), n);
+    const ArmResult& r = c.arms[a];
+    const bool ok = r.assessed;
+    st.push_back(static_cast<double>(r.status));
+    msg.push_back(r.message);
+    best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
+    best_text.push_back(ok ? to_string(r.recist.best) : "");
+    best_day.push_back(ok ? r.recist.best_response_day : kNaN);
+    ttr.push_back(ok ? r.recist.time_to_response_day : kNaN);
+    dor.push_back(ok ? r.recist.duration_of_response_day : kNaN);
+    ended.push_back(ok ? (r.recist.response_ended ? 1.0 : 0.0) : kNaN);
+    pfs.push_back(ok ? r.recist.pfs_day : kNaN);
+    event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
+    best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
+    last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
+    best_in.push_back(ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0);
+    change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
+    best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
+    change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
+    first_change.push_back(r.first_scan_change_pct);
+    tgi_d.push_back(r.kinetics.d_per_day);
+    tgi_g.push_back(r.kinetics.g_per_day);
+    steps.push_back(static_cast<double>(r.steps));
+    wall_s.push_back(r.wall_seconds);
+    for (std::size_t k = 0; k < w.outputs.size(); ++k)
+      std::copy(r.trajectories.begin() + static_cast<long>(k * nt),
+                r.trajectories.begin() + static_cast<long>((k + 1) * nt),
+                series[k].begin() + static_cast<long>(i * nt));
+    if (ok)
+      for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s)
+        scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
   }
+  w.outcomes->append({number_column("candidate_id", id),
+                      number_column("status", st),
+                      text_column("message", msg),
+                      number_column("best_response", best),
+                      text_column("best_response_text", best_text),
+                      number_column("best_response_day", best_day),
+                      number_column("time_to_response_day", ttr),
+                      number_column("duration_of_response_day", dor),
+                      number_column("response_ended", ended),
+                      number_column("pfs_day", pfs),
+                      number_column("pfs_event", event),
+                      number_column("best_change_pct", best_change),
+                      number_column("last_change_pct", last_change),
+                      number_column("best_response_in_field", best_in),
+                      number_column("best_change_pct_in_field", change_in),
+                      number_column("best_response_out_of_field", best_out),
+                      number_column("best_change_pct_out_of_field", change_out),
+                      number_column("first_scan_change_pct", first_change),
+                      number_column("tgi_d_per_day", tgi_d),
+                      number_column("tgi_g_per_day", tgi_g),
+                      number_column("n_steps", steps),
+                      number_column("wall_s", wall_s)},
+                     n);
+  for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
+  w.scan_response->append(scans.data(), n);
+}
+
+void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
+  silence_errors();
+  const std::size_t n = batch.size();
+  impl_->check_room_for(batch);
+  impl_->append_patients(batch);
+  for (std::size_t a = 0; a < impl_->arms.size(); ++a) impl_->append_arm(a, batch);
   impl_->written += n;
   attr_int(impl_->file.get(), "n_candidates_written", static_cast<long long>(impl_->written));
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush '" + impl_->path + "'");
 }
 
-void TrialWriter::write_summary(const TrialSummary& s) {
-  silence_errors();
-  const hid_t root = impl_->file.get();
-  Handle g(create_group(root, "summary"), H5Gclose, "create /summary");
-  attr_int(g.get(), "n_candidates", static_cast<long long>(s.n_candidates));
-  attr_int(g.get(), "n_plausible", static_cast<long long>(s.n_plausible));
-  attr_int(g.get(), "n_not_a_patient", static_cast<long long>(s.n_not_a_patient));
-  attr_int(g.get(), "n_initialisation_failures", static_cast<long long>(s.n_initialisation_failures));
-  attr_int(g.get(), "n_patients", static_cast<long long>(s.n_patients));
-  attr_double(g.get(), "wall_seconds", s.wall_seconds);
-  std::vector<std::string> name;
+namespace {
+
+/// The values of /summary/arms by column name, one per arm.
+std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary& s) {
   std::map<std::string, std::vector<double>> col;
   for (const auto& a : s.arms) {
-    name.push_back(a.name);
     col["n"].push_back(a.n);
     const char* labels[5] = {"CR", "PR", "SD", "PD", "NE"};
     for (int k = 0; k < 5; ++k) col[labels[k]].push_back(a.counts[static_cast<std::size_t>(k)]);
@@ -408,6 +416,14 @@ void TrialWriter::write_summary(const TrialSummary& s) {
     site("in_field", a.in_field);
     site("out_of_field", a.out_of_field);
   }
+  return col;
+}
+
+/// /summary/arms: one row per arm (counts, rates, PFS, timing, kinetics, sites).
+void write_arm_table(hid_t group, const TrialSummary& s) {
+  std::vector<std::string> name;
+  for (const auto& a : s.arms) name.push_back(a.name);
+  std::map<std::string, std::vector<double>> col = arm_column_values(s);
   std::vector<Column> columns = {text_column("arm", name)};
   for (const char* k : {"n",
                         "CR",
@@ -461,8 +477,11 @@ void TrialWriter::write_summary(const TrialSummary& s) {
                         "orr_out_of_field_upper",
                         "dcr_out_of_field"})
     columns.push_back(number_column(k, col[k]));
-  compound_table(g.get(), "arms", columns, name.size());
+  compound_table(group, "arms", columns, name.size());
+}
 
+/// /summary/comparisons: one row per pair of arms.
+void write_comparison_table(hid_t group, const TrialSummary& s) {
   std::vector<std::string> first, second;
   std::map<std::string, std::vector<double>> c;
   for (const auto& x : s.comparisons) {
@@ -481,10 +500,13 @@ void TrialWriter::write_summary(const TrialSummary& s) {
   for (const char* k : {"n_pairs", "orr_difference", "responders_first_only", "responders_second_only", "mcnemar_p",
                         "fisher_p", "logrank_chi_square", "logrank_p"})
     cc.push_back(number_column(k, c[k]));
-  compound_table(g.get(), "comparisons", cc, first.size());
+  compound_table(group, "comparisons", cc, first.size());
+}
 
+/// /summary/pfs_kaplan_meier/<arm> and /summary/duration_of_response_kaplan_meier/<arm>.
+void write_kaplan_meier_tables(hid_t parent, const TrialSummary& s) {
   for (const char* group : {"pfs_kaplan_meier", "duration_of_response_kaplan_meier"}) {
-    Handle km(create_group(g.get(), group), H5Gclose, std::string("create ") + group);
+    Handle km(create_group(parent, group), H5Gclose, std::string("create ") + group);
     for (const auto& a : s.arms) {
       const stats::KaplanMeier& curve = group[0] == 'p' ? a.pfs : a.duration_of_response;
       std::vector<double> at_risk(curve.at_risk.begin(), curve.at_risk.end()),
@@ -496,6 +518,23 @@ void TrialWriter::write_summary(const TrialSummary& s) {
                      curve.time.size());
     }
   }
+}
+
+}  // namespace
+
+void TrialWriter::write_summary(const TrialSummary& s) {
+  silence_errors();
+  const hid_t root = impl_->file.get();
+  Handle g(create_group(root, "summary"), H5Gclose, "create /summary");
+  attr_int(g.get(), "n_candidates", static_cast<long long>(s.n_candidates));
+  attr_int(g.get(), "n_plausible", static_cast<long long>(s.n_plausible));
+  attr_int(g.get(), "n_not_a_patient", static_cast<long long>(s.n_not_a_patient));
+  attr_int(g.get(), "n_initialisation_failures", static_cast<long long>(s.n_initialisation_failures));
+  attr_int(g.get(), "n_patients", static_cast<long long>(s.n_patients));
+  attr_double(g.get(), "wall_seconds", s.wall_seconds);
+  write_arm_table(g.get(), s);
+  write_comparison_table(g.get(), s);
+  write_kaplan_meier_tables(g.get(), s);
   attr_string(root, "run_status", s.completed ? "complete" : "interrupted");
   if (s.completed) attr_int(root, "is_complete", 1);
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + impl_->path + "'");

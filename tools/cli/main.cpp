@@ -333,98 +333,120 @@ bool is_root_process() {
   return true;
 }
 
-int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
+/// `vct run` / `vct check` options.
+struct RunArgs {
   std::string scenario_path, output, calibration_path;
-  bool quiet = false, resume = false, force = false;
+  bool check_only = false, quiet = false, resume = false, force = false;
   int threads = 0, stop_after = 0;
+};
+
+/// Reads the options; false (after printing why) on a usage error.
+bool parse_run_args(const std::vector<std::string>& args, RunArgs& r) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--check") {
-      check_only = true;
+      r.check_only = true;
     } else if (a == "--quiet") {
-      quiet = true;
+      r.quiet = true;
     } else if (a == "--threads" || a == "-j" || a == "--stop-after") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "vct: %s needs a number\n", a.c_str());
-        return kUsage;
+        return false;
       }
       // Threads as the scenario's run.threads allows (1-1024); batches up to a million.
       const bool batches = a == "--stop-after";
-      if (!parse_count(a, args[++i], 1, batches ? 1000000 : 1024, batches ? stop_after : threads)) return kUsage;
+      if (!parse_count(a, args[++i], 1, batches ? 1000000 : 1024, batches ? r.stop_after : r.threads)) return false;
     } else if (a == "--resume") {
-      resume = true;
+      r.resume = true;
     } else if (a == "--force") {
-      force = true;
+      r.force = true;
     } else if (a == "--verbose") {
       g_verbose = true;
     } else if (a == "--output" || a == "-o" || a == "--calibration") {
-      std::string& target = a == "--calibration" ? calibration_path : output;
+      std::string& target = a == "--calibration" ? r.calibration_path : r.output;
       if (i + 1 >= args.size() || args[i + 1].empty()) {
         std::fprintf(stderr, "vct: %s needs a file name\n", a.c_str());
-        return kUsage;
+        return false;
       }
       if (!target.empty()) {
         std::fprintf(stderr, "vct: %s given twice ('%s' and '%s')\n", a.c_str(), target.c_str(), args[i + 1].c_str());
-        return kUsage;
+        return false;
       }
       target = args[++i];
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "vct: unknown option '%s'\n%s", a.c_str(), kUsageText);
-      return kUsage;
-    } else if (scenario_path.empty()) {
-      scenario_path = a;
+      return false;
+    } else if (r.scenario_path.empty()) {
+      r.scenario_path = a;
     } else {
       std::fprintf(stderr, "vct: unexpected argument '%s'\n", a.c_str());
-      return kUsage;
+      return false;
     }
   }
-  if (scenario_path.empty()) {
+  if (r.scenario_path.empty()) {
     std::fprintf(stderr, "vct: missing scenario file\n%s", kUsageText);
-    return kUsage;
+    return false;
   }
-  if (resume && force) {
+  if (r.resume && r.force) {
     std::fprintf(stderr, "vct: --resume continues an earlier run and --force discards it; give one of them\n");
-    return kUsage;
+    return false;
   }
-  vct::io::LoadedScenario loaded;
+  return true;
+}
+
+/// The scenario, with the calibration file's values applied when one is given (problems are then
+/// reported against the combined text); `calibration_text` receives that file's text.
+vct::io::LoadedScenario load_run_scenario(const RunArgs& r, std::string& calibration_text) {
+  if (r.calibration_path.empty()) return vct::io::load_scenario_file(r.scenario_path);
+  const vct::validation::Calibration calibration = vct::validation::load_calibration(r.calibration_path, true);
+  std::ifstream in(r.scenario_path);
+  if (!in) throw vct::Error(vct::ErrorKind::kIo, "cannot open scenario file '" + r.scenario_path + "'");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string combined = vct::validation::apply_calibration(text, r.scenario_path, calibration, 0);
+  std::ifstream cal(r.calibration_path);
+  calibration_text.assign(std::istreambuf_iterator<char>(cal), std::istreambuf_iterator<char>());
+  return vct::io::load_scenario_text(combined, r.scenario_path + " + " + r.calibration_path);
+}
+
+/// `vct check`: what the scenario describes, its RT courses with BED/EQD2, the resolved text.
+int print_check(const RunArgs& r, const vct::io::LoadedScenario& loaded, const vct::ModelDefinition& model) {
+  const vct::Scenario& s = loaded.scenario;
+  const std::string& scenario_path = r.scenario_path;
+  const bool quiet = r.quiet;
+  if (s.is_trial())
+    std::printf("%s: valid (model %s, virtual trial of %d candidates, %zu arm(s), horizon %g days)\n",
+                scenario_path.c_str(), s.model.c_str(), s.population.enabled ? s.population.size : 1, s.arms.size(),
+                s.horizon_day);
+  else
+    std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
+                s.model.c_str(), s.treatment.size(), s.horizon_day);
+  auto print_rt = [&](const std::string& label, const std::vector<vct::RadiotherapyCourse>& courses) {
+    const double alpha_beta = vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides);
+    for (const auto& course : vct::io::report_courses(courses, alpha_beta, s.lesion_names))
+      std::printf("  %s%s\n", label.c_str(), vct::io::describe_radiotherapy({course}).c_str());
+  };
+  if (s.is_trial())
+    for (const auto& arm : s.arms) print_rt(arm.name + ": ", arm.radiotherapy);
+  else
+    print_rt("", s.radiotherapy);
+  if (!quiet) std::printf("\nResolved scenario:\n%s", loaded.resolved_yaml.c_str());
+  return kOk;
+}
+
+int cmd_run(const std::vector<std::string>& args, int argc, char** argv, bool check_only) {
+  RunArgs r;
+  r.check_only = check_only;
+  if (!parse_run_args(args, r)) return kUsage;
   std::string calibration_text;
-  if (calibration_path.empty()) {
-    loaded = vct::io::load_scenario_file(scenario_path);
-  } else {
-    // The calibrated values of `vct calibrate` replace the scenario's population medians and
-    // parameters; problems are then reported against the combined text.
-    const vct::validation::Calibration calibration = vct::validation::load_calibration(calibration_path, true);
-    std::ifstream in(scenario_path);
-    if (!in) throw vct::Error(vct::ErrorKind::kIo, "cannot open scenario file '" + scenario_path + "'");
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string combined = vct::validation::apply_calibration(text, scenario_path, calibration, 0);
-    loaded = vct::io::load_scenario_text(combined, scenario_path + " + " + calibration_path);
-    std::ifstream cal(calibration_path);
-    calibration_text.assign(std::istreambuf_iterator<char>(cal), std::istreambuf_iterator<char>());
-  }
+  const vct::io::LoadedScenario loaded = load_run_scenario(r, calibration_text);
   const vct::Scenario& s = loaded.scenario;
   const vct::ModelDefinition& model = vct::models::get_model(s.model);
-  if (check_only) {
-    if (s.is_trial())
-      std::printf("%s: valid (model %s, virtual trial of %d candidates, %zu arm(s), horizon %g days)\n",
-                  scenario_path.c_str(), s.model.c_str(), s.population.enabled ? s.population.size : 1, s.arms.size(),
-                  s.horizon_day);
-    else
-      std::printf("%s: valid (model %s, %zu dosing regimen(s), horizon %g days)\n", scenario_path.c_str(),
-                  s.model.c_str(), s.treatment.size(), s.horizon_day);
-    auto print_rt = [&](const std::string& label, const std::vector<vct::RadiotherapyCourse>& courses) {
-      const double alpha_beta = vct::io::nominal_alpha_beta_Gy(model, s.parameter_overrides);
-      for (const auto& r : vct::io::report_courses(courses, alpha_beta, s.lesion_names))
-        std::printf("  %s%s\n", label.c_str(), vct::io::describe_radiotherapy({r}).c_str());
-    };
-    if (s.is_trial())
-      for (const auto& arm : s.arms) print_rt(arm.name + ": ", arm.radiotherapy);
-    else
-      print_rt("", s.radiotherapy);
-    if (!quiet) std::printf("\nResolved scenario:\n%s", loaded.resolved_yaml.c_str());
-    return kOk;
-  }
-  if (output.empty()) output = s.output_file;
+  if (r.check_only) return print_check(r, loaded, model);
+  const std::string& scenario_path = r.scenario_path;
+  const std::string& calibration_path = r.calibration_path;
+  const std::string output = r.output.empty() ? s.output_file : r.output;
+  const bool quiet = r.quiet, resume = r.resume, force = r.force;
+  const int threads = r.threads, stop_after = r.stop_after;
   for (const std::string* input : {&scenario_path, &calibration_path})
     if (is_input_file(output, *input)) {
       std::fprintf(stderr, "vct: the output file '%s' is the input file '%s'; the run would overwrite it\n",
