@@ -127,6 +127,10 @@ void response_metric(const Target& target, const std::vector<CandidateResult>& r
         r = !o.per_scan.empty() && responds(o.per_scan.back());
         soft = soft_response(o.last_change_pct, width);
         break;
+      case Metric::kBestPd:  // progression is not smoothed: new lesions and deaths are events, not sizes
+        r = o.best == Response::kPD;
+        soft = r ? 1.0 : 0.0;
+        break;
       default:
         break;
     }
@@ -202,6 +206,37 @@ void lymphocyte_metric(const Target& target, const Runner::Run& r, std::size_t a
   s.soft = s.rate.estimate;
 }
 
+/// Kaplan-Meier PFS or OS of an arm on target.day, with the curve's pointwise 95 % CI.
+void survival_metric(const Target& target, const std::vector<CandidateResult>& results, std::size_t arm, Simulated& s) {
+  std::vector<double> t;
+  std::vector<bool> e;
+  for (const auto& c : results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const ArmResult& a = c.arms[arm];
+    if (!a.assessed) continue;
+    if (target.metric == Metric::kOsAtDay) {
+      if (std::isnan(a.os_day))
+        throw Error(ErrorKind::kInput, "target " + target.id + ": scenario " + target.scenario +
+                                           " must switch on progression.overall_survival for os_at_day");
+      t.push_back(a.os_day);
+      e.push_back(a.os_event);
+    } else {
+      t.push_back(a.recist.pfs_day);
+      e.push_back(a.recist.pfs_event);
+    }
+  }
+  const stats::SurvivalAt at = stats::survival_at(stats::kaplan_meier(t, e), target.day);
+  if (std::isnan(at.estimate))
+    throw Error(ErrorKind::kInput, "target " + target.id + ": day " + std::to_string(target.day) +
+                                       " is beyond the follow-up of scenario " + target.scenario);
+  s.rate = stats::Proportion{};
+  s.rate.n = static_cast<int>(t.size());
+  s.rate.estimate = at.estimate;
+  s.rate.lower = at.lower;
+  s.rate.upper = at.upper;
+  s.soft = at.estimate;
+}
+
 }  // namespace
 
 Simulated Runner::evaluate(const Target& target, const Calibration& calibration) {
@@ -227,6 +262,8 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
     paired_difference(with, without, s);
   } else if (target.metric == Metric::kLymphocytesAtDay || target.metric == Metric::kLymphocyteNadir) {
     lymphocyte_metric(target, r, arm, s);
+  } else if (target.metric == Metric::kPfsAtDay || target.metric == Metric::kOsAtDay) {
+    survival_metric(target, r.results, arm, s);
   } else {
     response_metric(target, r.results, arm, options_.smoothing_pct, s);
   }

@@ -15,7 +15,13 @@ inline std::uint64_t mix64(std::uint64_t x) {
 }
 
 /// Well-known stream identifiers, so different uses of one patient's randomness never overlap.
-enum class Stream : std::uint64_t { kSampling = 1, kLatinHypercube = 2, kLatentPk = 3, kSelection = 4 };
+enum class Stream : std::uint64_t {
+  kSampling = 1,
+  kLatinHypercube = 2,
+  kLatentPk = 3,
+  kSelection = 4,
+  kProgression = 5  ///< new lesions and survival (core/progression.hpp)
+};
 
 /// A small, fast generator (xoshiro256**) whose output is identical on every platform; the
 /// distributions below are written out too, because std:: distributions differ between

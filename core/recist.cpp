@@ -33,17 +33,19 @@ std::vector<double> scan_days(const RecistOptions& o, double horizon_day) {
 }
 
 RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& d, double baseline,
-                            const RecistOptions& o) {
+                            const RecistOptions& o, const RecistEvents& events) {
   RecistOutcome out;
-  const std::size_t n = days.size();
+  std::size_t n = 0;  // scans done: those on or before death
+  while (n < days.size() && days[n] <= events.death_day) ++n;
   out.per_scan.resize(n, Response::kNE);
   out.per_scan_change_pct.resize(n, 0.0);
   double nadir = baseline;  // RECIST: smallest sum on study, baseline included
   std::size_t first_pd = n;
   for (std::size_t k = 0; k < n; ++k) {
     const double change = (d[k] - baseline) / baseline;
+    const bool new_lesion = days[k] >= events.new_lesion_day;
     Response r;
-    if (d[k] - nadir >= o.pd_increase_cm - 1e-12 && d[k] >= (1.0 + o.pd_increase_fraction) * nadir)
+    if (new_lesion || (d[k] - nadir >= o.pd_increase_cm - 1e-12 && d[k] >= (1.0 + o.pd_increase_fraction) * nadir))
       r = Response::kPD;
     else if (d[k] <= o.cr_diameter_cm)
       r = Response::kCR;
@@ -57,7 +59,10 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     if (k < first_pd || first_pd == n) {
       out.best_change_pct = std::min(out.best_change_pct, 100.0 * change);
     }
-    if (r == Response::kPD && first_pd == n) first_pd = k;
+    if (r == Response::kPD && first_pd == n) {
+      first_pd = k;
+      out.pd_new_lesion = new_lesion;
+    }
   }
   if (n > 0) out.last_change_pct = 100.0 * (d[n - 1] - baseline) / baseline;
 
@@ -98,8 +103,14 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
   } else {
     out.pfs_day = n > 0 ? days[n - 1] : 0.0;
   }
+  const bool death_counts = std::isfinite(events.death_day) && events.death_day <= events.pfs_death_limit_day;
+  if (death_counts && (!out.pfs_event || events.death_day < out.pfs_day)) {
+    out.pfs_day = events.death_day;
+    out.pfs_event = true;
+    out.pfs_death = true;
+  }
   if (!std::isnan(out.time_to_response_day)) {
-    out.response_ended = first_pd < n;
+    out.response_ended = out.pfs_event;
     out.duration_of_response_day = out.pfs_day - out.time_to_response_day;
   }
   return out;

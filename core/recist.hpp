@@ -29,6 +29,15 @@ struct RecistOptions {
 /// Scan days first_scan_day, + interval, ... up to horizon_day.
 std::vector<double> scan_days(const RecistOptions& options, double horizon_day);
 
+/// Events beyond the measured lesions (core/progression.hpp): a new lesion is progression at the
+/// first scan on or after it; no scan happens after death, and a death before the first PD scan
+/// ends PFS as an event when it falls within follow-up (RECIST 1.1 and trial practice).
+struct RecistEvents {
+  double new_lesion_day = std::numeric_limits<double>::infinity();
+  double death_day = std::numeric_limits<double>::infinity();
+  double pfs_death_limit_day = std::numeric_limits<double>::infinity();  ///< later deaths leave PFS censored
+};
+
 struct RecistOutcome {
   std::vector<Response> per_scan;           ///< category at each scan
   std::vector<double> per_scan_change_pct;  ///< change of the sum of diameters from baseline at each scan, %
@@ -39,6 +48,8 @@ struct RecistOutcome {
   bool response_ended = false;  ///< duration ends in progression (else censored at last scan)
   double pfs_day = 0.0;         ///< first PD scan, or last scan when censored
   bool pfs_event = false;
+  bool pd_new_lesion = false;    ///< the first PD scan shows a new lesion
+  bool pfs_death = false;        ///< PFS ended by death before any PD scan
   double best_change_pct = 0.0;  ///< smallest change from baseline over scans
   double last_change_pct = 0.0;
 };
@@ -46,22 +57,24 @@ struct RecistOutcome {
 /// Classifies a series of scan measurements (sum of target-lesion diameters, here the tumour's
 /// equivalent-sphere diameter) against the baseline. Progression ends the assessment: scans after
 /// the first PD are classified but do not change best response or PFS.
+/// With `events`, scans after death are dropped and new lesions count as progression.
 RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& diameters_cm,
-                            double baseline_cm, const RecistOptions& options);
+                            double baseline_cm, const RecistOptions& options, const RecistEvents& events = {});
 
 /// Assessment of a series that ends early (a run stopped by a solver failure): only the scans on or
 /// before `last_day` count, so PFS is censored at the last completed scan, as for a patient lost
 /// to follow-up. `diameter_at(day)` returns the measured diameter.
 template <class DiameterAt>
 RecistOutcome assess_available_scans(const std::vector<double>& scans, double last_day, double baseline_cm,
-                                     const RecistOptions& options, DiameterAt diameter_at) {
+                                     const RecistOptions& options, DiameterAt diameter_at,
+                                     const RecistEvents& events = {}) {
   std::vector<double> days, diameters;
   for (double s : scans)
     if (s <= last_day + 1e-9) {
       days.push_back(s);
       diameters.push_back(diameter_at(s));
     }
-  return assess_recist(days, diameters, baseline_cm, options);
+  return assess_recist(days, diameters, baseline_cm, options, events);
 }
 
 }  // namespace vct

@@ -130,7 +130,7 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
 /// In-field and out-of-field RECIST for models with per-lesion diameters: the sum of diameters of
 /// the lesions this arm irradiates, and of the others.
 void assess_sites(const ModelDefinition& model, const TrialArm& arm, const TrialSpec& spec,
-                  const std::vector<double>& scans, const Trajectory& tr, ArmResult& a) {
+                  const std::vector<double>& scans, const Trajectory& tr, const RecistEvents& events, ArmResult& a) {
   const int n_lesions = model.n_lesions();
   const std::vector<int>& column = model.resolved().lesion_diameter_outputs;
   if (column.empty()) return;
@@ -148,13 +148,57 @@ void assess_sites(const ModelDefinition& model, const TrialArm& arm, const Trial
       for (int c : cols) total += tr.outputs[row * no + static_cast<std::size_t>(c)];
       return total;
     };
-    out = assess_available_scans(scans, tr.time_day.back(), sum_at(0), spec.recist, [&](double day) {
-      return sum_at(static_cast<std::size_t>(std::lround(day / spec.output_interval_day)));
-    });
+    RecistEvents site_events = events;  // new lesions are unirradiated disease: out of field only
+    if (in_field) site_events.new_lesion_day = std::numeric_limits<double>::infinity();
+    out = assess_available_scans(
+        scans, tr.time_day.back(), sum_at(0), spec.recist,
+        [&](double day) { return sum_at(static_cast<std::size_t>(std::lround(day / spec.output_interval_day))); },
+        site_events);
     return true;
   };
   a.in_field = site(true, a.recist_in_field);
   a.out_of_field = site(false, a.recist_out_of_field);
+}
+
+/// Tumour burden at each output time, cm^3: the lesions' equivalent spheres, pi/6 d^3.
+std::vector<double> burden_cm3(const ModelDefinition& model, const Trajectory& tr) {
+  std::vector<int> columns = model.resolved().lesion_diameter_outputs;
+  if (columns.empty()) columns = {model.resolved().diameter_output};
+  const std::size_t no = static_cast<std::size_t>(tr.n_outputs);
+  std::vector<double> v(tr.time_day.size(), 0.0);
+  for (std::size_t t = 0; t < v.size(); ++t)
+    for (int c : columns) v[t] += std::pow(tr.outputs[t * no + static_cast<std::size_t>(c)], 3) * M_PI / 6.0;
+  return v;
+}
+
+/// The progression modules' events for one patient in one arm (core/progression.hpp): the first new
+/// lesion from the burden series, death from the survival link applied to the fitted kinetics of
+/// every simulated scan; also sets the arm's OS. Uses the patient's own random stream, the same in
+/// every arm.
+RecistEvents progression_events(const TrialSpec& spec, std::size_t row, const std::vector<double>& p,
+                                const Trajectory& tr, ArmResult& a) {
+  const ProgressionSpec& ps = spec.progression;
+  const ProgressionDraws draws = progression_draws(spec.population.seed, row);
+  RecistEvents events;
+  events.pfs_death_limit_day = spec.horizon_day;
+  if (ps.new_lesions) {
+    const NewLesionParameters nl = new_lesion_parameters(ps.parameters, p);
+    const double rate = nl.rate_per_day * std::exp(nl.log_sd * draws.rate_z);
+    events.new_lesion_day =
+        first_new_lesion_day(tr.time_day, burden_cm3(*spec.model, tr), rate, nl.exponent, draws.threshold);
+    a.new_lesion_day = events.new_lesion_day;
+  }
+  if (ps.overall_survival) {
+    const SurvivalParameters sp = survival_parameters(ps.parameters, p);
+    const double baseline_mm = 10.0 * tr.outputs[static_cast<std::size_t>(spec.model->resolved().diameter_output)];
+    const double log_t = survival_log_day(sp, a.kinetics.g_per_day, a.kinetics.d_per_day, baseline_mm);
+    a.death_day = std::exp(log_t + sp.sigma_log * draws.survival_z);
+    events.death_day = a.death_day;
+    const double follow_up = std::isnan(ps.follow_up_day) ? spec.horizon_day : ps.follow_up_day;
+    a.os_event = a.death_day <= follow_up;
+    a.os_day = std::min(a.death_day, follow_up);
+  }
+  return events;
 }
 
 ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, const std::vector<double>& y0,
@@ -187,7 +231,17 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
     a.kinetics =
         fit_biexponential(std::vector<double>(scans.begin(), scans.begin() + static_cast<long>(ratio.size())), ratio);
     if (!ratio.empty()) a.first_scan_change_pct = a.recist.per_scan_change_pct.front();
-    assess_sites(model, arm, spec, scans, tr, a);
+    RecistEvents events;
+    if (spec.progression.any()) {
+      events = progression_events(spec, row, p, tr, a);
+      a.recist = assess_available_scans(
+          scans, tr.time_day.back(), tr.outputs[d], spec.recist,
+          [&](double day) {
+            return tr.outputs[static_cast<std::size_t>(std::lround(day / spec.output_interval_day)) * no + d];
+          },
+          events);
+    }
+    assess_sites(model, arm, spec, scans, tr, events, a);
   }
   a.wall_seconds = seconds_since(t0);
   return a;
@@ -273,6 +327,45 @@ void summarise_kinetics(const std::vector<ArmOutcome>& outcomes, KineticsSummary
   k.d_zero = fraction(d, [](double x) { return x == 0.0; });
 }
 
+/// Progression-module counts and, with overall_survival, the OS curve and landmarks.
+void summarise_survival(const std::vector<ArmOutcome>& outcomes, ArmSummary& s) {
+  std::vector<double> t;
+  std::vector<bool> e;
+  for (const auto& o : outcomes) {
+    if (!o.evaluable) continue;
+    s.progressed += o.pfs_event && !o.pfs_death;
+    s.pd_new_lesion += o.pd_new_lesion;
+    s.pfs_deaths += o.pfs_death;
+    if (!o.has_os) continue;
+    s.has_os = true;
+    t.push_back(o.os_day);
+    e.push_back(o.os_event);
+  }
+  if (!s.has_os) return;
+  s.os = stats::kaplan_meier(t, e);
+  s.os_6_months = stats::survival_at(s.os, kSixMonthsDay);
+  s.os_12_months = stats::survival_at(s.os, kTwelveMonthsDay);
+  s.os_24_months = stats::survival_at(s.os, kTwentyFourMonthsDay);
+}
+
+/// Log-rank test of OS between two arms (patients evaluable in both).
+void compare_survival(const std::vector<ArmOutcome>& first, const std::vector<ArmOutcome>& second, ArmComparison& c) {
+  std::vector<double> t1, t2;
+  std::vector<bool> e1, e2;
+  for (std::size_t j = 0; j < first.size(); ++j) {
+    const ArmOutcome& x = first[j];
+    const ArmOutcome& y = second[j];
+    if (!x.evaluable || !y.evaluable || !x.has_os || !y.has_os) continue;
+    t1.push_back(x.os_day);
+    e1.push_back(x.os_event);
+    t2.push_back(y.os_day);
+    e2.push_back(y.os_event);
+  }
+  if (t1.empty()) return;
+  c.has_os = true;
+  c.os_log_rank = stats::log_rank(t1, e1, t2, e2);
+}
+
 }  // namespace
 
 void summarise_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
@@ -308,6 +401,7 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     s.pfs = stats::kaplan_meier(t, e);
     s.pfs_6_months = stats::survival_at(s.pfs, kSixMonthsDay);
     s.pfs_12_months = stats::survival_at(s.pfs, kTwelveMonthsDay);
+    summarise_survival(outcomes[a], s);
     summarise_responses(outcomes[a], s);
     summarise_kinetics(outcomes[a], s.kinetics);
     summary.arms.push_back(s);
@@ -340,6 +434,7 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
       c.mcnemar_p = stats::mcnemar_exact(c.responders_first_only, c.responders_second_only);
       c.fisher_p = stats::fisher_exact(r1, c.n_pairs - r1, r2, c.n_pairs - r2);
       c.pfs_log_rank = stats::log_rank(t1, e1, t2, e2);
+      compare_survival(outcomes[a], outcomes[b], c);
       summary.comparisons.push_back(c);
     }
 }
@@ -368,11 +463,26 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
   if (r.status != CandidateStatus::kPatient) return;
   for (std::size_t a = 0; a < outcomes.size(); ++a) {
     const ArmResult& ar = r.arms[a];
-    outcomes[a].push_back({ar.assessed, ar.status != PatientStatus::kOk, ar.recist.best, ar.recist.pfs_day,
-                           ar.recist.pfs_event, ar.assessed && ar.in_field, ar.assessed && ar.out_of_field,
-                           ar.recist_in_field.best, ar.recist_out_of_field.best, ar.first_scan_change_pct,
-                           ar.kinetics.g_per_day, ar.kinetics.d_per_day, ar.recist.time_to_response_day,
-                           ar.recist.duration_of_response_day, ar.recist.response_ended});
+    outcomes[a].push_back({ar.assessed,
+                           ar.status != PatientStatus::kOk,
+                           ar.recist.best,
+                           ar.recist.pfs_day,
+                           ar.recist.pfs_event,
+                           ar.assessed && ar.in_field,
+                           ar.assessed && ar.out_of_field,
+                           ar.recist_in_field.best,
+                           ar.recist_out_of_field.best,
+                           ar.first_scan_change_pct,
+                           ar.kinetics.g_per_day,
+                           ar.kinetics.d_per_day,
+                           ar.recist.time_to_response_day,
+                           ar.recist.duration_of_response_day,
+                           ar.recist.response_ended,
+                           ar.recist.pd_new_lesion,
+                           ar.recist.pfs_death,
+                           !std::isnan(ar.os_day),
+                           ar.os_day,
+                           ar.os_event});
   }
 }
 

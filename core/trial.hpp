@@ -10,6 +10,7 @@
 
 #include "core/dosing.hpp"
 #include "core/population.hpp"
+#include "core/progression.hpp"
 #include "core/radiotherapy.hpp"
 #include "core/recist.hpp"
 #include "core/selection.hpp"
@@ -27,6 +28,15 @@ struct TrialArm {
   std::vector<int> drug_indices(const ModelDefinition& model) const;
 };
 
+/// The progression read-out modules (core/progression.hpp), off unless the scenario asks.
+struct ProgressionSpec {
+  bool new_lesions = false;
+  bool overall_survival = false;
+  double follow_up_day = std::numeric_limits<double>::quiet_NaN();  ///< OS follow-up (NaN: the horizon)
+  ProgressionParameterIndices parameters;                           ///< resolved from the model's table
+  bool any() const { return new_lesions || overall_survival; }
+};
+
 /// Everything a virtual trial needs. Every arm treats the same candidates (paired design).
 struct TrialSpec {
   const ModelDefinition* model = nullptr;
@@ -39,6 +49,7 @@ struct TrialSpec {
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
   RecistOptions recist;
+  ProgressionSpec progression;
   SolverOptions solver;
   std::vector<int> trajectory_outputs;      ///< model output indices kept per patient and arm
   bool select_by_inclusion = false;         ///< QSP-IO probability-of-inclusion selection
@@ -62,6 +73,12 @@ struct ArmResult {
   RecistOutcome recist_in_field, recist_out_of_field;
   BiexponentialFit kinetics;  ///< of the sum of diameters at the scans (NaN with fewer than 3 scans)
   double first_scan_change_pct = std::numeric_limits<double>::quiet_NaN();  ///< at the first scan
+  /// Progression modules (NaN / false when off): first new lesion (+inf: none within the horizon),
+  /// death (the survival link's time, may lie beyond follow-up), OS censored at follow-up.
+  double new_lesion_day = std::numeric_limits<double>::quiet_NaN();
+  double death_day = std::numeric_limits<double>::quiet_NaN();
+  double os_day = std::numeric_limits<double>::quiet_NaN();
+  bool os_event = false;
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
   double wall_seconds = 0.0;
@@ -110,11 +127,18 @@ struct ArmSummary {
   stats::KaplanMeier duration_of_response;        ///< among responders; censored when the response had not ended
   KineticsSummary kinetics;
   int solver_failures = 0;  ///< of which stopped early by the solver
+  /// Patients whose PFS ended by a PD scan, of whom those whose first PD showed a new lesion
+  /// (progression modules), and those whose PFS ended by death.
+  int progressed = 0, pd_new_lesion = 0, pfs_deaths = 0;
+  bool has_os = false;  ///< overall_survival on: the OS curve and landmarks below
+  stats::KaplanMeier os;
+  stats::SurvivalAt os_6_months, os_12_months, os_24_months;  ///< NaN beyond follow-up
 };
 
 /// Landmark times of the summaries: 6 and 12 months of 365.25 / 12 days.
 inline constexpr double kSixMonthsDay = 182.625;
 inline constexpr double kTwelveMonthsDay = 365.25;
+inline constexpr double kTwentyFourMonthsDay = 730.5;
 
 struct ArmComparison {
   std::string first, second;
@@ -124,6 +148,8 @@ struct ArmComparison {
   double mcnemar_p = 1.0;  ///< paired (same patients in both arms)
   double fisher_p = 1.0;   ///< as if the arms were independent
   stats::LogRank pfs_log_rank;
+  bool has_os = false;
+  stats::LogRank os_log_rank;  ///< when both arms have OS
 };
 
 struct TrialSummary {
@@ -215,6 +241,11 @@ struct ArmOutcome {
   double time_to_response_day = std::numeric_limits<double>::quiet_NaN();      ///< responders only
   double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();  ///< responders only
   bool response_ended = false;  ///< the response ended in progression (else censored)
+  bool pd_new_lesion = false;   ///< the first PD scan showed a new lesion
+  bool pfs_death = false;       ///< PFS ended by death
+  bool has_os = false;          ///< overall_survival on
+  double os_day = std::numeric_limits<double>::quiet_NaN();
+  bool os_event = false;
 };
 
 /// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.

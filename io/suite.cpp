@@ -21,9 +21,12 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 const std::vector<Metric>& all_metrics() {
-  static const std::vector<Metric> metrics = {
-      Metric::kBestOrr,     Metric::kBestOrrOutOfField,     Metric::kOrrFirstScan,     Metric::kOrrFirstScanOutOfField,
-      Metric::kOrrLastScan, Metric::kRespondersAtFirstScan, Metric::kLymphocytesAtDay, Metric::kLymphocyteNadir};
+  static const std::vector<Metric> metrics = {Metric::kBestOrr,          Metric::kBestOrrOutOfField,
+                                              Metric::kOrrFirstScan,     Metric::kOrrFirstScanOutOfField,
+                                              Metric::kOrrLastScan,      Metric::kRespondersAtFirstScan,
+                                              Metric::kLymphocytesAtDay, Metric::kLymphocyteNadir,
+                                              Metric::kBestPd,           Metric::kPfsAtDay,
+                                              Metric::kOsAtDay};
   return metrics;
 }
 
@@ -70,8 +73,9 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
   const int metric = v.choice(t, "metric", p, metric_names());
   if (metric >= 0) x.metric = all_metrics()[static_cast<std::size_t>(metric)];
   v.number(t, "day", p, x.day, 0.0, 1e5);
-  if (x.metric == Metric::kLymphocytesAtDay && !t["day"])
-    v.problem(t, p + ".day", "metric blood_lymphocytes_at_day needs the day read (day: N)");
+  if ((x.metric == Metric::kLymphocytesAtDay || x.metric == Metric::kPfsAtDay || x.metric == Metric::kOsAtDay) &&
+      !t["day"])
+    v.problem(t, p + ".day", std::string("metric ") + to_string(x.metric) + " needs the day read (day: N)");
   v.string(t, "reference_arm", p, x.reference_arm);
   if (!x.reference_arm.empty() &&
       !(x.metric == Metric::kBestOrr || x.metric == Metric::kBestOrrOutOfField || x.metric == Metric::kOrrFirstScan ||
@@ -179,6 +183,12 @@ const char* to_string(Metric m) {
       return "blood_lymphocyte_nadir";
     case Metric::kRespondersAtFirstScan:
       return "responders_at_first_scan";
+    case Metric::kBestPd:
+      return "best_pd";
+    case Metric::kPfsAtDay:
+      return "pfs_at_day";
+    case Metric::kOsAtDay:
+      return "os_at_day";
   }
   return "?";
 }

@@ -22,6 +22,9 @@ enum class Metric {
   kRespondersAtFirstScan,   ///< of the patients with best response CR/PR, the share already CR/PR at the first scan
   kLymphocytesAtDay,        ///< mean over patients of blood lymphocytes on `day` / at day 0
   kLymphocyteNadir,         ///< mean over patients of the lowest blood lymphocytes / at day 0
+  kBestPd,                  ///< best overall response PD, all lesions (new lesions included)
+  kPfsAtDay,                ///< Kaplan-Meier PFS on `day` (deaths are events with overall_survival)
+  kOsAtDay,                 ///< Kaplan-Meier overall survival on `day` (progression.overall_survival)
 };
 const char* to_string(Metric m);
 
@@ -41,7 +44,7 @@ struct Target {
   std::string published_ci_note;                        ///< how the CI was obtained
   double tolerance = NAN;          ///< calibration targets: |simulated - published| allowed (fraction)
   double reduced_tolerance = NAN;  ///< the same for the reduced CI population
-  double day = NAN;                ///< kLymphocytesAtDay: the day read
+  double day = NAN;                ///< kLymphocytesAtDay, kPfsAtDay, kOsAtDay: the day read
 };
 
 /// A parameter fitted by the joint calibration: a fixed value for every patient, or the median of

@@ -39,6 +39,13 @@ std::vector<double> read_number_field(hid_t file, const std::string& table, cons
   return all;
 }
 
+/// Whether the compound dataset `table` has a member `field`.
+bool has_field(hid_t file, const std::string& table, const char* field) {
+  Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
+  Handle type(H5Dget_type(set.get()), H5Tclose, "type of " + table);
+  return H5Tget_member_index(type.get(), field) >= 0;
+}
+
 std::vector<std::string> read_text_field(hid_t file, const std::string& table, const char* field, std::size_t rows) {
   Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
   Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
@@ -152,6 +159,17 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto first_change = read_number_field(f, t, "first_scan_change_pct", n);
   const auto tgi_d = read_number_field(f, t, "tgi_d_per_day", n);
   const auto tgi_g = read_number_field(f, t, "tgi_g_per_day", n);
+  // Columns added with the progression modules (absent from files of earlier versions: NaN).
+  auto optional_field = [&](const char* name) {
+    return has_field(f, t, name) ? read_number_field(f, t, name, n)
+                                 : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
+  };
+  const auto new_lesion = optional_field("new_lesion_day");
+  const auto pd_new = optional_field("pd_new_lesion");
+  const auto pfs_death = optional_field("pfs_death");
+  const auto death = optional_field("death_day");
+  const auto os = optional_field("os_day");
+  const auto os_event = optional_field("os_event");
   const auto steps = read_number_field(f, t, "n_steps", n);
   const auto wall_s = read_number_field(f, t, "wall_s", n);
   std::size_t ns = 0;
@@ -174,6 +192,8 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
       a.recist.response_ended = ended[i] == 1.0;
       a.recist.pfs_day = pfs[i];
       a.recist.pfs_event = event[i] == 1.0;
+      a.recist.pd_new_lesion = pd_new[i] == 1.0;
+      a.recist.pfs_death = pfs_death[i] == 1.0;
       a.recist.best_change_pct = best_change[i];
       a.recist.last_change_pct = last_change[i];
       for (std::size_t s = 0; s < ns; ++s)
@@ -192,6 +212,10 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     a.first_scan_change_pct = first_change[i];
     a.kinetics.d_per_day = tgi_d[i];
     a.kinetics.g_per_day = tgi_g[i];
+    a.new_lesion_day = new_lesion[i];
+    a.death_day = death[i];
+    a.os_day = os[i];
+    a.os_event = os_event[i] == 1.0;
     a.steps = static_cast<long>(steps[i]);
     a.wall_seconds = wall_s[i];
     for (const auto& v : series)

@@ -153,6 +153,12 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"first_scan_change_pct", false},
                                                   {"tgi_d_per_day", false},
                                                   {"tgi_g_per_day", false},
+                                                  {"new_lesion_day", false},
+                                                  {"pd_new_lesion", false},
+                                                  {"pfs_death", false},
+                                                  {"death_day", false},
+                                                  {"os_day", false},
+                                                  {"os_event", false},
                                                   {"n_steps", false},
                                                   {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
@@ -278,6 +284,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   Arm& w = arms[a];
   std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
+  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event;
   std::vector<std::string> msg, best_text;
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
@@ -288,8 +295,9 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v : {&best_day, &ttr, &dor, &ended, &pfs, &event, &best_change, &last_change, &steps, &wall_s,
-                      &change_in, &change_out, &first_change, &tgi_d, &tgi_g})
+      for (auto* v : {&best_day,    &ttr,        &dor,    &ended,     &pfs,        &event,        &best_change,
+                      &last_change, &steps,      &wall_s, &change_in, &change_out, &first_change, &tgi_d,
+                      &tgi_g,       &new_lesion, &pd_new, &pfs_death, &death,      &os,           &os_event})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -316,6 +324,12 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     first_change.push_back(r.first_scan_change_pct);
     tgi_d.push_back(r.kinetics.d_per_day);
     tgi_g.push_back(r.kinetics.g_per_day);
+    new_lesion.push_back(r.new_lesion_day);
+    pd_new.push_back(ok ? (r.recist.pd_new_lesion ? 1.0 : 0.0) : kNaN);
+    pfs_death.push_back(ok ? (r.recist.pfs_death ? 1.0 : 0.0) : kNaN);
+    death.push_back(r.death_day);
+    os.push_back(r.os_day);
+    os_event.push_back(std::isnan(r.os_day) ? kNaN : (r.os_event ? 1.0 : 0.0));
     steps.push_back(static_cast<double>(r.steps));
     wall_s.push_back(r.wall_seconds);
     for (std::size_t k = 0; k < w.outputs.size(); ++k)
@@ -346,6 +360,12 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("first_scan_change_pct", first_change),
                       number_column("tgi_d_per_day", tgi_d),
                       number_column("tgi_g_per_day", tgi_g),
+                      number_column("new_lesion_day", new_lesion),
+                      number_column("pd_new_lesion", pd_new),
+                      number_column("pfs_death", pfs_death),
+                      number_column("death_day", death),
+                      number_column("os_day", os),
+                      number_column("os_event", os_event),
                       number_column("n_steps", steps),
                       number_column("wall_s", wall_s)},
                      n);
@@ -406,6 +426,20 @@ std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary&
     col["tgi_g_zero_fraction"].push_back(kin.g_zero);
     col["tgi_d_zero_fraction"].push_back(kin.d_zero);
     col["solver_failures"].push_back(a.solver_failures);
+    col["progressed"].push_back(a.progressed);
+    col["pd_new_lesion"].push_back(a.pd_new_lesion);
+    col["pfs_deaths"].push_back(a.pfs_deaths);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    col["median_os_day"].push_back(a.has_os ? a.os.median : nan);
+    col["median_os_lower_day"].push_back(a.has_os ? a.os.median_lower : nan);
+    col["median_os_upper_day"].push_back(a.has_os ? a.os.median_upper : nan);
+    const std::pair<const char*, const stats::SurvivalAt*> landmarks[3] = {
+        {"os_6_months", &a.os_6_months}, {"os_12_months", &a.os_12_months}, {"os_24_months", &a.os_24_months}};
+    for (const auto& [key, value] : landmarks) {
+      col[key].push_back(a.has_os ? value->estimate : nan);
+      col[std::string(key) + "_lower"].push_back(a.has_os ? value->lower : nan);
+      col[std::string(key) + "_upper"].push_back(a.has_os ? value->upper : nan);
+    }
     auto site = [&](const std::string& k, const SiteSummary& x) {
       col["n_" + k].push_back(x.n);
       col["orr_" + k].push_back(x.orr.estimate);
@@ -466,6 +500,21 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
                         "tgi_d_p90_per_day",
                         "tgi_d_zero_fraction",
                         "solver_failures",
+                        "progressed",
+                        "pd_new_lesion",
+                        "pfs_deaths",
+                        "median_os_day",
+                        "median_os_lower_day",
+                        "median_os_upper_day",
+                        "os_6_months",
+                        "os_6_months_lower",
+                        "os_6_months_upper",
+                        "os_12_months",
+                        "os_12_months_lower",
+                        "os_12_months_upper",
+                        "os_24_months",
+                        "os_24_months_lower",
+                        "os_24_months_upper",
                         "n_in_field",
                         "orr_in_field",
                         "orr_in_field_lower",
@@ -495,20 +544,26 @@ void write_comparison_table(hid_t group, const TrialSummary& s) {
     c["fisher_p"].push_back(x.fisher_p);
     c["logrank_chi_square"].push_back(x.pfs_log_rank.chi_square);
     c["logrank_p"].push_back(x.pfs_log_rank.p_value);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    c["os_logrank_chi_square"].push_back(x.has_os ? x.os_log_rank.chi_square : nan);
+    c["os_logrank_p"].push_back(x.has_os ? x.os_log_rank.p_value : nan);
   }
   std::vector<Column> cc = {text_column("first", first), text_column("second", second)};
   for (const char* k : {"n_pairs", "orr_difference", "responders_first_only", "responders_second_only", "mcnemar_p",
-                        "fisher_p", "logrank_chi_square", "logrank_p"})
+                        "fisher_p", "logrank_chi_square", "logrank_p", "os_logrank_chi_square", "os_logrank_p"})
     cc.push_back(number_column(k, c[k]));
   compound_table(group, "comparisons", cc, first.size());
 }
 
-/// /summary/pfs_kaplan_meier/<arm> and /summary/duration_of_response_kaplan_meier/<arm>.
+/// /summary/pfs_kaplan_meier/<arm>, /summary/duration_of_response_kaplan_meier/<arm> and, with
+/// overall survival, /summary/os_kaplan_meier/<arm>.
 void write_kaplan_meier_tables(hid_t parent, const TrialSummary& s) {
-  for (const char* group : {"pfs_kaplan_meier", "duration_of_response_kaplan_meier"}) {
-    Handle km(create_group(parent, group), H5Gclose, std::string("create ") + group);
+  const bool os = std::any_of(s.arms.begin(), s.arms.end(), [](const ArmSummary& a) { return a.has_os; });
+  for (const std::string group : {"pfs_kaplan_meier", "duration_of_response_kaplan_meier", "os_kaplan_meier"}) {
+    if (group == "os_kaplan_meier" && !os) continue;
+    Handle km(create_group(parent, group.c_str()), H5Gclose, "create " + group);
     for (const auto& a : s.arms) {
-      const stats::KaplanMeier& curve = group[0] == 'p' ? a.pfs : a.duration_of_response;
+      const stats::KaplanMeier& curve = group[0] == 'p' ? a.pfs : (group[0] == 'd' ? a.duration_of_response : a.os);
       std::vector<double> at_risk(curve.at_risk.begin(), curve.at_risk.end()),
           events(curve.events.begin(), curve.events.end());
       compound_table(km.get(), a.name,

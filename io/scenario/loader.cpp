@@ -220,6 +220,30 @@ void read_recist(Validator& v, const YAML::Node& root, Scenario& s) {
                   format_number(s.recist.first_scan_day));
 }
 
+/// `progression`: the read-out modules, on a model that offers them, with an OS follow-up of at
+/// least the horizon (default: the horizon).
+void read_progression(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
+  const YAML::Node node = root["progression"];
+  if (!node || !v.is_map(node, "progression")) return;
+  schema::read_section(v, node, schema::progression(), s.progression, "progression");
+  if (!s.is_trial()) v.problem(node, "progression", "expected a trial (population or arms) for progression read-outs");
+  if (!s.progression.any()) return;
+  if (model) {
+    s.progression.parameters = resolve_progression_parameters(model->parameters());
+    if (!s.progression.parameters.available())
+      v.problem(
+          node, "progression",
+          "expected a model with the progression parameters (qspio_nsclc, qspio_nsclc_rt), found model " + model->id());
+  }
+  if (std::isnan(s.progression.follow_up_day)) {
+    s.progression.follow_up_day = s.horizon_day;
+  } else if (s.progression.follow_up_day < s.horizon_day) {
+    v.problem(node["follow_up_day"], "progression.follow_up_day",
+              "expected a follow-up of at least the horizon (simulation.horizon_day " + format_number(s.horizon_day) +
+                  "), found " + format_number(s.progression.follow_up_day));
+  }
+}
+
 /// `output`: file, states and (trials) the trajectories kept, resolved to output indices.
 void read_output(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
   const YAML::Node output = root["output"];
@@ -285,6 +309,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   read_initialisation(v, root, model, s);
   read_treatment(v, root, model, s);
   read_recist(v, root, s);
+  read_progression(v, root, model, s);
   if (const YAML::Node run = root["run"]; run && v.is_map(run, "run"))
     schema::read_section(v, run, schema::run(), s, "run");
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver"))

@@ -63,6 +63,7 @@ struct Scenario {
   PopulationSettings population;
   std::vector<TrialArm> arms;
   RecistOptions recist;
+  ProgressionSpec progression;  ///< read-out modules; parameter indices resolved by the loader
   std::vector<NamedIndex> trajectory_outputs = {{"tumour_diameter_cm", -1}};  ///< resolved by the loader
   int threads = 0;                                                            ///< 0: all available
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)

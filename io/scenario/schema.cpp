@@ -142,6 +142,8 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("population", "mapping", "none", "makes the scenario a trial; see \"Population\"")),
           other<Scenario>(other_key("arms", "list of arms", "none", "makes the scenario a trial; see \"Arms\"")),
           other<Scenario>(other_key("recist", "mapping", "", "trials; see \"RECIST read-out\"")),
+          other<Scenario>(
+              other_key("progression", "mapping", "modules off", "trials; see \"Progression and survival\"")),
           other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
       }};
   return section;
@@ -535,6 +537,29 @@ const Section<RecistOptions>& recist() {
   return section;
 }
 
+const Section<ProgressionSpec>& progression() {
+  static const Section<ProgressionSpec> section{
+      "progression",
+      "Progression and survival",
+      "Read-out modules applied to each simulated patient (docs/recist.md, \"New lesions and overall "
+      "survival\"); their parameters are model parameters (`vct params qspio_nsclc`, `new_lesion_*`, `os_*`). "
+      "Trials only; models that offer them: qspio_nsclc and qspio_nsclc_rt.",
+      "",
+      {
+          member(simple_key("new_lesions", Kind::kBoolean, "false",
+                            "new metastases appear at a burden-driven rate; a new lesion is PD at the next scan"),
+                 &ProgressionSpec::new_lesions),
+          member(simple_key("overall_survival", Kind::kBoolean, "false",
+                            "survival time per patient from the tumour-dynamics link; deaths end PFS"),
+                 &ProgressionSpec::overall_survival),
+          member(number_key("follow_up_day", 0.0, 1e5, true, "the horizon",
+                            "OS follow-up (OS is censored here; may exceed the horizon)",
+                            "number >= simulation.horizon_day"),
+                 &ProgressionSpec::follow_up_day),
+      }};
+  return section;
+}
+
 const Section<Scenario>& run() {
   static const Section<Scenario> section{
       "run",
@@ -637,6 +662,7 @@ std::string scenario_reference_markdown() {
   table(out, population());
   table(out, distribution());
   table(out, recist());
+  table(out, progression());
   table(out, run());
   return out.str();
 }

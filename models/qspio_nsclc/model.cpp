@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 
 #include "core/geometry.hpp"
+#include "core/progression.hpp"
 #include "core/tabulated_model.hpp"
 #include "models/qspio_nsclc/drugs.inc"
 #include "models/qspio_nsclc/epitope_spreading.hpp"
@@ -84,6 +85,8 @@ class NsclcModel final : public TabulatedModel {
                                "scenario input (RECIST baseline)"});
     }
 #undef X_PARAM
+    // The progression read-out modules' parameters (core/progression.hpp), unused by the ODEs.
+    for (const auto& info : progression_parameter_table()) parameters_.push_back(info);
     open_lower_bounds();
 #define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
     NSCLC_COMPARTMENT_STATES(X_STATE)

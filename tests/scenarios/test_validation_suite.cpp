@@ -88,7 +88,7 @@ calibration:
               f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
                   ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
                   "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan, blood_lymphocytes_at_day, "
-                  "blood_lymphocyte_nadir; found 'orr_week12'\n" +
+                  "blood_lymphocyte_nadir, best_pd, pfs_at_day, os_at_day; found 'orr_week12'\n" +
                   f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
                   ":7:14: calibration.algorithm: expected one of: bobyqa, sbplx, neldermead; found 'newton'\n" + f +
                   ":8:17: calibration.initial_step: expected a number > 0 and <= 0.5, found 0.7\n" + f +
@@ -280,6 +280,79 @@ targets:
   // Responders at the first scan are a share of the responders: every first-scan responder is one.
   ASSERT_GT(best, 0);
   EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, ProgressionMetricsReadTheKaplanMeierCurvesAndBestPd) {
+  // With new lesions at a high rate and survival exp(4.8 + 0.6 z): best_pd is the share of PD, and
+  // pfs_at_day / os_at_day are the Kaplan-Meier curves of the patients' PFS and OS on that day.
+  const fs::path dir = fs::temp_directory_path() / "vct_progression_suite";
+  fs::create_directories(dir);
+  const std::string trial = R"(schema_version: 1
+model: qspio_nsclc
+patient:
+  parameters: {new_lesion_rate_per_day: 0.002, os_intercept_log_day: 4.8, os_sigma_log: 0.6}
+population: {size: 24, seed: 5, preset: wang2023}
+arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 224}]}]
+simulation: {horizon_day: 224}
+recist: {first_scan_day: 56, scan_interval_day: 56}
+progression: {new_lesions: true, overall_survival: true, follow_up_day: 300}
+)";
+  write(dir / "trial.yaml", trial);
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: pd, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_pd, role: held_out, published_pct: 40}
+  - {id: pfs, description: d, source: s, scenario: trial.yaml, arm: niv, metric: pfs_at_day, day: 120, role: held_out, published_pct: 50}
+  - {id: os, description: d, source: s, scenario: trial.yaml, arm: niv, metric: os_at_day, day: 250, role: held_out, published_pct: 50}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  const auto rows = validate(suite, runner, Calibration{}, false);
+  ASSERT_EQ(rows.size(), 3u);
+
+  const std::vector<CandidateResult> all = run_candidates(trial);
+  int n = 0, pd = 0;
+  std::vector<double> pfs_t, os_t;
+  std::vector<bool> pfs_e, os_e;
+  for (const auto& c : all) {
+    if (c.status != CandidateStatus::kPatient || !c.arms[0].assessed) continue;
+    const ArmResult& a = c.arms[0];
+    ++n;
+    pd += a.recist.best == Response::kPD;
+    pfs_t.push_back(a.recist.pfs_day);
+    pfs_e.push_back(a.recist.pfs_event);
+    os_t.push_back(a.os_day);
+    os_e.push_back(a.os_event);
+  }
+  ASSERT_GT(pd, 0);
+  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, static_cast<double>(pd) / n);
+  const stats::SurvivalAt pfs = stats::survival_at(stats::kaplan_meier(pfs_t, pfs_e), 120.0);
+  const stats::SurvivalAt os = stats::survival_at(stats::kaplan_meier(os_t, os_e), 250.0);
+  EXPECT_DOUBLE_EQ(rows[1].simulated.rate.estimate, pfs.estimate);
+  EXPECT_DOUBLE_EQ(rows[1].simulated.rate.lower, pfs.lower);
+  EXPECT_DOUBLE_EQ(rows[2].simulated.rate.estimate, os.estimate);
+  EXPECT_DOUBLE_EQ(rows[2].simulated.rate.upper, os.upper);
+  EXPECT_GT(os.estimate, 0.0);
+  EXPECT_LT(os.estimate, 1.0);  // exp(4.8) = 122 days median: deaths happen by day 250
+
+  // os_at_day on a scenario without overall survival names the target and the missing switch; a
+  // day beyond follow-up is refused.
+  write(dir / "plain.yaml", trial.substr(0, trial.find("progression:")));
+  const fs::path bad = write(dir / "bad.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: os_plain, description: d, source: s, scenario: plain.yaml, arm: niv, metric: os_at_day, day: 100, role: held_out, published_pct: 50}
+  - {id: os_late, description: d, source: s, scenario: trial.yaml, arm: niv, metric: os_at_day, day: 400, role: held_out, published_pct: 50}
+)");
+  const Suite bad_suite = load_suite(bad.string());
+  Runner bad_runner(bad_suite, RunOptions{0, 2, false});
+  try {
+    bad_runner.evaluate(bad_suite.targets[0], Calibration{});
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "target os_plain: scenario plain.yaml must switch on progression.overall_survival for os_at_day");
+  }
+  EXPECT_THROW(bad_runner.evaluate(bad_suite.targets[1], Calibration{}), Error);
   fs::remove_all(dir);
 }
 

@@ -363,5 +363,117 @@ TEST(Selection, ProbabilityOfInclusionMovesTheCohortTowardsTheData) {
   EXPECT_EQ(select_by_probability_of_inclusion(plausible, observed, 5).selected, s.selected);
 }
 
+// --- Progression modules (core/progression.hpp) ---------------------------------------------------
+
+/// The two-lesion RT trial with the progression modules: new lesions at a high rate so that events
+/// happen within 84 days, and survival with the link's tumour terms switched off (`link` false) so
+/// that log T = 4.5 + 0.5 z exactly.
+TrialSpec progression_trial(bool new_lesions, bool survival, bool link, int threads, double rate = 0.003) {
+  std::string text = kRtScenario;
+  text += "patient:\n  parameters: {new_lesion_rate_per_day: " + std::to_string(rate) +
+          ", os_intercept_log_day: 4.5, os_sigma_log: 0.5";
+  if (!link) text += ", os_emax_growth: 0, os_sld_slope_per_mm: 0, os_ttg_slope_per_week: 0";
+  text += "}\nprogression: {new_lesions: " + std::string(new_lesions ? "true" : "false") +
+          ", overall_survival: " + (survival ? "true" : "false") + ", follow_up_day: 200}\n";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "progression_trial.yaml");
+  return build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, threads);
+}
+
+TEST(Progression, NewLesionsAndDeathsOnlyBringProgressionForwardAndLeaveTheOdesAlone) {
+  MemorySink off, on;
+  run_trial(progression_trial(false, false, true, 2), off, {});
+  run_trial(progression_trial(true, true, true, 2), on, {});
+  ASSERT_EQ(off.results.size(), on.results.size());
+  int events = 0;
+  for (std::size_t i = 0; i < on.results.size(); ++i) {
+    if (on.results[i].status != CandidateStatus::kPatient) continue;
+    for (std::size_t a = 0; a < 2; ++a) {
+      const ArmResult& x = off.results[i].arms[a];
+      const ArmResult& y = on.results[i].arms[a];
+      EXPECT_EQ(x.trajectories, y.trajectories);  // read-outs only: the simulation is the same
+      EXPECT_EQ(x.steps, y.steps);
+      EXPECT_LE(y.recist.pfs_day, x.recist.pfs_day);
+      EXPECT_GE(static_cast<int>(y.recist.best), static_cast<int>(x.recist.best));  // NE after PD after SD ...
+      EXPECT_GE(static_cast<int>(y.recist_out_of_field.best), static_cast<int>(x.recist_out_of_field.best));
+      events += y.new_lesion_day <= 84.0 || y.death_day <= 84.0;
+      EXPECT_TRUE(std::isnan(x.death_day) && std::isnan(x.new_lesion_day) && std::isnan(x.os_day));
+    }
+  }
+  EXPECT_GT(events, 0);  // the test exercises the events
+}
+
+TEST(Progression, NewLesionsAreOutOfFieldDiseaseOnly) {
+  MemorySink off, on;
+  run_trial(progression_trial(false, false, true, 2), off, {});
+  run_trial(progression_trial(true, false, true, 2, 0.03), on, {});  // about 0.03 x 4^(2/3) x 84 = 6 expected
+  int out_of_field_pd = 0;
+  for (std::size_t i = 0; i < on.results.size(); ++i) {
+    if (on.results[i].status != CandidateStatus::kPatient) continue;
+    const ArmResult& x = off.results[i].arms[1];  // SBRT to the primary
+    const ArmResult& y = on.results[i].arms[1];
+    EXPECT_EQ(y.recist_in_field.best, x.recist_in_field.best);
+    EXPECT_EQ(y.recist_in_field.pfs_day, x.recist_in_field.pfs_day);
+    if (y.new_lesion_day <= 84.0) {
+      EXPECT_EQ(y.recist_out_of_field.per_scan.back(), Response::kPD);
+      ++out_of_field_pd;
+    }
+  }
+  EXPECT_GT(out_of_field_pd, 0);
+}
+
+TEST(Progression, SurvivalDrawsArePairedAcrossArmsAndThreads) {
+  // With the tumour terms off, T = exp(4.5 + 0.5 z) with z from (seed 5, candidate): the same in
+  // both arms and for any thread count; OS is censored at the 200-day follow-up.
+  MemorySink one, two;
+  run_trial(progression_trial(false, true, false, 1), one, {});
+  run_trial(progression_trial(false, true, false, 2), two, {});
+  int patients = 0;
+  for (std::size_t i = 0; i < one.results.size(); ++i) {
+    const CandidateResult& c = one.results[i];
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++patients;
+    const double expected = std::exp(4.5 + 0.5 * progression_draws(5, c.candidate).survival_z);
+    for (std::size_t a = 0; a < 2; ++a) {
+      EXPECT_NEAR(c.arms[a].death_day, expected, 1e-12 * expected);
+      EXPECT_EQ(c.arms[a].death_day, two.results[i].arms[a].death_day);
+      EXPECT_EQ(c.arms[a].os_day, std::min(expected, 200.0));
+      EXPECT_EQ(c.arms[a].os_event, expected <= 200.0);
+    }
+  }
+  ASSERT_GT(patients, 0);
+  ASSERT_TRUE(one.summary.arms[0].has_os);
+  EXPECT_TRUE(one.summary.comparisons[0].has_os);
+  EXPECT_NEAR(one.summary.comparisons[0].os_log_rank.chi_square, 0.0, 1e-12);  // identical curves
+}
+
+TEST(Progression, OutcomesSurviveTheResultFile) {
+  const TrialSpec spec = progression_trial(true, true, true, 2);
+  const io::LoadedScenario loaded = io::load_scenario_text(
+      std::string(kRtScenario) +
+          "patient:\n  parameters: {new_lesion_rate_per_day: 0.003, os_intercept_log_day: 4.5, os_sigma_log: 0.5}\n"
+          "progression: {new_lesions: true, overall_survival: true, follow_up_day: 200}\n",
+      "progression_trial.yaml");
+  const fs::path path = fs::temp_directory_path() / "vct_progression_trial.h5";
+  MemorySink memory;
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "progression_trial.yaml", "", loaded.resolved_yaml));
+    run_trial(spec, writer, {});
+  }
+  run_trial(spec, memory, {});
+  const auto back = io::read_trial_results(path.string(), spec);
+  const TrialSummary again = summarise_results(spec, back);
+  for (std::size_t a = 0; a < 2; ++a) {
+    const ArmSummary& x = memory.summary.arms[a];
+    const ArmSummary& y = again.arms[a];
+    EXPECT_EQ(y.counts, x.counts);
+    EXPECT_EQ(y.pd_new_lesion, x.pd_new_lesion);
+    EXPECT_EQ(y.pfs_deaths, x.pfs_deaths);
+    EXPECT_EQ(y.os.survival, x.os.survival);
+    EXPECT_EQ(y.os.time, x.os.time);
+  }
+  fs::remove(path);
+}
+
 }  // namespace
 }  // namespace vct

@@ -183,6 +183,10 @@ std::string days(double median, double lower, double upper) {
   return one(median) + " (" + one(lower) + "-" + one(upper) + ")";
 }
 
+void print_timing(const vct::TrialSummary& s);
+void print_progression(const vct::TrialSummary& s);
+void print_kinetics(const vct::TrialSummary& s);
+
 void print_trial_summary(const vct::TrialSummary& s, const std::string& output) {
   std::printf("\nVirtual trial: %zu candidates, %zu patients", s.n_candidates, s.n_patients);
   std::printf(" (%zu did not reach their baseline diameter", s.n_not_a_patient);
@@ -212,14 +216,34 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
       std::printf("%-18s %5d %-19s %5d %-19s %-19s\n", a.name.c_str(), a.in_field.n, percent(a.in_field.orr).c_str(),
                   a.out_of_field.n, percent(a.out_of_field.orr).c_str(), percent(a.out_of_field.dcr).c_str());
   }
+  print_timing(s);
+  print_progression(s);
+  print_kinetics(s);
+  for (const auto& c : s.comparisons) {
+    std::printf(
+        "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
+        "Fisher p = %.3g; PFS log-rank p = %.3g",
+        c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
+        c.pfs_log_rank.p_value);
+    if (c.has_os) std::printf("; OS log-rank p = %.3g", c.os_log_rank.p_value);
+    std::printf("\n");
+  }
+  std::printf("\nRECIST 1.1 on the tumour diameter (scans every 8 weeks by default; docs/recist.md). %.1f s.\n",
+              s.wall_seconds);
+  std::printf("Output     %s\n", output.c_str());
+}
+
+std::string landmark(const vct::stats::SurvivalAt& x) {
+  if (std::isnan(x.estimate)) return std::string("beyond follow-up");
+  char text[64];
+  std::snprintf(text, sizeof text, "%5.1f (%4.1f-%4.1f)", 100.0 * x.estimate, 100.0 * x.lower, 100.0 * x.upper);
+  return std::string(text);
+}
+
+/// Time to response, duration of response and PFS landmarks per arm.
+void print_timing(const vct::TrialSummary& s) {
   std::printf("\n%-18s %-9s %-22s %-19s %-19s\n", "timing", "TTR, d", "median DoR, d (95% CI)", "PFS 6 mo % (95% CI)",
               "PFS 12 mo % (95% CI)");
-  auto landmark = [](const vct::stats::SurvivalAt& x) {
-    if (std::isnan(x.estimate)) return std::string("beyond follow-up");
-    char text[64];
-    std::snprintf(text, sizeof text, "%5.1f (%4.1f-%4.1f)", 100.0 * x.estimate, 100.0 * x.lower, 100.0 * x.upper);
-    return std::string(text);
-  };
   for (const auto& a : s.arms) {
     const auto& dor = a.duration_of_response;
     std::printf("%-18s %-9s %-22s %-19s %-19s\n", a.name.c_str(),
@@ -231,6 +255,28 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
                     : days(dor.median, dor.median_lower, dor.median_upper).c_str(),
                 landmark(a.pfs_6_months).c_str(), landmark(a.pfs_12_months).c_str());
   }
+}
+
+/// New lesions, deaths and overall survival per arm (progression modules; nothing when off).
+void print_progression(const vct::TrialSummary& s) {
+  bool any = false;
+  for (const auto& a : s.arms) any = any || a.has_os || a.pd_new_lesion > 0 || a.pfs_deaths > 0;
+  if (!any) return;
+  std::printf("\n%-18s %-19s %-9s %-22s %-19s %-19s %-19s\n", "progression", "PD / with new lesion", "death",
+              "median OS, d (95% CI)", "OS 6 mo %", "OS 12 mo %", "OS 24 mo %");
+  for (const auto& a : s.arms) {
+    char new_lesion[40];
+    std::snprintf(new_lesion, sizeof new_lesion, "%d / %d (%d%%)", a.progressed, a.pd_new_lesion,
+                  a.progressed > 0 ? static_cast<int>(std::lround(100.0 * a.pd_new_lesion / a.progressed)) : 0);
+    std::printf("%-18s %-19s %-9d %-22s %-19s %-19s %-19s\n", a.name.c_str(), new_lesion, a.pfs_deaths,
+                a.has_os ? days(a.os.median, a.os.median_lower, a.os.median_upper).c_str() : "-",
+                a.has_os ? landmark(a.os_6_months).c_str() : "-", a.has_os ? landmark(a.os_12_months).c_str() : "-",
+                a.has_os ? landmark(a.os_24_months).c_str() : "-");
+  }
+}
+
+/// First-scan change and bi-exponential rates per arm.
+void print_kinetics(const vct::TrialSummary& s) {
   std::printf("\n%-18s %-37s %-9s %-9s %-27s\n", "tumour kinetics", "first-scan change % P10/P25/P50/P75/P90",
               ">=+20 %", "<=-30 %", "regrowth g /day P10/P50/P90");
   for (const auto& a : s.arms) {
@@ -245,15 +291,6 @@ void print_trial_summary(const vct::TrialSummary& s, const std::string& output) 
     std::printf("%-18s %-37s %-9.1f %-9.1f %-27s\n", a.name.c_str(), change, 100.0 * k.first_scan_grow_20,
                 100.0 * k.first_scan_shrink_30, rates);
   }
-  for (const auto& c : s.comparisons)
-    std::printf(
-        "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
-        "Fisher p = %.3g; PFS log-rank p = %.3g\n",
-        c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
-        c.pfs_log_rank.p_value);
-  std::printf("\nRECIST 1.1 on the tumour diameter (scans every 8 weeks by default; docs/recist.md). %.1f s.\n",
-              s.wall_seconds);
-  std::printf("Output     %s\n", output.c_str());
 }
 
 int run_trial_scenario(const vct::io::LoadedScenario& loaded, const vct::ModelDefinition& model,
