@@ -22,20 +22,20 @@ namespace vct {
 
 /// Parameters of the new-lesion module (model parameters; progression_parameter_table()).
 struct NewLesionParameters {
-  double rate_per_day = 4e-4;  ///< median r_i: new lesions per day at 1 cm^3 of tumour, >= 0
-  double log_sd = 1.0;         ///< SD of ln r_i between patients, >= 0
+  double rate_per_day = 4e-4;   ///< median r_i: new lesions per day at 1 cm^3 of tumour, >= 0
+  double log_sd = 1.0;          ///< SD of ln r_i between patients, >= 0
   double exponent = 2.0 / 3.0;  ///< gamma, burden exponent, [0, 1.5]
 };
 
 /// Parameters of the survival link (model parameters; progression_parameter_table()).
 struct SurvivalParameters {
-  double intercept_log_day = 6.94;      ///< log(day) at the reference patient
-  double sigma_log = 0.718;             ///< SD of log T around the prediction, > 0
-  double emax = -6.91;                  ///< largest shift of log T by the growth rate
-  double ec50_per_week = 0.109;         ///< growth rate of half that shift, 1/week, > 0
-  double sld_slope_per_mm = -0.00366;   ///< per mm of baseline sum of diameters above 100 mm
-  double ttg_slope_per_week = 0.0124;   ///< per week of time to tumour growth above 39.9 weeks
-  double growth_floor_per_day = 1e-4;   ///< smallest growth rate used (a fit at 0 has no finite TTG), > 0
+  double intercept_log_day = 6.94;     ///< log(day) at the reference patient
+  double sigma_log = 0.718;            ///< SD of log T around the prediction, > 0
+  double emax = -6.91;                 ///< largest shift of log T by the growth rate
+  double ec50_per_week = 0.109;        ///< growth rate of half that shift, 1/week, > 0
+  double sld_slope_per_mm = -0.00366;  ///< per mm of baseline sum of diameters above 100 mm
+  double ttg_slope_per_week = 0.0124;  ///< per week of time to tumour growth above 39.9 weeks
+  double growth_floor_per_day = 1e-4;  ///< smallest growth rate used (a fit at 0 has no finite TTG), > 0
 };
 
 /// The module's parameters as model parameters (name with unit, default, bounds, source), in this
@@ -57,9 +57,9 @@ SurvivalParameters survival_parameters(const ProgressionParameterIndices& i, con
 /// One patient's random numbers for both modules, the same in every arm (paired comparisons):
 /// from the stream (seed, Stream::kProgression, candidate).
 struct ProgressionDraws {
-  double rate_z = 0.0;       ///< standard normal: ln r_i = ln median + log_sd rate_z
-  double threshold = 1.0;    ///< unit exponential: the first new lesion appears when the cumulative intensity reaches it
-  double survival_z = 0.0;   ///< standard normal: the survival residual z
+  double rate_z = 0.0;      ///< standard normal: ln r_i = ln median + log_sd rate_z
+  double threshold = 1.0;   ///< unit exponential: the first new lesion appears when the cumulative intensity reaches it
+  double survival_z = 0.0;  ///< standard normal: the survival residual z
 };
 ProgressionDraws progression_draws(std::uint64_t seed, std::size_t candidate);
 

@@ -79,6 +79,20 @@ Point3 immune_log_ratios(const ModelDefinition& model, const std::vector<double>
   return r;
 }
 
+/// The untreated tumour growth rate at baseline (%/month, Ferté 2014) from the model's flow at
+/// t = 0 without drug: d ln D / dt by a forward step of 0.01 day along dy/dt.
+double untreated_growth_rate(const ModelDefinition& model, const std::vector<double>& p, const std::vector<double>& y,
+                             double diameter_cm) {
+  constexpr double kStepDay = 0.01;
+  std::vector<double> dydt(y.size()), ahead(y.size()), out(model.outputs().size());
+  model.rhs(0.0, y.data(), p.data(), dydt.data());
+  for (std::size_t i = 0; i < y.size(); ++i) ahead[i] = y[i] + kStepDay * dydt[i];
+  model.compute_outputs(0.0, ahead.data(), p.data(), out.data());
+  const double later = out[static_cast<std::size_t>(model.resolved().diameter_output)];
+  if (!(diameter_cm > 0.0) || !(later > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  return tumour_growth_rate_from_log_rate_pct_per_month(std::log(later / diameter_cm) / kStepDay);
+}
+
 /// Initial-condition phase of one candidate.
 CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<double>* state) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -120,6 +134,7 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
     std::vector<double> out(model.outputs().size());
     model.compute_outputs(0.0, y.data(), p.data(), out.data());
     c.baseline_diameter_cm = out[static_cast<std::size_t>(model.resolved().diameter_output)];
+    c.tgr_pre_pct_per_month = untreated_growth_rate(model, p, y, c.baseline_diameter_cm);
     c.immune_log_ratios = immune_log_ratios(model, out);
     if (state) *state = y;
   }
@@ -251,7 +266,16 @@ CandidateResult simulate_candidate(const TrialSpec& spec, std::size_t row, const
   std::vector<double> y0;
   CandidateResult c = screen(spec, row, &y0);
   if (c.status != CandidateStatus::kPatient) return c;
-  for (const auto& arm : spec.arms) c.arms.push_back(run_arm(spec, row, arm, y0, scans));
+  for (const auto& arm : spec.arms) {
+    ArmResult a = run_arm(spec, row, arm, y0, scans);
+    if (!a.recist.per_scan.empty()) {  // growth to the first scan against the untreated rate
+      a.tgr_first_scan_pct_per_month =
+          tumour_growth_rate_pct_per_month(1.0 + a.first_scan_change_pct / 100.0, scans.front());
+      a.hyperprogression = hyperprogression(a.recist.per_scan.front() == Response::kPD, c.tgr_pre_pct_per_month,
+                                            a.tgr_first_scan_pct_per_month);
+    }
+    c.arms.push_back(std::move(a));
+  }
   return c;
 }
 
@@ -297,16 +321,21 @@ void summarise_responses(const std::vector<ArmOutcome>& outcomes, ArmSummary& s)
 
 /// Quantiles of the first-scan change and of the bi-exponential rates among evaluable patients.
 void summarise_kinetics(const std::vector<ArmOutcome>& outcomes, KineticsSummary& k) {
-  std::vector<double> first, g, d;
+  std::vector<double> first, g, d, tgr_pre;
+  int hyper = 0;
   for (const auto& o : outcomes) {
     if (!o.evaluable) continue;
-    if (!std::isnan(o.first_scan_change_pct)) first.push_back(o.first_scan_change_pct);
+    if (!std::isnan(o.tgr_pre_pct_per_month)) tgr_pre.push_back(o.tgr_pre_pct_per_month);
+    if (!std::isnan(o.first_scan_change_pct)) {
+      first.push_back(o.first_scan_change_pct);
+      hyper += o.hyperprogression;
+    }
     if (!std::isnan(o.g_per_day)) {
       g.push_back(o.g_per_day);
       d.push_back(o.d_per_day);
     }
   }
-  for (auto* v : {&first, &g, &d}) std::sort(v->begin(), v->end());
+  for (auto* v : {&first, &g, &d, &tgr_pre}) std::sort(v->begin(), v->end());
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto fraction = [&](const std::vector<double>& v, auto pred) {
     return v.empty() ? nan
@@ -323,6 +352,8 @@ void summarise_kinetics(const std::vector<ArmOutcome>& outcomes, KineticsSummary
     k.g_per_day[i] = stats::quantile(g, pr[i]);
     k.d_per_day[i] = stats::quantile(d, pr[i]);
   }
+  for (std::size_t i = 0; i < 3; ++i) k.tgr_pre_pct_per_month[i] = stats::quantile(tgr_pre, pr[i]);
+  k.hyperprogression = first.empty() ? nan : static_cast<double>(hyper) / static_cast<double>(first.size());
   k.g_zero = fraction(g, [](double x) { return x == 0.0; });
   k.d_zero = fraction(d, [](double x) { return x == 0.0; });
 }
@@ -478,6 +509,8 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
                            ar.recist.time_to_response_day,
                            ar.recist.duration_of_response_day,
                            ar.recist.response_ended,
+                           r.tgr_pre_pct_per_month,
+                           ar.hyperprogression,
                            ar.recist.pd_new_lesion,
                            ar.recist.pfs_death,
                            !std::isnan(ar.os_day),

@@ -72,7 +72,9 @@ struct ArmResult {
   bool in_field = false, out_of_field = false;
   RecistOutcome recist_in_field, recist_out_of_field;
   BiexponentialFit kinetics;  ///< of the sum of diameters at the scans (NaN with fewer than 3 scans)
-  double first_scan_change_pct = std::numeric_limits<double>::quiet_NaN();  ///< at the first scan
+  double first_scan_change_pct = std::numeric_limits<double>::quiet_NaN();         ///< at the first scan
+  double tgr_first_scan_pct_per_month = std::numeric_limits<double>::quiet_NaN();  ///< baseline to first scan
+  bool hyperprogression = false;  ///< Ferrara 2018: PD at the first scan and TGR up by > 50 %/month
   /// Progression modules (NaN / false when off): first new lesion (+inf: none within the horizon),
   /// death (the survival link's time, may lie beyond follow-up), OS censored at follow-up.
   double new_lesion_day = std::numeric_limits<double>::quiet_NaN();
@@ -90,6 +92,9 @@ struct CandidateResult {
   std::string message;
   double growth_time_day = 0.0;
   double baseline_diameter_cm = 0.0;
+  /// Untreated growth at baseline (the model's flow at t = 0 without drug), as a tumour growth
+  /// rate of the sum of diameters, %/month of volume (Ferté 2014); NaN when not a patient.
+  double tgr_pre_pct_per_month = std::numeric_limits<double>::quiet_NaN();
   Point3 immune_log_ratios{};  ///< ln M1/M2, ln Treg/CD8, ln CD8/CD4 at baseline
   double selection_probability = 1.0;
   double wall_seconds_initialisation = 0.0;
@@ -106,6 +111,8 @@ struct KineticsSummary {
   int n_fitted = 0;                                ///< patients with at least 3 scans
   std::array<double, 3> g_per_day{}, d_per_day{};  ///< P10, P50, P90
   double g_zero = 0.0, d_zero = 0.0;               ///< fractions fitted at 0 (no regrowth / no shrinkage)
+  std::array<double, 3> tgr_pre_pct_per_month{};   ///< P10, P50, P90 of the untreated growth at baseline
+  double hyperprogression = 0.0;                   ///< fraction of patients with a first scan (Ferrara 2018)
 };
 
 /// Response counts restricted to one site (in-field or out-of-field lesions).
@@ -241,9 +248,11 @@ struct ArmOutcome {
   double time_to_response_day = std::numeric_limits<double>::quiet_NaN();      ///< responders only
   double duration_of_response_day = std::numeric_limits<double>::quiet_NaN();  ///< responders only
   bool response_ended = false;  ///< the response ended in progression (else censored)
-  bool pd_new_lesion = false;   ///< the first PD scan showed a new lesion
-  bool pfs_death = false;       ///< PFS ended by death
-  bool has_os = false;          ///< overall_survival on
+  double tgr_pre_pct_per_month = std::numeric_limits<double>::quiet_NaN();
+  bool hyperprogression = false;
+  bool pd_new_lesion = false;  ///< the first PD scan showed a new lesion
+  bool pfs_death = false;      ///< PFS ended by death
+  bool has_os = false;         ///< overall_survival on
   double os_day = std::numeric_limits<double>::quiet_NaN();
   bool os_event = false;
 };

@@ -145,4 +145,18 @@ BiexponentialFit fit_biexponential(const std::vector<double>& days, const std::v
   return fit;
 }
 
+double tumour_growth_rate_pct_per_month(double ratio, double days) {
+  if (!(ratio > 0.0) || !(days > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  return tumour_growth_rate_from_log_rate_pct_per_month(std::log(ratio) / days);
+}
+
+double tumour_growth_rate_from_log_rate_pct_per_month(double log_rate_per_day) {
+  constexpr double kDaysPerMonth = 365.25 / 12.0;
+  return 100.0 * std::expm1(3.0 * log_rate_per_day * kDaysPerMonth);
+}
+
+bool hyperprogression(bool pd_at_first_scan, double tgr_pre, double tgr_on) {
+  return pd_at_first_scan && tgr_on - tgr_pre > kHyperprogressionDeltaTgrPct;  // false when either is NaN
+}
+
 }  // namespace vct

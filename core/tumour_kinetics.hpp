@@ -27,4 +27,17 @@ inline constexpr double kBiexponentialRateMax = 0.1;
 /// the smallest residual wins (an edge on a tie). Thread-safe.
 BiexponentialFit fit_biexponential(const std::vector<double>& days, const std::vector<double>& ratio);
 
+/// Tumour growth rate of a sum of diameters that changed by the factor `ratio` in `days`, as the
+/// monthly volume change of Ferté et al. 2014 (Clin Cancer Res 20:246): 100 (exp(3 ln(ratio) /
+/// days x 30.4375) - 1) %/month. NaN unless ratio > 0 and days > 0.
+double tumour_growth_rate_pct_per_month(double ratio, double days);
+
+/// The same from an instantaneous rate d ln D / dt (1/day): 100 (exp(3 x 30.4375 rate) - 1).
+double tumour_growth_rate_from_log_rate_pct_per_month(double log_rate_per_day);
+
+/// Hyperprogression by Ferrara et al. 2018 (JAMA Oncol 4:1543): RECIST PD at the first evaluation
+/// and a tumour growth rate on treatment more than 50 %/month above the pre-treatment rate.
+inline constexpr double kHyperprogressionDeltaTgrPct = 50.0;
+bool hyperprogression(bool pd_at_first_scan, double tgr_pre_pct_per_month, double tgr_on_pct_per_month);
+
 }  // namespace vct

@@ -116,6 +116,9 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   const auto prob = read_number_field(f, "/patients", "selection_probability", n);
   const auto growth = read_number_field(f, "/patients", "growth_time_day", n);
   const auto baseline = read_number_field(f, "/patients", "baseline_diameter_cm", n);
+  const auto tgr_pre = has_field(f, "/patients", "tgr_pre_pct_per_month")
+                           ? read_number_field(f, "/patients", "tgr_pre_pct_per_month", n)
+                           : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
   const auto r0 = read_number_field(f, "/patients", "ln_M1_M2", n);
   const auto r1 = read_number_field(f, "/patients", "ln_Treg_CD8", n);
   const auto r2 = read_number_field(f, "/patients", "ln_CD8_CD4", n);
@@ -129,6 +132,7 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
     c.selection_probability = prob[i];
     c.growth_time_day = growth[i];
     c.baseline_diameter_cm = std::isnan(baseline[i]) ? 0.0 : baseline[i];
+    c.tgr_pre_pct_per_month = tgr_pre[i];
     c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i],
                            std::isnan(r2[i]) ? 0.0 : r2[i]};
     c.wall_seconds_initialisation = wall[i];
@@ -164,6 +168,8 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     return has_field(f, t, name) ? read_number_field(f, t, name, n)
                                  : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
   };
+  const auto tgr_first = optional_field("tgr_first_scan_pct_per_month");
+  const auto hyper = optional_field("hyperprogression");
   const auto new_lesion = optional_field("new_lesion_day");
   const auto pd_new = optional_field("pd_new_lesion");
   const auto pfs_death = optional_field("pfs_death");
@@ -212,6 +218,8 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     a.first_scan_change_pct = first_change[i];
     a.kinetics.d_per_day = tgi_d[i];
     a.kinetics.g_per_day = tgi_g[i];
+    a.tgr_first_scan_pct_per_month = tgr_first[i];
+    a.hyperprogression = hyper[i] == 1.0;
     a.new_lesion_day = new_lesion[i];
     a.death_day = death[i];
     a.os_day = os[i];

@@ -115,6 +115,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                                                   {"selection_probability", false},
                                                                                   {"growth_time_day", false},
                                                                                   {"baseline_diameter_cm", false},
+                                                                                  {"tgr_pre_pct_per_month", false},
                                                                                   {"ln_M1_M2", false},
                                                                                   {"ln_Treg_CD8", false},
                                                                                   {"ln_CD8_CD4", false},
@@ -153,6 +154,8 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"first_scan_change_pct", false},
                                                   {"tgi_d_per_day", false},
                                                   {"tgi_g_per_day", false},
+                                                  {"tgr_first_scan_pct_per_month", false},
+                                                  {"hyperprogression", false},
                                                   {"new_lesion_day", false},
                                                   {"pd_new_lesion", false},
                                                   {"pfs_death", false},
@@ -251,7 +254,7 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
 
 void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
   const std::size_t n = batch.size();
-  std::vector<double> id, status, prob, growth, baseline, r0, r1, r2, wall;
+  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, wall;
   std::vector<std::string> status_text, message;
   for (const auto& c : batch) {
     id.push_back(static_cast<double>(c.candidate));
@@ -262,6 +265,7 @@ void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batc
     growth.push_back(c.growth_time_day);
     const bool has = c.status == CandidateStatus::kPatient || c.status == CandidateStatus::kNotSelected;
     baseline.push_back(has ? c.baseline_diameter_cm : kNaN);
+    tgr_pre.push_back(has ? c.tgr_pre_pct_per_month : kNaN);
     r0.push_back(has ? c.immune_log_ratios[0] : kNaN);
     r1.push_back(has ? c.immune_log_ratios[1] : kNaN);
     r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
@@ -271,8 +275,8 @@ void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batc
       {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
        text_column("message", message), number_column("selection_probability", prob),
        number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
-       number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
-       number_column("wall_s_initialisation", wall)},
+       number_column("tgr_pre_pct_per_month", tgr_pre), number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1),
+       number_column("ln_CD8_CD4", r2), number_column("wall_s_initialisation", wall)},
       n);
 }
 
@@ -284,7 +288,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   Arm& w = arms[a];
   std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
-  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event;
+  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper;
   std::vector<std::string> msg, best_text;
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
@@ -295,9 +299,10 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v : {&best_day,    &ttr,        &dor,    &ended,     &pfs,        &event,        &best_change,
-                      &last_change, &steps,      &wall_s, &change_in, &change_out, &first_change, &tgi_d,
-                      &tgi_g,       &new_lesion, &pd_new, &pfs_death, &death,      &os,           &os_event})
+      for (auto* v :
+           {&best_day, &ttr,       &dor,       &ended,      &pfs,          &event,     &best_change, &last_change,
+            &steps,    &wall_s,    &change_in, &change_out, &first_change, &tgi_d,     &tgi_g,       &new_lesion,
+            &pd_new,   &pfs_death, &death,     &os,         &os_event,     &tgr_first, &hyper})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -324,6 +329,8 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     first_change.push_back(r.first_scan_change_pct);
     tgi_d.push_back(r.kinetics.d_per_day);
     tgi_g.push_back(r.kinetics.g_per_day);
+    tgr_first.push_back(r.tgr_first_scan_pct_per_month);
+    hyper.push_back(ok ? (r.hyperprogression ? 1.0 : 0.0) : kNaN);
     new_lesion.push_back(r.new_lesion_day);
     pd_new.push_back(ok ? (r.recist.pd_new_lesion ? 1.0 : 0.0) : kNaN);
     pfs_death.push_back(ok ? (r.recist.pfs_death ? 1.0 : 0.0) : kNaN);
@@ -360,6 +367,8 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("first_scan_change_pct", first_change),
                       number_column("tgi_d_per_day", tgi_d),
                       number_column("tgi_g_per_day", tgi_g),
+                      number_column("tgr_first_scan_pct_per_month", tgr_first),
+                      number_column("hyperprogression", hyper),
                       number_column("new_lesion_day", new_lesion),
                       number_column("pd_new_lesion", pd_new),
                       number_column("pfs_death", pfs_death),
@@ -424,6 +433,9 @@ std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary&
       col[std::string("tgi_d_") + rate[i] + "_per_day"].push_back(kin.d_per_day[i]);
     }
     col["tgi_g_zero_fraction"].push_back(kin.g_zero);
+    for (std::size_t i = 0; i < 3; ++i)
+      col[std::string("tgr_pre_") + rate[i] + "_pct_per_month"].push_back(kin.tgr_pre_pct_per_month[i]);
+    col["hyperprogression_fraction"].push_back(kin.hyperprogression);
     col["tgi_d_zero_fraction"].push_back(kin.d_zero);
     col["solver_failures"].push_back(a.solver_failures);
     col["progressed"].push_back(a.progressed);
@@ -499,6 +511,10 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
                         "tgi_d_p50_per_day",
                         "tgi_d_p90_per_day",
                         "tgi_d_zero_fraction",
+                        "tgr_pre_p10_pct_per_month",
+                        "tgr_pre_p50_pct_per_month",
+                        "tgr_pre_p90_pct_per_month",
+                        "hyperprogression_fraction",
                         "solver_failures",
                         "progressed",
                         "pd_new_lesion",

@@ -63,3 +63,29 @@ TEST(Statistics, QuantileIsNumpysLinearType7) {
 
 }  // namespace
 }  // namespace vct
+
+namespace vct {
+namespace {
+
+TEST(TumourGrowthRate, IsTheMonthlyVolumeChangeOfFerte2014) {
+  // Diameter x 1.1 in 30.4375 days: volume x 1.331, +33.1 %/month.
+  EXPECT_NEAR(tumour_growth_rate_pct_per_month(1.1, 365.25 / 12.0), 33.1, 1e-9);
+  // Diameter x 1.1 in 60.875 days: volume x 1.331 in two months, sqrt(1.331) - 1 = +15.37 %/month.
+  EXPECT_NEAR(tumour_growth_rate_pct_per_month(1.1, 365.25 / 6.0), 100.0 * (std::sqrt(1.331) - 1.0), 1e-9);
+  // Shrinkage is negative, no change is 0, and the instantaneous form agrees.
+  EXPECT_LT(tumour_growth_rate_pct_per_month(0.7, 63.0), 0.0);
+  EXPECT_EQ(tumour_growth_rate_pct_per_month(1.0, 63.0), 0.0);
+  EXPECT_NEAR(tumour_growth_rate_from_log_rate_pct_per_month(std::log(1.1) / 30.4375), 33.1, 1e-9);
+  EXPECT_TRUE(std::isnan(tumour_growth_rate_pct_per_month(0.0, 63.0)));
+  EXPECT_TRUE(std::isnan(tumour_growth_rate_pct_per_month(1.2, 0.0)));
+}
+
+TEST(Hyperprogression, NeedsPdAtTheFirstScanAndTgrUpByMoreThanFiftyPerMonth) {
+  EXPECT_TRUE(hyperprogression(true, 20.0, 71.0));     // +51 %/month
+  EXPECT_FALSE(hyperprogression(true, 20.0, 70.0));    // +50: not more than 50
+  EXPECT_FALSE(hyperprogression(false, 20.0, 200.0));  // not PD at the first scan
+  EXPECT_FALSE(hyperprogression(true, std::nan(""), 200.0));
+}
+
+}  // namespace
+}  // namespace vct

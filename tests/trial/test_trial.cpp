@@ -363,6 +363,33 @@ TEST(Selection, ProbabilityOfInclusionMovesTheCohortTowardsTheData) {
   EXPECT_EQ(select_by_probability_of_inclusion(plausible, observed, 5).selected, s.selected);
 }
 
+TEST(Trial, UntreatedGrowthRateAtBaselineMatchesTheUntreatedArmsFirstScan) {
+  // Without drug the tumour keeps growing as before baseline, so the tumour growth rate from
+  // baseline to the first scan (28 days) is close to the flow's rate at t = 0 (logistic growth
+  // slows a little over 28 days), and nobody hyperprogresses (on-treatment rate not above it).
+  const std::string text = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 6, seed: 17, preset: wang2023}
+arms: [{name: untreated, treatment: []}]
+simulation: {horizon_day: 56}
+recist: {first_scan_day: 28, scan_interval_day: 28}
+)";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "untreated.yaml");
+  MemorySink sink;
+  run_trial(build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2), sink, {});
+  int patients = 0;
+  for (const auto& c : sink.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++patients;
+    ASSERT_TRUE(std::isfinite(c.tgr_pre_pct_per_month));
+    EXPECT_GT(c.tgr_pre_pct_per_month, 0.0);
+    EXPECT_NEAR(c.arms[0].tgr_first_scan_pct_per_month, c.tgr_pre_pct_per_month, 0.1 * c.tgr_pre_pct_per_month);
+    EXPECT_LE(c.arms[0].tgr_first_scan_pct_per_month, c.tgr_pre_pct_per_month * (1.0 + 1e-6));
+    EXPECT_FALSE(c.arms[0].hyperprogression);
+  }
+  ASSERT_GT(patients, 0);
+}
+
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------
 
 /// The two-lesion RT trial with the progression modules: new lesions at a high rate so that events

@@ -277,8 +277,9 @@ void print_progression(const vct::TrialSummary& s) {
 
 /// First-scan change and bi-exponential rates per arm.
 void print_kinetics(const vct::TrialSummary& s) {
-  std::printf("\n%-18s %-37s %-9s %-9s %-27s\n", "tumour kinetics", "first-scan change % P10/P25/P50/P75/P90",
-              ">=+20 %", "<=-30 %", "regrowth g /day P10/P50/P90");
+  std::printf("\n%-18s %-37s %-9s %-9s %-27s %-12s %-6s\n", "tumour kinetics",
+              "first-scan change % P10/P25/P50/P75/P90", ">=+20 %", "<=-30 %", "regrowth g /day P10/P50/P90",
+              "TGR0 %/mo", "HPD %");
   for (const auto& a : s.arms) {
     const auto& k = a.kinetics;
     if (k.n_first_scan == 0) continue;
@@ -288,8 +289,9 @@ void print_kinetics(const vct::TrialSummary& s) {
                   k.first_scan_change_pct[4]);
     if (k.n_fitted > 0)
       std::snprintf(rates, sizeof rates, "%.2g/%.2g/%.2g", k.g_per_day[0], k.g_per_day[1], k.g_per_day[2]);
-    std::printf("%-18s %-37s %-9.1f %-9.1f %-27s\n", a.name.c_str(), change, 100.0 * k.first_scan_grow_20,
-                100.0 * k.first_scan_shrink_30, rates);
+    std::printf("%-18s %-37s %-9.1f %-9.1f %-27s %-12.1f %-6.1f\n", a.name.c_str(), change,
+                100.0 * k.first_scan_grow_20, 100.0 * k.first_scan_shrink_30, rates, k.tgr_pre_pct_per_month[1],
+                100.0 * k.hyperprogression);
   }
 }
 
