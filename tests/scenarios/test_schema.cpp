@@ -67,6 +67,7 @@ TEST(Schema, DeclaredRangesAreWhatTheLoaderChecks) {
   check_section_ranges(schema::simulation());
   check_section_ranges(schema::solver());
   check_section_ranges(schema::recist());
+  check_section_ranges(schema::progression());
   check_section_ranges(schema::run());
   check_section_ranges(schema::output());
 }
@@ -88,6 +89,19 @@ TEST(Schema, EmittedKeysAppearInTheResolvedScenarioWithTheirValue) {
     EXPECT_NE(a.resolved_yaml.find("  " + f.key.name + ": "), std::string::npos) << f.key.name;
   for (const auto& f : schema::recist().fields)
     EXPECT_NE(a.resolved_yaml.find("  " + f.key.name + ": "), std::string::npos) << f.key.name;
+  // No progression block unless a module is on (earlier resolved scenarios, and their hashes, stay
+  // as they were); with one on, every key is written and the OS follow-up defaults to the horizon.
+  EXPECT_EQ(a.resolved_yaml.find("progression"), std::string::npos) << a.resolved_yaml;
+  const LoadedScenario b = load_scenario_text(
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 2}\nsimulation: {horizon_day: 300}\n"
+      "progression: {overall_survival: true}\n",
+      "s.yaml");
+  EXPECT_DOUBLE_EQ(b.scenario.progression.follow_up_day, 300.0);
+  EXPECT_TRUE(b.scenario.progression.parameters.available());
+  for (const auto& f : schema::progression().fields)
+    EXPECT_NE(b.resolved_yaml.find("  " + f.key.name + ": "), std::string::npos) << f.key.name;
+  EXPECT_NE(b.resolved_yaml.find("follow_up_day: 300"), std::string::npos) << b.resolved_yaml;
+  EXPECT_EQ(load_scenario_text(b.resolved_yaml, "resolved.yaml").resolved_yaml, b.resolved_yaml);  // round trip
 }
 
 TEST(Schema, EveryDeclaredKeyIsDocumented) {
@@ -111,6 +125,7 @@ TEST(Schema, EveryDeclaredKeyIsDocumented) {
   documented(schema::population());
   documented(schema::distribution());
   documented(schema::recist());
+  documented(schema::progression());
   documented(schema::run());
 }
 

@@ -70,7 +70,7 @@ TEST(ValidationSuite, BadSuiteNamesFileLineAndKey) {
   write(dir / "s.yaml", "schema_version: 1\nmodel: qspio_nsclc\n");
   const fs::path suite = write(dir / "suite.yaml", R"(calibrated_file: c.yaml
 targets:
-  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: held_out, published_pct: 20}
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: os_at_day, role: held_out, published_pct: 20}
   - {id: b, description: d, source: s, scenario: missing.yaml, arm: x, metric: orr_week12, role: calibration,
      published_pct: 150, tolerance_pct: 2, reduced_tolerance_pct: 5}
 calibration:
@@ -85,7 +85,8 @@ calibration:
   } catch (const io::ScenarioError& e) {
     const std::string f = suite.string();
     EXPECT_EQ(std::string(e.what()),
-              f + ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
+              f + ":3:5: targets[0].day: metric os_at_day needs the day read (day: N)\n" + f +
+                  ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
                   ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
                   "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan, blood_lymphocytes_at_day, "
                   "blood_lymphocyte_nadir, best_pd, pfs_at_day, os_at_day; found 'orr_week12'\n" +

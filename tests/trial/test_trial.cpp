@@ -498,7 +498,36 @@ TEST(Progression, OutcomesSurviveTheResultFile) {
     EXPECT_EQ(y.pfs_deaths, x.pfs_deaths);
     EXPECT_EQ(y.os.survival, x.os.survival);
     EXPECT_EQ(y.os.time, x.os.time);
+    EXPECT_EQ(y.kinetics.hyperprogression, x.kinetics.hyperprogression);
+    EXPECT_EQ(y.kinetics.tgr_pre_pct_per_month, x.kinetics.tgr_pre_pct_per_month);
   }
+  auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };  // NaN: not a patient
+  int patients = 0;
+  for (std::size_t i = 0; i < back.size(); ++i) {
+    EXPECT_TRUE(same(back[i].tgr_pre_pct_per_month, memory.results[i].tgr_pre_pct_per_month)) << i;
+    patients += !back[i].arms.empty();
+    for (std::size_t a = 0; a < back[i].arms.size(); ++a) {
+      EXPECT_TRUE(same(back[i].arms[a].death_day, memory.results[i].arms[a].death_day)) << i;
+      EXPECT_TRUE(same(back[i].arms[a].new_lesion_day, memory.results[i].arms[a].new_lesion_day)) << i;
+      EXPECT_TRUE(
+          same(back[i].arms[a].tgr_first_scan_pct_per_month, memory.results[i].arms[a].tgr_first_scan_pct_per_month))
+          << i;
+    }
+  }
+  EXPECT_GT(patients, 0);
+  // The OS curve and the arm summary's OS columns are in /summary (docs/output-format.md).
+  hid_t file = H5Fopen(path.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  EXPECT_GT(H5Lexists(file, "/summary/os_kaplan_meier", H5P_DEFAULT), 0);
+  EXPECT_GT(H5Lexists(file, "/summary/os_kaplan_meier/SBRT_then_ICI", H5P_DEFAULT), 0);
+  hid_t arms = H5Dopen2(file, "/summary/arms", H5P_DEFAULT);
+  hid_t type = H5Dget_type(arms);
+  for (const char* column : {"median_os_day", "os_12_months", "progressed", "pd_new_lesion", "pfs_deaths",
+                             "hyperprogression_fraction", "tgr_pre_p50_pct_per_month"})
+    EXPECT_GE(H5Tget_member_index(type, column), 0) << column;
+  H5Tclose(type);
+  H5Dclose(arms);
+  H5Fclose(file);
   fs::remove(path);
 }
 
