@@ -39,6 +39,15 @@ const std::vector<ParameterInfo>& progression_parameter_table() {
        "overall_survival: smallest growth rate used by the link (a fit at 0 has no finite TTG)",
        "assumed: about the 2nd percentile of on-ICI growth rates, ln g -6.56 +- 1.28 (Laleh 2022, dossier "
        "clinical.md section 2.1)"},
+      {"non_target_growth_sd_per_day", "1/day", 0.01, 0.0, 0.05,
+       "non_target: SD between patients of the non-target disease's log-diameter growth rate beyond the measured "
+       "disease's",
+       "assumed: at 0.01 about 2-3 % of CheckMate 017 virtual patients have a dissociated first scan (targets "
+       "-30 %, non-target +20 % or a new lesion) against 3.3-12.5 % published (docs/validation.md); lesion-to-lesion "
+       "heterogeneity on ICI: Kumar 2023 Front Immunol 14:1173546"},
+      {"non_target_pd_volume_increase", "1", 0.73, 0.1, 10.0,
+       "non_target: increase of non-target volume over its nadir read as unequivocal progression",
+       "Eisenhauer 2009 Eur J Cancer 45:228 (RECIST 1.1: 73 % in volume, as a 20 % diameter increase)"},
   };
   return table;
 }
@@ -60,8 +69,10 @@ ProgressionParameterIndices resolve_progression_parameters(const std::vector<Par
   r.os_sld_slope = find("os_sld_slope_per_mm");
   r.os_ttg_slope = find("os_ttg_slope_per_week");
   r.os_growth_floor = find("os_growth_floor_per_day");
+  r.non_target_sd = find("non_target_growth_sd_per_day");
+  r.non_target_pd_volume = find("non_target_pd_volume_increase");
   for (int i : {r.new_lesion_rate, r.new_lesion_log_sd, r.new_lesion_exponent, r.os_intercept, r.os_sigma, r.os_emax,
-                r.os_ec50, r.os_sld_slope, r.os_ttg_slope, r.os_growth_floor})
+                r.os_ec50, r.os_sld_slope, r.os_ttg_slope, r.os_growth_floor, r.non_target_sd, r.non_target_pd_volume})
     if (i < 0) return {};
   return r;
 }
@@ -79,12 +90,17 @@ SurvivalParameters survival_parameters(const ProgressionParameterIndices& i, con
           at(p, i.os_sld_slope), at(p, i.os_ttg_slope), at(p, i.os_growth_floor)};
 }
 
+NonTargetParameters non_target_parameters(const ProgressionParameterIndices& i, const std::vector<double>& p) {
+  return {at(p, i.non_target_sd), at(p, i.non_target_pd_volume)};
+}
+
 ProgressionDraws progression_draws(std::uint64_t seed, std::size_t candidate) {
   Rng rng(seed, Stream::kProgression, candidate);
   ProgressionDraws d;
   d.rate_z = normal_quantile(rng.uniform());
   d.threshold = -std::log(rng.uniform());
   d.survival_z = normal_quantile(rng.uniform());
+  d.non_target_z = normal_quantile(rng.uniform());
   return d;
 }
 

@@ -40,14 +40,25 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
   out.per_scan.resize(n, Response::kNE);
   out.per_scan_change_pct.resize(n, 0.0);
   double nadir = baseline;  // RECIST: smallest sum on study, baseline included
+  const bool has_non_target = !std::isnan(events.non_target_growth_per_day);
+  double non_target_nadir = 1.0;  // non-target size relative to its baseline
   std::size_t first_pd = n;
   for (std::size_t k = 0; k < n; ++k) {
     const double change = (d[k] - baseline) / baseline;
     const bool new_lesion = days[k] >= events.new_lesion_day;
+    bool non_target = false;
+    double non_target_cm = d[k];  // non-target disease taken to start at the measured size: it is gone when
+    if (has_non_target) {         // the measured disease would be
+      const double ratio = d[k] / baseline * std::exp(events.non_target_growth_per_day * days[k]);
+      non_target = ratio >= (1.0 + events.non_target_pd_fraction) * non_target_nadir * (1.0 - 1e-12);
+      non_target_nadir = std::min(non_target_nadir, ratio);
+      non_target_cm = ratio * baseline;
+    }
     Response r;
-    if (new_lesion || (d[k] - nadir >= o.pd_increase_cm - 1e-12 && d[k] >= (1.0 + o.pd_increase_fraction) * nadir))
+    if (new_lesion || non_target ||
+        (d[k] - nadir >= o.pd_increase_cm - 1e-12 && d[k] >= (1.0 + o.pd_increase_fraction) * nadir))
       r = Response::kPD;
-    else if (d[k] <= o.cr_diameter_cm)
+    else if (d[k] <= o.cr_diameter_cm && non_target_cm <= o.cr_diameter_cm)
       r = Response::kCR;
     else if (change <= o.pr_change_fraction)
       r = Response::kPR;
@@ -62,6 +73,7 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     if (r == Response::kPD && first_pd == n) {
       first_pd = k;
       out.pd_new_lesion = new_lesion;
+      out.pd_non_target = non_target;
     }
   }
   if (n > 0) out.last_change_pct = 100.0 * (d[n - 1] - baseline) / baseline;

@@ -31,9 +31,13 @@ std::vector<double> scan_days(const RecistOptions& options, double horizon_day);
 
 /// Events beyond the measured lesions (core/progression.hpp): a new lesion is progression at the
 /// first scan on or after it; no scan happens after death, and a death before the first PD scan
-/// ends PFS as an event when it falls within follow-up (RECIST 1.1 and trial practice).
+/// ends PFS as an event when it falls within follow-up (RECIST 1.1 and trial practice). Non-target
+/// disease, when present, measures (d_k / baseline) exp(delta t_k) at scan k (relative to its own
+/// baseline) and is unequivocal progression when that ratio reaches (1 + fraction) times its nadir.
 struct RecistEvents {
   double new_lesion_day = std::numeric_limits<double>::infinity();
+  double non_target_growth_per_day = std::numeric_limits<double>::quiet_NaN();  ///< delta; NaN: no non-target disease
+  double non_target_pd_fraction = 0.2;  ///< diameter-equivalent increase over the nadir, > 0
   double death_day = std::numeric_limits<double>::infinity();
   double pfs_death_limit_day = std::numeric_limits<double>::infinity();  ///< later deaths leave PFS censored
 };
@@ -49,6 +53,7 @@ struct RecistOutcome {
   double pfs_day = 0.0;         ///< first PD scan, or last scan when censored
   bool pfs_event = false;
   bool pd_new_lesion = false;    ///< the first PD scan shows a new lesion
+  bool pd_non_target = false;    ///< the first PD scan shows unequivocal progression of non-target disease
   bool pfs_death = false;        ///< PFS ended by death before any PD scan
   double best_change_pct = 0.0;  ///< smallest change from baseline over scans
   double last_change_pct = 0.0;

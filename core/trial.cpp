@@ -163,8 +163,11 @@ void assess_sites(const ModelDefinition& model, const TrialArm& arm, const Trial
       for (int c : cols) total += tr.outputs[row * no + static_cast<std::size_t>(c)];
       return total;
     };
-    RecistEvents site_events = events;  // new lesions are unirradiated disease: out of field only
-    if (in_field) site_events.new_lesion_day = std::numeric_limits<double>::infinity();
+    RecistEvents site_events = events;  // new lesions and non-target disease are unirradiated: out of field only
+    if (in_field) {
+      site_events.new_lesion_day = std::numeric_limits<double>::infinity();
+      site_events.non_target_growth_per_day = std::numeric_limits<double>::quiet_NaN();
+    }
     out = assess_available_scans(
         scans, tr.time_day.back(), sum_at(0), spec.recist,
         [&](double day) { return sum_at(static_cast<std::size_t>(std::lround(day / spec.output_interval_day))); },
@@ -202,6 +205,12 @@ RecistEvents progression_events(const TrialSpec& spec, std::size_t row, const st
     events.new_lesion_day =
         first_new_lesion_day(tr.time_day, burden_cm3(*spec.model, tr), rate, nl.exponent, draws.threshold);
     a.new_lesion_day = events.new_lesion_day;
+  }
+  if (ps.non_target) {
+    const NonTargetParameters nt = non_target_parameters(ps.parameters, p);
+    events.non_target_growth_per_day = nt.growth_sd_per_day * draws.non_target_z;
+    events.non_target_pd_fraction = nt.pd_diameter_fraction();
+    a.non_target_growth_per_day = events.non_target_growth_per_day;
   }
   if (ps.overall_survival) {
     const SurvivalParameters sp = survival_parameters(ps.parameters, p);
@@ -366,6 +375,7 @@ void summarise_survival(const std::vector<ArmOutcome>& outcomes, ArmSummary& s) 
     if (!o.evaluable) continue;
     s.progressed += o.pfs_event && !o.pfs_death;
     s.pd_new_lesion += o.pd_new_lesion;
+    s.pd_non_target += o.pd_non_target;
     s.pfs_deaths += o.pfs_death;
     if (!o.has_os) continue;
     s.has_os = true;
@@ -512,6 +522,7 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
                            r.tgr_pre_pct_per_month,
                            ar.hyperprogression,
                            ar.recist.pd_new_lesion,
+                           ar.recist.pd_non_target,
                            ar.recist.pfs_death,
                            !std::isnan(ar.os_day),
                            ar.os_day,

@@ -32,9 +32,10 @@ struct TrialArm {
 struct ProgressionSpec {
   bool new_lesions = false;
   bool overall_survival = false;
+  bool non_target = false;
   double follow_up_day = std::numeric_limits<double>::quiet_NaN();  ///< OS follow-up (NaN: the horizon)
   ProgressionParameterIndices parameters;                           ///< resolved from the model's table
-  bool any() const { return new_lesions || overall_survival; }
+  bool any() const { return new_lesions || overall_survival || non_target; }
 };
 
 /// Everything a virtual trial needs. Every arm treats the same candidates (paired design).
@@ -76,8 +77,10 @@ struct ArmResult {
   double tgr_first_scan_pct_per_month = std::numeric_limits<double>::quiet_NaN();  ///< baseline to first scan
   bool hyperprogression = false;  ///< Ferrara 2018: PD at the first scan and TGR up by > 50 %/month
   /// Progression modules (NaN / false when off): first new lesion (+inf: none within the horizon),
-  /// death (the survival link's time, may lie beyond follow-up), OS censored at follow-up.
+  /// death (the survival link's time, may lie beyond follow-up), OS censored at follow-up, the
+  /// non-target disease's log-diameter growth beyond the measured disease (1/day).
   double new_lesion_day = std::numeric_limits<double>::quiet_NaN();
+  double non_target_growth_per_day = std::numeric_limits<double>::quiet_NaN();
   double death_day = std::numeric_limits<double>::quiet_NaN();
   double os_day = std::numeric_limits<double>::quiet_NaN();
   bool os_event = false;
@@ -134,9 +137,9 @@ struct ArmSummary {
   stats::KaplanMeier duration_of_response;        ///< among responders; censored when the response had not ended
   KineticsSummary kinetics;
   int solver_failures = 0;  ///< of which stopped early by the solver
-  /// Patients whose PFS ended by a PD scan, of whom those whose first PD showed a new lesion
-  /// (progression modules), and those whose PFS ended by death.
-  int progressed = 0, pd_new_lesion = 0, pfs_deaths = 0;
+  /// Patients whose PFS ended by a PD scan, of whom those whose first PD showed a new lesion or
+  /// unequivocal non-target progression (progression modules), and those whose PFS ended by death.
+  int progressed = 0, pd_new_lesion = 0, pd_non_target = 0, pfs_deaths = 0;
   bool has_os = false;  ///< overall_survival on: the OS curve and landmarks below
   stats::KaplanMeier os;
   stats::SurvivalAt os_6_months, os_12_months, os_24_months;  ///< NaN beyond follow-up
@@ -251,6 +254,7 @@ struct ArmOutcome {
   double tgr_pre_pct_per_month = std::numeric_limits<double>::quiet_NaN();
   bool hyperprogression = false;
   bool pd_new_lesion = false;  ///< the first PD scan showed a new lesion
+  bool pd_non_target = false;  ///< the first PD scan showed non-target progression
   bool pfs_death = false;      ///< PFS ended by death
   bool has_os = false;         ///< overall_survival on
   double os_day = std::numeric_limits<double>::quiet_NaN();

@@ -172,6 +172,8 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto hyper = optional_field("hyperprogression");
   const auto new_lesion = optional_field("new_lesion_day");
   const auto pd_new = optional_field("pd_new_lesion");
+  const auto non_target = optional_field("non_target_growth_per_day");
+  const auto pd_non_target = optional_field("pd_non_target");
   const auto pfs_death = optional_field("pfs_death");
   const auto death = optional_field("death_day");
   const auto os = optional_field("os_day");
@@ -199,6 +201,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
       a.recist.pfs_day = pfs[i];
       a.recist.pfs_event = event[i] == 1.0;
       a.recist.pd_new_lesion = pd_new[i] == 1.0;
+      a.recist.pd_non_target = pd_non_target[i] == 1.0;
       a.recist.pfs_death = pfs_death[i] == 1.0;
       a.recist.best_change_pct = best_change[i];
       a.recist.last_change_pct = last_change[i];
@@ -221,6 +224,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     a.tgr_first_scan_pct_per_month = tgr_first[i];
     a.hyperprogression = hyper[i] == 1.0;
     a.new_lesion_day = new_lesion[i];
+    a.non_target_growth_per_day = non_target[i];
     a.death_day = death[i];
     a.os_day = os[i];
     a.os_event = os_event[i] == 1.0;

@@ -158,6 +158,8 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"hyperprogression", false},
                                                   {"new_lesion_day", false},
                                                   {"pd_new_lesion", false},
+                                                  {"non_target_growth_per_day", false},
+                                                  {"pd_non_target", false},
                                                   {"pfs_death", false},
                                                   {"death_day", false},
                                                   {"os_day", false},
@@ -288,7 +290,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   Arm& w = arms[a];
   std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
-  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper;
+  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper, non_target, pd_non_target;
   std::vector<std::string> msg, best_text;
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
@@ -299,10 +301,10 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v :
-           {&best_day, &ttr,       &dor,       &ended,      &pfs,          &event,     &best_change, &last_change,
-            &steps,    &wall_s,    &change_in, &change_out, &first_change, &tgi_d,     &tgi_g,       &new_lesion,
-            &pd_new,   &pfs_death, &death,     &os,         &os_event,     &tgr_first, &hyper})
+      for (auto* v : {&best_day,    &ttr,        &dor,        &ended,        &pfs,        &event,        &best_change,
+                      &last_change, &steps,      &wall_s,     &change_in,    &change_out, &first_change, &tgi_d,
+                      &tgi_g,       &new_lesion, &pd_new,     &pfs_death,    &death,      &os,           &os_event,
+                      &tgr_first,   &hyper,      &non_target, &pd_non_target})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -333,6 +335,8 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     hyper.push_back(ok ? (r.hyperprogression ? 1.0 : 0.0) : kNaN);
     new_lesion.push_back(r.new_lesion_day);
     pd_new.push_back(ok ? (r.recist.pd_new_lesion ? 1.0 : 0.0) : kNaN);
+    non_target.push_back(r.non_target_growth_per_day);
+    pd_non_target.push_back(ok ? (r.recist.pd_non_target ? 1.0 : 0.0) : kNaN);
     pfs_death.push_back(ok ? (r.recist.pfs_death ? 1.0 : 0.0) : kNaN);
     death.push_back(r.death_day);
     os.push_back(r.os_day);
@@ -371,6 +375,8 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("hyperprogression", hyper),
                       number_column("new_lesion_day", new_lesion),
                       number_column("pd_new_lesion", pd_new),
+                      number_column("non_target_growth_per_day", non_target),
+                      number_column("pd_non_target", pd_non_target),
                       number_column("pfs_death", pfs_death),
                       number_column("death_day", death),
                       number_column("os_day", os),
@@ -440,6 +446,7 @@ std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary&
     col["solver_failures"].push_back(a.solver_failures);
     col["progressed"].push_back(a.progressed);
     col["pd_new_lesion"].push_back(a.pd_new_lesion);
+    col["pd_non_target"].push_back(a.pd_non_target);
     col["pfs_deaths"].push_back(a.pfs_deaths);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     col["median_os_day"].push_back(a.has_os ? a.os.median : nan);
@@ -518,6 +525,7 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
                         "solver_failures",
                         "progressed",
                         "pd_new_lesion",
+                        "pd_non_target",
                         "pfs_deaths",
                         "median_os_day",
                         "median_os_lower_day",

@@ -541,8 +541,9 @@ const Section<ProgressionSpec>& progression() {
   static const Section<ProgressionSpec> section{
       "progression",
       "Progression and survival",
-      "Read-out modules applied to each simulated patient (docs/recist.md, \"New lesions and overall "
-      "survival\"); their parameters are model parameters (`vct params qspio_nsclc`, `new_lesion_*`, `os_*`). "
+      "Read-out modules applied to each simulated patient (docs/recist.md, \"New lesions, overall "
+      "survival and non-target disease\"); their parameters are model parameters (`vct params qspio_nsclc`, "
+      "`new_lesion_*`, `os_*`, `non_target_*`). "
       "Trials only; models that offer them: qspio_nsclc and qspio_nsclc_rt.",
       "",
       {
@@ -552,6 +553,9 @@ const Section<ProgressionSpec>& progression() {
           member(simple_key("overall_survival", Kind::kBoolean, "false",
                             "survival time per patient from the tumour-dynamics link; deaths end PFS"),
                  &ProgressionSpec::overall_survival),
+          member(simple_key("non_target", Kind::kBoolean, "false",
+                            "non-target disease with its own growth; its unequivocal progression is PD"),
+                 &ProgressionSpec::non_target),
           member(number_key("follow_up_day", 0.0, 1e5, true, "the horizon",
                             "OS follow-up (OS is censored here; may exceed the horizon)",
                             "number >= simulation.horizon_day"),

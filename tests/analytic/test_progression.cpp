@@ -93,7 +93,9 @@ TEST(ProgressionDraws, DependOnlyOnSeedAndCandidate) {
   EXPECT_EQ(a.rate_z, b.rate_z);
   EXPECT_EQ(a.threshold, b.threshold);
   EXPECT_EQ(a.survival_z, b.survival_z);
+  EXPECT_EQ(a.non_target_z, b.non_target_z);
   EXPECT_NE(a.survival_z, c.survival_z);
+  EXPECT_NE(a.non_target_z, a.survival_z);
   // Over many candidates the draws have their distributions' means: E z = 0, E threshold = 1.
   double z = 0.0, e = 0.0;
   const int n = 20000;
@@ -119,6 +121,7 @@ TEST(ProgressionTable, ParametersResolveByNameAndCarryTheirSource) {
   }
   EXPECT_EQ(survival_parameters(i, p).intercept_log_day, 6.94);
   EXPECT_EQ(new_lesion_parameters(i, p).exponent, 2.0 / 3.0);
+  EXPECT_EQ(non_target_parameters(i, p).pd_volume_increase, 0.73);
   EXPECT_FALSE(resolve_progression_parameters({}).available());
 }
 
@@ -187,6 +190,62 @@ TEST(RecistEvents, NoEventsReproduceThePlainAssessment) {
   EXPECT_EQ(a.pfs_day, b.pfs_day);
   EXPECT_EQ(a.pfs_event, b.pfs_event);
   EXPECT_EQ(a.per_scan, b.per_scan);
+}
+
+// --- Non-target disease: size ratio (d_k / baseline) exp(delta t_k), PD at 1.2 x its nadir --------
+
+TEST(NonTarget, SeventyThreePercentInVolumeIsTwentyPercentInDiameter) {
+  NonTargetParameters nt;
+  nt.pd_volume_increase = 0.73;
+  EXPECT_NEAR(nt.pd_diameter_fraction(), 0.2, 1e-3);  // 1.73^(1/3) = 1.2002
+  nt.pd_volume_increase = 0.331;
+  EXPECT_NEAR(nt.pd_diameter_fraction(), 0.1, 1e-9);  // 1.331^(1/3) = 1.1
+}
+
+TEST(NonTarget, FasterNonTargetGrowthIsProgressionWhileTheTargetsAreStable) {
+  RecistEvents e;
+  e.non_target_growth_per_day = std::log(1.25) / 112.0;  // ratio 1.25^(56/112) = 1.118 at 56 days, 1.25 at 112
+  const RecistOutcome r = assess_recist(kDays, {4.0, 4.0, 4.0}, 4.0, RecistOptions{}, e);
+  EXPECT_EQ(r.per_scan[0], Response::kSD);  // 1.118 < 1.2
+  EXPECT_EQ(r.per_scan[1], Response::kPD);  // 1.25 >= 1.2 x 1
+  EXPECT_TRUE(r.pd_non_target);
+  EXPECT_FALSE(r.pd_new_lesion);
+  EXPECT_EQ(r.best, Response::kSD);
+  EXPECT_EQ(r.pfs_day, 112.0);
+}
+
+TEST(NonTarget, ProgressionIsMeasuredFromTheNonTargetNadir) {
+  RecistEvents e;
+  e.non_target_growth_per_day = 0.005;
+  // Targets at -40 %: ratio 0.6 e^0.28 = 0.794 at 56 days (the nadir), 0.6 e^0.56 = 1.050 at 112 days:
+  // only 5 % above its baseline but 1.050 / 0.794 = 1.32 times its nadir.
+  const RecistOutcome r = assess_recist(kDays, {2.4, 2.4, 2.4}, 4.0, RecistOptions{}, e);
+  EXPECT_EQ(r.per_scan[0], Response::kPR);
+  EXPECT_EQ(r.per_scan[1], Response::kPD);
+  EXPECT_TRUE(r.pd_non_target);
+  EXPECT_EQ(r.best, Response::kPR);
+  EXPECT_EQ(r.duration_of_response_day, 112.0 - 56.0);
+}
+
+TEST(NonTarget, NonTargetDiseaseNeedsNoFiveMillimetres) {
+  RecistEvents e;
+  e.non_target_growth_per_day = 0.0;  // follows the targets exactly
+  // Baseline 2 cm to 2.45 cm: +22.5 % but 4.5 mm, short of the targets' 5 mm; non-target 1.225 >= 1.2.
+  const RecistOutcome plain = assess_recist({56.0}, {2.45}, 2.0, RecistOptions{});
+  const RecistOutcome with = assess_recist({56.0}, {2.45}, 2.0, RecistOptions{}, e);
+  EXPECT_EQ(plain.best, Response::kSD);
+  EXPECT_EQ(with.best, Response::kPD);
+  EXPECT_TRUE(with.pd_non_target);
+}
+
+TEST(NonTarget, CompleteResponseNeedsTheNonTargetDiseaseGoneToo) {
+  RecistEvents e;
+  e.non_target_growth_per_day = 0.02;
+  // Targets 4 cm -> 0.1 cm (CR alone); non-target 0.1 e^(0.02 x 56) = 0.1 x 3.065 = 0.31 cm > 0.2: PR.
+  const RecistOutcome plain = assess_recist({56.0}, {0.1}, 4.0, RecistOptions{});
+  const RecistOutcome with = assess_recist({56.0}, {0.1}, 4.0, RecistOptions{}, e);
+  EXPECT_EQ(plain.best, Response::kCR);
+  EXPECT_EQ(with.best, Response::kPR);
 }
 
 }  // namespace

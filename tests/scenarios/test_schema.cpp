@@ -102,6 +102,11 @@ TEST(Schema, EmittedKeysAppearInTheResolvedScenarioWithTheirValue) {
     EXPECT_NE(b.resolved_yaml.find("  " + f.key.name + ": "), std::string::npos) << f.key.name;
   EXPECT_NE(b.resolved_yaml.find("follow_up_day: 300"), std::string::npos) << b.resolved_yaml;
   EXPECT_EQ(load_scenario_text(b.resolved_yaml, "resolved.yaml").resolved_yaml, b.resolved_yaml);  // round trip
+  // Non-target disease alone is a module on: the block is written and the parameters resolved.
+  const LoadedScenario c = load_scenario_text(
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 2}\nprogression: {non_target: true}\n", "s.yaml");
+  EXPECT_TRUE(c.scenario.progression.parameters.available());
+  EXPECT_NE(c.resolved_yaml.find("non_target: true"), std::string::npos) << c.resolved_yaml;
 }
 
 TEST(Schema, EveryDeclaredKeyIsDocumented) {

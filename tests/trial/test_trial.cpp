@@ -448,6 +448,48 @@ TEST(Progression, NewLesionsAreOutOfFieldDiseaseOnly) {
   EXPECT_GT(out_of_field_pd, 0);
 }
 
+/// The RT trial with non-target disease only, 12 candidates, SD of its extra growth `sd` per day.
+TrialSpec non_target_trial(double sd, int threads) {
+  std::string text = kRtScenario;
+  text.replace(text.find("size: 4"), 7, "size: 12");
+  text += "patient:\n  parameters: {non_target_growth_sd_per_day: " + std::to_string(sd) +
+          "}\nprogression: {non_target: true}\n";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "non_target_trial.yaml");
+  return build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, threads);
+}
+
+TEST(Progression, NonTargetDiseaseIsUnirradiatedAndOnlyBringsProgressionForward) {
+  // delta = 0.05 z per day: z = 0.2 multiplies the non-target ratio by e^(0.01 x 28) = 1.32 by the
+  // first scan, past the 1.2 of unequivocal progression when the targets hold still.
+  std::string off_text = kRtScenario;
+  off_text.replace(off_text.find("size: 4"), 7, "size: 12");
+  const io::LoadedScenario off_scenario = io::load_scenario_text(off_text, "off.yaml");
+  MemorySink off, on, one_thread;
+  run_trial(build_trial_spec(models::get_model(off_scenario.scenario.model), off_scenario.scenario, 2), off, {});
+  run_trial(non_target_trial(0.05, 2), on, {});
+  run_trial(non_target_trial(0.05, 1), one_thread, {});
+  int non_target_pd = 0;
+  for (std::size_t i = 0; i < on.results.size(); ++i) {
+    const CandidateResult& c = on.results[i];
+    if (c.status != CandidateStatus::kPatient) continue;
+    const double delta = 0.05 * progression_draws(5, c.candidate).non_target_z;
+    for (std::size_t a = 0; a < 2; ++a) {
+      const ArmResult& x = off.results[i].arms[a];
+      const ArmResult& y = c.arms[a];
+      EXPECT_EQ(x.trajectories, y.trajectories);
+      EXPECT_EQ(y.non_target_growth_per_day, delta);  // one draw per patient, the same in both arms
+      EXPECT_EQ(y.recist.per_scan, one_thread.results[i].arms[a].recist.per_scan);
+      EXPECT_LE(y.recist.pfs_day, x.recist.pfs_day);
+      EXPECT_LE(y.recist_out_of_field.pfs_day, x.recist_out_of_field.pfs_day);
+      non_target_pd += y.recist.pd_non_target;
+    }
+    EXPECT_EQ(c.arms[1].recist_in_field.per_scan, off.results[i].arms[1].recist_in_field.per_scan);  // in field: none
+    EXPECT_FALSE(c.arms[1].recist_in_field.pd_non_target);
+  }
+  EXPECT_GT(non_target_pd, 0);
+  EXPECT_EQ(on.summary.arms[0].pd_non_target + on.summary.arms[1].pd_non_target, non_target_pd);
+}
+
 TEST(Progression, SurvivalDrawsArePairedAcrossArmsAndThreads) {
   // With the tumour terms off, T = exp(4.5 + 0.5 z) with z from (seed 5, candidate): the same in
   // both arms and for any thread count; OS is censored at the 200-day follow-up.
@@ -474,12 +516,12 @@ TEST(Progression, SurvivalDrawsArePairedAcrossArmsAndThreads) {
 }
 
 TEST(Progression, OutcomesSurviveTheResultFile) {
-  const TrialSpec spec = progression_trial(true, true, true, 2);
   const io::LoadedScenario loaded = io::load_scenario_text(
       std::string(kRtScenario) +
           "patient:\n  parameters: {new_lesion_rate_per_day: 0.003, os_intercept_log_day: 4.5, os_sigma_log: 0.5}\n"
-          "progression: {new_lesions: true, overall_survival: true, follow_up_day: 200}\n",
+          "progression: {new_lesions: true, overall_survival: true, non_target: true, follow_up_day: 200}\n",
       "progression_trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
   const fs::path path = fs::temp_directory_path() / "vct_progression_trial.h5";
   MemorySink memory;
   {
@@ -495,6 +537,7 @@ TEST(Progression, OutcomesSurviveTheResultFile) {
     const ArmSummary& y = again.arms[a];
     EXPECT_EQ(y.counts, x.counts);
     EXPECT_EQ(y.pd_new_lesion, x.pd_new_lesion);
+    EXPECT_EQ(y.pd_non_target, x.pd_non_target);
     EXPECT_EQ(y.pfs_deaths, x.pfs_deaths);
     EXPECT_EQ(y.os.survival, x.os.survival);
     EXPECT_EQ(y.os.time, x.os.time);
@@ -509,6 +552,9 @@ TEST(Progression, OutcomesSurviveTheResultFile) {
     for (std::size_t a = 0; a < back[i].arms.size(); ++a) {
       EXPECT_TRUE(same(back[i].arms[a].death_day, memory.results[i].arms[a].death_day)) << i;
       EXPECT_TRUE(same(back[i].arms[a].new_lesion_day, memory.results[i].arms[a].new_lesion_day)) << i;
+      EXPECT_TRUE(same(back[i].arms[a].non_target_growth_per_day, memory.results[i].arms[a].non_target_growth_per_day))
+          << i;
+      EXPECT_EQ(back[i].arms[a].recist.pd_non_target, memory.results[i].arms[a].recist.pd_non_target) << i;
       EXPECT_TRUE(
           same(back[i].arms[a].tgr_first_scan_pct_per_month, memory.results[i].arms[a].tgr_first_scan_pct_per_month))
           << i;
@@ -522,8 +568,8 @@ TEST(Progression, OutcomesSurviveTheResultFile) {
   EXPECT_GT(H5Lexists(file, "/summary/os_kaplan_meier/SBRT_then_ICI", H5P_DEFAULT), 0);
   hid_t arms = H5Dopen2(file, "/summary/arms", H5P_DEFAULT);
   hid_t type = H5Dget_type(arms);
-  for (const char* column : {"median_os_day", "os_12_months", "progressed", "pd_new_lesion", "pfs_deaths",
-                             "hyperprogression_fraction", "tgr_pre_p50_pct_per_month"})
+  for (const char* column : {"median_os_day", "os_12_months", "progressed", "pd_new_lesion", "pd_non_target",
+                             "pfs_deaths", "hyperprogression_fraction", "tgr_pre_p50_pct_per_month"})
     EXPECT_GE(H5Tget_member_index(type, column), 0) << column;
   H5Tclose(type);
   H5Dclose(arms);

@@ -260,15 +260,16 @@ void print_timing(const vct::TrialSummary& s) {
 /// New lesions, deaths and overall survival per arm (progression modules; nothing when off).
 void print_progression(const vct::TrialSummary& s) {
   bool any = false;
-  for (const auto& a : s.arms) any = any || a.has_os || a.pd_new_lesion > 0 || a.pfs_deaths > 0;
+  for (const auto& a : s.arms) any = any || a.has_os || a.pd_new_lesion > 0 || a.pd_non_target > 0 || a.pfs_deaths > 0;
   if (!any) return;
-  std::printf("\n%-18s %-19s %-9s %-22s %-19s %-19s %-19s\n", "progression", "PD / with new lesion", "death",
+  std::printf("\n%-18s %-28s %-9s %-22s %-19s %-19s %-19s\n", "progression", "PD / new lesion / non-target", "death",
               "median OS, d (95% CI)", "OS 6 mo %", "OS 12 mo %", "OS 24 mo %");
   for (const auto& a : s.arms) {
-    char new_lesion[40];
-    std::snprintf(new_lesion, sizeof new_lesion, "%d / %d (%d%%)", a.progressed, a.pd_new_lesion,
-                  a.progressed > 0 ? static_cast<int>(std::lround(100.0 * a.pd_new_lesion / a.progressed)) : 0);
-    std::printf("%-18s %-19s %-9d %-22s %-19s %-19s %-19s\n", a.name.c_str(), new_lesion, a.pfs_deaths,
+    auto share = [&](int k) { return a.progressed > 0 ? static_cast<int>(std::lround(100.0 * k / a.progressed)) : 0; };
+    char pd[64];
+    std::snprintf(pd, sizeof pd, "%d / %d (%d%%) / %d (%d%%)", a.progressed, a.pd_new_lesion, share(a.pd_new_lesion),
+                  a.pd_non_target, share(a.pd_non_target));
+    std::printf("%-18s %-28s %-9d %-22s %-19s %-19s %-19s\n", a.name.c_str(), pd, a.pfs_deaths,
                 a.has_os ? days(a.os.median, a.os.median_lower, a.os.median_upper).c_str() : "-",
                 a.has_os ? landmark(a.os_6_months).c_str() : "-", a.has_os ? landmark(a.os_12_months).c_str() : "-",
                 a.has_os ? landmark(a.os_24_months).c_str() : "-");
