@@ -48,6 +48,11 @@ const std::vector<ParameterInfo>& progression_parameter_table() {
       {"non_target_pd_volume_increase", "1", 0.73, 0.1, 10.0,
        "non_target: increase of non-target volume over its nadir read as unequivocal progression",
        "Eisenhauer 2009 Eur J Cancer 45:228 (RECIST 1.1: 73 % in volume, as a 20 % diameter increase)"},
+      {"new_lesion_occult_per_burden", "1", 0.2, 0.0, 100.0,
+       "new_lesions (occult_growth law): median a, new detectable lesions per unit of (V / 1 cm^3)^gamma the "
+       "followed disease grows above its baseline",
+       "calibrated to CheckMate 017 progression (docs/validation.md); form from seeding at r V^gamma during "
+       "untreated growth (Iwata 2000, Benzekry 2016) with a = r (v_seed / v_detect)^gamma / (gamma k)"},
   };
   return table;
 }
@@ -71,8 +76,10 @@ ProgressionParameterIndices resolve_progression_parameters(const std::vector<Par
   r.os_growth_floor = find("os_growth_floor_per_day");
   r.non_target_sd = find("non_target_growth_sd_per_day");
   r.non_target_pd_volume = find("non_target_pd_volume_increase");
+  r.new_lesion_occult = find("new_lesion_occult_per_burden");
   for (int i : {r.new_lesion_rate, r.new_lesion_log_sd, r.new_lesion_exponent, r.os_intercept, r.os_sigma, r.os_emax,
-                r.os_ec50, r.os_sld_slope, r.os_ttg_slope, r.os_growth_floor, r.non_target_sd, r.non_target_pd_volume})
+                r.os_ec50, r.os_sld_slope, r.os_ttg_slope, r.os_growth_floor, r.non_target_sd, r.non_target_pd_volume,
+                r.new_lesion_occult})
     if (i < 0) return {};
   return r;
 }
@@ -82,7 +89,8 @@ double at(const std::vector<double>& p, int i) { return p[static_cast<std::size_
 }  // namespace
 
 NewLesionParameters new_lesion_parameters(const ProgressionParameterIndices& i, const std::vector<double>& p) {
-  return {at(p, i.new_lesion_rate), at(p, i.new_lesion_log_sd), at(p, i.new_lesion_exponent)};
+  return {at(p, i.new_lesion_rate), at(p, i.new_lesion_log_sd), at(p, i.new_lesion_exponent),
+          at(p, i.new_lesion_occult)};
 }
 
 SurvivalParameters survival_parameters(const ProgressionParameterIndices& i, const std::vector<double>& p) {
@@ -126,6 +134,24 @@ double first_new_lesion_day(const std::vector<double>& day, const std::vector<do
     }
     cumulative += step;
     previous = current;
+  }
+  return inf;
+}
+
+double first_occult_lesion_day(const std::vector<double>& day, const std::vector<double>& followed_cm3,
+                               double baseline_burden_cm3, double a, double exponent, double threshold) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (day.empty() || !(a > 0.0) || !(followed_cm3.front() > 0.0)) return inf;
+  const double scale = a * std::pow(std::max(0.0, baseline_burden_cm3), exponent);
+  double highest = followed_cm3.front(), previous = 0.0;
+  for (std::size_t k = 1; k < day.size(); ++k) {
+    highest = std::max(highest, followed_cm3[k]);
+    const double expected = scale * (std::pow(highest / followed_cm3.front(), exponent) - 1.0);
+    if (expected >= threshold) {
+      const double s = (threshold - previous) / (expected - previous);  // expected > previous here
+      return day[k - 1] + std::clamp(s, 0.0, 1.0) * (day[k] - day[k - 1]);
+    }
+    previous = expected;
   }
   return inf;
 }

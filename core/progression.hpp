@@ -29,9 +29,11 @@ namespace vct {
 
 /// Parameters of the new-lesion module (model parameters; progression_parameter_table()).
 struct NewLesionParameters {
-  double rate_per_day = 4e-4;   ///< median r_i: new lesions per day at 1 cm^3 of tumour, >= 0
-  double log_sd = 1.0;          ///< SD of ln r_i between patients, >= 0
+  double rate_per_day = 4e-4;   ///< median r_i: new lesions per day at 1 cm^3 of tumour, >= 0 (burden_rate law)
+  double log_sd = 1.0;          ///< SD of ln r_i (or ln a_i) between patients, >= 0
   double exponent = 2.0 / 3.0;  ///< gamma, burden exponent, [0, 1.5]
+  double occult_per_burden =
+      0.2;  ///< median a_i, new lesions per unit of (V / 1 cm^3)^gamma grown (occult_growth law), >= 0
 };
 
 /// Parameters of the survival link (model parameters; progression_parameter_table()).
@@ -65,7 +67,7 @@ struct ProgressionParameterIndices {
   int new_lesion_rate = -1, new_lesion_log_sd = -1, new_lesion_exponent = -1;
   int os_intercept = -1, os_sigma = -1, os_emax = -1, os_ec50 = -1, os_sld_slope = -1, os_ttg_slope = -1,
       os_growth_floor = -1;
-  int non_target_sd = -1, non_target_pd_volume = -1;
+  int non_target_sd = -1, non_target_pd_volume = -1, new_lesion_occult = -1;
   bool available() const { return new_lesion_rate >= 0 && os_growth_floor >= 0 && non_target_sd >= 0; }
 };
 ProgressionParameterIndices resolve_progression_parameters(const std::vector<ParameterInfo>& parameters);
@@ -89,6 +91,16 @@ ProgressionDraws progression_draws(std::uint64_t seed, std::size_t candidate);
 /// `day` ascending, `burden_cm3` >= 0 at those days. +infinity when none appears by day.back().
 double first_new_lesion_day(const std::vector<double>& day, const std::vector<double>& burden_cm3, double rate_per_day,
                             double exponent, double threshold);
+
+/// Day of the first new lesion under the occult_growth law: occult metastases seeded before
+/// treatment grow in step with the disease they follow and are detected when they reach a
+/// detectable size, so the expected number detected by t is
+///   Lambda(t) = a (V0 / 1 cm^3)^gamma [(M(t) / followed[0])^gamma - 1],   M(t) = max_{s <= t} followed(s)
+/// (docs/recist.md). `followed_cm3` is the burden the occult disease follows (> 0), `baseline_burden_cm3`
+/// the patient's whole baseline burden V0. The first t with Lambda(t) >= threshold, linear in
+/// Lambda inside the crossing step; +infinity when none by day.back().
+double first_occult_lesion_day(const std::vector<double>& day, const std::vector<double>& followed_cm3,
+                               double baseline_burden_cm3, double a, double exponent, double threshold);
 
 /// Time to tumour growth of the bi-exponential fit, ln(d/g) / (d + g) in days, 0 when d <= g.
 double time_to_growth_day(double d_per_day, double g_per_day);

@@ -178,10 +178,19 @@ void assess_sites(const ModelDefinition& model, const TrialArm& arm, const Trial
   a.out_of_field = site(false, a.recist_out_of_field);
 }
 
-/// Tumour burden at each output time, cm^3: the lesions' equivalent spheres, pi/6 d^3.
-std::vector<double> burden_cm3(const ModelDefinition& model, const Trajectory& tr) {
+/// Tumour burden at each output time, cm^3: the lesions' equivalent spheres, pi/6 d^3; with
+/// `unirradiated_in`, only the lesions that arm does not irradiate (all when it irradiates every one).
+std::vector<double> burden_cm3(const ModelDefinition& model, const Trajectory& tr,
+                               const TrialArm* unirradiated_in = nullptr) {
   std::vector<int> columns = model.resolved().lesion_diameter_outputs;
   if (columns.empty()) columns = {model.resolved().diameter_output};
+  if (unirradiated_in && columns.size() > 1) {
+    const std::vector<int> hit = irradiated_lesions(unirradiated_in->radiotherapy);
+    std::vector<int> kept;
+    for (std::size_t l = 0; l < columns.size(); ++l)
+      if (std::find(hit.begin(), hit.end(), static_cast<int>(l)) == hit.end()) kept.push_back(columns[l]);
+    if (!kept.empty()) columns = kept;
+  }
   const std::size_t no = static_cast<std::size_t>(tr.n_outputs);
   std::vector<double> v(tr.time_day.size(), 0.0);
   for (std::size_t t = 0; t < v.size(); ++t)
@@ -190,20 +199,24 @@ std::vector<double> burden_cm3(const ModelDefinition& model, const Trajectory& t
 }
 
 /// The progression modules' events for one patient in one arm (core/progression.hpp): the first new
-/// lesion from the burden series, death from the survival link applied to the fitted kinetics of
-/// every simulated scan; also sets the arm's OS. Uses the patient's own random stream, the same in
-/// every arm.
-RecistEvents progression_events(const TrialSpec& spec, std::size_t row, const std::vector<double>& p,
-                                const Trajectory& tr, ArmResult& a) {
+/// lesion from the burden series (occult_growth: from the growth of the unirradiated disease),
+/// death from the survival link applied to the fitted kinetics of every simulated scan; also sets
+/// the arm's OS. Uses the patient's own random stream, the same in every arm.
+RecistEvents progression_events(const TrialSpec& spec, const TrialArm& arm, std::size_t row,
+                                const std::vector<double>& p, const Trajectory& tr, ArmResult& a) {
   const ProgressionSpec& ps = spec.progression;
   const ProgressionDraws draws = progression_draws(spec.population.seed, row);
   RecistEvents events;
   events.pfs_death_limit_day = spec.horizon_day;
   if (ps.new_lesions) {
     const NewLesionParameters nl = new_lesion_parameters(ps.parameters, p);
-    const double rate = nl.rate_per_day * std::exp(nl.log_sd * draws.rate_z);
+    const double spread = std::exp(nl.log_sd * draws.rate_z);
+    const std::vector<double> burden = burden_cm3(*spec.model, tr);
     events.new_lesion_day =
-        first_new_lesion_day(tr.time_day, burden_cm3(*spec.model, tr), rate, nl.exponent, draws.threshold);
+        ps.occult_growth
+            ? first_occult_lesion_day(tr.time_day, burden_cm3(*spec.model, tr, &arm), burden.front(),
+                                      nl.occult_per_burden * spread, nl.exponent, draws.threshold)
+            : first_new_lesion_day(tr.time_day, burden, nl.rate_per_day * spread, nl.exponent, draws.threshold);
     a.new_lesion_day = events.new_lesion_day;
   }
   if (ps.non_target) {
@@ -257,7 +270,7 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
     if (!ratio.empty()) a.first_scan_change_pct = a.recist.per_scan_change_pct.front();
     RecistEvents events;
     if (spec.progression.any()) {
-      events = progression_events(spec, row, p, tr, a);
+      events = progression_events(spec, arm, row, p, tr, a);
       a.recist = assess_available_scans(
           scans, tr.time_day.back(), tr.outputs[d], spec.recist,
           [&](double day) {

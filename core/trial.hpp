@@ -31,6 +31,7 @@ struct TrialArm {
 /// The progression read-out modules (core/progression.hpp), off unless the scenario asks.
 struct ProgressionSpec {
   bool new_lesions = false;
+  bool occult_growth = false;  ///< new-lesion law: occult_growth (true) or burden_rate (false, the first one)
   bool overall_survival = false;
   bool non_target = false;
   double follow_up_day = std::numeric_limits<double>::quiet_NaN();  ///< OS follow-up (NaN: the horizon)

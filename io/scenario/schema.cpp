@@ -550,6 +550,12 @@ const Section<ProgressionSpec>& progression() {
           member(simple_key("new_lesions", Kind::kBoolean, "false",
                             "new metastases appear at a burden-driven rate; a new lesion is PD at the next scan"),
                  &ProgressionSpec::new_lesions),
+          accessor<ProgressionSpec>(
+              choice_key("new_lesion_law", {"burden_rate", "occult_growth"}, "`burden_rate`",
+                         "burden_rate: detectable lesions at a rate set by today's burden; occult_growth: lesions "
+                         "seeded before treatment grow with the unirradiated disease and show when it grows"),
+              [](const ProgressionSpec& s) { return text(s.occult_growth ? "occult_growth" : "burden_rate"); },
+              [](ProgressionSpec& s, const Value& v) { s.occult_growth = v.text == "occult_growth"; }),
           member(simple_key("overall_survival", Kind::kBoolean, "false",
                             "survival time per patient from the tumour-dynamics link; deaths end PFS"),
                  &ProgressionSpec::overall_survival),

@@ -56,6 +56,21 @@ TEST(NewLesions, AShrinkingTumourSeedsFewerLesions) {
   EXPECT_EQ(first_new_lesion_day(day, shrinking, 1e-3, 2.0 / 3.0, 0.35), kInf);
 }
 
+TEST(OccultLesions, ExpectedCountFollowsTheGrowthAboveBaseline) {
+  // a 0.5, gamma 1/3, V0 8 cm^3: scale 0.5 x 8^(1/3) = 1; the followed burden 8 -> 8 -> 27 -> 8 gives
+  // Lambda 0, 0, (27/8)^(1/3) - 1 = 0.5, and 0.5 again (the running maximum stays 27).
+  const std::vector<double> day = {0, 1, 2, 3}, v = {8, 8, 27, 8};
+  EXPECT_DOUBLE_EQ(first_occult_lesion_day(day, v, 8.0, 0.5, 1.0 / 3.0, 0.25), 1.5);  // half-way up 0 -> 0.5
+  EXPECT_EQ(first_occult_lesion_day(day, v, 8.0, 0.5, 1.0 / 3.0, 0.6), kInf);         // 0.5 is the most
+  // The baseline burden scales the count: V0 64 gives scale 0.5 x 4 = 2, Lambda 1 on day 2.
+  EXPECT_DOUBLE_EQ(first_occult_lesion_day(day, v, 64.0, 0.5, 1.0 / 3.0, 0.5), 1.5);
+}
+
+TEST(OccultLesions, DiseaseThatNeverExceedsItsBaselineShowsNone) {
+  const std::vector<double> day = {0, 10, 20, 30}, v = {5, 4, 2, 5};
+  EXPECT_EQ(first_occult_lesion_day(day, v, 5.0, 100.0, 2.0 / 3.0, 1e-9), kInf);
+}
+
 TEST(SurvivalLink, ReferencePatientGetsTheInterceptAndTheEmaxShift) {
   SurvivalParameters s;  // Struemper 2025 values
   // d = 0 (no shrinkage): TTG = 0, so the TTG term is 0.0124 x (0 - 39.9) = -0.49476.
@@ -122,6 +137,7 @@ TEST(ProgressionTable, ParametersResolveByNameAndCarryTheirSource) {
   EXPECT_EQ(survival_parameters(i, p).intercept_log_day, 6.94);
   EXPECT_EQ(new_lesion_parameters(i, p).exponent, 2.0 / 3.0);
   EXPECT_EQ(non_target_parameters(i, p).pd_volume_increase, 0.73);
+  EXPECT_EQ(new_lesion_parameters(i, p).occult_per_burden, 0.2);
   EXPECT_FALSE(resolve_progression_parameters({}).available());
 }
 

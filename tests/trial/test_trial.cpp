@@ -490,6 +490,48 @@ TEST(Progression, NonTargetDiseaseIsUnirradiatedAndOnlyBringsProgressionForward)
   EXPECT_EQ(on.summary.arms[0].pd_non_target + on.summary.arms[1].pd_non_target, non_target_pd);
 }
 
+TEST(Progression, OccultLesionsFollowTheUnirradiatedDisease) {
+  // occult_growth: the no-RT arm follows both lesions, the SBRT arm only the non-irradiated one
+  // (lesion 2); recomputed from the trajectories with the patient's draws (a = 5 e^(1 x rate_z)),
+  // the whole baseline burden V0 scaling the count in both arms.
+  std::string text = kRtScenario;
+  text.replace(text.find("size: 4"), 7, "size: 12");
+  text +=
+      "patient:\n  parameters: {new_lesion_occult_per_burden: 5}\n"
+      "progression: {new_lesions: true, new_lesion_law: occult_growth}\n";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "occult.yaml");
+  EXPECT_NE(loaded.resolved_yaml.find("new_lesion_law: occult_growth"), std::string::npos);
+  MemorySink sink;
+  run_trial(build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2), sink, {});
+  int patients = 0, lesions = 0;
+  for (const auto& c : sink.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++patients;
+    const ProgressionDraws draws = progression_draws(5, c.candidate);
+    for (std::size_t a = 0; a < 2; ++a) {
+      const ArmResult& r = c.arms[a];
+      const std::size_t nt = r.trajectories.size() / 2;  // [lesion1 | lesion2] diameters, cm
+      std::vector<double> day, followed;
+      for (std::size_t t = 0; t < nt; ++t) {
+        const double v1 = std::pow(r.trajectories[t], 3) * M_PI / 6.0,
+                     v2 = std::pow(r.trajectories[nt + t], 3) * M_PI / 6.0;
+        day.push_back(static_cast<double>(t));
+        followed.push_back(a == 0 ? v1 + v2 : v2);
+      }
+      const double v0 = (std::pow(r.trajectories[0], 3) + std::pow(r.trajectories[nt], 3)) * M_PI / 6.0;
+      const double expected =
+          first_occult_lesion_day(day, followed, v0, 5.0 * std::exp(draws.rate_z), 2.0 / 3.0, draws.threshold);
+      if (std::isinf(expected))
+        EXPECT_EQ(r.new_lesion_day, expected) << c.candidate;
+      else
+        EXPECT_NEAR(r.new_lesion_day, expected, 1e-6) << c.candidate << " arm " << a;
+      lesions += std::isfinite(r.new_lesion_day);
+    }
+  }
+  EXPECT_GT(patients, 0);
+  EXPECT_GT(lesions, 0);
+}
+
 TEST(Progression, SurvivalDrawsArePairedAcrossArmsAndThreads) {
   // With the tumour terms off, T = exp(4.5 + 0.5 z) with z from (seed 5, candidate): the same in
   // both arms and for any thread count; OS is censored at the 200-day follow-up.

@@ -4,7 +4,7 @@
 # prints, per variant, the patients, ORR, BOR PD, PFS at 106.5 days, 6 and 12 months, the first-scan
 # change and share without shrinkage from /summary/arms, PDs shown by non-target disease and the
 # share of dissociated first scans. docs/validation.md ("Progression and survival")
-# quotes its output. About 35 s per variant on 2 cores (14 variants). Then the diagnostics of the calibrated and
+# quotes its output. About 35 s per variant on 2 cores (17 variants). Then the diagnostics of the calibrated and
 # growth_sigma_0.5 variants (tools/validation/progression_diagnostics.py: growth before
 # treatment, who progresses between the first two scans, and the emulation of PD called at the
 # first scan for growing patients).
@@ -20,12 +20,14 @@ trap 'rm -rf "$work"' EXIT
 base=scenarios/validation/checkmate017_nivolumab.yaml
 calibrated=scenarios/validation/calibrated.yaml
 
-# variant NAME POPULATION_ENTRY PATIENT_PARAMETERS CALIBRATION_SED [non_target]
+# variant NAME POPULATION_ENTRY PATIENT_PARAMETERS CALIBRATION_SED [non_target|burden_rate]
 variant() {
   local name=$1 population=$2 patient=$3 edit=$4 modules=${5:-}
   sed "s/size: 300/size: $SIZE/" "$base" > "$work/$name.yaml"
   if [ "$modules" = non_target ]; then
     sed -i "s/^  new_lesions: true/  new_lesions: true\n  non_target: true/" "$work/$name.yaml"
+  elif [ "$modules" = burden_rate ]; then
+    sed -i "s/^  new_lesion_law: occult_growth/  new_lesion_law: burden_rate/" "$work/$name.yaml"
   fi
   if [ -n "$population" ]; then
     sed -i "s/^  preset: wang2023/  preset: wang2023\n  parameters:\n    $population/" "$work/$name.yaml"
@@ -61,10 +63,15 @@ PY
 }
 
 variant calibrated "" "" ""
+# The new-lesion law: occult metastases that grow with the disease (the scenario's) at other
+# medians a, and the burden-driven rate of the first module at its earlier fit (1.66e-4 /day).
+variant occult_a_0.1 "" "" "s/new_lesion_occult_per_burden: .*/new_lesion_occult_per_burden: 0.1/"
+variant occult_a_0.4 "" "" "s/new_lesion_occult_per_burden: .*/new_lesion_occult_per_burden: 0.4/"
+variant burden_rate_1.66e-4 "" "new_lesion_rate_per_day: 1.66e-4" "" burden_rate
 variant growth_sigma_1.5 "k_C1_growth_per_day: {distribution: lognormal, median: 0.007, sigma: 1.5}" "" ""
 variant growth_sigma_0.5 "k_C1_growth_per_day: {distribution: lognormal, median: 0.007, sigma: 0.5}" "" ""
-variant growth_0.5_new_lesions_4e-4_sd2 "k_C1_growth_per_day: {distribution: lognormal, median: 0.007, sigma: 0.5}" \
-  "new_lesion_rate_log_sd: 2" "s/new_lesion_rate_per_day: .*/new_lesion_rate_per_day: 4e-4/"
+variant growth_0.5_occult_0.4_sd2 "k_C1_growth_per_day: {distribution: lognormal, median: 0.007, sigma: 0.5}" \
+  "new_lesion_rate_log_sd: 2" "s/new_lesion_occult_per_burden: .*/new_lesion_occult_per_burden: 0.4/"
 variant killing_sigma_0.5 "" "" "s/k_C_T1_per_day: {median: \([0-9.]*\), sigma: 1}/k_C_T1_per_day: {median: \1, sigma: 0.5}/"
 variant killing_sigma_2 "" "" "s/k_C_T1_per_day: {median: \([0-9.]*\), sigma: 1}/k_C_T1_per_day: {median: \1, sigma: 2}/"
 variant new_lesion_log_sd_2 "" "new_lesion_rate_log_sd: 2" ""
@@ -74,7 +81,7 @@ for sd in 0 0.003 0.006 0.01 0.02; do
   variant "non_target_sd_$sd" "" "non_target_growth_sd_per_day: $sd" "" non_target
 done
 variant non_target_0.002_no_new_lesions "" "non_target_growth_sd_per_day: 0.002" \
-  "s/new_lesion_rate_per_day: .*/new_lesion_rate_per_day: 0/" non_target
+  "s/new_lesion_occult_per_burden: .*/new_lesion_occult_per_burden: 0/" non_target
 variant non_target_0.003_growth_sigma_0.5 "k_C1_growth_per_day: {distribution: lognormal, median: 0.007, sigma: 0.5}" \
   "non_target_growth_sd_per_day: 0.003" "" non_target
 for name in calibrated growth_sigma_0.5; do
