@@ -32,11 +32,12 @@ std::vector<double> scan_days(const RecistOptions& o, double horizon_day) {
   return days;
 }
 
-RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& d, double baseline,
-                            const RecistOptions& o, const RecistEvents& events) {
-  RecistOutcome out;
-  std::size_t n = 0;  // scans done: those on or before death
-  while (n < days.size() && days[n] <= events.death_day) ++n;
+namespace {
+
+/// Categories and changes at each scan done (those on or before death), the best change before
+/// progression and what the first PD showed; returns the index of the first PD scan (n: none).
+std::size_t classify_scans(const std::vector<double>& days, const std::vector<double>& d, double baseline,
+                           const RecistOptions& o, const RecistEvents& events, std::size_t n, RecistOutcome& out) {
   out.per_scan.resize(n, Response::kNE);
   out.per_scan_change_pct.resize(n, 0.0);
   double nadir = baseline;  // RECIST: smallest sum on study, baseline included
@@ -77,7 +78,13 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     }
   }
   if (n > 0) out.last_change_pct = 100.0 * (d[n - 1] - baseline) / baseline;
+  return first_pd;
+}
 
+/// Best overall response (confirmed when required, SD only after its minimum duration) and the
+/// time to the first counted response, from the scans before progression.
+void best_response(const std::vector<double>& days, const RecistOptions& o, std::size_t n, std::size_t first_pd,
+                   RecistOutcome& out) {
   // Response counted at scan k, after confirmation when required.
   auto counted = [&](std::size_t k) -> Response {
     const Response r = out.per_scan[k];
@@ -108,7 +115,12 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     out.best_response_day = days[first_pd];
   }
   out.best = best;
+}
 
+/// PFS (first PD scan, or death before it within the limit; else censored at the last scan) and
+/// the duration of response.
+void progression_free_survival(const std::vector<double>& days, const RecistEvents& events, std::size_t n,
+                               std::size_t first_pd, RecistOutcome& out) {
   if (first_pd < n) {
     out.pfs_day = days[first_pd];
     out.pfs_event = true;
@@ -125,6 +137,18 @@ RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<d
     out.response_ended = out.pfs_event;
     out.duration_of_response_day = out.pfs_day - out.time_to_response_day;
   }
+}
+
+}  // namespace
+
+RecistOutcome assess_recist(const std::vector<double>& days, const std::vector<double>& d, double baseline,
+                            const RecistOptions& o, const RecistEvents& events) {
+  RecistOutcome out;
+  std::size_t n = 0;  // scans done: those on or before death
+  while (n < days.size() && days[n] <= events.death_day) ++n;
+  const std::size_t first_pd = classify_scans(days, d, baseline, o, events, n, out);
+  best_response(days, o, n, first_pd, out);
+  progression_free_survival(days, events, n, first_pd, out);
   return out;
 }
 
