@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "core/random.hpp"
 
@@ -58,29 +59,30 @@ const std::vector<ParameterInfo>& progression_parameter_table() {
 }
 
 ProgressionParameterIndices resolve_progression_parameters(const std::vector<ParameterInfo>& parameters) {
-  auto find = [&](const char* name) {
-    for (std::size_t i = 0; i < parameters.size(); ++i)
-      if (parameters[i].name == name) return static_cast<int>(i);
-    return -1;
-  };
+  // The index members in the order of progression_parameter_table(): each is resolved by its row's name.
+  using Member = int ProgressionParameterIndices::*;
+  static constexpr Member kMembers[] = {&ProgressionParameterIndices::new_lesion_rate,
+                                        &ProgressionParameterIndices::new_lesion_log_sd,
+                                        &ProgressionParameterIndices::new_lesion_exponent,
+                                        &ProgressionParameterIndices::os_intercept,
+                                        &ProgressionParameterIndices::os_sigma,
+                                        &ProgressionParameterIndices::os_emax,
+                                        &ProgressionParameterIndices::os_ec50,
+                                        &ProgressionParameterIndices::os_sld_slope,
+                                        &ProgressionParameterIndices::os_ttg_slope,
+                                        &ProgressionParameterIndices::os_growth_floor,
+                                        &ProgressionParameterIndices::non_target_sd,
+                                        &ProgressionParameterIndices::non_target_pd_volume,
+                                        &ProgressionParameterIndices::new_lesion_occult};
+  const auto& table = progression_parameter_table();
   ProgressionParameterIndices r;
-  r.new_lesion_rate = find("new_lesion_rate_per_day");
-  r.new_lesion_log_sd = find("new_lesion_rate_log_sd");
-  r.new_lesion_exponent = find("new_lesion_exponent");
-  r.os_intercept = find("os_intercept_log_day");
-  r.os_sigma = find("os_sigma_log");
-  r.os_emax = find("os_emax_growth");
-  r.os_ec50 = find("os_ec50_growth_per_week");
-  r.os_sld_slope = find("os_sld_slope_per_mm");
-  r.os_ttg_slope = find("os_ttg_slope_per_week");
-  r.os_growth_floor = find("os_growth_floor_per_day");
-  r.non_target_sd = find("non_target_growth_sd_per_day");
-  r.non_target_pd_volume = find("non_target_pd_volume_increase");
-  r.new_lesion_occult = find("new_lesion_occult_per_burden");
-  for (int i : {r.new_lesion_rate, r.new_lesion_log_sd, r.new_lesion_exponent, r.os_intercept, r.os_sigma, r.os_emax,
-                r.os_ec50, r.os_sld_slope, r.os_ttg_slope, r.os_growth_floor, r.non_target_sd, r.non_target_pd_volume,
-                r.new_lesion_occult})
-    if (i < 0) return {};
+  for (std::size_t row = 0; row < std::size(kMembers) && row < table.size(); ++row) {
+    int found = -1;
+    for (std::size_t i = 0; i < parameters.size() && found < 0; ++i)
+      if (parameters[i].name == table[row].name) found = static_cast<int>(i);
+    if (found < 0) return {};  // the model does not offer the modules
+    r.*kMembers[row] = found;
+  }
   return r;
 }
 

@@ -139,6 +139,13 @@ TEST(ProgressionTable, ParametersResolveByNameAndCarryTheirSource) {
   EXPECT_EQ(non_target_parameters(i, p).pd_volume_increase, 0.73);
   EXPECT_EQ(new_lesion_parameters(i, p).occult_per_burden, 0.2);
   EXPECT_FALSE(resolve_progression_parameters({}).available());
+  // Resolved against the table itself every index is its row: 13 rows, one index member each.
+  ASSERT_EQ(table.size(), 13u);
+  EXPECT_EQ(i.new_lesion_rate, 0);
+  EXPECT_EQ(i.os_intercept, 3);
+  EXPECT_EQ(i.os_growth_floor, 9);
+  EXPECT_EQ(i.non_target_sd, 10);
+  EXPECT_EQ(i.new_lesion_occult, 12);
 }
 
 // --- RECIST with new lesions and deaths (scans at 56, 112, 168 days; baseline 4 cm) -------------

@@ -41,6 +41,11 @@ def main():
     rise = rise[np.isfinite(rise)]
     print("TGR to the first scan minus before: largest %+.1f %%/month; %.1f %% of patients rise at all"
           % (rise.max(), 100.0 * np.mean(rise > 0)))
+    flat = ok & (col["tgi_d_per_day"] == 0) & (tgr_pre > 0)
+    if flat.any():
+        ratio = (col["tgr_first_scan_pct_per_month"] / tgr_pre)[flat]
+        print("without a shrinkage component (%d): TGR to the first scan / TGR before, P10/P50/P90 %.2f/%.2f/%.2f"
+              % (flat.sum(), *np.nanpercentile(ratio, [10, 50, 90])))
     first, second = scans[:, 0], scans[:, 1]
     late = ok & (first == SD) & (second == PD)
     stay = ok & (first == SD) & (second == SD)
