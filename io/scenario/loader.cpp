@@ -108,7 +108,7 @@ void read_simulation(Validator& v, const YAML::Node& root, Scenario& s) {
   if (!sim || !v.is_map(sim, "simulation")) return;
   schema::read_section(v, sim, schema::simulation(), s, "simulation");
   if (s.output_interval_day > s.horizon_day)
-    v.problem(sim["output_interval_day"], "simulation.output_interval_day",
+    v.problem(sim["output_interval_day"] ? sim["output_interval_day"] : sim, "simulation.output_interval_day",
               "expected an interval <= horizon_day (" + format_number(s.horizon_day) + "), found " +
                   format_number(s.output_interval_day));
   const double rows = std::floor(s.horizon_day / s.output_interval_day) + 1.0;
