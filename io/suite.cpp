@@ -286,19 +286,34 @@ std::string calibration_yaml(const Calibration& c, const std::string& header) {
   return header + out.c_str() + "\n";
 }
 
+namespace {
+
+/// True when the scenario itself gives `section.parameters.<parameter>`.
+bool gives(const YAML::Node& root, const char* section, const std::string& parameter) {
+  const YAML::Node s = root[section];
+  if (!s || !s.IsMap()) return false;
+  const YAML::Node p = s["parameters"];
+  return p && p.IsMap() && p[parameter];
+}
+
+}  // namespace
+
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
-                              int population_size, int seed_offset) {
+                              int population_size, int seed_offset, ScenarioValues scenario_values) {
   YAML::Node root = io::parse_yaml(scenario_text, name);
+  const bool keep = scenario_values == ScenarioValues::kKept;
   if (!root["model"] || !root["model"].IsScalar())
     throw Error(ErrorKind::kInput, name + ": model: expected a model name to apply the calibration to");
   const ModelDefinition& model = models::get_model(root["model"].Scalar());
   for (const auto& [parameter, value] : c.parameters) {
     if (model.parameter_index(parameter) < 0) continue;  // e.g. RT constants in an ICI-only scenario
+    if (keep && gives(root, "patient", parameter)) continue;
     root["patient"]["parameters"][parameter] = value;
   }
   if (root["population"]) {
     for (const auto& [parameter, ms] : c.population_medians) {
       if (model.parameter_index(parameter) < 0) continue;
+      if (keep && gives(root, "population", parameter)) continue;
       YAML::Node d;
       d["distribution"] = "lognormal";
       d["median"] = ms.first;

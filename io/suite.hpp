@@ -95,10 +95,17 @@ Calibration load_calibration(const std::string& path, bool must_exist = false);
 Calibration parse_calibration(const std::string& text, const std::string& path);
 std::string calibration_yaml(const Calibration& c, const std::string& header);
 
+/// How a calibration meets values the scenario gives itself.
+enum class ScenarioValues {
+  kReplaced,  ///< the calibration's values replace them (validation suite, `vct run --calibration`)
+  kKept,      ///< they win; the calibration fills only the rest (`vct run`'s built-in calibration)
+};
+
 /// The scenario text with a calibration (and optionally a population size and a seed offset: the
 /// population's seed + 1000003 x offset) applied.
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
-                              int population_size, int seed_offset = 0);
+                              int population_size, int seed_offset = 0,
+                              ScenarioValues scenario_values = ScenarioValues::kReplaced);
 
 /// Replaces the text between `<!-- validate:begin -->` and `<!-- validate:end -->` in a file.
 void write_into_markdown(const std::string& path, const std::string& block);

@@ -6,7 +6,7 @@ packages=(
   g++ cmake make git pkg-config clang-format
   libeigen3-dev libboost-dev libhdf5-dev libyaml-cpp-dev
   libsundials-dev libsuitesparse-dev libnlopt-cxx-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libcli11-dev
   libopenmpi-dev openmpi-bin
   python3-scipy python3-numpy python3-h5py
 )

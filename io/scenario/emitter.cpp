@@ -151,6 +151,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   } else {
     out << YAML::Key << "model" << YAML::Value << s.model;
   }
+  schema::emit_field(out, schema::top_level().field("calibration"), s);
   if (s.lesion_names.size() > 1) {
     out << YAML::Key << "lesions" << YAML::Value << YAML::BeginSeq;
     for (const auto& name : s.lesion_names)

@@ -301,6 +301,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   read_schema_version(v, root);
   schema::read_field(v, root, "", schema::top_level().field("description"), s);
   const ModelDefinition* model = read_model(v, root, s);
+  schema::read_field(v, root, "", schema::top_level().field("calibration"), s);
   read_simulation(v, root, s);
   if (const YAML::Node lesions = root["lesions"]) detail::load_lesions(v, lesions, model, s);
   read_modules(v, root, model, s);

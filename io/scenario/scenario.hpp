@@ -34,6 +34,13 @@ struct PopulationSettings {
   std::string file;                                  ///< read the population from this result file instead of sampling
 };
 
+/// Which parameter values `vct run` starts from (scenario key `calibration`; docs/validation.md,
+/// "Calibrated defaults"). The loader only records it; app/ applies the calibration.
+enum class CalibrationMode { kCalibrated, kPublished };
+inline const char* to_string(CalibrationMode m) {
+  return m == CalibrationMode::kPublished ? "published" : "calibrated";
+}
+
 /// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
 /// "Limits"), so that a run cannot exhaust memory or disk after `vct check` passed it.
 constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within the horizon
@@ -47,7 +54,8 @@ constexpr double kMaxStoredGiB = 64;            ///< estimated trajectory data o
 struct Scenario {
   int schema_version = 1;
   std::string description;
-  std::string model;                    ///< the model's id (an RT model's id names its lesions and modules)
+  std::string model;  ///< the model's id (an RT model's id names its lesions and modules)
+  CalibrationMode calibration = CalibrationMode::kCalibrated;  ///< applied by app/ (run_scenario.hpp)
   std::vector<std::string> rt_modules;  ///< RT models: the immune modules switched on, canonical order
   double weight_kg = 80.0;
   std::vector<ParameterOverride> parameter_overrides;  ///< In file order, resolved to table indices.

@@ -113,6 +113,17 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("model", "text, required", "",
                                     "a registered model: " + model_list() +
                                         " (`vct models`); `qspio_nsclc_rt` has radiotherapy and lesions")),
+          accessor<Scenario>(
+              choice_key("calibration", {"calibrated", "published"}, "`calibrated`",
+                         "which parameter values `vct run` starts from: the calibrated values built into "
+                         "this build (scenarios/validation/calibrated.yaml when it was built; the models the "
+                         "validation suite calibrates, `qspio_nsclc` and `qspio_nsclc_rt`; other models "
+                         "run as published) or the model's published table values. Values given under "
+                         "`patient.parameters` and `population.parameters` always win. `vct run "
+                         "--published` and `--calibration FILE` take precedence over this key "
+                         "(docs/validation.md, \"Calibrated defaults\")"),
+              [](const Scenario& s) { return text(to_string(s.calibration)); },
+              [](Scenario& s, const Value& v) { s.calibration = static_cast<CalibrationMode>(v.number); }),
           other<Scenario>(other_key("lesions", "list of `{name, diameter_cm}`", "one lesion, `primary`",
                                     "`qspio_nsclc_rt` only: the patient's lesions; see \"Lesions\"")),
           other<Scenario>(

@@ -25,7 +25,7 @@ def run(vct, text, work, name):
     scenario = work / f"{name}.yaml"
     output = work / f"{name}.h5"
     scenario.write_text(text)
-    done = subprocess.run([str(vct), "run", str(scenario), "--output", str(output), "--quiet"],
+    done = subprocess.run([str(vct), "run", str(scenario), "--output", str(output), "--quiet", "--published"],
                           capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"vct run failed for the {name} run:\n{done.stdout}{done.stderr}")

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// vct command line: the commands behind the parser (main.cpp builds the CLI11 parser, fills these
+// option structs and calls one command). Commands print and return an exit code; nothing below
+// tools/ does either. Not thread-safe: one command runs per process.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/validation.hpp"
+#include "core/error.hpp"
+
+namespace vct::cli {
+
+/// Exit codes (docs/architecture.md): 0 success; 1 usage error, or `validate --check` with a
+/// calibration target outside its tolerance; 2-5 by error kind; 130 interrupted (the result file
+/// keeps what was finished).
+enum ExitCode {
+  kOk = 0,
+  kUsage = 1,
+  kTargetOutOfTolerance = 1,
+  kInputError = 2,
+  kNumericalError = 3,
+  kIoError = 4,
+  kInternalError = 5,
+  kInterrupted = 130,
+};
+
+int exit_code_for(ErrorKind kind);
+
+/// Set once in main() before any command runs.
+struct Process {
+  std::string command_line;  ///< argv joined by spaces, stored in result files as provenance
+  bool mpi = false;          ///< started by an MPI launcher (VCT_HAVE_MPI builds)
+  bool verbose = false;      ///< --verbose: print HDF5's own diagnostics after an I/O error
+};
+Process& process();
+bool is_root_process();
+
+/// `vct run` / `vct check` options (main.cpp documents each flag in its --help text).
+struct RunArgs {
+  std::string scenario_path, output, calibration_path;
+  bool check_only = false, quiet = false, resume = false, force = false;
+  bool published = false;  ///< --published: the model's published values, no built-in calibration
+  int threads = 0, stop_after = 0;
+};
+
+/// `vct calibrate` / `vct validate` options.
+struct SuiteArgs {
+  std::string suite = "scenarios/validation/suite.yaml";
+  validation::RunOptions options;
+  bool check = false;
+  std::string output = "results/validation.csv";
+  std::string docs;
+  std::string calibration;           ///< validate --calibration FILE / calibrate --output FILE
+  std::vector<std::string> targets;  ///< --target ID (repeatable): only these
+  int seeds = 0;                     ///< --seeds N: also run every target on N fresh seeds
+  int evaluations = 0;               ///< calibrate --evaluations N: at most N objective evaluations
+  std::vector<std::string> only;     ///< calibrate --only PARAMETER (repeatable): fit these, hold the rest
+};
+
+int cmd_run(const RunArgs& r);  ///< run.cpp; `check` is run with check_only
+int cmd_merge(const std::string& output);
+int cmd_table(const std::string& what, const std::string& model);  ///< params | states | drugs
+int cmd_models();
+int cmd_calibrate(const SuiteArgs& a);  ///< suite.cpp
+int cmd_validate(const SuiteArgs& a);
+
+}  // namespace vct::cli
