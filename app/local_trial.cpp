@@ -14,6 +14,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Creates the output's folder (results/ in a fresh checkout) like `mkdir -p`; a folder that
+/// cannot be made shows as the open error of the result file that follows.
+void create_output_folder(const std::string& output) {
+  const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+  std::error_code ignored;
+  if (!folder.empty()) std::filesystem::create_directories(folder, ignored);
+}
+
 /// A file found where the run will write, and what it holds.
 struct Found {
   bool exists = false;
@@ -160,6 +168,7 @@ LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefi
   const io::RunIdentity now = io::current_identity(info, spec.population);
   const std::string partial = io::partial_path(o.output), next = partial + ".next";
   std::error_code ec;
+  create_output_folder(o.output);
   fs::remove(next, ec);  // a copy that a killed resume never finished; its source is still there
   Found found_partial = look(partial), found_output = look(o.output);
   found_partial.id.path = partial;
@@ -216,6 +225,7 @@ LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefi
 void write_patient_file(const std::string& output, const ModelDefinition& model, const Scenario& scenario,
                         const std::vector<double>& params, const PatientRun& run, const io::RunInfo& info) {
   const std::string partial = io::partial_path(output);
+  create_output_folder(output);
   try {
     io::write_patient_result(partial, model, scenario, params, run, info);
   } catch (...) {

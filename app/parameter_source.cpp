@@ -27,9 +27,11 @@ bool builtin_calibration_applies(const std::string& model_id) {
   return id == "qspio_nsclc" || id == "qspio_nsclc_rt";
 }
 
-io::LoadedScenario load_for_run(const std::string& scenario_path, const std::string& calibration_path, bool published,
-                                ParameterSource& source) {
-  io::LoadedScenario as_written = io::load_scenario_file(scenario_path);
+namespace {
+
+/// The scenario checked as written, with the chosen values applied (load_for_run).
+io::LoadedScenario apply_source(io::LoadedScenario as_written, const std::string& scenario_path,
+                                const std::string& calibration_path, bool published, ParameterSource& source) {
   source = ParameterSource{};
   const std::string model = base_model_id(as_written.scenario.model);
   validation::Calibration calibration;
@@ -63,6 +65,18 @@ io::LoadedScenario load_for_run(const std::string& scenario_path, const std::str
       combined, scenario_path + " + " + (source.calibration_path.empty() ? "calibration" : source.calibration_path));
   loaded.source_text = as_written.source_text;
   return loaded;
+}
+
+}  // namespace
+
+io::LoadedScenario load_for_run(const std::string& scenario_path, const std::string& calibration_path, bool published,
+                                ParameterSource& source) {
+  return apply_source(io::load_scenario_file(scenario_path), scenario_path, calibration_path, published, source);
+}
+
+io::LoadedScenario load_text_for_run(const std::string& text, const std::string& name,
+                                     const std::string& calibration_path, bool published, ParameterSource& source) {
+  return apply_source(io::load_scenario_text(text, name), name, calibration_path, published, source);
 }
 
 }  // namespace vct

@@ -34,5 +34,9 @@ bool builtin_calibration_applies(const std::string& model_id);
 /// a calibration file that cannot be read or is malformed.
 io::LoadedScenario load_for_run(const std::string& scenario_path, const std::string& calibration_path, bool published,
                                 ParameterSource& source);
+/// The same for a scenario given as text (the Python package's dicts); `name` stands for the file
+/// in messages.
+io::LoadedScenario load_text_for_run(const std::string& text, const std::string& name,
+                                     const std::string& calibration_path, bool published, ParameterSource& source);
 
 }  // namespace vct

@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev
   libopenmpi-dev openmpi-bin
   python3-scipy python3-numpy python3-h5py
+  pybind11-dev python3-dev python3-pandas python3-matplotlib python3-yaml chromium
 )
 missing=()
 for p in "${packages[@]}"; do

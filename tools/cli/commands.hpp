@@ -65,5 +65,7 @@ int cmd_table(const std::string& what, const std::string& model);  ///< params |
 int cmd_models();
 int cmd_calibrate(const SuiteArgs& a);  ///< suite.cpp
 int cmd_validate(const SuiteArgs& a);
+/// report.cpp: the HTML report of RESULT (python3 -m vct.report); `output` empty: RESULT.html.
+int cmd_report(const std::string& result, const std::string& output);
 
 }  // namespace vct::cli

@@ -225,7 +225,8 @@ struct Cli {
                "vct"};
   RunFlags run, check;
   SuiteFlags calibrate, validate;
-  std::string merge_output, table_model, help_topic;
+  std::string merge_output, table_model, help_topic, report_result;
+  FlagValues report_output;
   std::function<int()> command;
 
   Cli() {
@@ -254,6 +255,14 @@ struct Cli {
                                  "vs simulated figures");
     validate.declare(v, true);
     v->callback([this, v] { command = [this, v] { return cmd_validate(validate.read(name(v), true)); }; });
+    auto* rep = app.add_subcommand("report",
+                                   "write a self-contained HTML report of a result file: tables, "
+                                   "RT courses with BED/EQD2, figures, provenance (docs/python.md)");
+    rep->add_option("RESULT", report_result, "a result file of vct run")->required()->type_name("FILE.h5");
+    add_values(rep, "-o,--output", report_output, "FILE.html", "where to write it (default: RESULT.html beside it)");
+    rep->callback([this, rep] {
+      command = [this, rep] { return cmd_report(report_result, single(name(rep), report_output, true)); };
+    });
     add_tables();
   }
 

@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: MIT
+"""Figures of a Result (result.plot.*): waterfall, spider, swimmer, Kaplan-Meier, in-field vs
+out-of-field response, and a forest plot of arm differences. Each returns a matplotlib Figure with
+labelled axes (units) and a legend, in the Okabe-Ito colour-blind-safe palette."""
+
+import math
+
+import numpy as np
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#0072B2", "SD": "#E69F00", "PD": "#D55E00", "NE": "#999999",
+                    "none": "#999999"}
+RESPONSE_ORDER = ["CR", "PR", "SD", "PD", "NE"]
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _response_legend(ax, present):
+    from matplotlib.patches import Patch
+    handles = [Patch(color=RESPONSE_COLOURS[r], label=r) for r in RESPONSE_ORDER if r in present]
+    ax.legend(handles=handles, title="Best overall response", frameon=False)
+
+
+class Plots:
+    """Figures of one Result; every method returns a matplotlib Figure."""
+
+    def __init__(self, result):
+        self._r = result
+
+    def _arm(self, arm):
+        self._r._need_trial("this figure")
+        return arm if arm is not None else self._r.arms[0]
+
+    def trajectory(self, output="tumour_diameter_cm"):
+        """An output over time: the patient's line (single-patient files), or per arm the median
+        and the 10th-90th percentile band of the patients (trials)."""
+        traj = self._r.trajectories(output)
+        units = traj.attrs.get("units", "")
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        if self._r.kind == "patient":
+            ax.plot(traj["time_day"], traj["value"], color=OKABE_ITO[0], label="patient")
+        else:
+            for k, arm in enumerate(self._r.arms):
+                rows = traj[traj["arm"] == arm].groupby("time_day")["value"]
+                q = rows.quantile([0.1, 0.5, 0.9]).unstack()
+                colour = OKABE_ITO[k % len(OKABE_ITO)]
+                ax.plot(q.index, q[0.5], color=colour, label=f"{arm} (median)")
+                ax.fill_between(q.index, q[0.1], q[0.9], color=colour, alpha=0.15, linewidth=0)
+        ax.set_xlabel("Time since treatment start (days)")
+        ax.set_ylabel(f"{output}" + (f" ({units})" if units else ""))
+        ax.legend(frameon=False, title=None if self._r.kind == "patient" else "shaded: 10th-90th percentile")
+        fig.tight_layout()
+        return fig
+
+    def waterfall(self, arm=None, site="all"):
+        """Best change in the sum of target-lesion diameters per patient, sorted (RECIST lines at
+        +20 % and -30 %; bars above +100 % are drawn at +100 %). site: "all", "in_field" or "out_of_field" (multi-lesion RT arms)."""
+        arm = self._arm(arm)
+        column, response = {"all": ("best_change_pct", "best_response_text"),
+                            "in_field": ("best_change_pct_in_field", "best_response_in_field"),
+                            "out_of_field": ("best_change_pct_out_of_field", "best_response_out_of_field")}[site]
+        out = self._r.outcomes(arm)
+        if site == "all":  # from the scans, not capped at 0 (Result.best_change)
+            out = out.join(self._r.best_change(arm).rename("scan_best"), on="candidate_id")
+            column = "scan_best"
+        out = out[np.isfinite(out[column])].sort_values(column, ascending=False)
+        if out.empty:
+            raise ValueError(f"arm {arm} has no patients with a {site.replace('_', '-')} best change")
+        names = out[response] if response.endswith("text") else out[response].map(
+            {0: "CR", 1: "PR", 2: "SD", 3: "PD", 4: "NE"}).fillna("none")
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        ax.bar(np.arange(len(out)), out[column].clip(upper=100), width=1.0,
+               color=[RESPONSE_COLOURS.get(n, "#999999") for n in names])
+        ax.axhline(20, color="black", linestyle="--", linewidth=0.8)
+        ax.axhline(-30, color="black", linestyle=":", linewidth=0.8)
+        ax.set_xlim(-0.5, len(out) - 0.5)
+        ax.set_xticks([])
+        ax.set_xlabel(f"Patients, sorted (n = {len(out)})")
+        where = {"all": "", "in_field": " (irradiated lesions)", "out_of_field": " (lesions outside the field)"}[site]
+        ax.set_ylabel("Best change in sum of diameters (%)")
+        ax.set_title(f"{arm}: best change from baseline{where}")
+        _response_legend(ax, set(names))
+        fig.tight_layout()
+        return fig
+
+    def spider(self, arm=None, output="tumour_diameter_cm", max_patients=100):
+        """Change of an output from baseline over time, one line per patient (the first
+        `max_patients` in candidate order), coloured by best overall response."""
+        arm = self._arm(arm)
+        traj = self._r.trajectories(output, arm)
+        best = self._r.outcomes(arm).set_index("candidate_id")["best_response_text"]
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        ids = sorted(traj["candidate_id"].unique())[:max_patients]
+        present = set()
+        for cid in ids:
+            rows = traj[traj["candidate_id"] == cid]
+            base = rows["value"].iloc[0]
+            if not base > 0:
+                continue
+            name = best.get(cid, "none")
+            present.add(name)
+            ax.plot(rows["time_day"], 100.0 * (rows["value"] / base - 1.0), color=RESPONSE_COLOURS.get(name, "#999999"),
+                    linewidth=0.7, alpha=0.6)
+        ax.axhline(20, color="black", linestyle="--", linewidth=0.8)
+        ax.axhline(-30, color="black", linestyle=":", linewidth=0.8)
+        ax.set_xlabel("Time since treatment start (days)")
+        ax.set_ylabel(f"Change from baseline (%)\n{output}")
+        ax.set_title(f"{arm}: {len(ids)} patients")
+        _response_legend(ax, present)
+        fig.tight_layout()
+        return fig
+
+    def swimmer(self, arm=None, max_patients=40):
+        """Progression-free time per patient (to progression, death or censoring), with the start of
+        response and the end marked; `max_patients` patients spread evenly over the sorted times."""
+        arm = self._arm(arm)
+        out = self._r.outcomes(arm).sort_values("pfs_day", ascending=True).reset_index(drop=True)
+        if len(out) > max_patients:  # evenly through the sorted patients: early progressors to the longest
+            out = out.iloc[np.unique(np.linspace(0, len(out) - 1, max_patients).round().astype(int))]
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, max(3.0, 0.18 * len(out) + 1.2)))
+        y = np.arange(len(out))
+        ax.barh(y, out["pfs_day"], color=[RESPONSE_COLOURS.get(n, "#999999") for n in out["best_response_text"]],
+                height=0.7)
+        responded = np.isfinite(out["time_to_response_day"].to_numpy(dtype=float))
+        ax.scatter(out["time_to_response_day"][responded], y[responded], marker="^", color="black", s=18,
+                   label="response starts", zorder=3)
+        event = out["pfs_event"].to_numpy() == 1
+        ax.scatter(out["pfs_day"][event], y[event], marker="x", color="black", s=18, label="progression or death",
+                   zorder=3)
+        ax.scatter(out["pfs_day"][~event], y[~event], marker=">", color="black", s=18, label="censored", zorder=3)
+        ax.set_yticks([])
+        ax.set_ylabel(f"Patients ({len(out)} of {len(self._r.outcomes(arm))}, sorted)")
+        ax.set_xlabel("Progression-free time (days)")
+        ax.set_title(f"{arm}: time on study")
+        handles, labels = ax.get_legend_handles_labels()
+        from matplotlib.patches import Patch
+        handles += [Patch(color=RESPONSE_COLOURS[r], label=r) for r in RESPONSE_ORDER
+                    if r in set(out["best_response_text"])]
+        ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+        fig.tight_layout()
+        return fig
+
+    def km(self, endpoint="pfs", at_risk_every=None):
+        """Kaplan-Meier curves per arm with 95 % CI bands and the numbers at risk below.
+        endpoint: "pfs", "os" or "duration_of_response"."""
+        table = self._r.km(endpoint)
+        column = {"pfs": ("pfs_day", "pfs_event"), "os": ("os_day", "os_event"),
+                  "duration_of_response": ("duration_of_response_day", "response_ended")}[endpoint]
+        out = self._r.outcomes()
+        horizon = float(np.nanmax(out[column[0]].to_numpy(dtype=float))) if len(out) else 1.0
+        step = at_risk_every or _nice_step(horizon)
+        ticks = np.arange(0.0, horizon + 1e-9, step)
+        plt = _pyplot()
+        fig, (ax, risk) = plt.subplots(2, 1, figsize=(8, 5.5), gridspec_kw={"height_ratios": [4, 1]}, sharex=True)
+        label = {"pfs": "Progression-free survival", "os": "Overall survival",
+                 "duration_of_response": "Duration of response (responders)"}[endpoint]
+        for k, arm in enumerate(self._r.arms):
+            rows = table[table["arm"] == arm]
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            t = np.concatenate([[0.0], rows["time_day"].to_numpy()])
+            s = np.concatenate([[1.0], rows["survival"].to_numpy()])
+            lo = np.concatenate([[1.0], rows["lower"].to_numpy()])
+            hi = np.concatenate([[1.0], rows["upper"].to_numpy()])
+            ax.step(t, 100 * s, where="post", color=colour, label=arm)
+            ax.fill_between(t, 100 * lo, 100 * hi, step="post", color=colour, alpha=0.15, linewidth=0)
+            arm_out = out[out["arm"] == arm]
+            times = arm_out[column[0]].to_numpy(dtype=float)
+            if endpoint == "duration_of_response":
+                times = times[np.isfinite(times)]
+            for tick in ticks:
+                risk.text(tick, -k, str(int(np.sum(times >= tick))), ha="center", va="center", color=colour,
+                          fontsize="small")
+        ax.set_ylabel(f"{label} (%)")
+        ax.set_ylim(0, 102)
+        ax.legend(frameon=False, title="Arm (shaded: 95 % CI)")
+        risk.set_ylim(-len(self._r.arms) + 0.5, 0.5)
+        risk.set_yticks([-k for k in range(len(self._r.arms))])
+        risk.set_yticklabels(self._r.arms, fontsize="small")
+        risk.set_title("Number at risk", fontsize="small", loc="left")
+        risk.set_xlabel("Time since treatment start (days)")
+        risk.set_xticks(ticks)
+        for spine in ("top", "right", "bottom"):
+            risk.spines[spine].set_visible(False)
+        fig.tight_layout()
+        return fig
+
+    def in_out_of_field(self):
+        """ORR of the irradiated lesions and of the lesions outside the field, per arm, with 95 % CIs
+        (multi-lesion RT scenarios; an arm without RT has out-of-field only)."""
+        summary = self._r.summary
+        if not (summary["n_in_field"] > 0).any() and not (summary["n_out_of_field"] > 0).any():
+            raise ValueError(f"{self._r.path}: no in-field or out-of-field read-out (needs the multi-lesion RT model)")
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        x = np.arange(len(summary))
+        for k, (site, label) in enumerate([("in_field", "in field"), ("out_of_field", "out of field")]):
+            n = summary[f"n_{site}"].to_numpy()
+            orr = np.where(n > 0, 100 * summary[f"orr_{site}"].to_numpy(), np.nan)
+            err = np.vstack([orr - 100 * summary[f"orr_{site}_lower"].to_numpy(),
+                             100 * summary[f"orr_{site}_upper"].to_numpy() - orr])
+            ax.bar(x + (k - 0.5) * 0.38, orr, width=0.38, yerr=err, capsize=3, color=OKABE_ITO[k], label=label)
+        ax.set_xticks(x)
+        ax.set_xticklabels(summary.index, rotation=20, ha="right")
+        ax.set_ylabel("Objective response rate (%)")
+        ax.set_title("Response by site (95 % CI, Clopper-Pearson)")
+        ax.legend(frameon=False)
+        fig.tight_layout()
+        return fig
+
+    def arms_forest(self):
+        """Paired difference in ORR (second arm minus first, percentage points) of every pair of
+        arms with a 95 % CI, McNemar p beside it."""
+        comparisons = self._r.comparisons
+        if comparisons.empty:
+            raise ValueError(f"{self._r.path}: one arm, nothing to compare")
+        rows = [paired_difference_ci(c) for c in comparisons.itertuples()]
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 1.0 + 0.6 * len(rows)))
+        for k, (label, d, lo, hi, p) in enumerate(rows):
+            y = len(rows) - 1 - k
+            ax.errorbar(d, y, xerr=[[d - lo], [hi - d]], fmt="s", color=OKABE_ITO[0], capsize=3)
+            ax.text(1.02, y, f"{d:+.1f} ({lo:+.1f} to {hi:+.1f}), p = {p:.2g}", transform=ax.get_yaxis_transform(),
+                    va="center", fontsize="small")
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([r[0] for r in rows][::-1])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlabel("Difference in ORR (percentage points, paired, 95 % CI)")
+        ax.set_title("Arm comparisons (same virtual patients in every arm)")
+        fig.tight_layout()
+        return fig
+
+
+def paired_difference_ci(c, z=1.959963984540054):
+    """(label, difference, lower, upper, McNemar p) in percentage points for one comparison row:
+    the Wald interval for paired proportions, d = (c - b)/n, se = sqrt(b + c - (c - b)^2/n)/n,
+    b = responders in the first arm only, c = in the second only (Agresti, Categorical Data
+    Analysis, 3rd ed., section 11.1)."""
+    n, b, cc = c.n_pairs, c.responders_first_only, c.responders_second_only
+    d = (cc - b) / n
+    se = math.sqrt(max(b + cc - (cc - b) ** 2 / n, 0.0)) / n
+    return (f"{c.second} vs {c.first}", 100 * d, 100 * (d - z * se), 100 * (d + z * se), c.mcnemar_p)
+
+
+def _nice_step(horizon):
+    for step in (28, 56, 91.3125, 182.625, 365.25):
+        if horizon / step <= 8:
+            return step
+    return 365.25 * math.ceil(horizon / 365.25 / 8)

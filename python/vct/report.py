@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: MIT
+"""A self-contained HTML report of a result file: summary and comparison tables, RT courses with
+BED/EQD2, every figure (embedded PNG), provenance and the resolved scenario. It opens offline in
+any browser. `vct report RESULT.h5 [-o report.html]` runs this module (python3 -m vct.report)."""
+
+import argparse
+import base64
+import html
+import io
+import math
+import os
+import sys
+
+from .result import Result, load
+
+# Marks, once the page has loaded, how many images the browser decoded (data-images-ok) and how
+# many it could not (data-images-failed): the report test reads these from headless Chromium.
+_CHECK_SCRIPT = """<script>
+window.addEventListener('load', function () {
+  var ok = 0, failed = 0;
+  document.querySelectorAll('img').forEach(function (img) {
+    if (img.complete && img.naturalWidth > 0) { ok += 1; } else { failed += 1; }
+  });
+  document.body.setAttribute('data-images-ok', String(ok));
+  document.body.setAttribute('data-images-failed', String(failed));
+});
+</script>"""
+
+_STYLE = """<style>
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; }
+figcaption { font-size: 0.9em; color: #555; }
+.warning { background: #fdd; padding: 0.5em; }
+pre { background: #f6f6f6; padding: 0.5em; overflow-x: auto; font-size: 0.85em; }
+</style>"""
+
+
+def _pct(value, lower=None, upper=None, digits=1):
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = f"{100 * value:.{digits}f}"
+    if lower is not None and upper is not None and math.isfinite(lower) and math.isfinite(upper):
+        text += f" ({100 * lower:.{digits}f}–{100 * upper:.{digits}f})"
+    return text
+
+
+def _days(value, lower=None, upper=None):
+    def one(v):
+        return "NR" if v is None or not math.isfinite(v) else f"{v:.0f}"
+    if value is None or not math.isfinite(value):
+        return "NR"
+    return one(value) + (f" ({one(lower)}–{one(upper)})" if lower is not None else "")
+
+
+def _p(value):
+    return "–" if value is None or not math.isfinite(value) else f"{value:.3g}"
+
+
+def _table(header, rows):
+    out = ["<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _figure(fig, ident, caption):
+    import matplotlib.pyplot as plt
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return (f'<figure id="{ident}"><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _summary_table(r):
+    s = r.summary
+    has_os = s["median_os_day"].notna().any() if "median_os_day" in s else False
+    header = ["arm", "N", "CR", "PR", "SD", "PD", "NE", "ORR % (95% CI)", "DCR % (95% CI)",
+              "median PFS, d (95% CI)", "PFS 6 mo %", "PFS 12 mo %"]
+    if has_os:
+        header += ["median OS, d (95% CI)", "OS 12 mo %", "OS 24 mo %"]
+    rows = []
+    for arm, a in s.iterrows():
+        row = [arm, int(a["n"]), int(a["CR"]), int(a["PR"]), int(a["SD"]), int(a["PD"]), int(a["NE"]),
+               _pct(a["orr"], a["orr_lower"], a["orr_upper"]), _pct(a["dcr"], a["dcr_lower"], a["dcr_upper"]),
+               _days(a["median_pfs_day"], a["median_pfs_lower_day"], a["median_pfs_upper_day"]),
+               _pct(a["pfs_6_months"]), _pct(a["pfs_12_months"])]
+        if has_os:
+            row += [_days(a["median_os_day"], a["median_os_lower_day"], a["median_os_upper_day"]),
+                    _pct(a["os_12_months"]), _pct(a["os_24_months"])]
+        rows.append(row)
+    text = _table(header, rows)
+    if (s["n_in_field"] > 0).any() or (s["n_out_of_field"] > 0).any():
+        site_rows = [[arm, int(a["n_in_field"]), _pct(a["orr_in_field"], a["orr_in_field_lower"],
+                                                      a["orr_in_field_upper"]),
+                      int(a["n_out_of_field"]), _pct(a["orr_out_of_field"], a["orr_out_of_field_lower"],
+                                                     a["orr_out_of_field_upper"]), _pct(a["dcr_out_of_field"])]
+                     for arm, a in s.iterrows()]
+        text += "<h3>By site</h3>" + _table(["arm", "N in field", "in-field ORR % (95% CI)", "N out of field",
+                                             "out-of-field ORR % (95% CI)", "out-of-field DCR %"], site_rows)
+    return text
+
+
+def _comparisons_table(r):
+    from .plot import paired_difference_ci
+    c = r.comparisons
+    if c.empty:
+        return "<p>One arm: no comparisons.</p>"
+    rows = []
+    for row in c.itertuples():
+        label, d, lo, hi, p = paired_difference_ci(row)
+        rows.append([label, int(row.n_pairs), f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})", _p(row.mcnemar_p), _p(row.fisher_p),
+                     _p(row.logrank_p), _p(row.os_logrank_p)])
+    return _table(["comparison", "paired patients", "ORR difference, points (95% CI)", "McNemar p", "Fisher p",
+                   "PFS log-rank p", "OS log-rank p"], rows)
+
+
+def _rt_table(r):
+    rt = r.radiotherapy
+    if rt.empty:
+        return "<p>No radiotherapy.</p>"
+    rows = [[getattr(c, "arm", ""), c.course, f"{c.dose_per_fraction_Gy:g}", int(c.fractions), f"{c.total_dose_Gy:g}",
+             c.schedule, f"{c.start_day:g}", c.lesions, f"{c.alpha_beta_Gy:g}", f"{c.BED_Gy:.1f}", f"{c.EQD2_Gy:.1f}"]
+            for c in rt.itertuples()]
+    return _table(["arm", "course", "Gy/fraction", "fractions", "total Gy", "schedule", "start day", "lesions",
+                   "α/β Gy", "BED Gy", "EQD2 Gy"], rows)
+
+
+def _provenance_table(r):
+    keys = ["software_version", "created_utc", "command_line", "model_id", "model_title", "population_seed",
+            "n_candidates", "run_status", "calibration_path", "calibration_hash", "scenario_hash", "solver_method",
+            "solver_linear_solver", "solver_rtol", "solver_atol", "threads", "rng"]
+    return _table(["attribute", "value"], [[k, r.provenance[k]] for k in keys if k in r.provenance])
+
+
+def _trial_figures(r):
+    parts = []
+    figures = []
+    for arm in r.arms:
+        figures.append((lambda a=arm: r.plot.waterfall(a), f"fig-waterfall-{arm}",
+                        f"{arm}: best change in the sum of diameters per patient (RECIST +20 % / −30 % lines)"))
+    if (r.summary["n_out_of_field"] > 0).any():
+        for arm in r.arms:
+            figures.append((lambda a=arm: r.plot.waterfall(a, site="out_of_field"), f"fig-waterfall-oof-{arm}",
+                            f"{arm}: best change of the lesions outside the radiation field (as the engine "
+                            "reports it: from 0 %, so lesions that only grew show no bar)"))
+        figures.append((r.plot.in_out_of_field, "fig-in-out-of-field", "ORR in and out of the radiation field"))
+    for arm in r.arms:
+        figures.append((lambda a=arm: r.plot.spider(a), f"fig-spider-{arm}",
+                        f"{arm}: change of the tumour diameter over time (first 100 patients)"))
+        figures.append((lambda a=arm: r.plot.swimmer(a), f"fig-swimmer-{arm}", f"{arm}: progression-free time"))
+    figures.append((lambda: r.plot.km("pfs"), "fig-km-pfs", "Progression-free survival (Kaplan-Meier)"))
+    if "os_day" in r.outcomes() and r.outcomes()["os_day"].notna().any():
+        figures.append((lambda: r.plot.km("os"), "fig-km-os", "Overall survival (Kaplan-Meier)"))
+    if len(r.arms) > 1:
+        figures.append((r.plot.arms_forest, "fig-forest", "Paired ORR differences between arms"))
+    figures.append((r.plot.trajectory, "fig-trajectory", "Tumour diameter: median and 10th–90th percentile per arm"))
+    for make, ident, caption in figures:
+        parts.append(_figure(make(), ident, caption))
+    return "\n".join(parts), [ident for _, ident, _ in figures]
+
+
+def render(result):
+    """The report of a Result (or a path) as HTML text, and the ids of its figures."""
+    r = result if isinstance(result, Result) else load(result)
+    import matplotlib
+    matplotlib.use("Agg")
+    title = f"vct report: {os.path.basename(r.path)}"
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    if not r.complete:
+        body.append('<p class="warning">This run is INCOMPLETE: the tables and figures cover the candidates '
+                    "finished before it stopped (vct run --resume finishes it).</p>")
+    body.append(f"<p>{html.escape(r.provenance.get('model_title', ''))} ({html.escape(r.provenance.get('model_id', ''))}); "
+                f"{'virtual trial, arms ' + ', '.join(r.arms) if r.kind == 'trial' else 'single patient'}.</p>")
+    ids = []
+    if r.kind == "trial":
+        body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r), "<h2>Arm comparisons</h2>", _comparisons_table(r)]
+        body += ["<h2>Radiotherapy courses</h2>", _rt_table(r), "<h2>Figures</h2>"]
+        figures, ids = _trial_figures(r)
+        body.append(figures)
+    else:
+        body += ["<h2>Radiotherapy courses</h2>", _rt_table(r), "<h2>Figures</h2>"]
+        body.append(_figure(r.plot.trajectory(), "fig-trajectory", "Tumour diameter over time"))
+        ids = ["fig-trajectory"]
+    body += ["<h2>Provenance</h2>", _provenance_table(r),
+             "<h2>Resolved scenario</h2>", f"<details><summary>YAML</summary><pre>{html.escape(r.scenario)}</pre></details>"]
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title>{_STYLE}</head>\n<body>\n" + "\n".join(body) + "\n"
+            + _CHECK_SCRIPT + "\n</body></html>\n")
+    return page, ids
+
+
+def write_report(result, output=None):
+    """Writes the report next to the result (RESULT.html) or to `output`; returns its path."""
+    path = result.path if isinstance(result, Result) else os.fspath(result)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no result file '{path}'")
+    output = output or os.path.splitext(path)[0] + ".html"
+    page, _ = render(result)
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(page)
+    return output
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="vct report", description="Write a self-contained HTML report of a result file.")
+    parser.add_argument("result", metavar="RESULT.h5")
+    parser.add_argument("-o", "--output", metavar="REPORT.html", help="default: RESULT.html beside the result file")
+    args = parser.parse_args(argv)
+    try:
+        output = write_report(args.result, args.output)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"vct report: {error}", file=sys.stderr)
+        return 4 if isinstance(error, OSError) else 2
+    print(f"Report     {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: MIT
+"""vct.load: a result file (docs/output-format.md) as pandas DataFrames."""
+
+import os
+
+import h5py
+import numpy as np
+import pandas as pd
+
+RESPONSE_NAMES = {0: "CR", 1: "PR", 2: "SD", 3: "PD", 4: "NE", -1: "none"}
+
+
+def load(path):
+    """The Result of a vct result file (from `vct run`, `vct merge` or vct.run)."""
+    return Result(path)
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _frame(dataset):
+    """A compound HDF5 table as a DataFrame, byte strings decoded."""
+    data = dataset[()]
+    frame = pd.DataFrame({name: data[name] for name in data.dtype.names})
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(_text)
+    return frame
+
+
+class Result:
+    """One run's results, read from its HDF5 file when first asked for (the file is not kept open).
+
+    Attributes: path, kind ("trial" or "patient"), complete (bool), arms (names, trials),
+    provenance (dict of the file's root attributes: version, command, seed, calibration ...),
+    scenario (the resolved scenario, YAML text), source (the scenario as written),
+    parameters_used (vct.run only: which parameter values the run used).
+    Tables: summary, comparisons, patients, radiotherapy, parameters, outcomes(), scans(),
+    trajectories(), km(). Figures: plot (vct.plot.Plots).
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self.parameters_used = None
+        with h5py.File(self.path, "r") as f:
+            if _text(f.attrs.get("format", "")) != "vct-results":
+                raise ValueError(f"{self.path}: not a vct result file (root attribute format is not 'vct-results')")
+            self.provenance = {key: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item")
+                                     else v) for key, v in f.attrs.items()}
+            self.kind = "trial" if "arms" in f else "patient"
+            self.arms = list(f["arms"].keys()) if self.kind == "trial" else []
+            self.scenario = _text(f["scenario/resolved"][()])
+            self.source = _text(f["scenario/source"][()])
+            self.complete = bool(self.provenance.get("is_complete", 0))
+            self._arm_order = list(_frame(f["summary/arms"])["arm"]) if "summary/arms" in f else self.arms
+        if self._arm_order:
+            self.arms = [a for a in self._arm_order if a in self.arms] + [a for a in self.arms if a not in self._arm_order]
+        from .plot import Plots
+        self.plot = Plots(self)
+
+    def __repr__(self):
+        what = f"trial, arms {self.arms}" if self.kind == "trial" else "single patient"
+        return f"<vct.Result {self.path}: {what}{'' if self.complete else ', INCOMPLETE'}>"
+
+    def _file(self):
+        return h5py.File(self.path, "r")
+
+    def _need_trial(self, what):
+        if self.kind != "trial":
+            raise ValueError(f"{self.path}: {what} needs a virtual trial; this file holds a single patient")
+
+    # Tables --------------------------------------------------------------------------------------
+
+    @property
+    def summary(self):
+        """One row per arm: n, CR..NE, orr and dcr with CIs, PFS (and OS) medians and landmarks."""
+        self._need_trial("summary")
+        with self._file() as f:
+            return _frame(f["summary/arms"]).set_index("arm")
+
+    @property
+    def comparisons(self):
+        """One row per pair of arms (paired patients): ORR difference, McNemar, Fisher, log-rank."""
+        self._need_trial("comparisons")
+        with self._file() as f:
+            return _frame(f["summary/comparisons"]) if "summary/comparisons" in f else pd.DataFrame()
+
+    @property
+    def patients(self):
+        """One row per candidate (trial) or patient: status, baseline diameter, growth time ..."""
+        with self._file() as f:
+            return _frame(f["patients"])
+
+    @property
+    def parameters(self):
+        """The model's parameter table with the values used (name, unit, value, default, bounds, source)."""
+        with self._file() as f:
+            return _frame(f["model/parameters"])
+
+    @property
+    def radiotherapy(self):
+        """RT courses (arm, course, dose per fraction, fractions, BED, EQD2 ...); empty without RT."""
+        frames = []
+        with self._file() as f:
+            if self.kind == "patient":
+                if "radiotherapy" in f:
+                    frames.append(_frame(f["radiotherapy"]))
+            else:
+                for arm in self.arms:
+                    if "radiotherapy" in f["arms"][arm]:
+                        frame = _frame(f["arms"][arm]["radiotherapy"])
+                        frame.insert(0, "arm", arm)
+                        frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def outcomes(self, arm=None, patients_only=True):
+        """RECIST outcomes, one row per candidate and arm (long form, column `arm`).
+
+        patients_only: keep the simulated patients (status 0, or 2 when the solver stopped and
+        earlier scans were assessed); False keeps every candidate.
+        """
+        self._need_trial("outcomes")
+        frames = []
+        with self._file() as f:
+            for name in self._arms(arm):
+                frame = _frame(f["arms"][name]["outcomes"])
+                frame.insert(0, "arm", name)
+                if "candidate_id" not in frame:
+                    frame.insert(1, "candidate_id", np.arange(len(frame)))
+                frames.append(frame)
+        out = pd.concat(frames, ignore_index=True)
+        if patients_only:
+            out = out[out["status"] >= 0].reset_index(drop=True)
+        return out
+
+    def scans(self, arm=None):
+        """RECIST category at every scan (long form: arm, candidate_id, scan_day, response)."""
+        self._need_trial("scans")
+        frames = []
+        with self._file() as f:
+            days = f["scan_days"][()]
+            for name in self._arms(arm):
+                codes = f["arms"][name]["scan_response"][()]
+                status = f["arms"][name]["outcomes"]["status"]
+                rows = np.flatnonzero(status >= 0)
+                frame = pd.DataFrame({
+                    "arm": name,
+                    "candidate_id": np.repeat(rows, len(days)),
+                    "scan_day": np.tile(days, len(rows)),
+                    "response_code": codes[rows].ravel(),
+                })
+                frame = frame[np.isfinite(frame["response_code"])]
+                frame["response"] = frame["response_code"].astype(int).map(RESPONSE_NAMES)
+                frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def trajectories(self, output="tumour_diameter_cm", arm=None):
+        """One output over time, long form: (arm,) candidate_id, time_day, value; plus its unit.
+
+        Trials: patients only (non-patients are NaN in the file); single patients: the one row.
+        """
+        with self._file() as f:
+            time = f["time"][()]
+            if self.kind == "patient":
+                data = f["outputs"][output]
+                values = data[()]
+                frame = pd.DataFrame({"candidate_id": np.repeat(np.arange(values.shape[0]), len(time)),
+                                      "time_day": np.tile(time, values.shape[0]), "value": values.ravel()})
+                frame.attrs["units"] = _text(data.attrs.get("units", ""))
+                return frame
+            frames = []
+            units = ""
+            for name in self._arms(arm):
+                group = f["arms"][name]["outputs"]
+                if output not in group:
+                    raise KeyError(f"{self.path}: arm {name} has no output '{output}'; it has {list(group.keys())} "
+                                   "(scenario key output.trajectories)")
+                data = group[output]
+                units = _text(data.attrs.get("units", ""))
+                status = f["arms"][name]["outcomes"]["status"]
+                rows = np.flatnonzero(status >= 0)
+                values = data[()][rows]
+                frames.append(pd.DataFrame({"arm": name, "candidate_id": np.repeat(rows, len(time)),
+                                            "time_day": np.tile(time, len(rows)), "value": values.ravel()}))
+        frame = pd.concat(frames, ignore_index=True)
+        frame = frame[np.isfinite(frame["value"])].reset_index(drop=True)
+        frame.attrs["units"] = units
+        return frame
+
+    def best_change(self, arm):
+        """Best (smallest) change of the RECIST sum of diameters from baseline over the assessed scans
+        up to the first PD, in % (NaN without an assessed scan), per patient (Series by candidate_id), read from the stored
+        tumour_diameter_cm trajectory at the scan days. Unlike the outcomes' best_change_pct it is
+        not capped at 0: a patient who only grew has a positive value, as waterfall plots show."""
+        self._need_trial("best_change")
+        with self._file() as f:
+            group = f["arms"][arm]["outputs"]
+            if "tumour_diameter_cm" not in group:
+                raise KeyError(f"{self.path}: arm {arm} does not store tumour_diameter_cm (output.trajectories)")
+            time = f["time"][()]
+            scan_days = f["scan_days"][()]
+            outcomes = f["arms"][arm]["outcomes"][()]
+            codes = f["arms"][arm]["scan_response"][()]
+            rows = np.flatnonzero(outcomes["status"] >= 0)
+            columns = np.searchsorted(time, scan_days - 1e-9)
+            keep = (columns < len(time)) & (np.abs(time[np.minimum(columns, len(time) - 1)] - scan_days) < 1e-6)
+            diameters = group["tumour_diameter_cm"][()][rows]
+        base = diameters[:, 0]
+        at_scans = diameters[:, columns[keep]]
+        change = 100.0 * (at_scans / base[:, None] - 1.0)
+        pd_code = 3
+        best = np.full(len(rows), np.nan)
+        for i, row in enumerate(rows):
+            scan_codes = codes[row][keep]
+            first_pd = np.flatnonzero(scan_codes == pd_code)
+            last = first_pd[0] + 1 if len(first_pd) else len(scan_codes)
+            assessed = scan_codes[:last] >= 0  # -1: no scan (after death or the solver stopping)
+            values = change[i, :last][assessed]
+            values = values[np.isfinite(values)]
+            if len(values):
+                best[i] = values.min()
+        return pd.Series(best, index=pd.Index(rows, name="candidate_id"), name="best_change_pct")
+
+    def km(self, endpoint="pfs"):
+        """Kaplan-Meier table per arm as the engine computed it: arm, time_day, survival, lower,
+        upper (95 % CI), at_risk, events. endpoint: "pfs", "os" (with progression.overall_survival)
+        or "duration_of_response"."""
+        self._need_trial("Kaplan-Meier tables")
+        group = {"pfs": "pfs_kaplan_meier", "os": "os_kaplan_meier",
+                 "duration_of_response": "duration_of_response_kaplan_meier"}.get(endpoint)
+        if group is None:
+            raise ValueError(f"endpoint must be 'pfs', 'os' or 'duration_of_response', not {endpoint!r}")
+        frames = []
+        with self._file() as f:
+            if f"summary/{group}" not in f:
+                raise ValueError(f"{self.path}: no {endpoint} Kaplan-Meier table"
+                                 + (" (overall survival needs progression.overall_survival: true)"
+                                    if endpoint == "os" else ""))
+            for name in self.arms:
+                if name in f["summary"][group]:
+                    frame = _frame(f["summary"][group][name])
+                    frame.insert(0, "arm", name)
+                    frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def _arms(self, arm):
+        if arm is None:
+            return self.arms
+        names = [arm] if isinstance(arm, str) else list(arm)
+        for name in names:
+            if name not in self.arms:
+                raise KeyError(f"{self.path}: no arm '{name}'; arms are {self.arms}")
+        return names

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: MIT
+"""The Python package (issue #20 item 1): vct.run in process (path or dict, same results), errors
+as exceptions with the CLI's messages, vct.load's tables against the engine's own summaries and
+hand arithmetic, and every figure rendering with labelled axes. Run by ctest (python_package)
+with PYTHONPATH=build/python and MPLBACKEND=Agg; argv[1] is the repository root."""
+
+import math
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import yaml
+
+import vct
+from vct.plot import paired_difference_ci
+
+ROOT = os.environ.get("VCT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SMALL_TRIAL = os.path.join(ROOT, "tests", "scenarios", "good", "small_trial.yaml")
+WORK = tempfile.mkdtemp(prefix="vct_python_test_")
+
+
+def small_rt_trial():
+    """tests/scenarios/good/small_rt_trial.yaml (PEMBRO-RT's design, 16 candidates, 168 days, new
+    lesions and overall survival on) as a dict, so that vct.run's dict path is exercised."""
+    with open(os.path.join(ROOT, "tests", "scenarios", "good", "small_rt_trial.yaml")) as f:
+        return yaml.safe_load(f)
+
+
+class Fixtures:
+    small = None
+    rt = None
+
+    @classmethod
+    def get(cls):
+        if cls.small is None:
+            cls.small = vct.run(SMALL_TRIAL, output=os.path.join(WORK, "small.h5"), threads=2)
+            cls.rt = vct.run(small_rt_trial(), output=os.path.join(WORK, "rt.h5"), threads=2)
+        return cls
+
+
+class RunAndLoad(unittest.TestCase):
+    def test_a_dict_and_its_file_give_the_same_outcomes(self):
+        small = Fixtures.get().small
+        with open(SMALL_TRIAL) as f:
+            as_dict = vct.run(yaml.safe_load(f), output=os.path.join(WORK, "small_dict.h5"), threads=1)
+        a, b = small.outcomes(), as_dict.outcomes()
+        self.assertGreater(len(a), 0)
+        cols = ["arm", "candidate_id", "best_response", "pfs_day", "best_change_pct"]
+        self.assertTrue(a[cols].equals(b[cols]), "dict and file runs differ (or 2 vs 1 threads)")
+
+    def test_load_gives_the_run_result(self):
+        small = Fixtures.get().small
+        again = vct.load(small.path)
+        self.assertEqual(again.arms, small.arms)
+        self.assertTrue(again.summary.equals(small.summary))
+        self.assertTrue(again.complete)
+
+    def test_provenance_names_version_and_built_in_calibration(self):
+        small = Fixtures.get().small
+        self.assertEqual(small.provenance["software_version"], vct.__version__)
+        self.assertEqual(small.provenance["calibration_path"], "built-in:scenarios/validation/calibrated.yaml")
+        self.assertTrue(small.parameters_used.startswith("calibrated (built-in"))
+        self.assertIn("calibration: calibrated", small.scenario)
+
+    def test_published_runs_without_calibration(self):
+        r = vct.run(SMALL_TRIAL, output=os.path.join(WORK, "published.h5"), published=True)
+        self.assertTrue(r.parameters_used.startswith("published"), r.parameters_used)
+        self.assertEqual(r.provenance["calibration_path"], "")
+
+    def test_single_patient_trajectory(self):
+        r = vct.run(os.path.join(ROOT, "scenarios", "example1_nivolumab_3mgkg_q2w.yaml"),
+                    output=os.path.join(WORK, "example1.h5"))
+        self.assertEqual(r.kind, "patient")
+        t = r.trajectories()
+        self.assertEqual(t.attrs["units"], "cm")
+        # The CLI test cli_run_example1 pins the same run's best change at -94.8 %.
+        best = 100 * (t["value"].min() / t["value"].iloc[0] - 1)
+        self.assertAlmostEqual(best, -94.8, delta=0.05)
+        fig = r.plot.trajectory()
+        self.assertTrue(fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel())
+
+
+class Errors(unittest.TestCase):
+    def test_bad_dict_raises_scenario_error_with_key_path(self):
+        bad = {"schema_version": 1, "model": "qspio_nsclc",
+               "treatment": [{"drug": "nivolumab", "dose_mg": -3, "interval_day": 14}]}
+        with self.assertRaises(vct.ScenarioError) as caught:
+            vct.run(bad)
+        self.assertIsInstance(caught.exception, ValueError)
+        self.assertIn("treatment[0].dose_mg: expected a number > 0", str(caught.exception))
+        self.assertIn("<dict>:", str(caught.exception))
+
+    def test_missing_file_raises_vct_error(self):
+        with self.assertRaises(vct.VctError) as caught:
+            vct.run(os.path.join(WORK, "no_such.yaml"))
+        self.assertIsInstance(caught.exception, RuntimeError)
+        self.assertIn("cannot open scenario file", str(caught.exception))
+
+    def test_calibration_and_published_are_exclusive(self):
+        with self.assertRaises(ValueError):
+            vct.run(SMALL_TRIAL, calibration="x.yaml", published=True)
+
+    def test_load_rejects_other_files(self):
+        path = os.path.join(WORK, "not_vct.h5")
+        import h5py
+        with h5py.File(path, "w") as f:
+            f["x"] = 1
+        with self.assertRaisesRegex(ValueError, "not a vct result file"):
+            vct.load(path)
+
+    def test_unknown_arm_is_named(self):
+        with self.assertRaisesRegex(KeyError, "no arm 'placebo'"):
+            Fixtures.get().small.outcomes("placebo")
+
+
+class Tables(unittest.TestCase):
+    def test_outcome_counts_equal_the_engine_summary(self):
+        small = Fixtures.get().small
+        out, summary = small.outcomes(), small.summary
+        for arm in small.arms:
+            counts = out[out["arm"] == arm]["best_response_text"].value_counts()
+            row = summary.loc[arm]
+            self.assertGreater(row["n"], 0)
+            for name in ("CR", "PR", "SD", "PD"):
+                self.assertEqual(counts.get(name, 0), row[name], f"{arm} {name}")
+            self.assertAlmostEqual(row["orr"], (row["CR"] + row["PR"]) / row["n"])
+
+    def test_kaplan_meier_table_is_the_product_limit_of_the_outcomes(self):
+        rt = Fixtures.get().rt
+        out, km = rt.outcomes(), rt.km("pfs")
+        for arm in rt.arms:
+            o = out[out["arm"] == arm]
+            self.assertGreaterEqual(len(km[km["arm"] == arm]), 2, f"{arm}: too few event times to test")
+            s = 1.0
+            for row in km[km["arm"] == arm].itertuples():
+                at_risk = int(np.sum(o["pfs_day"] >= row.time_day))
+                events = int(np.sum((o["pfs_day"] == row.time_day) & (o["pfs_event"] == 1)))
+                s *= 1.0 - events / at_risk  # S(t) = prod (1 - d_i / n_i)
+                self.assertEqual(row.at_risk, at_risk)
+                self.assertEqual(row.events, events)
+                self.assertAlmostEqual(row.survival, s, places=12)
+
+    def test_best_change_from_scans_agrees_with_the_engine_below_zero(self):
+        rt = Fixtures.get().rt
+        every = np.concatenate([rt.best_change(arm).to_numpy() for arm in rt.arms])
+        self.assertTrue((every > 0).any() and (every < 0).any(), "needs growers and shrinkers")
+        for arm in rt.arms:
+            ours = rt.best_change(arm)
+            engine = rt.outcomes(arm).set_index("candidate_id")["best_change_pct"].loc[ours.index]
+            # The engine's best change starts from 0 % (baseline): min(ours, 0) must equal it.
+            self.assertLess(np.nanmax(np.abs(np.minimum(ours, 0.0) - engine)), 1e-9)
+
+    def test_trajectories_long_form_has_one_row_per_patient_and_time(self):
+        small = Fixtures.get().small
+        t = small.trajectories("tumour_diameter_cm", "nivolumab" if "nivolumab" in small.arms else small.arms[0])
+        n_patients = t["candidate_id"].nunique()
+        self.assertEqual(len(t), n_patients * t["time_day"].nunique())
+        self.assertEqual(t.attrs["units"], "cm")
+
+    def test_paired_difference_interval_by_hand(self):
+        # b = 3 responders in the first arm only, c = 7 in the second only, n = 50 pairs:
+        # d = 4/50 = 8 points; se = sqrt(10 - 16/50)/50 = sqrt(9.68)/50 = 0.0622254;
+        # 95 % CI 8 +- 1.959964 x 6.22254 = -4.196 to 20.196 points.
+        row = type("Row", (), {"n_pairs": 50, "responders_first_only": 3, "responders_second_only": 7,
+                               "first": "A", "second": "B", "mcnemar_p": 0.34})
+        label, d, lo, hi, p = paired_difference_ci(row)
+        self.assertEqual(label, "B vs A")
+        self.assertAlmostEqual(d, 8.0)
+        self.assertAlmostEqual(lo, -4.196, places=3)
+        self.assertAlmostEqual(hi, 20.196, places=3)
+
+    def test_radiotherapy_table_gives_bed(self):
+        rt = Fixtures.get().rt.radiotherapy
+        self.assertEqual(list(rt["arm"]), ["SBRT_then_pembrolizumab"])
+        # 3 x 8 Gy with the course's alpha/beta: BED = 24 (1 + 8 / (alpha/beta)).
+        row = rt.iloc[0]
+        self.assertAlmostEqual(row["BED_Gy"], 24 * (1 + 8 / row["alpha_beta_Gy"]), places=6)
+
+
+class Figures(unittest.TestCase):
+    def check(self, fig, name):
+        for ax in fig.axes:
+            if ax.get_visible() and ax.has_data():
+                self.assertTrue(ax.get_xlabel() or ax.get_ylabel(), f"{name}: an axis without labels")
+        path = os.path.join(WORK, name + ".png")
+        fig.savefig(path, dpi=60)
+        self.assertGreater(os.path.getsize(path), 1000)
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+
+    def test_every_figure_renders(self):
+        rt = Fixtures.get().rt
+        for arm in rt.arms:
+            self.check(rt.plot.waterfall(arm), f"waterfall_{arm}")
+            self.check(rt.plot.waterfall(arm, site="out_of_field"), f"waterfall_oof_{arm}")
+            self.check(rt.plot.spider(arm), f"spider_{arm}")
+            self.check(rt.plot.swimmer(arm), f"swimmer_{arm}")
+        self.check(rt.plot.km("pfs"), "km_pfs")
+        self.check(rt.plot.km("os"), "km_os")
+        self.check(rt.plot.in_out_of_field(), "in_out_of_field")
+        self.check(rt.plot.arms_forest(), "arms_forest")
+
+    def test_figures_without_their_data_say_why(self):
+        small = Fixtures.get().small
+        with self.assertRaisesRegex(ValueError, "multi-lesion RT model"):
+            small.plot.in_out_of_field()
+        with self.assertRaisesRegex(ValueError, "overall_survival"):
+            small.plot.km("os")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        os.environ["VCT_SOURCE_DIR"] = sys.argv.pop(1)
+        ROOT = os.environ["VCT_SOURCE_DIR"]
+        SMALL_TRIAL = os.path.join(ROOT, "tests", "scenarios", "good", "small_trial.yaml")
+    unittest.main(verbosity=2)
