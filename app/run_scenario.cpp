@@ -43,6 +43,7 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.horizon_day = s.horizon_day;
   spec.output_interval_day = s.output_interval_day;
   spec.recist = s.recist;
+  spec.comparisons = {std::max(0, s.comparisons.control.index), s.comparisons.all_pairs, s.comparisons.holm};
   spec.progression = s.progression;
   spec.solver = s.solver;
   for (const auto& o : s.trajectory_outputs) {

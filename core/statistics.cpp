@@ -162,6 +162,21 @@ double mcnemar_exact(int b, int c) {
   return std::min(1.0, 2.0 * tail);
 }
 
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (!std::isnan(p[i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::vector<double> adjusted(p.size(), std::numeric_limits<double>::quiet_NaN());
+  const double m = static_cast<double>(order.size());
+  double running = 0.0;  // step-down: an adjusted p never falls below the one before it
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    running = std::max(running, std::min(1.0, (m - static_cast<double>(j)) * p[order[j]]));
+    adjusted[order[j]] = running;
+  }
+  return adjusted;
+}
+
 LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, const std::vector<double>& t2,
                  const std::vector<bool>& e2) {
   struct Counts {

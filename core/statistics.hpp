@@ -54,6 +54,10 @@ double quantile(const std::vector<double>& sorted, double p);
 double fisher_exact(int a, int b, int c, int d);
 /// Exact two-sided McNemar test from the discordant pair counts.
 double mcnemar_exact(int only_first, int only_second);
+/// Holm's step-down adjustment of a family of p-values (Holm 1979, Scand J Stat 6:65): with the m
+/// finite p-values sorted, p_(i) becomes max over j <= i of min(1, (m - j + 1) p_(j)); returned in
+/// the input order. NaN entries (a test that could not be done) stay NaN and do not count in m.
+std::vector<double> holm_adjust(const std::vector<double>& p);
 
 struct LogRank {
   double chi_square = 0.0;

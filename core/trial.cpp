@@ -420,10 +420,79 @@ void compare_survival(const std::vector<ArmOutcome>& first, const std::vector<Ar
   c.os_log_rank = stats::log_rank(t1, e1, t2, e2);
 }
 
+/// The paired comparison of arm b with arm a (same patients in both): ORR difference, McNemar,
+/// Fisher, PFS and OS log-rank.
+ArmComparison compare_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
+                           std::size_t a, std::size_t b) {
+  ArmComparison c;
+  c.first = names[a];
+  c.second = names[b];
+  std::vector<double> t1, t2;
+  std::vector<bool> e1, e2;
+  int r1 = 0, r2 = 0;
+  for (std::size_t j = 0; j < outcomes[a].size(); ++j) {
+    const ArmOutcome& x = outcomes[a][j];
+    const ArmOutcome& y = outcomes[b][j];
+    if (!x.evaluable || !y.evaluable) continue;
+    ++c.n_pairs;
+    const bool rx = x.best == Response::kCR || x.best == Response::kPR;
+    const bool ry = y.best == Response::kCR || y.best == Response::kPR;
+    r1 += rx;
+    r2 += ry;
+    c.responders_first_only += rx && !ry;
+    c.responders_second_only += ry && !rx;
+    t1.push_back(x.pfs_day);
+    e1.push_back(x.pfs_event);
+    t2.push_back(y.pfs_day);
+    e2.push_back(y.pfs_event);
+  }
+  if (c.n_pairs > 0) c.orr_difference = static_cast<double>(r2 - r1) / c.n_pairs;
+  c.mcnemar_p = stats::mcnemar_exact(c.responders_first_only, c.responders_second_only);
+  c.fisher_p = stats::fisher_exact(r1, c.n_pairs - r1, r2, c.n_pairs - r2);
+  c.pfs_log_rank = stats::log_rank(t1, e1, t2, e2);
+  compare_survival(outcomes[a], outcomes[b], c);
+  return c;
+}
+
+/// The pairs the plan asks for, (first, second) with differences taken second minus first: the
+/// control against each other arm in arm order, or every pair in arm order.
+std::vector<std::pair<std::size_t, std::size_t>> comparison_pairs(std::size_t n_arms, const ComparisonPlan& plan) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  const std::size_t control = static_cast<std::size_t>(std::max(0, plan.control));
+  for (std::size_t a = 0; a < n_arms; ++a)
+    for (std::size_t b = plan.all_pairs ? a + 1 : 0; b < n_arms; ++b)
+      if (plan.all_pairs || (a == control && b != control)) pairs.emplace_back(a, b);
+  return pairs;
+}
+
+/// Holm-adjusts each family of p-values over the comparisons (or copies them when not asked).
+void adjust_p_values(const ComparisonPlan& plan, std::vector<ArmComparison>& comparisons) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> mcnemar, fisher, pfs, os;
+  for (const auto& c : comparisons) {
+    mcnemar.push_back(c.mcnemar_p);
+    fisher.push_back(c.fisher_p);
+    pfs.push_back(c.pfs_log_rank.p_value);
+    os.push_back(c.has_os ? c.os_log_rank.p_value : nan);
+  }
+  if (plan.holm) {
+    mcnemar = stats::holm_adjust(mcnemar);
+    fisher = stats::holm_adjust(fisher);
+    pfs = stats::holm_adjust(pfs);
+    os = stats::holm_adjust(os);
+  }
+  for (std::size_t k = 0; k < comparisons.size(); ++k) {
+    comparisons[k].mcnemar_p_adjusted = mcnemar[k];
+    comparisons[k].fisher_p_adjusted = fisher[k];
+    comparisons[k].pfs_log_rank_p_adjusted = pfs[k];
+    comparisons[k].os_log_rank_p_adjusted = os[k];
+  }
+}
+
 }  // namespace
 
 void summarise_arms(const std::vector<std::string>& names, const std::vector<std::vector<ArmOutcome>>& outcomes,
-                    TrialSummary& summary) {
+                    TrialSummary& summary, const ComparisonPlan& plan) {
   summary.arms.clear();
   summary.comparisons.clear();
   for (std::size_t a = 0; a < names.size(); ++a) {
@@ -460,37 +529,10 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     summarise_kinetics(outcomes[a], s.kinetics);
     summary.arms.push_back(s);
   }
-  for (std::size_t a = 0; a < names.size(); ++a)
-    for (std::size_t b = a + 1; b < names.size(); ++b) {
-      ArmComparison c;
-      c.first = names[a];
-      c.second = names[b];
-      std::vector<double> t1, t2;
-      std::vector<bool> e1, e2;
-      int r1 = 0, r2 = 0;
-      for (std::size_t j = 0; j < outcomes[a].size(); ++j) {
-        const ArmOutcome& x = outcomes[a][j];
-        const ArmOutcome& y = outcomes[b][j];
-        if (!x.evaluable || !y.evaluable) continue;
-        ++c.n_pairs;
-        const bool rx = x.best == Response::kCR || x.best == Response::kPR;
-        const bool ry = y.best == Response::kCR || y.best == Response::kPR;
-        r1 += rx;
-        r2 += ry;
-        c.responders_first_only += rx && !ry;
-        c.responders_second_only += ry && !rx;
-        t1.push_back(x.pfs_day);
-        e1.push_back(x.pfs_event);
-        t2.push_back(y.pfs_day);
-        e2.push_back(y.pfs_event);
-      }
-      if (c.n_pairs > 0) c.orr_difference = static_cast<double>(r2 - r1) / c.n_pairs;
-      c.mcnemar_p = stats::mcnemar_exact(c.responders_first_only, c.responders_second_only);
-      c.fisher_p = stats::fisher_exact(r1, c.n_pairs - r1, r2, c.n_pairs - r2);
-      c.pfs_log_rank = stats::log_rank(t1, e1, t2, e2);
-      compare_survival(outcomes[a], outcomes[b], c);
-      summary.comparisons.push_back(c);
-    }
+  for (const auto& [first, second] : comparison_pairs(names.size(), plan))
+    summary.comparisons.push_back(compare_arms(names, outcomes, first, second));
+  adjust_p_values(plan, summary.comparisons);
+  summary.comparison_plan = plan;
 }
 
 namespace {
@@ -560,7 +602,7 @@ TrialSummary summarise_results(const TrialSpec& spec, const std::vector<Candidat
     add_outcomes(r, outcomes);
   }
   summary.n_selected = summary.n_patients;
-  summarise_arms(arm_names(spec), outcomes, summary);
+  summarise_arms(arm_names(spec), outcomes, summary, spec.comparisons);
   summary.completed = results.size() == spec.population.size();
   summary.n_finished = results.size();
   return summary;
@@ -689,7 +731,7 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   if (!finish_write()) stopped = true;
   summary.n_finished = finished;
   summary.n_selected = summary.n_patients;
-  summarise_arms(arm_names(spec), outcomes, summary);
+  summarise_arms(arm_names(spec), outcomes, summary, spec.comparisons);
   summary.completed = !stopped;
   summary.wall_seconds = seconds_since(t0);
   sink.write_summary(summary);

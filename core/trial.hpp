@@ -40,6 +40,14 @@ struct ProgressionSpec {
 };
 
 /// Everything a virtual trial needs. Every arm treats the same candidates (paired design).
+/// Which pairs of arms a trial compares and how their p-values are adjusted (scenario section
+/// `comparisons`, docs/recist.md "Comparisons of arms").
+struct ComparisonPlan {
+  int control = 0;         ///< index of the arm every other arm is compared with (default the first)
+  bool all_pairs = false;  ///< every pair of arms instead of the control against each other arm
+  bool holm = true;        ///< Holm-adjust each family of p-values (McNemar, Fisher, log-rank) over the comparisons
+};
+
 struct TrialSpec {
   const ModelDefinition* model = nullptr;
   std::vector<ParameterOverride> overrides;  ///< fixed for every patient (resolved indices)
@@ -52,6 +60,7 @@ struct TrialSpec {
   double output_interval_day = 1.0;
   RecistOptions recist;
   ProgressionSpec progression;
+  ComparisonPlan comparisons;
   SolverOptions solver;
   std::vector<int> trajectory_outputs;      ///< model output indices kept per patient and arm
   bool select_by_inclusion = false;         ///< QSP-IO probability-of-inclusion selection
@@ -161,6 +170,10 @@ struct ArmComparison {
   stats::LogRank pfs_log_rank;
   bool has_os = false;
   stats::LogRank os_log_rank;  ///< when both arms have OS
+  /// The p-values above adjusted for multiplicity over the trial's comparisons (Holm, each test's
+  /// family separately; equal to the raw ones with one comparison or `adjustment: none`).
+  double mcnemar_p_adjusted = 1.0, fisher_p_adjusted = 1.0, pfs_log_rank_p_adjusted = 1.0,
+         os_log_rank_p_adjusted = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TrialSummary {
@@ -168,7 +181,8 @@ struct TrialSummary {
               n_patients = 0;
   SelectionResult selection;  ///< when selection was used
   std::vector<ArmSummary> arms;
-  std::vector<ArmComparison> comparisons;  ///< every pair of arms
+  std::vector<ArmComparison> comparisons;  ///< the control against each other arm, or every pair (ComparisonPlan)
+  ComparisonPlan comparison_plan;          ///< how `comparisons` were chosen and adjusted
   bool completed = false;                  ///< false when stopped early; the summary covers the patients done
   std::size_t n_finished = 0;              ///< candidates whose results are written (0 when stopped in screening)
   double wall_seconds = 0.0;
@@ -264,6 +278,6 @@ struct ArmOutcome {
 
 /// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.
 void summarise_arms(const std::vector<std::string>& arm_names, const std::vector<std::vector<ArmOutcome>>& outcomes,
-                    TrialSummary& summary);
+                    TrialSummary& summary, const ComparisonPlan& plan = {});
 
 }  // namespace vct

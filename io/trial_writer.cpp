@@ -553,8 +553,17 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
   compound_table(group, "arms", columns, name.size());
 }
 
-/// /summary/comparisons: one row per pair of arms.
+/// /summary/comparisons: one row per compared pair of arms (raw and adjusted p-values); the
+/// summary group's attributes `comparisons` and `p_adjustment` say which pairs and how.
 void write_comparison_table(hid_t group, const TrialSummary& s) {
+  const ComparisonPlan& plan = s.comparison_plan;
+  const std::size_t control = static_cast<std::size_t>(plan.control);
+  attr_string(group, "comparisons",
+              plan.all_pairs ? std::string("every pair of arms")
+                             : "control " + (control < s.arms.size() ? s.arms[control].name : std::string("?")) +
+                                   " against each other arm");
+  attr_string(group, "p_adjustment",
+              plan.holm ? "holm over " + std::to_string(s.comparisons.size()) + " comparison(s), per test" : "none");
   std::vector<std::string> first, second;
   std::map<std::string, std::vector<double>> c;
   for (const auto& x : s.comparisons) {
@@ -571,10 +580,15 @@ void write_comparison_table(hid_t group, const TrialSummary& s) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     c["os_logrank_chi_square"].push_back(x.has_os ? x.os_log_rank.chi_square : nan);
     c["os_logrank_p"].push_back(x.has_os ? x.os_log_rank.p_value : nan);
+    c["mcnemar_p_adjusted"].push_back(x.mcnemar_p_adjusted);
+    c["fisher_p_adjusted"].push_back(x.fisher_p_adjusted);
+    c["logrank_p_adjusted"].push_back(x.pfs_log_rank_p_adjusted);
+    c["os_logrank_p_adjusted"].push_back(x.os_log_rank_p_adjusted);
   }
   std::vector<Column> cc = {text_column("first", first), text_column("second", second)};
   for (const char* k : {"n_pairs", "orr_difference", "responders_first_only", "responders_second_only", "mcnemar_p",
-                        "fisher_p", "logrank_chi_square", "logrank_p", "os_logrank_chi_square", "os_logrank_p"})
+                        "fisher_p", "logrank_chi_square", "logrank_p", "os_logrank_chi_square", "os_logrank_p",
+                        "mcnemar_p_adjusted", "fisher_p_adjusted", "logrank_p_adjusted", "os_logrank_p_adjusted"})
     cc.push_back(number_column(k, c[k]));
   compound_table(group, "comparisons", cc, first.size());
 }

@@ -164,6 +164,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   if (s.population.enabled) emit_population(out, s.population);
   if (s.is_trial()) {
     emit_map(out, schema::recist(), s.recist);
+    emit_map(out, schema::comparisons(), s.comparisons);
     if (s.progression.any()) emit_map(out, schema::progression(), s.progression);
     emit_map(out, schema::run(), s);
   }

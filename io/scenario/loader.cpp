@@ -220,6 +220,26 @@ void read_recist(Validator& v, const YAML::Node& root, Scenario& s) {
                   format_number(s.recist.first_scan_day));
 }
 
+/// `comparisons`: the control arm resolved by name (default the first arm), trials only.
+void read_comparisons(Validator& v, const YAML::Node& root, Scenario& s) {
+  const YAML::Node node = root["comparisons"];
+  if (node && v.is_map(node, "comparisons")) {
+    schema::read_section(v, node, schema::comparisons(), s.comparisons, "comparisons");
+    if (!s.is_trial()) v.problem(node, "comparisons", "expected a trial (population or arms) to compare arms");
+  }
+  if (s.arms.empty()) return;
+  NamedIndex& control = s.comparisons.control;
+  if (control.name.empty()) control.name = s.arms.front().name;
+  std::string names;
+  for (std::size_t a = 0; a < s.arms.size(); ++a) {
+    if (s.arms[a].name == control.name) control.index = static_cast<int>(a);
+    names += (a ? ", " : "") + s.arms[a].name;
+  }
+  if (control.index < 0)
+    v.problem(node["control"], "comparisons.control",
+              "expected one of the arms: " + names + "; found '" + control.name + "'");
+}
+
 /// `progression`: the read-out modules, on a model that offers them, with an OS follow-up of at
 /// least the horizon (default: the horizon).
 void read_progression(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s) {
@@ -310,6 +330,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   read_initialisation(v, root, model, s);
   read_treatment(v, root, model, s);
   read_recist(v, root, s);
+  read_comparisons(v, root, s);
   read_progression(v, root, model, s);
   if (const YAML::Node run = root["run"]; run && v.is_map(run, "run"))
     schema::read_section(v, run, schema::run(), s, "run");

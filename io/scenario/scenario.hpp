@@ -41,6 +41,14 @@ inline const char* to_string(CalibrationMode m) {
   return m == CalibrationMode::kPublished ? "published" : "calibrated";
 }
 
+/// `comparisons`: which arms a trial compares (docs/recist.md, "Comparisons of arms"). The loader
+/// resolves the control arm's name to its index (default: the first arm).
+struct ComparisonSettings {
+  NamedIndex control;
+  bool all_pairs = false;
+  bool holm = true;
+};
+
 /// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
 /// "Limits"), so that a run cannot exhaust memory or disk after `vct check` passed it.
 constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within the horizon
@@ -71,6 +79,7 @@ struct Scenario {
   PopulationSettings population;
   std::vector<TrialArm> arms;
   RecistOptions recist;
+  ComparisonSettings comparisons;
   ProgressionSpec progression;  ///< read-out modules; parameter indices resolved by the loader
   std::vector<NamedIndex> trajectory_outputs = {{"tumour_diameter_cm", -1}};  ///< resolved by the loader
   int threads = 0;                                                            ///< 0: all available

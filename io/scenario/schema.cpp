@@ -153,6 +153,8 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("population", "mapping", "none", "makes the scenario a trial; see \"Population\"")),
           other<Scenario>(other_key("arms", "list of arms", "none", "makes the scenario a trial; see \"Arms\"")),
           other<Scenario>(other_key("recist", "mapping", "", "trials; see \"RECIST read-out\"")),
+          other<Scenario>(other_key("comparisons", "mapping", "the first arm against each other arm, Holm",
+                                    "trials; see \"Comparisons of arms\"")),
           other<Scenario>(
               other_key("progression", "mapping", "modules off", "trials; see \"Progression and survival\"")),
           other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
@@ -581,6 +583,34 @@ const Section<ProgressionSpec>& progression() {
   return section;
 }
 
+const Section<ComparisonSettings>& comparisons() {
+  static const Section<ComparisonSettings> section{
+      "comparisons",
+      "Comparisons of arms",
+      "Arms are compared on the same virtual patients (paired): ORR difference with McNemar's exact "
+      "test (and Fisher's, as if unpaired), PFS and OS log-rank (docs/recist.md).",
+      "",
+      {
+          accessor<ComparisonSettings>(
+              simple_key("control", Kind::kText, "the first arm", "the arm every other arm is compared with",
+                         "an arm's name"),
+              [](const ComparisonSettings& c) { return text(c.control.name); },
+              [](ComparisonSettings& c, const Value& v) { c.control.name = v.text; }),
+          accessor<ComparisonSettings>(
+              choice_key("pairs", {"control", "all"}, "`control`",
+                         "`control`: the control against each other arm; `all`: every pair of arms"),
+              [](const ComparisonSettings& c) { return text(c.all_pairs ? "all" : "control"); },
+              [](ComparisonSettings& c, const Value& v) { c.all_pairs = v.number == 1; }),
+          accessor<ComparisonSettings>(
+              choice_key("adjustment", {"holm", "none"}, "`holm`",
+                         "multiplicity adjustment of each test's p-values over the comparisons (Holm 1979); "
+                         "the raw p-values are kept beside the adjusted ones"),
+              [](const ComparisonSettings& c) { return text(c.holm ? "holm" : "none"); },
+              [](ComparisonSettings& c, const Value& v) { c.holm = v.number == 0; }),
+      }};
+  return section;
+}
+
 const Section<Scenario>& run() {
   static const Section<Scenario> section{
       "run",
@@ -683,6 +713,7 @@ std::string scenario_reference_markdown() {
   table(out, population());
   table(out, distribution());
   table(out, recist());
+  table(out, comparisons());
   table(out, progression());
   table(out, run());
   return out.str();

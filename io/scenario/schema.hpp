@@ -183,6 +183,7 @@ const Section<TrialArm>& arm();
 const Section<PopulationSettings>& population();
 const Section<ParameterDistribution>& distribution();
 const Section<RecistOptions>& recist();
+const Section<ComparisonSettings>& comparisons();
 const Section<ProgressionSpec>& progression();
 const Section<Scenario>& run();
 

@@ -216,8 +216,9 @@ class Plots:
         return fig
 
     def arms_forest(self):
-        """Paired difference in ORR (second arm minus first, percentage points) of every pair of
-        arms with a 95 % CI, McNemar p beside it."""
+        """Paired difference in ORR (second arm minus first, percentage points) of every compared
+        pair of arms with a 95 % CI (unadjusted), the McNemar p beside it adjusted for multiplicity
+        as the scenario asked (Holm by default; scenario key comparisons)."""
         comparisons = self._r.comparisons
         if comparisons.empty:
             raise ValueError(f"{self._r.path}: one arm, nothing to compare")
@@ -234,20 +235,22 @@ class Plots:
         ax.set_yticklabels([r[0] for r in rows][::-1])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.set_xlabel("Difference in ORR (percentage points, paired, 95 % CI)")
-        ax.set_title("Arm comparisons (same virtual patients in every arm)")
+        ax.set_title("Arm comparisons (same virtual patients in every arm; p: McNemar, adjusted)")
         fig.tight_layout()
         return fig
 
 
 def paired_difference_ci(c, z=1.959963984540054):
-    """(label, difference, lower, upper, McNemar p) in percentage points for one comparison row:
+    """(label, difference, lower, upper, McNemar p, adjusted for multiplicity when the file has it)
+    in percentage points for one comparison row:
     the Wald interval for paired proportions, d = (c - b)/n, se = sqrt(b + c - (c - b)^2/n)/n,
     b = responders in the first arm only, c = in the second only (Agresti, Categorical Data
     Analysis, 3rd ed., section 11.1)."""
     n, b, cc = c.n_pairs, c.responders_first_only, c.responders_second_only
     d = (cc - b) / n
     se = math.sqrt(max(b + cc - (cc - b) ** 2 / n, 0.0)) / n
-    return (f"{c.second} vs {c.first}", 100 * d, 100 * (d - z * se), 100 * (d + z * se), c.mcnemar_p)
+    p = getattr(c, "mcnemar_p_adjusted", c.mcnemar_p)
+    return (f"{c.second} vs {c.first}", 100 * d, 100 * (d - z * se), 100 * (d + z * se), p)
 
 
 def _nice_step(horizon):

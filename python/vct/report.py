@@ -114,10 +114,17 @@ def _comparisons_table(r):
     rows = []
     for row in c.itertuples():
         label, d, lo, hi, p = paired_difference_ci(row)
-        rows.append([label, int(row.n_pairs), f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})", _p(row.mcnemar_p), _p(row.fisher_p),
-                     _p(row.logrank_p), _p(row.os_logrank_p)])
-    return _table(["comparison", "paired patients", "ORR difference, points (95% CI)", "McNemar p", "Fisher p",
-                   "PFS log-rank p", "OS log-rank p"], rows)
+        rows.append([label, int(row.n_pairs), f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})", _p(row.mcnemar_p),
+                     _p(row.mcnemar_p_adjusted), _p(row.fisher_p), _p(row.logrank_p), _p(row.logrank_p_adjusted),
+                     _p(row.os_logrank_p), _p(row.os_logrank_p_adjusted)])
+    with r._file() as f:
+        how = {k: f["summary"].attrs.get(k, "") for k in ("comparisons", "p_adjustment")}
+    how = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in how.items()}
+    note = (f"<p>Compared: {html.escape(how['comparisons'])}; multiplicity adjustment: "
+            f"{html.escape(how['p_adjustment'])} (adjusted columns).</p>")
+    return note + _table(["comparison", "paired patients", "ORR difference, points (95% CI)", "McNemar p",
+                          "McNemar p adjusted", "Fisher p", "PFS log-rank p", "PFS log-rank p adjusted",
+                          "OS log-rank p", "OS log-rank p adjusted"], rows)
 
 
 def _rt_table(r):

@@ -119,6 +119,54 @@ TEST(TrialSummary, CountsRatesAndPairedComparison) {
   EXPECT_NEAR(s.comparisons[0].fisher_p, stats::fisher_exact(2, 3, 4, 1), 1e-15);
 }
 
+TEST(Statistics, HolmAdjustmentByHand) {
+  // p = 0.01, 0.04, 0.03 (m = 3): sorted 0.01, 0.03, 0.04 -> 3 x 0.01 = 0.03; 2 x 0.03 = 0.06;
+  // 1 x 0.04 = 0.04, raised to 0.06 (step-down never decreases). In input order: 0.03, 0.06, 0.06.
+  const auto a = stats::holm_adjust({0.01, 0.04, 0.03});
+  EXPECT_NEAR(a[0], 0.03, 1e-15);
+  EXPECT_NEAR(a[1], 0.06, 1e-15);
+  EXPECT_NEAR(a[2], 0.06, 1e-15);
+  // Capped at 1; a NaN (test not done) stays NaN and does not count: m = 2, 2 x 0.6 = 1.2 -> 1.
+  const auto b = stats::holm_adjust({0.6, std::nan(""), 0.7});
+  EXPECT_EQ(b[0], 1.0);
+  EXPECT_TRUE(std::isnan(b[1]));
+  EXPECT_EQ(b[2], 1.0);
+  // One p-value: unchanged.
+  EXPECT_EQ(stats::holm_adjust({0.2})[0], 0.2);
+}
+
+TEST(TrialSummary, ComparisonsFollowThePlanAndAreHolmAdjusted) {
+  // Three arms of four patients; responders: A none, B two, C all four.
+  std::vector<std::vector<ArmOutcome>> outcomes(3);
+  const int responders[3] = {0, 2, 4};
+  for (int arm = 0; arm < 3; ++arm)
+    for (int i = 0; i < 4; ++i)
+      outcomes[arm].push_back({true, false, i < responders[arm] ? Response::kPR : Response::kSD, 56.0, false});
+  TrialSummary s;
+  summarise_arms({"A", "B", "C"}, outcomes, s);  // default: the first arm against each other arm
+  ASSERT_EQ(s.comparisons.size(), 2u);
+  EXPECT_EQ(s.comparisons[0].first + s.comparisons[0].second, "AB");
+  EXPECT_EQ(s.comparisons[1].first + s.comparisons[1].second, "AC");
+  // McNemar exact: A vs B 0/2 discordant -> p = 2 x 0.5^2 = 0.5; A vs C 0/4 -> 2 x 0.5^4 = 0.125.
+  // Holm over 2: 2 x 0.125 = 0.25, then max(0.25, 1 x 0.5) = 0.5.
+  EXPECT_NEAR(s.comparisons[0].mcnemar_p, 0.5, 1e-15);
+  EXPECT_NEAR(s.comparisons[1].mcnemar_p, 0.125, 1e-15);
+  EXPECT_NEAR(s.comparisons[1].mcnemar_p_adjusted, 0.25, 1e-15);
+  EXPECT_NEAR(s.comparisons[0].mcnemar_p_adjusted, 0.5, 1e-15);
+  EXPECT_TRUE(std::isnan(s.comparisons[0].os_log_rank_p_adjusted));  // no OS in this trial
+  // Control C: C vs A, C vs B, differences taken against C.
+  summarise_arms({"A", "B", "C"}, outcomes, s, ComparisonPlan{2, false, true});
+  ASSERT_EQ(s.comparisons.size(), 2u);
+  EXPECT_EQ(s.comparisons[0].first + s.comparisons[0].second, "CA");
+  EXPECT_NEAR(s.comparisons[0].orr_difference, -1.0, 1e-15);  // 0/4 - 4/4
+  EXPECT_EQ(s.comparisons[1].first + s.comparisons[1].second, "CB");
+  // Every pair, unadjusted: three comparisons, adjusted equal to raw.
+  summarise_arms({"A", "B", "C"}, outcomes, s, ComparisonPlan{0, true, false});
+  ASSERT_EQ(s.comparisons.size(), 3u);
+  EXPECT_EQ(s.comparisons[2].first + s.comparisons[2].second, "BC");
+  for (const auto& c : s.comparisons) EXPECT_EQ(c.mcnemar_p_adjusted, c.mcnemar_p);
+}
+
 TEST(TrialSummary, TimeToResponseAndDurationOfResponseAmongResponders) {
   // Three responders: TTR 56, 112, 56 -> median 56. DoR 100 (ended), 50 (censored), 200 (ended):
   // in time order the censoring at 50 leaves 2 at risk at 100, S(100) = 1 - 1/2 = 0.5 -> median 100.

@@ -82,6 +82,21 @@ class RunAndLoad(unittest.TestCase):
         self.assertTrue(fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel())
 
 
+class RoundTrip(unittest.TestCase):
+    def test_python_run_equals_the_cli_result_file(self):
+        import subprocess
+        vct_bin = os.environ.get("VCT_BIN")
+        self.assertTrue(vct_bin and os.path.exists(vct_bin), "VCT_BIN must name the vct executable")
+        cli_path = os.path.join(WORK, "small_cli.h5")
+        subprocess.run([vct_bin, "run", SMALL_TRIAL, "--output", cli_path, "--quiet"], check=True)
+        cli, py = vct.load(cli_path), Fixtures.get().small
+        self.assertTrue(cli.outcomes(patients_only=False).drop(columns=["wall_s"]).equals(
+            py.outcomes(patients_only=False).drop(columns=["wall_s"])))
+        self.assertTrue(cli.summary.equals(py.summary))
+        self.assertTrue(cli.comparisons.equals(py.comparisons))
+        self.assertEqual(cli.scenario, py.scenario)  # the same resolved scenario, calibration included
+
+
 class Errors(unittest.TestCase):
     def test_bad_dict_raises_scenario_error_with_key_path(self):
         bad = {"schema_version": 1, "model": "qspio_nsclc",
@@ -190,17 +205,36 @@ class Figures(unittest.TestCase):
         import matplotlib.pyplot as plt
         plt.close(fig)
 
-    def test_every_figure_renders(self):
+    def test_every_figure_renders_with_its_artists(self):
+        from matplotlib.patches import Rectangle
         rt = Fixtures.get().rt
+        out = rt.outcomes()
         for arm in rt.arms:
-            self.check(rt.plot.waterfall(arm), f"waterfall_{arm}")
+            n = int((out["arm"] == arm).sum())
+            fig = rt.plot.waterfall(arm)
+            bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+            self.assertEqual(len(bars), int(np.isfinite(rt.best_change(arm)).sum()))  # one bar per patient
+            self.check(fig, f"waterfall_{arm}")
             self.check(rt.plot.waterfall(arm, site="out_of_field"), f"waterfall_oof_{arm}")
-            self.check(rt.plot.spider(arm), f"spider_{arm}")
-            self.check(rt.plot.swimmer(arm), f"swimmer_{arm}")
-        self.check(rt.plot.km("pfs"), "km_pfs")
-        self.check(rt.plot.km("os"), "km_os")
-        self.check(rt.plot.in_out_of_field(), "in_out_of_field")
-        self.check(rt.plot.arms_forest(), "arms_forest")
+            fig = rt.plot.spider(arm)
+            self.assertEqual(len(fig.axes[0].lines), min(n, 100) + 2)  # a line per patient + the RECIST lines
+            self.check(fig, f"spider_{arm}")
+            fig = rt.plot.swimmer(arm)
+            self.assertEqual(len([p for p in fig.axes[0].patches if isinstance(p, Rectangle)]), min(n, 40))
+            self.check(fig, f"swimmer_{arm}")
+        for endpoint in ("pfs", "os"):
+            fig = rt.plot.km(endpoint)
+            self.assertEqual(len(fig.axes[0].lines), len(rt.arms))  # one step curve per arm
+            self.assertEqual(len(fig.axes[0].collections), len(rt.arms))  # one CI band per arm
+            self.assertGreaterEqual(len(fig.axes[1].texts), len(rt.arms))  # numbers at risk
+            self.check(fig, f"km_{endpoint}")
+        fig = rt.plot.in_out_of_field()
+        self.assertEqual(len([p for p in fig.axes[0].patches if isinstance(p, Rectangle)]), 2 * len(rt.arms))
+        self.check(fig, "in_out_of_field")
+        fig = rt.plot.arms_forest()
+        self.assertEqual(len(fig.axes[0].get_yticklabels()), len(rt.comparisons))
+        self.check(fig, "arms_forest")
+        self.check(rt.plot.trajectory(), "trajectory")
 
     def test_figures_without_their_data_say_why(self):
         small = Fixtures.get().small

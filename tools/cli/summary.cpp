@@ -186,6 +186,15 @@ void print_trial_summary(const TrialSummary& s, const std::string& output) {
   print_timing(s);
   print_progression(s);
   print_kinetics(s);
+  const bool adjusted = s.comparison_plan.holm && s.comparisons.size() > 1;
+  if (s.comparisons.size() > 1) {
+    const std::size_t control = static_cast<std::size_t>(s.comparison_plan.control);
+    std::printf("\nComparisons: %s%s",
+                s.comparison_plan.all_pairs ? "every pair of arms"
+                                            : ("control " + s.arms[control].name + " against each other arm").c_str(),
+                adjusted ? "; [Holm] p-values adjusted over the comparisons, per test (scenario key comparisons)\n"
+                         : "; p-values not adjusted for multiplicity\n");
+  }
   for (const auto& c : s.comparisons) {
     std::printf(
         "\n%s vs %s (%d paired patients): ORR difference %+.1f points, McNemar p = %.3g (paired), "
@@ -193,6 +202,11 @@ void print_trial_summary(const TrialSummary& s, const std::string& output) {
         c.second.c_str(), c.first.c_str(), c.n_pairs, 100.0 * c.orr_difference, c.mcnemar_p, c.fisher_p,
         c.pfs_log_rank.p_value);
     if (c.has_os) std::printf("; OS log-rank p = %.3g", c.os_log_rank.p_value);
+    if (adjusted) {
+      std::printf("\n    [Holm] McNemar p = %.3g, Fisher p = %.3g, PFS log-rank p = %.3g", c.mcnemar_p_adjusted,
+                  c.fisher_p_adjusted, c.pfs_log_rank_p_adjusted);
+      if (c.has_os) std::printf(", OS log-rank p = %.3g", c.os_log_rank_p_adjusted);
+    }
     std::printf("\n");
   }
   std::printf("\nRECIST 1.1 on the tumour diameter (scans every 8 weeks by default; docs/recist.md). %.1f s.\n",
