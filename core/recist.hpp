@@ -52,10 +52,11 @@ struct RecistOutcome {
   bool response_ended = false;  ///< duration ends in progression (else censored at last scan)
   double pfs_day = 0.0;         ///< first PD scan, or last scan when censored
   bool pfs_event = false;
-  bool pd_new_lesion = false;    ///< the first PD scan shows a new lesion
-  bool pd_non_target = false;    ///< the first PD scan shows unequivocal progression of non-target disease
-  bool pfs_death = false;        ///< PFS ended by death before any PD scan
-  double best_change_pct = 0.0;  ///< smallest change from baseline over scans
+  bool pd_new_lesion = false;  ///< the first PD scan shows a new lesion
+  bool pd_non_target = false;  ///< the first PD scan shows unequivocal progression of non-target disease
+  bool pfs_death = false;      ///< PFS ended by death before any PD scan
+  double best_change_pct =
+      0.0;  ///< smallest change from baseline over the scans up to the first PD, from 0 % (the baseline counts: a patient who only grew has 0)
   double last_change_pct = 0.0;
 };
 

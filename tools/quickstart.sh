@@ -7,3 +7,8 @@ tools/install_deps.sh
 tools/build.sh
 mkdir -p results
 build/tools/vct run "${1:-scenarios/nsclc_trial_nivolumab_vs_pembrolizumab.yaml}"
+if [ -z "${1:-}" ]; then
+  echo
+  echo "Next: build/tools/vct report results/nsclc_trial_nivolumab_vs_pembrolizumab.h5  (HTML: tables and figures)"
+  echo "      build/tools/vct --help; Python: PYTHONPATH=build/python /usr/bin/python3 (docs/python.md)"
+fi

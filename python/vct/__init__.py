@@ -12,6 +12,17 @@ Results are the HDF5 files `vct run` writes (docs/output-format.md); `run` write
 it. See docs/python.md.
 """
 
+import sys as _sys
+
+try:
+    import h5py as _h5py  # noqa: F401
+    import numpy as _numpy  # noqa: F401
+    import pandas as _pandas  # noqa: F401
+except ImportError as _missing:  # a Python without Debian's packages, e.g. a pyenv or bare venv
+    raise ImportError(f"vct needs numpy, pandas, h5py (and matplotlib for figures): {_missing}. This is "
+                      f"{_sys.executable}; use Debian's /usr/bin/python3 with python3-pandas, python3-h5py and "
+                      "python3-matplotlib, or a venv made with --system-site-packages (docs/python.md)") from _missing
+
 from ._core import ScenarioError, VctError
 from ._core import version as _engine_version
 from .result import Result, load
