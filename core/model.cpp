@@ -75,6 +75,10 @@ ResolvedModel resolve_tables(const ModelDefinition& model) {
   const char* ratios[3] = {"M1_M2_ratio", "Treg_CD8_ratio", "CD8_CD4_ratio"};
   for (std::size_t k = 0; k < 3; ++k) r.immune_ratio_outputs[k] = model.output_index(ratios[k]);
   r.alpha_beta_parameter = model.parameter_index("alpha_beta_C_Gy");
+  r.pdl1_per_cell_output = model.output_index("PDL1_per_cancer_cell");
+  r.cd8_tumour_cells_output = model.output_index("cd8_tumour_cells");
+  r.tumour_volume_output = model.output_index("tumour_volume_L");
+  r.clone_number_parameter = model.parameter_index("n_T1_clones");
   for (const auto& ev : model.events())
     r.event_states.push_back(
         require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));

@@ -86,7 +86,9 @@ struct ParameterOverride {
 ///   diameters (in-field / out-of-field RECIST), when the model has `lesion1_diameter_cm`;
 /// - `M1_M2_ratio`, `Treg_CD8_ratio`, `CD8_CD4_ratio` (outputs): baseline immune composition for
 ///   probability-of-inclusion selection;
-/// - `alpha_beta_C_Gy` (parameter): alpha/beta used to report a course's BED and EQD2.
+/// - `alpha_beta_C_Gy` (parameter): alpha/beta used to report a course's BED and EQD2;
+/// - `PDL1_per_cancer_cell`, `cd8_tumour_cells`, `tumour_volume_L` (outputs) and `n_T1_clones`
+///   (parameter): baseline biomarkers of trial candidates (CandidateResult::biomarkers).
 /// Event states, drug slots and drug PK parameters are resolved from their names as well.
 struct ResolvedModel {
   int initial_diameter_parameter = -1;
@@ -95,6 +97,8 @@ struct ResolvedModel {
   std::vector<int> lesion_diameter_outputs;               ///< per lesion; empty without per-lesion outputs
   std::array<int, 3> immune_ratio_outputs{{-1, -1, -1}};  ///< M1/M2, Treg/CD8, CD8/CD4
   int alpha_beta_parameter = -1;
+  int pdl1_per_cell_output = -1, cd8_tumour_cells_output = -1, tumour_volume_output = -1;  ///< -1: not offered
+  int clone_number_parameter = -1;
   std::vector<int> event_states;  ///< per events(): state index
   struct Drug {
     int slot = -1;                   ///< index in drug_slots()

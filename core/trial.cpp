@@ -79,6 +79,19 @@ Point3 immune_log_ratios(const ModelDefinition& model, const std::vector<double>
   return r;
 }
 
+/// Baseline biomarkers from the outputs and parameters at t = 0 (BaselineBiomarkers).
+BaselineBiomarkers baseline_biomarkers(const ModelDefinition& model, const std::vector<double>& p,
+                                       const std::vector<double>& out) {
+  const ResolvedModel& r = model.resolved();
+  BaselineBiomarkers b;
+  auto at = [&](int i) { return out[static_cast<std::size_t>(i)]; };
+  if (r.pdl1_per_cell_output >= 0) b.pdl1_per_cancer_cell = at(r.pdl1_per_cell_output);
+  if (r.cd8_tumour_cells_output >= 0 && r.tumour_volume_output >= 0 && at(r.tumour_volume_output) > 0.0)
+    b.cd8_density_per_mm3 = at(r.cd8_tumour_cells_output) / (1e6 * at(r.tumour_volume_output));  // 1 L = 1e6 mm^3
+  if (r.clone_number_parameter >= 0) b.clone_number = p[static_cast<std::size_t>(r.clone_number_parameter)];
+  return b;
+}
+
 /// The untreated tumour growth rate at baseline (%/month, Ferté 2014) from the model's flow at
 /// t = 0 without drug: d ln D / dt by a forward step of 0.01 day along dy/dt.
 double untreated_growth_rate(const ModelDefinition& model, const std::vector<double>& p, const std::vector<double>& y,
@@ -136,6 +149,7 @@ CandidateResult screen(const TrialSpec& spec, std::size_t row, std::vector<doubl
     c.baseline_diameter_cm = out[static_cast<std::size_t>(model.resolved().diameter_output)];
     c.tgr_pre_pct_per_month = untreated_growth_rate(model, p, y, c.baseline_diameter_cm);
     c.immune_log_ratios = immune_log_ratios(model, out);
+    c.biomarkers = baseline_biomarkers(model, p, out);
     if (state) *state = y;
   }
   c.wall_seconds_initialisation = seconds_since(t0);

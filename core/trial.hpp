@@ -99,6 +99,15 @@ struct ArmResult {
   double wall_seconds = 0.0;
 };
 
+/// Biomarkers of a candidate at baseline (treatment start), read from the model state
+/// (docs/recist.md, "Baseline biomarkers"); NaN when the model does not offer one or the
+/// candidate is not a patient.
+struct BaselineBiomarkers {
+  double pdl1_per_cancer_cell = std::numeric_limits<double>::quiet_NaN();  ///< molecules per cancer cell (T-C1 synapse)
+  double cd8_density_per_mm3 = std::numeric_limits<double>::quiet_NaN();   ///< CD8 T cells in the tumour per mm^3
+  double clone_number = std::numeric_limits<double>::quiet_NaN();          ///< tumour-specific CD8 clones (a TMB proxy)
+};
+
 struct CandidateResult {
   std::size_t candidate = 0;
   CandidateStatus status = CandidateStatus::kPatient;
@@ -109,6 +118,7 @@ struct CandidateResult {
   /// rate of the sum of diameters, %/month of volume (Ferté 2014); NaN when not a patient.
   double tgr_pre_pct_per_month = std::numeric_limits<double>::quiet_NaN();
   Point3 immune_log_ratios{};  ///< ln M1/M2, ln Treg/CD8, ln CD8/CD4 at baseline
+  BaselineBiomarkers biomarkers;
   double selection_probability = 1.0;
   double wall_seconds_initialisation = 0.0;
   std::vector<ArmResult> arms;  ///< empty unless status is kPatient

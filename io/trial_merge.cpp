@@ -122,6 +122,14 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   const auto r0 = read_number_field(f, "/patients", "ln_M1_M2", n);
   const auto r1 = read_number_field(f, "/patients", "ln_Treg_CD8", n);
   const auto r2 = read_number_field(f, "/patients", "ln_CD8_CD4", n);
+  // Baseline biomarkers (issue #21): files written before them read as NaN.
+  auto optional = [&](const char* field) {
+    return has_field(f, "/patients", field) ? read_number_field(f, "/patients", field, n)
+                                            : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
+  };
+  const auto pdl1 = optional("pdl1_per_cancer_cell");
+  const auto cd8 = optional("cd8_density_per_mm3");
+  const auto clones = optional("clone_number");
   const auto wall = read_number_field(f, "/patients", "wall_s_initialisation", n);
   std::vector<CandidateResult> results(id.size());
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -135,6 +143,7 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
     c.tgr_pre_pct_per_month = tgr_pre[i];
     c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i],
                            std::isnan(r2[i]) ? 0.0 : r2[i]};
+    c.biomarkers = {pdl1[i], cd8[i], clones[i]};
     c.wall_seconds_initialisation = wall[i];
   }
   return results;

@@ -119,6 +119,9 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                                                   {"ln_M1_M2", false},
                                                                                   {"ln_Treg_CD8", false},
                                                                                   {"ln_CD8_CD4", false},
+                                                                                  {"pdl1_per_cancer_cell", false},
+                                                                                  {"cd8_density_per_mm3", false},
+                                                                                  {"clone_number", false},
                                                                                   {"wall_s_initialisation", false}});
   const std::size_t batch = effective_batch_size(spec);
   Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
@@ -256,7 +259,7 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
 
 void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
   const std::size_t n = batch.size();
-  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, wall;
+  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, pdl1, cd8, clones, wall;
   std::vector<std::string> status_text, message;
   for (const auto& c : batch) {
     id.push_back(static_cast<double>(c.candidate));
@@ -271,15 +274,19 @@ void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batc
     r0.push_back(has ? c.immune_log_ratios[0] : kNaN);
     r1.push_back(has ? c.immune_log_ratios[1] : kNaN);
     r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
+    pdl1.push_back(has ? c.biomarkers.pdl1_per_cancer_cell : kNaN);
+    cd8.push_back(has ? c.biomarkers.cd8_density_per_mm3 : kNaN);
+    clones.push_back(has ? c.biomarkers.clone_number : kNaN);
     wall.push_back(c.wall_seconds_initialisation);
   }
-  patients->append(
-      {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
-       text_column("message", message), number_column("selection_probability", prob),
-       number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
-       number_column("tgr_pre_pct_per_month", tgr_pre), number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1),
-       number_column("ln_CD8_CD4", r2), number_column("wall_s_initialisation", wall)},
-      n);
+  patients->append({number_column("candidate_id", id), number_column("status", status),
+                    text_column("status_text", status_text), text_column("message", message),
+                    number_column("selection_probability", prob), number_column("growth_time_day", growth),
+                    number_column("baseline_diameter_cm", baseline), number_column("tgr_pre_pct_per_month", tgr_pre),
+                    number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
+                    number_column("pdl1_per_cancer_cell", pdl1), number_column("cd8_density_per_mm3", cd8),
+                    number_column("clone_number", clones), number_column("wall_s_initialisation", wall)},
+                   n);
 }
 
 void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateResult>& batch) {

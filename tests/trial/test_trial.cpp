@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "app/run_scenario.hpp"
 #include "core/random.hpp"
@@ -388,6 +389,46 @@ recist: {first_scan_day: 28, scan_interval_day: 28}
     EXPECT_FALSE(c.arms[0].hyperprogression);
   }
   ASSERT_GT(patients, 0);
+}
+
+TEST(Trial, BaselineBiomarkersAreTheModelsReadOutsAtTreatmentStart) {
+  // Untreated, so the stored series at t = 0 is the baseline state: PD-L1 per cancer cell is the
+  // output itself, CD8 density = CD8 cells / (volume in L x 1e6 mm^3/L), the clone number is the
+  // candidate's n_T1_clones (varied by the preset).
+  const std::string text = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 6, seed: 17, preset: wang2023}
+arms: [{name: untreated, treatment: []}]
+simulation: {horizon_day: 28}
+recist: {first_scan_day: 28, scan_interval_day: 28}
+output: {trajectories: [PDL1_per_cancer_cell, cd8_tumour_cells, tumour_volume_L]}
+)";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "biomarkers.yaml");
+  const ModelDefinition& model = models::get_model("qspio_nsclc");
+  const TrialSpec spec = build_trial_spec(model, loaded.scenario, 2);
+  MemorySink sink;
+  run_trial(spec, sink, {});
+  const std::size_t n_times = 29;  // days 0..28
+  const int clones = model.parameter_index("n_T1_clones");
+  int patients = 0;
+  std::set<double> distinct;
+  for (const auto& c : sink.results) {
+    if (c.status != CandidateStatus::kPatient) {
+      EXPECT_TRUE(std::isnan(c.biomarkers.pdl1_per_cancer_cell));
+      continue;
+    }
+    ++patients;
+    const std::vector<double>& series = c.arms[0].trajectories;  // [output][time]
+    ASSERT_EQ(series.size(), 3 * n_times);
+    const double pdl1 = series[0], cd8 = series[n_times], volume_L = series[2 * n_times];
+    EXPECT_DOUBLE_EQ(c.biomarkers.pdl1_per_cancer_cell, pdl1);
+    EXPECT_DOUBLE_EQ(c.biomarkers.cd8_density_per_mm3, cd8 / (1e6 * volume_L));
+    EXPECT_EQ(c.biomarkers.clone_number, candidate_parameters(spec, c.candidate, {})[static_cast<std::size_t>(clones)]);
+    EXPECT_GT(c.biomarkers.pdl1_per_cancer_cell, 0.0);
+    distinct.insert(c.biomarkers.pdl1_per_cancer_cell);
+  }
+  ASSERT_GT(patients, 1);
+  EXPECT_GT(distinct.size(), 1u);  // the biomarker differs between virtual patients
 }
 
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------
