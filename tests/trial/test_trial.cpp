@@ -364,20 +364,22 @@ TEST(Selection, ProbabilityOfInclusionMovesTheCohortTowardsTheData) {
   EXPECT_EQ(select_by_probability_of_inclusion(plausible, observed, 5).selected, s.selected);
 }
 
+/// Six untreated qspio_nsclc candidates scanned every 28 days up to `horizon_day`, plus `extra` YAML.
+TrialSpec untreated_trial(int horizon_day, const std::string& extra) {
+  const std::string text =
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 6, seed: 17, preset: wang2023}\n"
+      "arms: [{name: untreated, treatment: []}]\nsimulation: {horizon_day: " +
+      std::to_string(horizon_day) + "}\nrecist: {first_scan_day: 28, scan_interval_day: 28}\n" + extra;
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "untreated.yaml");
+  return build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+}
+
 TEST(Trial, UntreatedGrowthRateAtBaselineMatchesTheUntreatedArmsFirstScan) {
   // Without drug the tumour keeps growing as before baseline, so the tumour growth rate from
   // baseline to the first scan (28 days) is close to the flow's rate at t = 0 (logistic growth
   // slows a little over 28 days), and nobody hyperprogresses (on-treatment rate not above it).
-  const std::string text = R"(schema_version: 1
-model: qspio_nsclc
-population: {size: 6, seed: 17, preset: wang2023}
-arms: [{name: untreated, treatment: []}]
-simulation: {horizon_day: 56}
-recist: {first_scan_day: 28, scan_interval_day: 28}
-)";
-  const io::LoadedScenario loaded = io::load_scenario_text(text, "untreated.yaml");
   MemorySink sink;
-  run_trial(build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2), sink, {});
+  run_trial(untreated_trial(56, ""), sink, {});
   int patients = 0;
   for (const auto& c : sink.results) {
     if (c.status != CandidateStatus::kPatient) continue;
@@ -395,17 +397,9 @@ TEST(Trial, BaselineBiomarkersAreTheModelsReadOutsAtTreatmentStart) {
   // Untreated, so the stored series at t = 0 is the baseline state: PD-L1 per cancer cell is the
   // output itself, CD8 density = CD8 cells / (volume in L x 1e6 mm^3/L), the clone number is the
   // candidate's n_T1_clones (varied by the preset).
-  const std::string text = R"(schema_version: 1
-model: qspio_nsclc
-population: {size: 6, seed: 17, preset: wang2023}
-arms: [{name: untreated, treatment: []}]
-simulation: {horizon_day: 28}
-recist: {first_scan_day: 28, scan_interval_day: 28}
-output: {trajectories: [PDL1_per_cancer_cell, cd8_tumour_cells, tumour_volume_L]}
-)";
-  const io::LoadedScenario loaded = io::load_scenario_text(text, "biomarkers.yaml");
   const ModelDefinition& model = models::get_model("qspio_nsclc");
-  const TrialSpec spec = build_trial_spec(model, loaded.scenario, 2);
+  const TrialSpec spec =
+      untreated_trial(28, "output: {trajectories: [PDL1_per_cancer_cell, cd8_tumour_cells, tumour_volume_L]}\n");
   MemorySink sink;
   run_trial(spec, sink, {});
   const std::size_t n_times = 29;  // days 0..28
