@@ -70,6 +70,8 @@ std::size_t classify_scans(const std::vector<double>& days, const std::vector<do
     nadir = std::min(nadir, d[k]);
     if (k < first_pd || first_pd == n) {
       out.best_change_pct = std::min(out.best_change_pct, 100.0 * change);
+      out.best_scan_change_pct =
+          std::isnan(out.best_scan_change_pct) ? 100.0 * change : std::min(out.best_scan_change_pct, 100.0 * change);
     }
     if (r == Response::kPD && first_pd == n) {
       first_pd = k;

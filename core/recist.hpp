@@ -57,6 +57,9 @@ struct RecistOutcome {
   bool pfs_death = false;      ///< PFS ended by death before any PD scan
   double best_change_pct =
       0.0;  ///< smallest change from baseline over the scans up to the first PD, from 0 % (the baseline counts: a patient who only grew has 0)
+  /// The same over the scans only (not capped at 0 %: a patient who only grew has a positive value,
+  /// as waterfall plots show); NaN without a scan.
+  double best_scan_change_pct = std::numeric_limits<double>::quiet_NaN();
   double last_change_pct = 0.0;
 };
 

@@ -237,6 +237,18 @@ AppendableTable::AppendableTable(hid_t parent, const std::string& name,
           H5Dclose, "create table " + name) {}
 
 void AppendableTable::append(const std::vector<Column>& columns, std::size_t rows) {
+  // The columns must be the declared layout, each with `rows` values: a column left short would
+  // otherwise be read past its end into the file.
+  if (columns.size() != layout_.size())
+    throw Error(ErrorKind::kInternal, "table append: " + std::to_string(columns.size()) + " columns for a layout of " +
+                                          std::to_string(layout_.size()));
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const std::size_t n = columns[k].is_text ? columns[k].text.size() : columns[k].number.size();
+    if (columns[k].name != layout_[k].first || columns[k].is_text != layout_[k].second || n != rows)
+      throw Error(ErrorKind::kInternal, "table append: column " + std::to_string(k) + " '" + columns[k].name + "' (" +
+                                            std::to_string(n) + " values) does not match '" + layout_[k].first +
+                                            "' with " + std::to_string(rows) + " rows");
+  }
   if (rows == 0) return;
   std::vector<unsigned char> buffer;
   pack_rows(columns, offsets_, row_size_, rows, buffer);

@@ -187,6 +187,9 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto death = optional_field("death_day");
   const auto os = optional_field("os_day");
   const auto os_event = optional_field("os_event");
+  const auto scan_change = optional_field("best_scan_change_pct");
+  const auto scan_change_in = optional_field("best_scan_change_pct_in_field");
+  const auto scan_change_out = optional_field("best_scan_change_pct_out_of_field");
   const auto steps = read_number_field(f, t, "n_steps", n);
   const auto wall_s = read_number_field(f, t, "wall_s", n);
   std::size_t ns = 0;
@@ -213,6 +216,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
       a.recist.pd_non_target = pd_non_target[i] == 1.0;
       a.recist.pfs_death = pfs_death[i] == 1.0;
       a.recist.best_change_pct = best_change[i];
+      a.recist.best_scan_change_pct = scan_change[i];
       a.recist.last_change_pct = last_change[i];
       for (std::size_t s = 0; s < ns; ++s)
         a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
@@ -221,10 +225,12 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
       if (a.in_field) {
         a.recist_in_field.best = static_cast<Response>(static_cast<int>(best_in[i]));
         a.recist_in_field.best_change_pct = change_in[i];
+        a.recist_in_field.best_scan_change_pct = scan_change_in[i];
       }
       if (a.out_of_field) {
         a.recist_out_of_field.best = static_cast<Response>(static_cast<int>(best_out[i]));
         a.recist_out_of_field.best_change_pct = change_out[i];
+        a.recist_out_of_field.best_scan_change_pct = scan_change_out[i];
       }
     }
     a.first_scan_change_pct = first_change[i];

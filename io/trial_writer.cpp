@@ -149,11 +149,14 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"pfs_day", false},
                                                   {"pfs_event", false},
                                                   {"best_change_pct", false},
+                                                  {"best_scan_change_pct", false},
                                                   {"last_change_pct", false},
                                                   {"best_response_in_field", false},
                                                   {"best_change_pct_in_field", false},
+                                                  {"best_scan_change_pct_in_field", false},
                                                   {"best_response_out_of_field", false},
                                                   {"best_change_pct_out_of_field", false},
+                                                  {"best_scan_change_pct_out_of_field", false},
                                                   {"first_scan_change_pct", false},
                                                   {"tgi_d_per_day", false},
                                                   {"tgi_g_per_day", false},
@@ -296,6 +299,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   const std::size_t ns = n_scans;
   Arm& w = arms[a];
   std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
+  std::vector<double> scan_change, scan_change_in, scan_change_out;  // best change over the scans, not capped at 0 %
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
   std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper, non_target, pd_non_target;
   std::vector<std::string> msg, best_text;
@@ -308,10 +312,16 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v : {&best_day,    &ttr,        &dor,        &ended,        &pfs,        &event,        &best_change,
-                      &last_change, &steps,      &wall_s,     &change_in,    &change_out, &first_change, &tgi_d,
-                      &tgi_g,       &new_lesion, &pd_new,     &pfs_death,    &death,      &os,           &os_event,
-                      &tgr_first,   &hyper,      &non_target, &pd_non_target})
+      for (auto* v : {&best_day,       &ttr,         &dor,
+                      &ended,          &pfs,         &event,
+                      &best_change,    &last_change, &steps,
+                      &wall_s,         &change_in,   &change_out,
+                      &first_change,   &tgi_d,       &tgi_g,
+                      &new_lesion,     &pd_new,      &pfs_death,
+                      &death,          &os,          &os_event,
+                      &tgr_first,      &hyper,       &non_target,
+                      &pd_non_target,  &scan_change, &scan_change_in,
+                      &scan_change_out})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -330,11 +340,14 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     pfs.push_back(ok ? r.recist.pfs_day : kNaN);
     event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
     best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
+    scan_change.push_back(ok ? r.recist.best_scan_change_pct : kNaN);
     last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
     best_in.push_back(ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0);
     change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
+    scan_change_in.push_back(ok && r.in_field ? r.recist_in_field.best_scan_change_pct : kNaN);
     best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
     change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
+    scan_change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_scan_change_pct : kNaN);
     first_change.push_back(r.first_scan_change_pct);
     tgi_d.push_back(r.kinetics.d_per_day);
     tgi_g.push_back(r.kinetics.g_per_day);
@@ -370,11 +383,14 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("pfs_day", pfs),
                       number_column("pfs_event", event),
                       number_column("best_change_pct", best_change),
+                      number_column("best_scan_change_pct", scan_change),
                       number_column("last_change_pct", last_change),
                       number_column("best_response_in_field", best_in),
                       number_column("best_change_pct_in_field", change_in),
+                      number_column("best_scan_change_pct_in_field", scan_change_in),
                       number_column("best_response_out_of_field", best_out),
                       number_column("best_change_pct_out_of_field", change_out),
+                      number_column("best_scan_change_pct_out_of_field", scan_change_out),
                       number_column("first_scan_change_pct", first_change),
                       number_column("tgi_d_per_day", tgi_d),
                       number_column("tgi_g_per_day", tgi_g),

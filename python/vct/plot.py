@@ -61,13 +61,10 @@ class Plots:
         """Best change in the sum of target-lesion diameters per patient, sorted (RECIST lines at
         +20 % and -30 %; bars above +100 % are drawn at +100 %). site: "all", "in_field" or "out_of_field" (multi-lesion RT arms)."""
         arm = self._arm(arm)
-        column, response = {"all": ("best_change_pct", "best_response_text"),
-                            "in_field": ("best_change_pct_in_field", "best_response_in_field"),
-                            "out_of_field": ("best_change_pct_out_of_field", "best_response_out_of_field")}[site]
-        out = self._r.outcomes(arm)
-        if site == "all":  # from the scans, not capped at 0 (Result.best_change)
-            out = out.join(self._r.best_change(arm).rename("scan_best"), on="candidate_id")
-            column = "scan_best"
+        response = {"all": "best_response_text", "in_field": "best_response_in_field",
+                    "out_of_field": "best_response_out_of_field"}[site]
+        out = self._r.outcomes(arm).join(self._r.best_change(arm, site).rename("best"), on="candidate_id")
+        column = "best"
         out = out[np.isfinite(out[column])].sort_values(column, ascending=False)
         if out.empty:
             raise ValueError(f"arm {arm} has no patients with a {site.replace('_', '-')} best change")

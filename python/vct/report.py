@@ -154,8 +154,7 @@ def _trial_figures(r):
     if (r.summary["n_out_of_field"] > 0).any():
         for arm in r.arms:
             figures.append((lambda a=arm: r.plot.waterfall(a, site="out_of_field"), f"fig-waterfall-oof-{arm}",
-                            f"{arm}: best change of the lesions outside the radiation field (as the engine "
-                            "reports it: from 0 %, so lesions that only grew show no bar)"))
+                            f"{arm}: best change of the lesions outside the radiation field"))
         figures.append((r.plot.in_out_of_field, "fig-in-out-of-field", "ORR in and out of the radiation field"))
     for arm in r.arms:
         figures.append((lambda a=arm: r.plot.spider(a), f"fig-spider-{arm}",

@@ -188,39 +188,20 @@ class Result:
         frame.attrs["units"] = units
         return frame
 
-    def best_change(self, arm):
-        """Best (smallest) change of the RECIST sum of diameters from baseline over the assessed scans
-        up to the first PD, in % (NaN without an assessed scan), per patient (Series by candidate_id), read from the stored
-        tumour_diameter_cm trajectory at the scan days. Unlike the outcomes' best_change_pct it is
-        not capped at 0: a patient who only grew has a positive value, as waterfall plots show."""
+    def best_change(self, arm, site="all"):
+        """Best (smallest) change of the RECIST sum of diameters from baseline over the assessed
+        scans up to the first PD, in %, per patient (Series by candidate_id; NaN without a scan):
+        the engine's `best_scan_change_pct` columns. Unlike `best_change_pct` it is not capped at
+        0 %: a patient who only grew has a positive value, as waterfall plots show. site: "all",
+        "in_field" or "out_of_field" (multi-lesion RT arms)."""
         self._need_trial("best_change")
-        with self._file() as f:
-            group = f["arms"][arm]["outputs"]
-            if "tumour_diameter_cm" not in group:
-                raise KeyError(f"{self.path}: arm {arm} does not store tumour_diameter_cm (output.trajectories)")
-            time = f["time"][()]
-            scan_days = f["scan_days"][()]
-            outcomes = f["arms"][arm]["outcomes"][()]
-            codes = f["arms"][arm]["scan_response"][()]
-            rows = np.flatnonzero(outcomes["status"] >= 0)
-            columns = np.searchsorted(time, scan_days - 1e-9)
-            keep = (columns < len(time)) & (np.abs(time[np.minimum(columns, len(time) - 1)] - scan_days) < 1e-6)
-            diameters = group["tumour_diameter_cm"][()][rows]
-        base = diameters[:, 0]
-        at_scans = diameters[:, columns[keep]]
-        change = 100.0 * (at_scans / base[:, None] - 1.0)
-        pd_code = 3
-        best = np.full(len(rows), np.nan)
-        for i, row in enumerate(rows):
-            scan_codes = codes[row][keep]
-            first_pd = np.flatnonzero(scan_codes == pd_code)
-            last = first_pd[0] + 1 if len(first_pd) else len(scan_codes)
-            assessed = scan_codes[:last] >= 0  # -1: no scan (after death or the solver stopping)
-            values = change[i, :last][assessed]
-            values = values[np.isfinite(values)]
-            if len(values):
-                best[i] = values.min()
-        return pd.Series(best, index=pd.Index(rows, name="candidate_id"), name="best_change_pct")
+        column = {"all": "best_scan_change_pct", "in_field": "best_scan_change_pct_in_field",
+                  "out_of_field": "best_scan_change_pct_out_of_field"}[site]
+        out = self.outcomes(arm)
+        if column not in out:
+            raise KeyError(f"{self.path}: no column {column}: the file predates it; run the scenario again")
+        return pd.Series(out[column].to_numpy(), index=pd.Index(out["candidate_id"], name="candidate_id"),
+                         name=column)
 
     def km(self, endpoint="pfs"):
         """Kaplan-Meier table per arm as the engine computed it: arm, time_day, survival, lower,

@@ -80,6 +80,13 @@ class RunAndLoad(unittest.TestCase):
         self.assertAlmostEqual(best, -94.8, delta=0.05)
         fig = r.plot.trajectory()
         self.assertTrue(fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel())
+        # Its report: the trajectory figure and provenance, no trial tables.
+        from vct.report import render
+        page, ids = render(r)
+        self.assertEqual(ids, ["fig-trajectory"])
+        self.assertIn('<figure id="fig-trajectory"><img', page)
+        self.assertIn("software_version", page)
+        self.assertNotIn("Summary (RECIST 1.1)", page)
 
 
 class RoundTrip(unittest.TestCase):
@@ -157,15 +164,32 @@ class Tables(unittest.TestCase):
                 self.assertEqual(row.events, events)
                 self.assertAlmostEqual(row.survival, s, places=12)
 
-    def test_best_change_from_scans_agrees_with_the_engine_below_zero(self):
+    def test_best_change_is_the_smallest_scan_change_up_to_the_first_progression(self):
+        # Recomputed here independently from the stored diameter series at the scan days: the
+        # smallest change over the assessed scans (code >= 0) up to and including the first PD.
+        import h5py
         rt = Fixtures.get().rt
         every = np.concatenate([rt.best_change(arm).to_numpy() for arm in rt.arms])
         self.assertTrue((every > 0).any() and (every < 0).any(), "needs growers and shrinkers")
-        for arm in rt.arms:
-            ours = rt.best_change(arm)
-            engine = rt.outcomes(arm).set_index("candidate_id")["best_change_pct"].loc[ours.index]
-            # The engine's best change starts from 0 % (baseline): min(ours, 0) must equal it.
-            self.assertLess(np.nanmax(np.abs(np.minimum(ours, 0.0) - engine)), 1e-9)
+        with h5py.File(rt.path, "r") as f:
+            time, scan_days = f["time"][()], f["scan_days"][()]
+            columns = np.searchsorted(time, scan_days - 1e-9)
+            for arm in rt.arms:
+                ours = rt.best_change(arm)
+                codes = f["arms"][arm]["scan_response"][()]
+                diameters = f["arms"][arm]["outputs"]["tumour_diameter_cm"][()]
+                engine_capped = rt.outcomes(arm).set_index("candidate_id")["best_change_pct"]
+                for cid, value in ours.items():
+                    cid = int(cid)
+                    change = 100 * (diameters[cid, columns] / diameters[cid, 0] - 1)
+                    pd_scans = np.flatnonzero(codes[cid] == 3)
+                    last = pd_scans[0] + 1 if len(pd_scans) else len(scan_days)
+                    assessed = change[:last][codes[cid][:last] >= 0]
+                    if len(assessed) == 0:
+                        self.assertTrue(np.isnan(value), f"{arm} {cid}")
+                        continue
+                    self.assertAlmostEqual(value, assessed.min(), places=9, msg=f"{arm} {cid}")
+                    self.assertAlmostEqual(min(value, 0.0), engine_capped[cid], places=9)  # the capped column
 
     def test_trajectories_long_form_has_one_row_per_patient_and_time(self):
         small = Fixtures.get().small

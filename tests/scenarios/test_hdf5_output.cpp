@@ -5,8 +5,10 @@
 #include <hdf5.h>
 
 #include <filesystem>
+#include <string>
 
 #include "app/run_scenario.hpp"
+#include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/scenario/loader.hpp"
 #include "models/registry.hpp"
@@ -107,6 +109,31 @@ TEST(Hdf5Output, UnwritableLocationIsAnIoError) {
     EXPECT_EQ(e.kind(), ErrorKind::kIo);
     EXPECT_NE(std::string(e.what()).find("/nonexistent-folder/out.h5"), std::string::npos) << e.what();
   }
+}
+
+TEST(Hdf5Output, TableAppendRefusesColumnsThatDoNotMatchItsLayout) {
+  // A column with fewer values than rows would be read past its end; a renamed or missing column
+  // would land under another name. Each is an internal error, and a matching append writes 2 rows.
+  const std::string path = (std::filesystem::temp_directory_path() / "vct_table_layout.h5").string();
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  {
+    h5::AppendableTable table(file, "t", {{"a", false}, {"b", false}});
+    const auto short_b = [] {
+      return std::vector<h5::Column>{h5::number_column("a", {1, 2}), h5::number_column("b", {1})};
+    };
+    EXPECT_THROW(table.append(short_b(), 2), Error);
+    EXPECT_THROW(table.append({h5::number_column("a", {1, 2}), h5::number_column("c", {3, 4})}, 2), Error);
+    EXPECT_THROW(table.append({h5::number_column("a", {1, 2})}, 2), Error);
+    table.append({h5::number_column("a", {1, 2}), h5::number_column("b", {3, 4})}, 2);
+    hsize_t rows = 0;
+    const hid_t space = H5Dget_space(table.dataset());
+    H5Sget_simple_extent_dims(space, &rows, nullptr);
+    H5Sclose(space);
+    EXPECT_EQ(rows, 2u);
+  }
+  H5Fclose(file);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

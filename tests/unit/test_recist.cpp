@@ -37,6 +37,24 @@ TEST(Recist, PartialResponseAtMinusThirtyPercent) {
   EXPECT_NEAR(r.best_change_pct, -37.5, 1e-12);
 }
 
+TEST(Recist, BestScanChangeIsNotCappedAtBaselineAndStopsAtTheFirstProgression) {
+  // Baseline 4.0 cm; scans 4.2 (+5 %), 4.4 (+10 %), 5.0 (+25 %, >= 20 % and >= 5 mm above the
+  // nadir 4.0: PD at the third scan), 3.0 (after PD, ignored). Best response SD (held two scans),
+  // PFS event at the PD. Best over the scans up to the PD: +5 %; the capped best change counts the
+  // baseline: 0 %.
+  const auto r = assess({4.2, 4.4, 5.0, 3.0});
+  EXPECT_EQ(r.best, Response::kSD);
+  EXPECT_TRUE(r.pfs_event);
+  EXPECT_EQ(r.per_scan[2], Response::kPD);
+  EXPECT_NEAR(r.best_scan_change_pct, 5.0, 1e-12);
+  EXPECT_EQ(r.best_change_pct, 0.0);
+  // A shrinking patient: both agree (-37.5 %, as in PartialResponseAtMinusThirtyPercent).
+  const auto pr = assess({2.8, 2.5, 2.6});
+  EXPECT_NEAR(pr.best_scan_change_pct, pr.best_change_pct, 1e-12);
+  // No scan: NaN, not 0.
+  EXPECT_TRUE(std::isnan(assess({}).best_scan_change_pct));
+}
+
 TEST(Recist, JustShortOfThirtyPercentIsStableDisease) {
   const auto r = assess({2.81});
   EXPECT_EQ(r.best, Response::kSD);

@@ -233,28 +233,19 @@ struct Cli {
     app.footer(kFooter);
     app.set_help_flag("-h,--help", "print this help and exit");
     app.require_subcommand(0, 1);
-    auto* r = app.add_subcommand("run", "simulate a scenario (one patient or a virtual trial) and write HDF5");
-    run.declare(r, false);
-    r->callback([this, r] { command = [this, r] { return cmd_run(run.read(name(r), false)); }; });
-    auto* c = app.add_subcommand("check",
-                                 "validate a scenario without simulating; print its RT courses and the "
-                                 "resolved scenario");
-    check.declare(c, true);
-    c->callback([this, c] { command = [this, c] { return cmd_run(check.read(name(c), true)); }; });
+    add_flagged(run, false, "run", "simulate a scenario (one patient or a virtual trial) and write HDF5", cmd_run);
+    add_flagged(check, true, "check",
+                "validate a scenario without simulating; print its RT courses and the resolved scenario", cmd_run);
     auto* m = app.add_subcommand("merge", "merge the part files OUTPUT.h5.parts/ of an MPI run into OUTPUT.h5");
     m->add_option("OUTPUT", merge_output, "the MPI run's output file")->required()->type_name("FILE.h5");
     add_verbose(m);
     m->callback([this] { command = [this] { return cmd_merge(merge_output); }; });
-    auto* cal = app.add_subcommand("calibrate",
-                                   "fit the suite's calibrated parameters jointly to its calibration "
-                                   "targets (NLopt; docs/validation.md)");
-    calibrate.declare(cal, false);
-    cal->callback([this, cal] { command = [this, cal] { return cmd_calibrate(calibrate.read(name(cal), false)); }; });
-    auto* v = app.add_subcommand("validate",
-                                 "run the validation suite with the calibrated values; print published "
-                                 "vs simulated figures");
-    validate.declare(v, true);
-    v->callback([this, v] { command = [this, v] { return cmd_validate(validate.read(name(v), true)); }; });
+    add_flagged(calibrate, false, "calibrate",
+                "fit the suite's calibrated parameters jointly to its calibration targets (NLopt; docs/validation.md)",
+                cmd_calibrate);
+    add_flagged(validate, true, "validate",
+                "run the validation suite with the calibrated values; print published vs simulated figures",
+                cmd_validate);
     auto* rep = app.add_subcommand("report",
                                    "write a self-contained HTML report of a result file: tables, "
                                    "RT courses with BED/EQD2, figures, provenance (docs/python.md)");
@@ -300,6 +291,18 @@ struct Cli {
   }
 
   static std::string name(const CLI::App* sub) { return "vct " + sub->get_name(); }
+
+  /// A command whose flags struct declares its options (`variant`: check-only run, validate-only
+  /// suite) and reads them into the arguments `command` takes.
+  template <class Flags, class Args>
+  void add_flagged(Flags& flags, bool variant, const char* command_name, const char* help,
+                   int (*run_command)(const Args&)) {
+    CLI::App* sub = app.add_subcommand(command_name, help);
+    flags.declare(sub, variant);
+    sub->callback([this, sub, &flags, variant, run_command] {
+      command = [sub, &flags, variant, run_command] { return run_command(flags.read(name(sub), variant)); };
+    });
+  }
 
   int help() {
     if (help_topic.empty()) {
