@@ -42,7 +42,7 @@ TEST(Recist, BestScanChangeIsNotCappedAtBaselineAndStopsAtTheFirstProgression) {
   // nadir 4.0: PD at the third scan), 3.0 (after PD, ignored). Best response SD (held two scans),
   // PFS event at the PD. Best over the scans up to the PD: +5 %; the capped best change counts the
   // baseline: 0 %.
-  const auto r = assess({4.2, 4.4, 5.0, 3.0});
+  const auto r = assess_recist({56, 112, 168, 224}, {4.2, 4.4, 5.0, 3.0}, 4.0, RecistOptions{});
   EXPECT_EQ(r.best, Response::kSD);
   EXPECT_TRUE(r.pfs_event);
   EXPECT_EQ(r.per_scan[2], Response::kPD);
