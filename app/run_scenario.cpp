@@ -45,6 +45,9 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.recist = s.recist;
   spec.comparisons = {std::max(0, s.comparisons.control.index), s.comparisons.all_pairs, s.comparisons.holm};
   spec.progression = s.progression;
+  spec.subgroups = s.subgroups;
+  spec.tps_min_pct = s.population.tps_min_pct;
+  spec.tps_max_pct = s.population.tps_max_pct;
   spec.solver = s.solver;
   for (const auto& o : s.trajectory_outputs) {
     if (o.index < 0 || static_cast<std::size_t>(o.index) >= model.outputs().size())

@@ -88,12 +88,37 @@ struct Responses {
   std::vector<double> soft;
 };
 
+/// Whether a candidate's PD-L1 TPS lies in the target's range (always without one); the upper
+/// bound is exclusive unless it is 100.
+bool in_tps_range(const Target& target, const CandidateResult& c) {
+  if (!target.restricts_tps()) return true;
+  const double tps = c.biomarkers.tps_pct;
+  return tps >= target.tps_min_pct && (tps < target.tps_max_pct || target.tps_max_pct >= 100.0);
+}
+
+/// tps_prevalence: the share of the candidates at baseline (enrolled or not) in the range.
+void tps_prevalence_metric(const Target& target, const std::vector<CandidateResult>& results, Simulated& s) {
+  int in = 0, n = 0;
+  for (const auto& c : results) {
+    if ((c.status != CandidateStatus::kPatient && c.status != CandidateStatus::kNotSelected) ||
+        std::isnan(c.biomarkers.tps_pct))
+      continue;
+    ++n;
+    in += in_tps_range(target, c);
+  }
+  if (n == 0)
+    throw Error(ErrorKind::kInput, "target " + target.id + ": scenario " + target.scenario +
+                                       " has no patient with a PD-L1 TPS (a model without the TPS read-out)");
+  s.rate = stats::clopper_pearson(in, n);
+  s.soft = s.rate.estimate;
+}
+
 void response_metric(const Target& target, const std::vector<CandidateResult>& results, std::size_t arm, double width,
                      Simulated& s, Responses* each = nullptr) {
   int responders = 0, n = 0;
   double soft_numerator = 0.0, soft_denominator = 0.0;
   for (const auto& c : results) {
-    if (c.status != CandidateStatus::kPatient) continue;
+    if (c.status != CandidateStatus::kPatient || !in_tps_range(target, c)) continue;
     const ArmResult& a = c.arms[arm];
     if (!a.assessed) continue;
     if (out_of_field(target.metric) && !a.out_of_field)
@@ -211,7 +236,7 @@ void survival_metric(const Target& target, const std::vector<CandidateResult>& r
   std::vector<double> t;
   std::vector<bool> e;
   for (const auto& c : results) {
-    if (c.status != CandidateStatus::kPatient) continue;
+    if (c.status != CandidateStatus::kPatient || !in_tps_range(target, c)) continue;
     const ArmResult& a = c.arms[arm];
     if (!a.assessed) continue;
     if (target.metric == Metric::kOsAtDay) {
@@ -264,6 +289,8 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
     lymphocyte_metric(target, r, arm, s);
   } else if (target.metric == Metric::kPfsAtDay || target.metric == Metric::kOsAtDay) {
     survival_metric(target, r.results, arm, s);
+  } else if (target.metric == Metric::kTpsPrevalence) {
+    tps_prevalence_metric(target, r.results, s);
   } else {
     response_metric(target, r.results, arm, options_.smoothing_pct, s);
   }

@@ -79,6 +79,8 @@ ResolvedModel resolve_tables(const ModelDefinition& model) {
   r.cd8_tumour_cells_output = model.output_index("cd8_tumour_cells");
   r.tumour_volume_output = model.output_index("tumour_volume_L");
   r.clone_number_parameter = model.parameter_index("n_T1_clones");
+  r.tps_threshold_parameter = model.parameter_index("tps_pdl1_threshold_molecule");
+  r.tps_cell_log_sd_parameter = model.parameter_index("tps_cell_log_sd");
   for (const auto& ev : model.events())
     r.event_states.push_back(
         require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));

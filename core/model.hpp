@@ -88,7 +88,9 @@ struct ParameterOverride {
 ///   probability-of-inclusion selection;
 /// - `alpha_beta_C_Gy` (parameter): alpha/beta used to report a course's BED and EQD2;
 /// - `PDL1_per_cancer_cell`, `cd8_tumour_cells`, `tumour_volume_L` (outputs) and `n_T1_clones`
-///   (parameter): baseline biomarkers of trial candidates (CandidateResult::biomarkers).
+///   (parameter): baseline biomarkers of trial candidates (CandidateResult::biomarkers);
+/// - `tps_pdl1_threshold_molecule`, `tps_cell_log_sd` (parameters): the PD-L1 TPS mapping
+///   (core/biomarkers.hpp); TPS is offered when these and `PDL1_per_cancer_cell` are.
 /// Event states, drug slots and drug PK parameters are resolved from their names as well.
 struct ResolvedModel {
   int initial_diameter_parameter = -1;
@@ -99,6 +101,7 @@ struct ResolvedModel {
   int alpha_beta_parameter = -1;
   int pdl1_per_cell_output = -1, cd8_tumour_cells_output = -1, tumour_volume_output = -1;  ///< -1: not offered
   int clone_number_parameter = -1;
+  int tps_threshold_parameter = -1, tps_cell_log_sd_parameter = -1;
   std::vector<int> event_states;  ///< per events(): state index
   struct Drug {
     int slot = -1;                   ///< index in drug_slots()

@@ -204,12 +204,82 @@ LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, con
     n1 -= c.r1;
     n2 -= c.r2;
   }
+  out.variance = variance;
   if (variance > 0.0) {
     const double diff = out.observed_first - out.expected_first;
     out.chi_square = diff * diff / variance;
     out.p_value = std::erfc(std::sqrt(out.chi_square / 2.0));  // chi-square, 1 degree of freedom
   }
   return out;
+}
+
+HazardRatio peto_hazard_ratio(const LogRank& lr) {
+  HazardRatio h;
+  if (!(lr.variance > 0.0)) {
+    h.estimate = h.lower = h.upper = h.log_hr = h.se = std::numeric_limits<double>::quiet_NaN();
+    return h;
+  }
+  constexpr double z = 1.959963984540054;
+  h.log_hr = (lr.expected_first - lr.observed_first) / lr.variance;
+  h.se = 1.0 / std::sqrt(lr.variance);
+  h.estimate = std::exp(h.log_hr);
+  h.lower = std::exp(h.log_hr - z * h.se);
+  h.upper = std::exp(h.log_hr + z * h.se);
+  return h;
+}
+
+double chi_square_upper_tail(double x, double df) {
+  if (!(x > 0.0)) return 1.0;
+  const double a = 0.5 * df, y = 0.5 * x;
+  const double log_prefix = a * std::log(y) - y - std::lgamma(a);
+  if (y < a + 1.0) {  // series for the lower P(a, y), then Q = 1 - P
+    double term = 1.0 / a, sum = term;
+    for (int n = 1; n < 1000 && std::abs(term) > 1e-16 * std::abs(sum); ++n) {
+      term *= y / (a + n);
+      sum += term;
+    }
+    return std::max(0.0, 1.0 - sum * std::exp(log_prefix));
+  }
+  // Continued fraction for Q(a, y) (modified Lentz).
+  constexpr double tiny = 1e-300;
+  double b = y + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, f = d;
+  for (int n = 1; n < 1000; ++n) {
+    const double an = -n * (n - a);
+    b += 2.0;
+    d = an * d + b;
+    if (std::abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (std::abs(c) < tiny) c = tiny;
+    d = 1.0 / d;
+    const double delta = d * c;
+    f *= delta;
+    if (std::abs(delta - 1.0) < 1e-15) break;
+  }
+  return std::min(1.0, std::exp(log_prefix) * f);
+}
+
+Heterogeneity cochran_q(const std::vector<double>& estimate, const std::vector<double>& se) {
+  double sw = 0.0, swy = 0.0;
+  int k = 0;
+  auto usable = [&](std::size_t i) { return std::isfinite(estimate[i]) && se[i] > 0.0 && std::isfinite(se[i]); };
+  for (std::size_t i = 0; i < estimate.size(); ++i)
+    if (usable(i)) {
+      const double w = 1.0 / (se[i] * se[i]);
+      sw += w;
+      swy += w * estimate[i];
+      ++k;
+    }
+  Heterogeneity h;
+  if (k < 2) {
+    h.p_value = std::numeric_limits<double>::quiet_NaN();
+    return h;
+  }
+  const double mean = swy / sw;
+  for (std::size_t i = 0; i < estimate.size(); ++i)
+    if (usable(i)) h.q += (estimate[i] - mean) * (estimate[i] - mean) / (se[i] * se[i]);
+  h.df = k - 1;
+  h.p_value = chi_square_upper_tail(h.q, h.df);
+  return h;
 }
 
 }  // namespace vct::stats

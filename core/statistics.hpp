@@ -64,8 +64,32 @@ struct LogRank {
   double p_value = 1.0;
   double observed_first = 0.0;
   double expected_first = 0.0;
+  double variance = 0.0;  ///< of observed_first - expected_first (hypergeometric)
 };
 LogRank log_rank(const std::vector<double>& time1, const std::vector<bool>& event1, const std::vector<double>& time2,
                  const std::vector<bool>& event2);
+
+/// Hazard ratio of the second group against the first with its 95 % CI, by the one-step (Peto)
+/// estimate from the log-rank statistics: ln HR = (E1 - O1) / V, SE 1 / sqrt(V) (Berry 1991,
+/// Stat Med 10:749; close to the Cox estimate when the HR is near 1). NaN without events.
+struct HazardRatio {
+  double estimate = 0.0, lower = 0.0, upper = 0.0;
+  double log_hr = 0.0, se = 0.0;
+};
+HazardRatio peto_hazard_ratio(const LogRank& lr);
+
+/// Upper tail P(X >= x) of a chi-square distribution with `df` degrees of freedom (> 0); 1 for
+/// x <= 0. The regularised upper incomplete gamma Q(df / 2, x / 2).
+double chi_square_upper_tail(double x, double df);
+
+/// Cochran's Q test of heterogeneity of estimates with standard errors (inverse-variance
+/// weights): Q = sum w_k (y_k - y_bar)^2, df = K - 1, over the entries with a finite estimate and
+/// se > 0. With fewer than two such entries df is 0 and p NaN.
+struct Heterogeneity {
+  double q = 0.0;
+  int df = 0;
+  double p_value = 0.0;
+};
+Heterogeneity cochran_q(const std::vector<double>& estimate, const std::vector<double>& se);
 
 }  // namespace vct::stats

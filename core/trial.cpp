@@ -89,7 +89,17 @@ BaselineBiomarkers baseline_biomarkers(const ModelDefinition& model, const std::
   if (r.cd8_tumour_cells_output >= 0 && r.tumour_volume_output >= 0 && at(r.tumour_volume_output) > 0.0)
     b.cd8_density_per_mm3 = at(r.cd8_tumour_cells_output) / (1e6 * at(r.tumour_volume_output));  // 1 L = 1e6 mm^3
   if (r.clone_number_parameter >= 0) b.clone_number = p[static_cast<std::size_t>(r.clone_number_parameter)];
+  if (r.tps_threshold_parameter >= 0 && r.tps_cell_log_sd_parameter >= 0)
+    b.tps_pct = tps_pct(b.pdl1_per_cancer_cell, {p[static_cast<std::size_t>(r.tps_threshold_parameter)],
+                                                 p[static_cast<std::size_t>(r.tps_cell_log_sd_parameter)]});
   return b;
+}
+
+/// Whether a patient's TPS lies in the enrolment range of the spec (always without one).
+bool enrolled_by_tps(const TrialSpec& spec, double tps) {
+  if (std::isnan(spec.tps_min_pct) && std::isnan(spec.tps_max_pct)) return true;
+  if (std::isnan(tps)) return false;
+  return !(tps < spec.tps_min_pct) && !(tps >= spec.tps_max_pct);
 }
 
 /// The untreated tumour growth rate at baseline (%/month, Ferté 2014) from the model's flow at
@@ -302,6 +312,11 @@ CandidateResult simulate_candidate(const TrialSpec& spec, std::size_t row, const
   std::vector<double> y0;
   CandidateResult c = screen(spec, row, &y0);
   if (c.status != CandidateStatus::kPatient) return c;
+  if (!enrolled_by_tps(spec, c.biomarkers.tps_pct)) {
+    c.status = CandidateStatus::kNotSelected;
+    c.message = "not enrolled: PD-L1 TPS outside the population's tps_min_pct / tps_max_pct";
+    return c;
+  }
   for (const auto& arm : spec.arms) {
     ArmResult a = run_arm(spec, row, arm, y0, scans);
     if (!a.recist.per_scan.empty()) {  // growth to the first scan against the untreated rate
@@ -571,6 +586,7 @@ void count_candidate(const CandidateResult& r, TrialSummary& summary) {
 
 void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>& outcomes) {
   if (r.status != CandidateStatus::kPatient) return;
+  const BiomarkerValues biomarkers = biomarker_values(r);
   for (std::size_t a = 0; a < outcomes.size(); ++a) {
     const ArmResult& ar = r.arms[a];
     outcomes[a].push_back({ar.assessed,
@@ -596,16 +612,33 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
                            !std::isnan(ar.os_day),
                            ar.os_day,
                            ar.os_event});
+    outcomes[a].back().biomarkers = biomarkers;
   }
 }
 
-std::vector<std::string> arm_names(const TrialSpec& spec) {
+/// Arm summaries, comparisons and subgroup analyses of the outcomes.
+void summarise_all(const TrialSpec& spec, const std::vector<std::vector<ArmOutcome>>& outcomes, TrialSummary& summary) {
   std::vector<std::string> names;
   for (const auto& arm : spec.arms) names.push_back(arm.name);
-  return names;
+  summarise_arms(names, outcomes, summary, spec.comparisons);
+  summary.subgroups = summarise_subgroups(outcomes, spec.subgroups, comparison_pairs(names.size(), spec.comparisons));
 }
 
 }  // namespace
+
+BiomarkerValues biomarker_values(const CandidateResult& c) {
+  BiomarkerValues v = ArmOutcome::no_biomarkers();
+  auto set = [&](Biomarker b, double x) { v[static_cast<std::size_t>(b)] = x; };
+  set(Biomarker::kTpsPct, c.biomarkers.tps_pct);
+  set(Biomarker::kPdl1PerCell, c.biomarkers.pdl1_per_cancer_cell);
+  set(Biomarker::kCd8DensityPerMm3, c.biomarkers.cd8_density_per_mm3);
+  set(Biomarker::kCloneNumber, c.biomarkers.clone_number);
+  set(Biomarker::kTregCd8Ratio, std::exp(c.immune_log_ratios[1]));  // NaN stays NaN
+  set(Biomarker::kM1M2Ratio, std::exp(c.immune_log_ratios[0]));
+  set(Biomarker::kBaselineDiameterCm,
+      c.status == CandidateStatus::kPatient ? c.baseline_diameter_cm : std::numeric_limits<double>::quiet_NaN());
+  return v;
+}
 
 TrialSummary summarise_results(const TrialSpec& spec, const std::vector<CandidateResult>& results) {
   TrialSummary summary;
@@ -616,7 +649,7 @@ TrialSummary summarise_results(const TrialSpec& spec, const std::vector<Candidat
     add_outcomes(r, outcomes);
   }
   summary.n_selected = summary.n_patients;
-  summarise_arms(arm_names(spec), outcomes, summary, spec.comparisons);
+  summarise_all(spec, outcomes, summary);
   summary.completed = results.size() == spec.population.size();
   summary.n_finished = results.size();
   return summary;
@@ -745,7 +778,7 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
   if (!finish_write()) stopped = true;
   summary.n_finished = finished;
   summary.n_selected = summary.n_patients;
-  summarise_arms(arm_names(spec), outcomes, summary, spec.comparisons);
+  summarise_all(spec, outcomes, summary);
   summary.completed = !stopped;
   summary.wall_seconds = seconds_since(t0);
   sink.write_summary(summary);

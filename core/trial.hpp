@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/biomarkers.hpp"
 #include "core/dosing.hpp"
 #include "core/population.hpp"
 #include "core/progression.hpp"
@@ -16,6 +17,7 @@
 #include "core/selection.hpp"
 #include "core/simulation.hpp"
 #include "core/statistics.hpp"
+#include "core/subgroups.hpp"
 #include "core/tumour_kinetics.hpp"
 
 namespace vct {
@@ -65,6 +67,12 @@ struct TrialSpec {
   std::vector<int> trajectory_outputs;      ///< model output indices kept per patient and arm
   bool select_by_inclusion = false;         ///< QSP-IO probability-of-inclusion selection
   std::vector<Point3> observed_log_ratios;  ///< data for the selection
+  /// Enrolment by PD-L1 TPS (population.tps_min_pct / tps_max_pct): a patient is enrolled when
+  /// min <= TPS < max (NaN: no bound); the others are kNotSelected. Decided per candidate from its
+  /// own baseline, so it needs no screening pass.
+  double tps_min_pct = std::numeric_limits<double>::quiet_NaN();
+  double tps_max_pct = std::numeric_limits<double>::quiet_NaN();
+  std::vector<SubgroupDefinition> subgroups;  ///< analyses of every trial summary (docs/biomarkers.md)
   int threads = 1;
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 };
@@ -106,6 +114,8 @@ struct BaselineBiomarkers {
   double pdl1_per_cancer_cell = std::numeric_limits<double>::quiet_NaN();  ///< molecules per cancer cell (T-C1 synapse)
   double cd8_density_per_mm3 = std::numeric_limits<double>::quiet_NaN();   ///< CD8 T cells in the tumour per mm^3
   double clone_number = std::numeric_limits<double>::quiet_NaN();          ///< tumour-specific CD8 clones (a TMB proxy)
+  double tps_pct =
+      std::numeric_limits<double>::quiet_NaN();  ///< PD-L1 tumour proportion score, % (core/biomarkers.hpp)
 };
 
 struct CandidateResult {
@@ -191,10 +201,11 @@ struct TrialSummary {
               n_patients = 0;
   SelectionResult selection;  ///< when selection was used
   std::vector<ArmSummary> arms;
-  std::vector<ArmComparison> comparisons;  ///< the control against each other arm, or every pair (ComparisonPlan)
-  ComparisonPlan comparison_plan;          ///< how `comparisons` were chosen and adjusted
-  bool completed = false;                  ///< false when stopped early; the summary covers the patients done
-  std::size_t n_finished = 0;              ///< candidates whose results are written (0 when stopped in screening)
+  std::vector<ArmComparison> comparisons;   ///< the control against each other arm, or every pair (ComparisonPlan)
+  std::vector<SubgroupAnalysis> subgroups;  ///< per TrialSpec::subgroups
+  ComparisonPlan comparison_plan;           ///< how `comparisons` were chosen and adjusted
+  bool completed = false;                   ///< false when stopped early; the summary covers the patients done
+  std::size_t n_finished = 0;               ///< candidates whose results are written (0 when stopped in screening)
   double wall_seconds = 0.0;
 };
 
@@ -284,7 +295,16 @@ struct ArmOutcome {
   bool has_os = false;         ///< overall_survival on
   double os_day = std::numeric_limits<double>::quiet_NaN();
   bool os_event = false;
+  BiomarkerValues biomarkers = no_biomarkers();  ///< the patient's baseline biomarkers (subgroups)
+  static BiomarkerValues no_biomarkers() {
+    BiomarkerValues v;
+    v.fill(std::numeric_limits<double>::quiet_NaN());
+    return v;
+  }
 };
+
+/// The candidate's baseline biomarkers by Biomarker (NaN where not offered).
+BiomarkerValues biomarker_values(const CandidateResult& c);
 
 /// Arm summaries and pairwise comparisons; outcomes[arm][patient], patients aligned across arms.
 void summarise_arms(const std::vector<std::string>& arm_names, const std::vector<std::vector<ArmOutcome>>& outcomes,

@@ -26,7 +26,7 @@ const std::vector<Metric>& all_metrics() {
                                               Metric::kOrrLastScan,      Metric::kRespondersAtFirstScan,
                                               Metric::kLymphocytesAtDay, Metric::kLymphocyteNadir,
                                               Metric::kBestPd,           Metric::kPfsAtDay,
-                                              Metric::kOsAtDay};
+                                              Metric::kOsAtDay,          Metric::kTpsPrevalence};
   return metrics;
 }
 
@@ -56,10 +56,46 @@ double percent(io::Validator& v, const YAML::Node& map, const std::string& key, 
   return value / 100.0;
 }
 
+/// `tps_range_pct: [min, max]` (0 <= min < max <= 100): response metrics over the patients in
+/// the range; needed by tps_prevalence, which counts them.
+void load_tps_range(io::Validator& v, const YAML::Node& t, const std::string& p, Target& x) {
+  const YAML::Node range = t["tps_range_pct"];
+  if (!range) {
+    if (x.metric == Metric::kTpsPrevalence)
+      v.problem(t, p + ".tps_range_pct",
+                "metric tps_prevalence needs the TPS range counted (tps_range_pct: [min, max])");
+    return;
+  }
+  double lo = NAN, hi = NAN;
+  if (!range.IsSequence() || range.size() != 2 || !io::Validator::parse_number(range[0], lo) ||
+      !io::Validator::parse_number(range[1], hi) || !(lo >= 0.0 && lo < hi && hi <= 100.0)) {
+    std::string found = io::describe(range);
+    if (range.IsSequence()) {
+      found = "[";
+      for (std::size_t k = 0; k < range.size(); ++k)
+        found += (k ? ", " : "") + (range[k].IsScalar() ? range[k].Scalar() : io::describe(range[k]));
+      found += "]";
+    }
+    v.problem(range, p + ".tps_range_pct", "expected [min, max] in percent with 0 <= min < max <= 100, found " + found);
+    return;
+  }
+  const bool response = x.metric == Metric::kBestOrr || x.metric == Metric::kOrrFirstScan ||
+                        x.metric == Metric::kOrrLastScan || x.metric == Metric::kBestPd ||
+                        x.metric == Metric::kTpsPrevalence;
+  if (!response || !x.reference_arm.empty())
+    v.problem(range, p + ".tps_range_pct",
+              std::string("a TPS range restricts best_orr, orr_first_scan, orr_last_scan, best_pd or counts "
+                          "tps_prevalence (no reference_arm), found ") +
+                  to_string(x.metric));
+  x.tps_min_pct = lo;
+  x.tps_max_pct = hi;
+}
+
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
-  v.check_keys(t, p,
-               {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role",
-                "published_pct", "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct"});
+  v.check_keys(
+      t, p,
+      {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role", "published_pct",
+       "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct", "tps_range_pct"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -83,6 +119,7 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
     v.problem(
         t["reference_arm"], p + ".reference_arm",
         std::string("a paired difference needs a response-rate metric (best_orr, ...), found ") + to_string(x.metric));
+  load_tps_range(v, t, p, x);
   if (!t["role"]) v.problem(t, p + ".role", "missing required key 'role'");
   x.calibration = v.choice(t, "role", p, {"calibration", "held_out"}) == 0;
   x.published = percent(v, t, "published_pct", p, true);
@@ -189,6 +226,8 @@ const char* to_string(Metric m) {
       return "pfs_at_day";
     case Metric::kOsAtDay:
       return "os_at_day";
+    case Metric::kTpsPrevalence:
+      return "tps_prevalence";
   }
   return "?";
 }

@@ -25,6 +25,7 @@ enum class Metric {
   kBestPd,                  ///< best overall response PD, all lesions (new lesions included)
   kPfsAtDay,                ///< Kaplan-Meier PFS on `day` (deaths are events with overall_survival)
   kOsAtDay,                 ///< Kaplan-Meier overall survival on `day` (progression.overall_survival)
+  kTpsPrevalence,           ///< share of the patients at baseline (enrolled or not) with TPS in tps_range_pct
 };
 const char* to_string(Metric m);
 
@@ -45,6 +46,10 @@ struct Target {
   double tolerance = NAN;          ///< calibration targets: |simulated - published| allowed (fraction)
   double reduced_tolerance = NAN;  ///< the same for the reduced CI population
   double day = NAN;                ///< kLymphocytesAtDay, kPfsAtDay, kOsAtDay: the day read
+  /// `tps_range_pct: [min, max]`: only patients with min <= PD-L1 TPS < max (response metrics;
+  /// kTpsPrevalence: the range counted). NaN: no restriction.
+  double tps_min_pct = NAN, tps_max_pct = NAN;
+  bool restricts_tps() const { return !std::isnan(tps_min_pct); }
 };
 
 /// A parameter fitted by the joint calibration: a fixed value for every patient, or the median of

@@ -92,6 +92,24 @@ std::vector<std::size_t> read_candidate_ids(const std::string& path) {
   return ids;
 }
 
+std::vector<double> read_baseline_pdl1(const std::string& path) {
+  Handle file = open_read(path);
+  const std::size_t n = static_cast<std::size_t>(read_int_attr(file.get(), "n_candidates_written"));
+  if (!has_field(file.get(), "/patients", "pdl1_per_cancer_cell"))
+    throw Error(ErrorKind::kInput, "'" + path +
+                                       "' has no /patients column pdl1_per_cancer_cell (a trial of a model "
+                                       "with PD-L1, written by vct 0.1.0+ff8117a or later)");
+  const auto status = read_number_field(file.get(), "/patients", "status", n);
+  const auto pdl1 = read_number_field(file.get(), "/patients", "pdl1_per_cancer_cell", n);
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto s = static_cast<CandidateStatus>(static_cast<int>(status[i]));
+    if ((s == CandidateStatus::kPatient || s == CandidateStatus::kNotSelected) && !std::isnan(pdl1[i]))
+      out.push_back(pdl1[i]);
+  }
+  return out;
+}
+
 std::string read_resolved_scenario(const std::string& path) {
   Handle file = open_read(path);
   Handle set(H5Dopen2(file.get(), "/scenario/resolved", H5P_DEFAULT), H5Dclose,
@@ -130,6 +148,7 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   const auto pdl1 = optional("pdl1_per_cancer_cell");
   const auto cd8 = optional("cd8_density_per_mm3");
   const auto clones = optional("clone_number");
+  const auto tps = optional("tps_pct");
   const auto wall = read_number_field(f, "/patients", "wall_s_initialisation", n);
   std::vector<CandidateResult> results(id.size());
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -141,9 +160,12 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
     c.growth_time_day = growth[i];
     c.baseline_diameter_cm = std::isnan(baseline[i]) ? 0.0 : baseline[i];
     c.tgr_pre_pct_per_month = tgr_pre[i];
-    c.immune_log_ratios = {std::isnan(r0[i]) ? 0.0 : r0[i], std::isnan(r1[i]) ? 0.0 : r1[i],
-                           std::isnan(r2[i]) ? 0.0 : r2[i]};
-    c.biomarkers = {pdl1[i], cd8[i], clones[i]};
+    // Candidates without a baseline hold zeros in memory (written as NaN); a patient of a model
+    // without the ratio outputs keeps NaN, as in the run that wrote it (subgroups read them).
+    const bool has_baseline = c.status == CandidateStatus::kPatient || c.status == CandidateStatus::kNotSelected;
+    auto ratio = [&](double x) { return std::isnan(x) && !has_baseline ? 0.0 : x; };
+    c.immune_log_ratios = {ratio(r0[i]), ratio(r1[i]), ratio(r2[i])};
+    c.biomarkers = {pdl1[i], cd8[i], clones[i], tps[i]};
     c.wall_seconds_initialisation = wall[i];
   }
   return results;

@@ -16,6 +16,11 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
 /// Candidate ids present in a trial result or part file (complete batches only).
 std::vector<std::size_t> read_candidate_ids(const std::string& path);
 
+/// Baseline PD-L1 molecules per cancer cell of the candidates at baseline (patients and candidates
+/// not selected) in a trial result file, candidate order; kInput when the file has no such column
+/// (written before issue #21 or by a model without PD-L1).
+std::vector<double> read_baseline_pdl1(const std::string& path);
+
 /// The resolved scenario text stored in a result or part file.
 std::string read_resolved_scenario(const std::string& path);
 

@@ -13,6 +13,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/rt_report.hpp"
 #include "io/run_identity.hpp"
+#include "io/subgroup_writer.hpp"
 
 namespace vct::io {
 
@@ -122,6 +123,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                                                   {"pdl1_per_cancer_cell", false},
                                                                                   {"cd8_density_per_mm3", false},
                                                                                   {"clone_number", false},
+                                                                                  {"tps_pct", false},
                                                                                   {"wall_s_initialisation", false}});
   const std::size_t batch = effective_batch_size(spec);
   Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
@@ -262,7 +264,7 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
 
 void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
   const std::size_t n = batch.size();
-  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, pdl1, cd8, clones, wall;
+  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, pdl1, cd8, clones, tps, wall;
   std::vector<std::string> status_text, message;
   for (const auto& c : batch) {
     id.push_back(static_cast<double>(c.candidate));
@@ -280,16 +282,18 @@ void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batc
     pdl1.push_back(has ? c.biomarkers.pdl1_per_cancer_cell : kNaN);
     cd8.push_back(has ? c.biomarkers.cd8_density_per_mm3 : kNaN);
     clones.push_back(has ? c.biomarkers.clone_number : kNaN);
+    tps.push_back(has ? c.biomarkers.tps_pct : kNaN);
     wall.push_back(c.wall_seconds_initialisation);
   }
-  patients->append({number_column("candidate_id", id), number_column("status", status),
-                    text_column("status_text", status_text), text_column("message", message),
-                    number_column("selection_probability", prob), number_column("growth_time_day", growth),
-                    number_column("baseline_diameter_cm", baseline), number_column("tgr_pre_pct_per_month", tgr_pre),
-                    number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1), number_column("ln_CD8_CD4", r2),
-                    number_column("pdl1_per_cancer_cell", pdl1), number_column("cd8_density_per_mm3", cd8),
-                    number_column("clone_number", clones), number_column("wall_s_initialisation", wall)},
-                   n);
+  patients->append(
+      {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
+       text_column("message", message), number_column("selection_probability", prob),
+       number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
+       number_column("tgr_pre_pct_per_month", tgr_pre), number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1),
+       number_column("ln_CD8_CD4", r2), number_column("pdl1_per_cancer_cell", pdl1),
+       number_column("cd8_density_per_mm3", cd8), number_column("clone_number", clones), number_column("tps_pct", tps),
+       number_column("wall_s_initialisation", wall)},
+      n);
 }
 
 void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateResult>& batch) {
@@ -650,6 +654,7 @@ void TrialWriter::write_summary(const TrialSummary& s) {
   attr_double(g.get(), "wall_seconds", s.wall_seconds);
   write_arm_table(g.get(), s);
   write_comparison_table(g.get(), s);
+  write_subgroup_tables(g.get(), s);
   write_kaplan_meier_tables(g.get(), s);
   attr_string(root, "run_status", s.completed ? "complete" : "interrupted");
   if (s.completed) attr_int(root, "is_complete", 1);

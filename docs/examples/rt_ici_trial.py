@@ -64,11 +64,12 @@ print(result, "-", result.parameters_used)
 print(result.summary[["n", "orr", "orr_lower", "orr_upper", "orr_out_of_field", "median_pfs_day", "median_os_day"]])
 print(result.comparisons[["first", "second", "orr_difference", "mcnemar_p", "logrank_p"]])
 print(result.radiotherapy[["arm", "course", "dose_per_fraction_Gy", "fractions", "BED_Gy", "EQD2_Gy"]])
+print(result.subgroups[["level_label", "arm", "n", "orr", "median_pfs_day"]])  # by PD-L1 TPS (default)
 
 # 4. Every figure.
 figures = {"km_pfs": result.plot.km("pfs"), "km_os": result.plot.km("os"),
            "in_out_of_field": result.plot.in_out_of_field(), "arms_forest": result.plot.arms_forest(),
-           "trajectory": result.plot.trajectory()}
+           "subgroups": result.plot.subgroups(), "trajectory": result.plot.trajectory()}
 for arm in result.arms:
     figures[f"waterfall_{arm}"] = result.plot.waterfall(arm)
     figures[f"waterfall_out_of_field_{arm}"] = result.plot.waterfall(arm, site="out_of_field")

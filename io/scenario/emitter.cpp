@@ -113,7 +113,23 @@ void emit_population(YAML::Emitter& out, const PopulationSettings& p) {
     out << YAML::EndMap;
   }
   schema::emit_field(out, section.field("selection"), p);
+  for (const char* key : {"tps_min_pct", "tps_max_pct"}) {
+    const auto& f = section.field(key);
+    if (f.emit_if(p)) schema::emit_field(out, f, p);
+  }
   out << YAML::EndMap;
+}
+
+void emit_subgroups(YAML::Emitter& out, const std::vector<SubgroupDefinition>& subgroups) {
+  out << YAML::Key << "subgroups" << YAML::Value << YAML::BeginSeq;
+  for (const auto& d : subgroups) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << d.name;
+    out << YAML::Key << "biomarker" << YAML::Value << to_string(d.biomarker);
+    out << YAML::Key << "cuts" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (double c : d.cuts) out << c;
+    out << YAML::EndSeq << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
 }
 
 void emit_patient(YAML::Emitter& out, const Scenario& s) {
@@ -166,6 +182,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     emit_map(out, schema::recist(), s.recist);
     emit_map(out, schema::comparisons(), s.comparisons);
     if (s.progression.any()) emit_map(out, schema::progression(), s.progression);
+    emit_subgroups(out, s.subgroups);
     emit_map(out, schema::run(), s);
   }
   emit_map(out, schema::simulation(), s);

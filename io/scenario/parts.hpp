@@ -32,6 +32,12 @@ void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& 
 /// `population` (population.cpp).
 void load_population(Validator& v, const YAML::Node& node, const ModelDefinition* model, Scenario& s);
 
+/// `subgroups`: biomarker subgroup analyses; absent: TPS < 1 / 1-49 / >= 50 % on a trial whose
+/// model offers TPS (subgroups.cpp).
+void load_subgroups(Validator& v, const YAML::Node& root, const ModelDefinition* model, Scenario& s);
+/// Whether the model offers the PD-L1 TPS read-out (false for none).
+bool model_offers_tps(const ModelDefinition* model);
+
 /// "unknown <what> 'name' for model M (did you mean 'x'?)", the hint from `candidates`.
 std::string unknown_name(const std::string& what, const std::string& name, const ModelDefinition& model,
                          const std::vector<std::string>& candidates);

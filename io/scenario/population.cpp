@@ -89,6 +89,23 @@ void read_varied_parameters(Validator& v, const YAML::Node& node, const ModelDef
   }
 }
 
+/// `population.tps_min_pct` / `tps_max_pct`: enrolment by PD-L1 TPS, min < max, on a model that
+/// offers TPS.
+void read_tps_range(Validator& v, const YAML::Node& node, const ModelDefinition* model, PopulationSettings& pop) {
+  const auto& section = schema::population();
+  const bool has_min = schema::read_field(v, node, "population", section.field("tps_min_pct"), pop);
+  const bool has_max = schema::read_field(v, node, "population", section.field("tps_max_pct"), pop);
+  if (!has_min && !has_max) return;
+  if (has_min && has_max && !(pop.tps_min_pct < pop.tps_max_pct))
+    v.problem(node["tps_max_pct"], "population.tps_max_pct",
+              "expected tps_max_pct > tps_min_pct (" + format_number(pop.tps_min_pct) + "), found " +
+                  format_number(pop.tps_max_pct));
+  if (model && !model_offers_tps(model))
+    v.problem(node[has_min ? "tps_min_pct" : "tps_max_pct"],
+              has_min ? "population.tps_min_pct" : "population.tps_max_pct",
+              "model " + model->id() + " has no PD-L1 TPS read-out (qspio_nsclc and qspio_nsclc_rt do)");
+}
+
 }  // namespace
 
 void load_population(Validator& v, const YAML::Node& node, const ModelDefinition* model, Scenario& s) {
@@ -113,6 +130,7 @@ void load_population(Validator& v, const YAML::Node& node, const ModelDefinition
               "model " + model->id() + " ships no observed data to select against; expected none");
   if (pop.selection && s.initialisation.mode != InitialisationMode::kGrowToDiameter)
     v.problem(node["selection"], "population.selection", "selection needs initialisation: grow_to_diameter");
+  read_tps_range(v, node, model, pop);
 }
 
 }  // namespace vct::io::detail

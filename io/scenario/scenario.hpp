@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ struct PopulationSettings {
   std::vector<ParameterDistribution> distributions;  ///< explicit; replace preset entries of the same parameter
   bool selection = false;                            ///< probability-of-inclusion selection against observed data
   std::string file;                                  ///< read the population from this result file instead of sampling
+  /// Enrolment by PD-L1 TPS (%): min <= TPS < max; NaN: no bound (docs/biomarkers.md).
+  double tps_min_pct = std::numeric_limits<double>::quiet_NaN();
+  double tps_max_pct = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Which parameter values `vct run` starts from (scenario key `calibration`; docs/validation.md,
@@ -81,6 +85,9 @@ struct Scenario {
   RecistOptions recist;
   ComparisonSettings comparisons;
   ProgressionSpec progression;  ///< read-out modules; parameter indices resolved by the loader
+  /// Subgroup analyses of a trial (`subgroups`; docs/biomarkers.md): by default TPS < 1 / 1-49 /
+  /// >= 50 % when the model offers TPS, else none; biomarker names resolved by the loader.
+  std::vector<SubgroupDefinition> subgroups;
   std::vector<NamedIndex> trajectory_outputs = {{"tumour_diameter_cm", -1}};  ///< resolved by the loader
   int threads = 0;                                                            ///< 0: all available
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)

@@ -73,6 +73,14 @@ Field<S> member(Key key, M S::*m) {
   }
   return f;
 }
+/// Binds a key to an optional number member (NaN: not given), written to the resolved scenario only
+/// when given.
+template <class S>
+Field<S> optional_number(Key key, double S::*m) {
+  Field<S> f = member(std::move(key), m);
+  f.emit_if = [m](const S& s) { return !std::isnan(s.*m); };
+  return f;
+}
 /// Binds a key to accessor functions.
 template <class S>
 Field<S> accessor(Key key, std::function<Value(const S&)> get, std::function<void(S&, const Value&)> set) {
@@ -157,6 +165,9 @@ const Section<Scenario>& top_level() {
                                     "trials; see \"Comparisons of arms\"")),
           other<Scenario>(
               other_key("progression", "mapping", "modules off", "trials; see \"Progression and survival\"")),
+          other<Scenario>(other_key("subgroups", "list of subgroup analyses",
+                                    "TPS < 1 / 1-49 / >= 50 % where the model offers TPS",
+                                    "trials; `[]` for none; see \"Subgroups\"")),
           other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
       }};
   return section;
@@ -455,6 +466,16 @@ const Section<PopulationSettings>& population() {
                             "preset, parameters)",
                             "path"),
                  &PopulationSettings::file),
+          optional_number(number_key("tps_min_pct", 0.0, 100.0, false, "none",
+                                     "enrol only patients with PD-L1 TPS >= this (docs/biomarkers.md); the others "
+                                     "are `not_selected`",
+                                     "number in [0, 100]"),
+                          &PopulationSettings::tps_min_pct),
+          optional_number(number_key("tps_max_pct", 0.0, 100.0, true, "none",
+                                     "enrol only patients with PD-L1 TPS below this (e.g. 50 with `tps_min_pct: 1` "
+                                     "for the 1-49 % stratum)",
+                                     "number in (0, 100], > tps_min_pct"),
+                          &PopulationSettings::tps_max_pct),
       }};
   return section;
 }
@@ -611,6 +632,30 @@ const Section<ComparisonSettings>& comparisons() {
   return section;
 }
 
+const Section<SubgroupDefinition>& subgroup() {
+  static const Section<SubgroupDefinition> section{
+      "subgroups[]",
+      "Subgroups",
+      "Every trial summary splits its patients by baseline biomarkers: per level and arm ORR, DCR and "
+      "median PFS (and OS) with CIs; per level and compared pair of arms the paired ORR difference and "
+      "PFS/OS hazard ratios; per pair the arm-by-subgroup interaction test (docs/biomarkers.md).",
+      "",
+      {
+          member(simple_key("name", Kind::kText, "the biomarker's name", "label in the summary"),
+                 &SubgroupDefinition::name),
+          accessor<SubgroupDefinition>(
+              choice_key("biomarker",
+                         {"tps_pct", "pdl1_per_cancer_cell", "cd8_density_per_mm3", "clone_number", "treg_cd8_ratio",
+                          "m1_m2_ratio", "baseline_diameter_cm"},
+                         "", "the baseline biomarker (required; units in docs/biomarkers.md)"),
+              [](const SubgroupDefinition& d) { return text(to_string(d.biomarker)); },
+              [](SubgroupDefinition& d, const Value& v) { d.biomarker = static_cast<Biomarker>(v.number); }),
+          other<SubgroupDefinition>(other_key("cuts", "list of increasing numbers", "",
+                                              "cut points (required): levels [-inf, c1), [c1, c2), ..., [ck, inf)")),
+      }};
+  return section;
+}
+
 const Section<Scenario>& run() {
   static const Section<Scenario> section{
       "run",
@@ -714,6 +759,7 @@ std::string scenario_reference_markdown() {
   table(out, distribution());
   table(out, recist());
   table(out, comparisons());
+  table(out, subgroup());
   table(out, progression());
   table(out, run());
   return out.str();

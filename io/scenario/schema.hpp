@@ -184,6 +184,7 @@ const Section<PopulationSettings>& population();
 const Section<ParameterDistribution>& distribution();
 const Section<RecistOptions>& recist();
 const Section<ComparisonSettings>& comparisons();
+const Section<SubgroupDefinition>& subgroup();
 const Section<ProgressionSpec>& progression();
 const Section<Scenario>& run();
 

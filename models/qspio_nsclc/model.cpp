@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/biomarkers.hpp"
 #include "core/error.hpp"
 
 #include "core/geometry.hpp"
@@ -87,6 +88,8 @@ class NsclcModel final : public TabulatedModel {
 #undef X_PARAM
     // The progression read-out modules' parameters (core/progression.hpp), unused by the ODEs.
     for (const auto& info : progression_parameter_table()) parameters_.push_back(info);
+    // The TPS read-out's mapping (core/biomarkers.hpp), unused by the ODEs.
+    for (const auto& info : biomarker_parameter_table()) parameters_.push_back(info);
     open_lower_bounds();
 #define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
     NSCLC_COMPARTMENT_STATES(X_STATE)

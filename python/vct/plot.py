@@ -236,6 +236,61 @@ class Plots:
         fig.tight_layout()
         return fig
 
+    def subgroups(self, subgroup=None):
+        """Forest plot of one subgroup analysis (default: the first, e.g. PD-L1 TPS): ORR per level
+        and arm with 95 % CIs (Clopper-Pearson); with compared arms, a second panel with the paired
+        ORR difference per level (first comparison, Wald CI) and the interaction p (Cochran's Q)."""
+        rows = self._r.subgroups
+        if rows.empty:
+            raise ValueError(f"{self._r.path}: no subgroup analyses (scenario key subgroups)")
+        name = subgroup if subgroup is not None else rows["subgroup"].iloc[0]
+        rows = rows[rows["subgroup"] == name]
+        if rows.empty:
+            raise ValueError(f"{self._r.path}: no subgroup analysis '{name}'")
+        effects = self._r.subgroup_effects
+        effects = effects[effects["subgroup"] == name] if not effects.empty else effects
+        levels = list(dict.fromkeys(rows["level_label"]))
+        arms = list(dict.fromkeys(rows["arm"]))
+        plt = _pyplot()
+        panels = 2 if not effects.empty else 1
+        fig, axes = plt.subplots(1, panels, figsize=(6 + 4 * (panels - 1), 1.2 + 0.55 * len(levels) * len(arms)),
+                                 squeeze=False, sharey=True)
+        ax = axes[0][0]
+        step = 0.8 / max(1, len(arms))
+        for k, arm in enumerate(arms):
+            a = rows[rows["arm"] == arm].set_index("level_label").reindex(levels)
+            y = np.arange(len(levels))[::-1] + (len(arms) - 1 - 2 * k) * step / 2
+            orr = 100 * a["orr"].to_numpy()
+            err = np.vstack([orr - 100 * a["orr_lower"].to_numpy(), 100 * a["orr_upper"].to_numpy() - orr])
+            ax.errorbar(orr, y, xerr=err, fmt="o", color=OKABE_ITO[k % len(OKABE_ITO)], capsize=3, label=arm)
+            for yy, n in zip(y, a["n"].to_numpy()):
+                ax.text(1.01, yy, f"n {int(n)}", transform=ax.get_yaxis_transform(), va="center", fontsize="x-small")
+        unit = rows["unit"].iloc[0]
+        ax.set_yticks(np.arange(len(levels))[::-1])
+        ax.set_yticklabels([f"{name} {lv}" for lv in levels])
+        ax.set_xlabel("Objective response rate (%, 95 % CI)")
+        ax.set_title(f"ORR by {name} ({unit})")
+        if len(arms) > 1:
+            ax.legend(frameon=False, fontsize="small")
+        if panels == 2:
+            bx = axes[0][1]
+            first = effects.iloc[0]
+            pair = effects[(effects["first"] == first["first"]) & (effects["second"] == first["second"])]
+            pair = pair.set_index("level_label").reindex(levels)
+            d = 100 * pair["orr_difference"].to_numpy()
+            err = np.vstack([d - 100 * pair["orr_difference_lower"].to_numpy(),
+                             100 * pair["orr_difference_upper"].to_numpy() - d])
+            bx.errorbar(d, np.arange(len(levels))[::-1], xerr=err, fmt="s", color=OKABE_ITO[0], capsize=3)
+            bx.axvline(0, color="black", linewidth=0.8)
+            inter = self._r.subgroup_interactions
+            inter = inter[(inter["subgroup"] == name) & (inter["first"] == first["first"])
+                          & (inter["second"] == first["second"])]
+            p = inter["orr_p"].iloc[0] if not inter.empty else float("nan")
+            bx.set_xlabel("ORR difference (points, paired, 95 % CI)")
+            bx.set_title(f"{first['second']} − {first['first']}; interaction p = {p:.2g} (Cochran Q)")
+        fig.tight_layout()
+        return fig
+
 
 def paired_difference_ci(c, z=1.959963984540054):
     """(label, difference, lower, upper, McNemar p, adjusted for multiplicity when the file has it)

@@ -127,6 +127,28 @@ def _comparisons_table(r):
                           "OS log-rank p", "OS log-rank p adjusted"], rows)
 
 
+def _subgroups_table(r):
+    g = r.subgroups
+    if g.empty:
+        return "<p>No subgroup analyses (scenario key subgroups).</p>"
+    outcomes = r.outcomes()
+    has_os = "os_day" in outcomes and outcomes["os_day"].notna().any()
+    rows = [[row.subgroup, row.level_label, row.arm, int(row.n), _pct(row.orr, row.orr_lower, row.orr_upper),
+             _pct(row.dcr, row.dcr_lower, row.dcr_upper),
+             _days(row.median_pfs_day, row.median_pfs_lower_day, row.median_pfs_upper_day),
+             _days(row.median_os_day, row.median_os_lower_day, row.median_os_upper_day) if has_os else "—"]
+            for row in g.itertuples()]
+    text = _table(["subgroup", "level", "arm", "N", "ORR % (95% CI)", "DCR % (95% CI)", "median PFS, d (95% CI)",
+                   "median OS, d (95% CI)"], rows)
+    inter = r.subgroup_interactions
+    if not inter.empty:
+        irows = [[row.subgroup, f"{row.second} vs {row.first}", _p(row.orr_p), _p(row.pfs_p), _p(row.os_p)]
+                 for row in inter.itertuples()]
+        text += "<h3>Arm-by-subgroup interaction (Cochran's Q across levels)</h3>" + _table(
+            ["subgroup", "comparison", "ORR p", "PFS p", "OS p"], irows)
+    return text
+
+
 def _rt_table(r):
     rt = r.radiotherapy
     if rt.empty:
@@ -165,6 +187,8 @@ def _trial_figures(r):
         figures.append((lambda: r.plot.km("os"), "fig-km-os", "Overall survival (Kaplan-Meier)"))
     if len(r.arms) > 1:
         figures.append((r.plot.arms_forest, "fig-forest", "Paired ORR differences between arms"))
+    for k, name in enumerate(dict.fromkeys(r.subgroups["subgroup"]) if not r.subgroups.empty else []):
+        figures.append((lambda n=name: r.plot.subgroups(n), f"fig-subgroups-{k}", f"Subgroups by {name}"))
     figures.append((r.plot.trajectory, "fig-trajectory", "Tumour diameter: median and 10th–90th percentile per arm"))
     for make, ident, caption in figures:
         parts.append(_figure(make(), ident, caption))
@@ -186,6 +210,7 @@ def render(result):
     ids = []
     if r.kind == "trial":
         body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r), "<h2>Arm comparisons</h2>", _comparisons_table(r)]
+        body += ["<h2>Subgroups (baseline biomarkers; docs/biomarkers.md)</h2>", _subgroups_table(r)]
         body += ["<h2>Radiotherapy courses</h2>", _rt_table(r), "<h2>Figures</h2>"]
         figures, ids = _trial_figures(r)
         body.append(figures)

@@ -36,7 +36,7 @@ class Result:
     provenance (dict of the file's root attributes: version, command, seed, calibration ...),
     scenario (the resolved scenario, YAML text), source (the scenario as written),
     parameters_used (vct.run only: which parameter values the run used).
-    Tables: summary, comparisons, patients, radiotherapy, parameters, outcomes(), scans(),
+    Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, radiotherapy, parameters, outcomes(), scans(),
     trajectories(), km(). Figures: plot (vct.plot.Plots).
     """
 
@@ -85,6 +85,30 @@ class Result:
         self._need_trial("comparisons")
         with self._file() as f:
             return _frame(f["summary/comparisons"]) if "summary/comparisons" in f else pd.DataFrame()
+
+    def _summary_table(self, name, what):
+        self._need_trial(what)
+        with self._file() as f:
+            return _frame(f["summary/" + name]) if "summary/" + name in f else pd.DataFrame()
+
+    @property
+    def subgroups(self):
+        """One row per subgroup analysis, level and arm: n, responders, ORR and DCR with CIs
+        (Clopper-Pearson), median PFS and OS with CIs, days (docs/biomarkers.md). Empty without
+        subgroup analyses."""
+        return self._summary_table("subgroups", "subgroups")
+
+    @property
+    def subgroup_effects(self):
+        """One row per subgroup analysis, level and compared pair of arms: paired ORR difference
+        (second minus first, fraction, Wald CI) and PFS/OS hazard ratios (second vs first, CIs)."""
+        return self._summary_table("subgroup_effects", "subgroup effects")
+
+    @property
+    def subgroup_interactions(self):
+        """One row per subgroup analysis and compared pair: Cochran's Q test of arm-by-subgroup
+        interaction for ORR, PFS and OS (q, df, p)."""
+        return self._summary_table("subgroup_interactions", "subgroup interactions")
 
     @property
     def patients(self):

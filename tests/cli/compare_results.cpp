@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // vct_compare_results A.h5 B.h5: exits 0 when two trial result files hold the same candidates with
-// identical statuses, outcomes, scan responses, trajectories and sampled parameters (wall times
+// identical statuses, baseline biomarkers, outcomes, scan responses, trajectories and sampled parameters (wall times
 // and provenance excluded); otherwise prints the first differences and exits 1.
 #include <cmath>
 #include <cstdio>
@@ -40,6 +40,11 @@ int main(int argc, char** argv) {
     if (x.status != y.status || x.message != y.message) differ(who + " status");
     if (!same(x.growth_time_day, y.growth_time_day) || !same(x.baseline_diameter_cm, y.baseline_diameter_cm))
       differ(who + " baseline");
+    if (!same(x.biomarkers.tps_pct, y.biomarkers.tps_pct) ||
+        !same(x.biomarkers.pdl1_per_cancer_cell, y.biomarkers.pdl1_per_cancer_cell) ||
+        !same(x.biomarkers.cd8_density_per_mm3, y.biomarkers.cd8_density_per_mm3) ||
+        !same(x.biomarkers.clone_number, y.biomarkers.clone_number))
+      differ(who + " baseline biomarkers");
     if (x.arms.size() != y.arms.size()) differ(who + " arms");
     for (std::size_t k = 0; k < std::min(x.arms.size(), y.arms.size()); ++k) {
       const auto& p = x.arms[k];

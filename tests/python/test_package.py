@@ -138,6 +138,23 @@ class Errors(unittest.TestCase):
 
 
 class Tables(unittest.TestCase):
+    def test_subgroup_rows_count_the_patients_of_each_tps_level(self):
+        # The default analysis splits by TPS at 1 and 50 %: recount n and responders per level and arm
+        # from /patients (tps_pct) and the outcomes, independently of the engine.
+        rt = Fixtures.get().rt
+        g = rt.subgroups
+        self.assertEqual(set(g["subgroup"]), {"PD-L1 TPS"})
+        tps = rt.patients.set_index("candidate_id")["tps_pct"]
+        out = rt.outcomes()
+        for row in g.itertuples():
+            o = out[out["arm"] == row.arm]
+            t = tps.reindex(o["candidate_id"]).to_numpy()
+            inside = (t >= row.lower_bound) & (t < row.upper_bound)
+            self.assertEqual(row.n, int(inside.sum()), f"{row.arm} {row.level_label}")
+            responders = o["best_response_text"].isin(["CR", "PR"]).to_numpy()
+            self.assertEqual(row.responders, int((inside & responders).sum()), f"{row.arm} {row.level_label}")
+        self.assertEqual(len(rt.subgroup_interactions), len(rt.comparisons))
+
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small
         out, summary = small.outcomes(), small.summary
@@ -259,6 +276,10 @@ class Figures(unittest.TestCase):
         self.assertEqual(len(fig.axes[0].get_yticklabels()), len(rt.comparisons))
         self.check(fig, "arms_forest")
         self.check(rt.plot.trajectory(), "trajectory")
+        fig = rt.plot.subgroups()
+        self.assertEqual(len(fig.axes), 2)  # ORR per level and arm, and the effect per level
+        self.assertEqual(len(fig.axes[0].containers), len(rt.arms))  # one error-bar series per arm
+        self.check(fig, "subgroups")
 
     def test_figures_without_their_data_say_why(self):
         small = Fixtures.get().small

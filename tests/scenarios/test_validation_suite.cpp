@@ -64,11 +64,26 @@ TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
   }
 }
 
-TEST(ValidationSuite, BadSuiteNamesFileLineAndKey) {
-  const fs::path dir = fs::temp_directory_path() / "vct_bad_suite";
+/// Loads a suite written to a fresh folder beside a minimal scenario s.yaml and returns the error
+/// message ("accepted" when it loads); `path` receives the suite's path, which messages start with.
+std::string suite_error(const std::string& folder, const std::string& text, std::string& path) {
+  const fs::path dir = fs::temp_directory_path() / folder;
   fs::create_directories(dir);
   write(dir / "s.yaml", "schema_version: 1\nmodel: qspio_nsclc\n");
-  const fs::path suite = write(dir / "suite.yaml", R"(calibrated_file: c.yaml
+  path = write(dir / "suite.yaml", text).string();
+  std::string message = "accepted";
+  try {
+    load_suite(path);
+  } catch (const io::ScenarioError& e) {
+    message = e.what();
+  }
+  fs::remove_all(dir);
+  return message;
+}
+
+TEST(ValidationSuite, BadSuiteNamesFileLineAndKey) {
+  std::string f;
+  const std::string message = suite_error("vct_bad_suite", R"(calibrated_file: c.yaml
 targets:
   - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: os_at_day, role: held_out, published_pct: 20}
   - {id: b, description: d, source: s, scenario: missing.yaml, arm: x, metric: orr_week12, role: calibration,
@@ -78,25 +93,40 @@ calibration:
   initial_step: 0.7
   parameters:
     - {parameter: n_T1_clones, fit: value, lower: 0, upper: 1, start: 2}
-)");
-  try {
-    load_suite(suite.string());
-    FAIL() << "accepted";
-  } catch (const io::ScenarioError& e) {
-    const std::string f = suite.string();
-    EXPECT_EQ(std::string(e.what()),
-              f + ":3:5: targets[0].day: metric os_at_day needs the day read (day: N)\n" + f +
-                  ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
-                  ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
-                  "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan, blood_lymphocytes_at_day, "
-                  "blood_lymphocyte_nadir, best_pd, pfs_at_day, os_at_day; found 'orr_week12'\n" +
-                  f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
-                  ":7:14: calibration.algorithm: expected one of: bobyqa, sbplx, neldermead; found 'newton'\n" + f +
-                  ":8:17: calibration.initial_step: expected a number > 0 and <= 0.5, found 0.7\n" + f +
-                  ":10:7: calibration.parameters[0].lower: a log-scale search needs lower > 0\n" + f +
-                  ":10:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
-  }
-  fs::remove_all(dir);
+)",
+                                          f);
+  EXPECT_EQ(message, f + ":3:5: targets[0].day: metric os_at_day needs the day read (day: N)\n" + f +
+                         ":4:50: targets[1].scenario: no such scenario file 'missing.yaml' next to the suite\n" + f +
+                         ":4:80: targets[1].metric: expected one of: best_orr, best_orr_out_of_field, orr_first_scan, "
+                         "orr_first_scan_out_of_field, orr_last_scan, responders_at_first_scan, "
+                         "blood_lymphocytes_at_day, blood_lymphocyte_nadir, best_pd, pfs_at_day, os_at_day, "
+                         "tps_prevalence; found 'orr_week12'\n" +
+                         f + ":5:21: targets[1].published_pct: expected a number >= 0 and <= 100, found 150\n" + f +
+                         ":7:14: calibration.algorithm: expected one of: bobyqa, sbplx, neldermead; found 'newton'\n" +
+                         f + ":8:17: calibration.initial_step: expected a number > 0 and <= 0.5, found 0.7\n" + f +
+                         ":10:7: calibration.parameters[0].lower: a log-scale search needs lower > 0\n" + f +
+                         ":10:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
+}
+
+TEST(ValidationSuite, BadTpsRangesNameFileLineAndKey) {
+  // An inverted range, a prevalence without the range it counts, and a range on a survival metric.
+  std::string f;
+  const std::string message = suite_error("vct_bad_suite_tps", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, tps_range_pct: [50, 10], role: held_out, published_pct: 20}
+  - {id: b, description: d, source: s, scenario: s.yaml, arm: x, metric: tps_prevalence, role: held_out, published_pct: 22}
+  - {id: c, description: d, source: s, scenario: s.yaml, arm: x, metric: pfs_at_day, day: 90, tps_range_pct: [1, 100], role: held_out, published_pct: 50}
+)",
+                                          f);
+  EXPECT_EQ(message, f +
+                         ":3:99: targets[0].tps_range_pct: expected [min, max] in percent with 0 <= min < max <= 100, "
+                         "found [50, 10]\n" +
+                         f +
+                         ":4:5: targets[1].tps_range_pct: metric tps_prevalence needs the TPS range counted "
+                         "(tps_range_pct: [min, max])\n" +
+                         f +
+                         ":5:110: targets[2].tps_range_pct: a TPS range restricts best_orr, orr_first_scan, "
+                         "orr_last_scan, best_pd or counts tps_prevalence (no reference_arm), found pfs_at_day");
 }
 
 TEST(ValidationSuite, CalibratingAScenarioWithoutAModelNamesTheFile) {
@@ -239,27 +269,37 @@ calibration:
 
 // Each metric counts, among assessed patients, CR/PR as its definition says: best over the
 // horizon, at the first scan, at the last scan ("ORR at day N").
-TEST(ValidationSuite, MetricsCountResponsesAtTheirScans) {
-  const fs::path dir = fs::temp_directory_path() / "vct_metric_suite";
+/// The nivolumab trial the metric tests count on: 24 candidates, scans every 56 days to day 224;
+/// `extra` adds keys (patient parameters, progression).
+std::string metric_trial(const std::string& extra = "") {
+  return "schema_version: 1\nmodel: qspio_nsclc\n" + extra +
+         "population: {size: 24, seed: 5, preset: wang2023}\n"
+         "arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 224}]}]\n"
+         "simulation: {horizon_day: 224}\nrecist: {first_scan_day: 56, scan_interval_day: 56}\n";
+}
+
+/// Validates `targets` (suite YAML list items on scenario trial.yaml, arm niv) against `trial`,
+/// written to a fresh folder, with the model's published values.
+std::vector<Row> validate_targets(const std::string& folder, const std::string& trial, const std::string& targets) {
+  const fs::path dir = fs::temp_directory_path() / folder;
   fs::create_directories(dir);
-  const std::string trial = R"(schema_version: 1
-model: qspio_nsclc
-population: {size: 24, seed: 5, preset: wang2023}
-arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 224}]}]
-simulation: {horizon_day: 224}
-recist: {first_scan_day: 56, scan_interval_day: 56}
-)";
   write(dir / "trial.yaml", trial);
-  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
-targets:
+  const fs::path suite_path = write(dir / "suite.yaml", "calibrated_file: calibrated.yaml\ntargets:\n" + targets);
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  std::vector<Row> rows = validate(suite, runner, Calibration{}, false);
+  fs::remove_all(dir);
+  return rows;
+}
+
+TEST(ValidationSuite, MetricsCountResponsesAtTheirScans) {
+  const std::string trial = metric_trial();
+  const auto rows = validate_targets("vct_metric_suite", trial, R"(
   - {id: best, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20}
   - {id: first, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_first_scan, role: held_out, published_pct: 20}
   - {id: last, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out, published_pct: 20}
   - {id: early, description: d, source: s, scenario: trial.yaml, arm: niv, metric: responders_at_first_scan, role: held_out, published_pct: 75}
 )");
-  const Suite suite = load_suite(suite_path.string());
-  Runner runner(suite, RunOptions{0, 2, false});
-  const auto rows = validate(suite, runner, Calibration{}, false);
   ASSERT_EQ(rows.size(), 4u);
 
   const std::vector<CandidateResult> all = run_candidates(trial);
@@ -281,7 +321,33 @@ targets:
   // Responders at the first scan are a share of the responders: every first-scan responder is one.
   ASSERT_GT(best, 0);
   EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
-  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, TpsMetricsCountThePatientsOfTheirRange) {
+  // tps_range_pct [20, 100] restricts best_orr to the patients with TPS >= 20 %; tps_prevalence
+  // [0, 20] is the share of candidates at baseline below 20 %. Recounted from the candidates.
+  const std::string trial = metric_trial();
+  const auto rows = validate_targets("vct_tps_suite", trial, R"(
+  - {id: high, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, tps_range_pct: [20, 100], role: held_out, published_pct: 30}
+  - {id: low_share, description: d, source: s, scenario: trial.yaml, arm: niv, metric: tps_prevalence, tps_range_pct: [0, 20], role: held_out, published_pct: 50}
+)");
+  ASSERT_EQ(rows.size(), 2u);
+  int high = 0, high_responders = 0, below = 0, baseline = 0;
+  for (const auto& c : run_candidates(trial)) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++baseline;
+    below += c.biomarkers.tps_pct < 20.0;
+    if (c.biomarkers.tps_pct >= 20.0 && c.arms[0].assessed) {
+      ++high;
+      high_responders += responds(c.arms[0].recist.best);
+    }
+  }
+  ASSERT_GT(high, 0);
+  ASSERT_GT(below, 0);
+  EXPECT_EQ(rows[0].simulated.rate.n, high);
+  EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, static_cast<double>(high_responders) / high);
+  EXPECT_EQ(rows[1].simulated.rate.n, baseline);
+  EXPECT_DOUBLE_EQ(rows[1].simulated.rate.estimate, static_cast<double>(below) / baseline);
 }
 
 TEST(ValidationSuite, ProgressionMetricsReadTheKaplanMeierCurvesAndBestPd) {

@@ -419,10 +419,45 @@ TEST(Trial, BaselineBiomarkersAreTheModelsReadOutsAtTreatmentStart) {
     EXPECT_DOUBLE_EQ(c.biomarkers.cd8_density_per_mm3, cd8 / (1e6 * volume_L));
     EXPECT_EQ(c.biomarkers.clone_number, candidate_parameters(spec, c.candidate, {})[static_cast<std::size_t>(clones)]);
     EXPECT_GT(c.biomarkers.pdl1_per_cancer_cell, 0.0);
+    // TPS is the mapping of core/biomarkers.hpp applied with the model's default parameters.
+    EXPECT_DOUBLE_EQ(c.biomarkers.tps_pct, tps_pct(pdl1, TpsMapping{}));
     distinct.insert(c.biomarkers.pdl1_per_cancer_cell);
   }
   ASSERT_GT(patients, 1);
   EXPECT_GT(distinct.size(), 1u);  // the biomarker differs between virtual patients
+}
+
+TEST(Trial, TpsEnrolmentKeepsExactlyThePatientsInTheRangeAndSubgroupsCountThem) {
+  // population.tps_min_pct: 20: every enrolled patient has TPS >= 20 %, every plausible candidate
+  // left out has TPS < 20 %; the default subgroup analysis (TPS < 1 / 1-49 / >= 50) classifies
+  // every enrolled patient, none below 1 %.
+  const std::string text =
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 24, seed: 5, preset: wang2023, tps_min_pct: 20}\n"
+      "arms: [{name: untreated, treatment: []}]\nsimulation: {horizon_day: 28}\n"
+      "recist: {first_scan_day: 28, scan_interval_day: 28}\n";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "tps.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  MemorySink sink;
+  const TrialSummary summary = run_trial(spec, sink, {});
+  int enrolled = 0, left_out = 0;
+  for (const auto& c : sink.results) {
+    if (c.status == CandidateStatus::kPatient) {
+      ++enrolled;
+      EXPECT_GE(c.biomarkers.tps_pct, 20.0);
+      EXPECT_EQ(c.arms.size(), 1u);
+    } else if (c.status == CandidateStatus::kNotSelected) {
+      ++left_out;
+      EXPECT_LT(c.biomarkers.tps_pct, 20.0);
+      EXPECT_TRUE(c.arms.empty());
+    }
+  }
+  EXPECT_GT(enrolled, 0);
+  EXPECT_GT(left_out, 0);
+  EXPECT_EQ(summary.n_patients, static_cast<std::size_t>(enrolled));
+  ASSERT_EQ(summary.subgroups.size(), 1u);
+  const SubgroupAnalysis& g = summary.subgroups[0];
+  EXPECT_EQ(g.level_patients[0], 0);
+  EXPECT_EQ(g.level_patients[0] + g.level_patients[1] + g.level_patients[2] + g.not_classified, enrolled);
 }
 
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------

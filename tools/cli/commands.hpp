@@ -59,6 +59,12 @@ struct SuiteArgs {
   std::vector<std::string> only;     ///< calibrate --only PARAMETER (repeatable): fit these, hold the rest
 };
 
+/// `vct tps-fit` options: result files and the target prevalence (% at TPS >= 50 and below 1).
+struct TpsFitArgs {
+  std::vector<std::string> files;
+  double high_pct = 22.0, low_pct = 48.0;
+};
+
 int cmd_run(const RunArgs& r);  ///< run.cpp; `check` is run with check_only
 int cmd_merge(const std::string& output);
 int cmd_table(const std::string& what, const std::string& model);  ///< params | states | drugs
@@ -67,5 +73,7 @@ int cmd_calibrate(const SuiteArgs& a);  ///< suite.cpp
 int cmd_validate(const SuiteArgs& a);
 /// report.cpp: the HTML report of RESULT (python3 -m vct.report); `output` empty: RESULT.html.
 int cmd_report(const std::string& result, const std::string& output);
+/// tps_fit.cpp: the PD-L1 TPS mapping fitted to a prevalence on result files' baseline PD-L1.
+int cmd_tps_fit(const TpsFitArgs& a);
 
 }  // namespace vct::cli

@@ -226,7 +226,8 @@ struct Cli {
   RunFlags run, check;
   SuiteFlags calibrate, validate;
   std::string merge_output, table_model, help_topic, report_result;
-  FlagValues report_output;
+  FlagValues report_output, tps_prevalence;
+  TpsFitArgs tps_fit;
   std::function<int()> command;
 
   Cli() {
@@ -254,7 +255,39 @@ struct Cli {
     rep->callback([this, rep] {
       command = [this, rep] { return cmd_report(report_result, single(name(rep), report_output, true)); };
     });
+    add_tps_fit();
     add_tables();
+  }
+
+  void add_tps_fit() {
+    auto* t = app.add_subcommand("tps-fit",
+                                 "fit the PD-L1 TPS mapping to a TPS prevalence on trial result files (one fit per "
+                                 "file and pooled; docs/biomarkers.md)");
+    t->add_option("RESULT", tps_fit.files, "trial result files of vct run (e.g. one per population seed)")
+        ->required()
+        ->type_name("FILE.h5");
+    add_values(t, "--prevalence", tps_prevalence, "HIGH,MID,LOW",
+               "percent of patients with TPS >= 50, 1-49 and < 1, summing to 100 (default 22,30,48: EXPRESS, "
+               "Dietel 2019)");
+    add_verbose(t);
+    t->callback([this, t] {
+      command = [this, t] {
+        const std::string text = single(name(t), tps_prevalence, true);
+        if (!text.empty()) {
+          double high = 0, mid = 0, low = 0;
+          char tail = 0;
+          if (std::sscanf(text.c_str(), "%lf,%lf,%lf%c", &high, &mid, &low, &tail) != 3 || !(high > 0) || !(mid > 0) ||
+              !(low > 0) || std::abs(high + mid + low - 100.0) > 0.5)
+            throw UsageError{name(t),
+                             "--prevalence expects three positive percentages summing to 100, as "
+                             "HIGH,MID,LOW (e.g. 22,30,48); found '" +
+                                 text + "'"};
+          tps_fit.high_pct = high;
+          tps_fit.low_pct = low;
+        }
+        return cmd_tps_fit(tps_fit);
+      };
+    });
   }
 
   void add_tables() {

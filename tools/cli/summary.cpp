@@ -89,6 +89,52 @@ void print_kinetics(const TrialSummary& s) {
                 100.0 * k.hyperprogression);
   }
 }
+
+/// One subgroup analysis's effects of one compared pair per level, and its interaction test.
+void print_subgroup_effects(const TrialSummary& s, const SubgroupAnalysis& g, std::size_t k) {
+  const SubgroupInteraction& in = g.interactions[k];
+  std::printf("  %s vs %s by level:", s.arms[in.second].name.c_str(), s.arms[in.first].name.c_str());
+  for (std::size_t l = 0; l < g.level_labels.size(); ++l) {
+    const SubgroupEffect& e = g.effects[l * g.interactions.size() + k];
+    if (e.n_pairs == 0) continue;
+    std::printf("\n    %-14s ORR %+5.1f points (%+.1f to %+.1f); PFS HR %.2f (%.2f-%.2f)", g.level_labels[l].c_str(),
+                100.0 * e.orr_difference, 100.0 * e.orr_difference_lower, 100.0 * e.orr_difference_upper,
+                e.pfs_hr.estimate, e.pfs_hr.lower, e.pfs_hr.upper);
+    if (e.has_os) std::printf("; OS HR %.2f (%.2f-%.2f)", e.os_hr.estimate, e.os_hr.lower, e.os_hr.upper);
+  }
+  auto p = [](const stats::Heterogeneity& h) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", h.p_value);
+    return std::isnan(h.p_value) ? std::string("n/a") : std::string(text);
+  };
+  std::printf("\n    interaction (Cochran Q): ORR p = %s, PFS p = %s", p(in.orr).c_str(), p(in.pfs).c_str());
+  if (in.has_os) std::printf(", OS p = %s", p(in.os).c_str());
+  std::printf("%s\n", std::isnan(in.orr.p_value) || std::isnan(in.pfs.p_value)
+                          ? " (n/a: fewer than two levels with an estimate, e.g. no discordant pair)"
+                          : "");
+}
+
+/// Subgroup analyses (docs/biomarkers.md): per level and arm, then the effects of each comparison.
+void print_subgroups(const TrialSummary& s) {
+  for (const auto& g : s.subgroups) {
+    std::printf("\nsubgroups by %s (%s):", g.definition.name.c_str(), unit_of(g.definition.biomarker));
+    for (std::size_t l = 0; l < g.level_labels.size(); ++l)
+      std::printf(" %s %d%s", g.level_labels[l].c_str(), g.level_patients[l], l + 1 < g.level_labels.size() ? "," : "");
+    if (g.not_classified > 0) std::printf(" (%d without a value)", g.not_classified);
+    const bool os = std::any_of(g.rows.begin(), g.rows.end(), [](const SubgroupArmResult& r) { return r.has_os; });
+    std::printf("\n  %-14s %-18s %5s  %-19s %-19s %-22s%s\n", "level", "arm", "N", "ORR % (95% CI)", "DCR % (95% CI)",
+                "median PFS, d (95% CI)", os ? " median OS, d (95% CI)" : "");
+    for (const auto& r : g.rows) {
+      std::printf("  %-14s %-18s %5d  %-19s %-19s %-22s", g.level_labels[static_cast<std::size_t>(r.level)].c_str(),
+                  s.arms[r.arm].name.c_str(), r.n, percent(r.orr).c_str(), percent(r.dcr).c_str(),
+                  r.n ? days(r.median_pfs_day, r.median_pfs_lower_day, r.median_pfs_upper_day).c_str() : "-");
+      if (r.has_os) std::printf(" %s", days(r.median_os_day, r.median_os_lower_day, r.median_os_upper_day).c_str());
+      std::printf("\n");
+    }
+    for (std::size_t k = 0; k < g.interactions.size(); ++k) print_subgroup_effects(s, g, k);
+  }
+}
+
 }  // namespace
 
 void print_summary(const ModelDefinition& model, const Scenario& s, const PatientRun& run, const std::string& output) {
@@ -186,6 +232,7 @@ void print_trial_summary(const TrialSummary& s, const std::string& output) {
   print_timing(s);
   print_progression(s);
   print_kinetics(s);
+  print_subgroups(s);
   const bool adjusted = s.comparison_plan.holm && s.comparisons.size() > 1;
   if (s.comparisons.size() > 1) {
     const std::size_t control = static_cast<std::size_t>(s.comparison_plan.control);
