@@ -314,8 +314,18 @@ Calibration calibration_at(const CalibrationSpec& spec, const Calibration& base,
     values.push_back(v);
     if (q.population_median)
       c.population_medians[q.parameter] = {v, q.sigma};
-    else
+    else if (!q.population_sigma)
       c.parameters[q.parameter] = v;
+  }
+  // Sigma fits after the medians: the median of the same parameter's median entry, else their own.
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const CalibratedParameter& q = spec.parameters[k];
+    if (!q.population_sigma) continue;
+    const bool fitted_median = std::any_of(spec.parameters.begin(), spec.parameters.end(), [&](const auto& m) {
+      return m.population_median && m.parameter == q.parameter;
+    });
+    const double median = fitted_median ? c.population_medians.at(q.parameter).first : q.median;
+    c.population_medians[q.parameter] = {median, values[k]};
   }
   return c;
 }

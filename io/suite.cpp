@@ -139,15 +139,22 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
 }
 
 CalibratedParameter load_parameter(io::Validator& v, const YAML::Node& t, const std::string& p) {
-  v.check_keys(t, p, {"parameter", "fit", "sigma", "lower", "upper", "start", "scale", "rationale"});
+  v.check_keys(t, p, {"parameter", "fit", "sigma", "median", "lower", "upper", "start", "scale", "rationale"});
   CalibratedParameter x;
   x.parameter = required_text(v, t, "parameter", p);
   if (!t["fit"]) v.problem(t, p + ".fit", "missing required key 'fit'");
-  x.population_median = v.choice(t, "fit", p, {"population_median", "value"}) == 0;
+  const int fit = v.choice(t, "fit", p, {"population_median", "value", "population_sigma"});
+  x.population_median = fit == 0;
+  x.population_sigma = fit == 2;
   if (x.population_median) {
     if (!t["sigma"]) v.problem(t, p + ".sigma", "missing required key 'sigma'");
     v.number(t, "sigma", p, x.sigma, 0.0, 10.0);
   }
+  if (x.population_sigma) v.number(t, "median", p, x.median, 0.0, kInf, true);
+  if (!x.population_sigma && t["median"])
+    v.problem(t["median"], p + ".median",
+              "median is the value a population_sigma fit keeps; this entry fits " +
+                  std::string(x.population_median ? "the median" : "a value"));
   for (const char* key : {"lower", "upper", "start"})
     if (!t[key]) v.problem(t, p + "." + key, std::string("missing required key '") + key + "'");
   v.number(t, "lower", p, x.lower, -kInf, kInf);
@@ -186,14 +193,28 @@ CalibrationSpec load_calibration_spec(io::Validator& v, const YAML::Node& node, 
     v.problem(params ? params : node, "calibration.parameters", "expected a non-empty list of parameters to fit");
     return spec;
   }
-  std::set<std::string> names;
+  std::set<std::string> names, medians;
   for (std::size_t i = 0; i < params.size(); ++i) {
     const std::string p = "calibration.parameters[" + std::to_string(i) + "]";
     if (!v.is_map(params[i], p)) continue;
     CalibratedParameter x = load_parameter(v, params[i], p);
-    if (!x.parameter.empty() && !names.insert(x.parameter).second)
+    // A parameter is fitted once, except a log-normal's median and sigma (one entry each).
+    const std::string key = x.parameter + (x.population_sigma ? "#sigma" : "");
+    if (!x.parameter.empty() && !names.insert(key).second)
       v.problem(params[i]["parameter"], p + ".parameter", "parameter '" + x.parameter + "' is fitted twice");
+    if (x.population_median) medians.insert(x.parameter);
     spec.parameters.push_back(x);
+  }
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+    const CalibratedParameter& x = spec.parameters[i];
+    const std::string p = "calibration.parameters[" + std::to_string(i) + "]";
+    if (names.count(x.parameter) && !x.population_sigma && !x.population_median && names.count(x.parameter + "#sigma"))
+      v.problem(params[i]["fit"], p + ".fit",
+                "'" + x.parameter + "' has a population_sigma fit: fit its population_median, not a value");
+    if (x.population_sigma && !medians.count(x.parameter) && std::isnan(x.median))
+      v.problem(params[i], p + ".median",
+                "fit: population_sigma needs the median it keeps: a population_median entry for '" + x.parameter +
+                    "' or median: N");
   }
   if (!any_calibration_target)
     v.problem(node, "calibration", "a calibration needs at least one target with role: calibration");

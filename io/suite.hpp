@@ -55,9 +55,13 @@ struct Target {
 /// A parameter fitted by the joint calibration: a fixed value for every patient, or the median of
 /// a log-normal population distribution (keeping its sigma).
 struct CalibratedParameter {
-  std::string parameter;            ///< model parameter
-  bool population_median = false;   ///< fit the median of a log-normal population distribution
-  double sigma = 1.0;               ///< its sigma (population_median)
+  std::string parameter;           ///< model parameter
+  bool population_median = false;  ///< fit the median of a log-normal population distribution
+  double sigma = 1.0;              ///< its sigma (population_median; replaced by a population_sigma fit)
+  /// Fit the sigma of a log-normal population distribution (`fit: population_sigma`), keeping its
+  /// median: the fitted one of a population_median entry for the same parameter, else `median`.
+  bool population_sigma = false;
+  double median = NAN;              ///< population_sigma without a population_median entry: the median kept
   double lower = 0.0, upper = 0.0;  ///< bounds of the search
   double start = 0.0;               ///< starting value
   bool log_scale = true;            ///< search in log(value)

@@ -323,6 +323,72 @@ TEST(ValidationSuite, MetricsCountResponsesAtTheirScans) {
   EXPECT_DOUBLE_EQ(rows[3].simulated.rate.estimate, static_cast<double>(first) / best);
 }
 
+TEST(ValidationSuite, PopulationSigmaFitKeepsItsMedianAndJoinsTheMedianFit) {
+  // n_T1_clones: median and sigma fitted together (the sigma entry replaces the median entry's
+  // sigma 1); k_C_T1_per_day: sigma alone around the median it names (0.9). Every evaluation's
+  // calibration is the start or best point, so the report's log-normals are (value, value).
+  const fs::path dir = fs::temp_directory_path() / "vct_sigma_suite";
+  fs::create_directories(dir);
+  write(dir / "trial.yaml", metric_trial());
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: t, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: calibration,
+     published_pct: 40, tolerance_pct: 10, reduced_tolerance_pct: 10}
+calibration:
+  algorithm: bobyqa
+  max_evaluations: 8
+  parameters:
+    - {parameter: n_T1_clones, fit: population_median, sigma: 1, lower: 3, upper: 3000, start: 30, scale: log}
+    - {parameter: n_T1_clones, fit: population_sigma, lower: 0.1, upper: 2, start: 0.5, scale: linear}
+    - {parameter: k_C_T1_per_day, fit: population_sigma, median: 0.9, lower: 0.1, upper: 2, start: 1, scale: linear}
+)");
+  const Suite suite = load_suite(suite_path.string());
+  Runner runner(suite, RunOptions{0, 2, false});
+  const CalibrationReport report = calibrate(suite, runner, Calibration{}, {});
+  ASSERT_GE(report.trace.size(), 4u);  // BOBYQA's start and one step per coordinate at least
+  const auto& start = report.trace.front().values;
+  EXPECT_NEAR(start[0], 30.0, 1e-9);
+  EXPECT_NEAR(start[1], 0.5, 1e-12);
+  EXPECT_NEAR(start[2], 1.0, 1e-12);
+  const auto& best = report.best.values;
+  EXPECT_EQ(report.calibration.population_medians.at("n_T1_clones"), std::make_pair(best[0], best[1]));
+  EXPECT_EQ(report.calibration.population_medians.at("k_C_T1_per_day"), std::make_pair(0.9, best[2]));
+  EXPECT_TRUE(report.calibration.parameters.empty());
+  // The trace moves the sigmas: some evaluation differs from the start in each sigma.
+  bool moved1 = false, moved2 = false;
+  for (const auto& e : report.trace) {
+    moved1 = moved1 || e.values[1] != start[1];
+    moved2 = moved2 || e.values[2] != start[2];
+  }
+  EXPECT_TRUE(moved1);
+  EXPECT_TRUE(moved2);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, PopulationSigmaEntriesNameWhatTheyLack) {
+  std::string f;
+  const std::string message = suite_error("vct_bad_sigma_suite", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: calibration, published_pct: 20, tolerance_pct: 2, reduced_tolerance_pct: 5}
+calibration:
+  parameters:
+    - {parameter: n_T1_clones, fit: population_sigma, lower: 0.1, upper: 2, start: 1}
+    - {parameter: k_C_T1_per_day, fit: value, lower: 0.1, upper: 2, start: 1}
+    - {parameter: k_C_T1_per_day, fit: population_sigma, median: 1, lower: 0.1, upper: 2, start: 1}
+    - {parameter: q_T1_T_in_per_L_per_day, fit: value, median: 3, lower: 0.1, upper: 2, start: 1}
+)",
+                                          f);
+  EXPECT_EQ(message, f +
+                         ":6:7: calibration.parameters[0].median: fit: population_sigma needs the median it keeps: "
+                         "a population_median entry for 'n_T1_clones' or median: N\n" +
+                         f +
+                         ":7:40: calibration.parameters[1].fit: 'k_C_T1_per_day' has a population_sigma fit: "
+                         "fit its population_median, not a value\n" +
+                         f +
+                         ":9:64: calibration.parameters[3].median: median is the value a population_sigma fit "
+                         "keeps; this entry fits a value");
+}
+
 TEST(ValidationSuite, TpsMetricsCountThePatientsOfTheirRange) {
   // tps_range_pct [20, 100] restricts best_orr to the patients with TPS >= 20 %; tps_prevalence
   // [0, 20] is the share of candidates at baseline below 20 %. Recounted from the candidates.

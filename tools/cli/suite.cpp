@@ -115,7 +115,7 @@ int cmd_calibrate(const SuiteArgs& a) {
       "scenario, at most %d evaluations)\nparameters:",
       spec.parameters.size(), a.suite.c_str(), spec.algorithm.c_str(), options.population_size, spec.max_evaluations);
   for (const auto& q : spec.parameters)
-    std::printf(" %s%s", q.parameter.c_str(), q.population_median ? " (median)" : "");
+    std::printf(" %s%s", q.parameter.c_str(), q.population_median ? " (median)" : q.population_sigma ? " (sigma)" : "");
   std::printf("\ntargets (%%):");
   for (const auto& t : suite.targets)
     if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
@@ -126,7 +126,9 @@ int cmd_calibrate(const SuiteArgs& a) {
   std::size_t k = 0;
   for (const auto& q : spec.parameters)
     std::printf("  %-26s %.6g%s\n", q.parameter.c_str(), report.best.values[k++],
-                q.population_median ? " (population median)" : "");
+                q.population_median  ? " (population median)"
+                : q.population_sigma ? " (population sigma)"
+                                     : "");
   k = 0;
   for (const auto& t : suite.targets)
     if (t.calibration) {
