@@ -174,7 +174,7 @@ void response_metric(const Target& target, const std::vector<CandidateResult>& r
 
 /// A paired difference of response rates, arm minus reference arm, over the patients assessed in
 /// both: estimate (b - c) / n with b, c the discordant pairs, and the Wald interval of a paired
-/// difference, (b - c)/n +- 1.96 sqrt(b + c - (b - c)^2 / n) / n (Agresti 2013, 10.1.2).
+/// difference (stats::paired_difference).
 void paired_difference(const Responses& arm, const Responses& reference, Simulated& s) {
   std::size_t j = 0;
   int b = 0, c = 0, n = 0;
@@ -191,11 +191,10 @@ void paired_difference(const Responses& arm, const Responses& reference, Simulat
   s.rate.n = n;
   s.rate.successes = b - c;
   if (n == 0) return;
-  const double d = static_cast<double>(b - c) / n;
-  const double half = 1.959963984540054 * std::sqrt(std::max(0.0, b + c - d * d * n)) / n;
-  s.rate.estimate = d;
-  s.rate.lower = d - half;
-  s.rate.upper = d + half;
+  const stats::PairedDifference d = stats::paired_difference(b, c, n);
+  s.rate.estimate = d.estimate;
+  s.rate.lower = d.lower;
+  s.rate.upper = d.upper;
   s.soft = soft / n;
 }
 

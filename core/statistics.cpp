@@ -213,6 +213,21 @@ LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, con
   return out;
 }
 
+PairedDifference paired_difference(int only_second, int only_first, int n) {
+  PairedDifference p;
+  if (n <= 0) {
+    p.estimate = p.se = p.lower = p.upper = std::numeric_limits<double>::quiet_NaN();
+    return p;
+  }
+  constexpr double z = 1.959963984540054;
+  const double d = static_cast<double>(only_second - only_first) / n;
+  p.estimate = d;
+  p.se = std::sqrt(std::max(0.0, only_second + only_first - d * d * n)) / n;
+  p.lower = d - z * p.se;
+  p.upper = d + z * p.se;
+  return p;
+}
+
 HazardRatio peto_hazard_ratio(const LogRank& lr) {
   HazardRatio h;
   if (!(lr.variance > 0.0)) {

@@ -69,6 +69,15 @@ struct LogRank {
 LogRank log_rank(const std::vector<double>& time1, const std::vector<bool>& event1, const std::vector<double>& time2,
                  const std::vector<bool>& event2);
 
+/// Difference of two paired proportions, second minus first, over n pairs of which `only_second`
+/// respond only in the second and `only_first` only in the first: d = (only_second - only_first)/n
+/// with the Wald interval d +- 1.96 se, se = sqrt(b + c - (b - c)^2 / n) / n (Agresti 2013,
+/// 10.1.2). NaN for n = 0.
+struct PairedDifference {
+  double estimate = 0.0, se = 0.0, lower = 0.0, upper = 0.0;
+};
+PairedDifference paired_difference(int only_second, int only_first, int n);
+
 /// Hazard ratio of the second group against the first with its 95 % CI, by the one-step (Peto)
 /// estimate from the log-rank statistics: ln HR = (E1 - O1) / V, SE 1 / sqrt(V) (Berry 1991,
 /// Stat Med 10:749; close to the Cox estimate when the HR is near 1). NaN without events.

@@ -73,17 +73,11 @@ SubgroupEffect level_effect(const std::vector<ArmOutcome>& a, const std::vector<
       sb.push_back(b[j].os_event);
     }
   }
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (e.n_pairs > 0) {
-    const double n = e.n_pairs, d = (only_b - only_a) / n;
-    e.orr_difference = d;
-    e.orr_difference_se = std::sqrt(std::max(0.0, only_b + only_a - d * d * n)) / n;
-    constexpr double z = 1.959963984540054;
-    e.orr_difference_lower = d - z * e.orr_difference_se;
-    e.orr_difference_upper = d + z * e.orr_difference_se;
-  } else {
-    e.orr_difference = e.orr_difference_lower = e.orr_difference_upper = e.orr_difference_se = nan;
-  }
+  const stats::PairedDifference d = stats::paired_difference(only_b, only_a, e.n_pairs);
+  e.orr_difference = d.estimate;
+  e.orr_difference_se = d.se;
+  e.orr_difference_lower = d.lower;
+  e.orr_difference_upper = d.upper;
   e.pfs_hr = stats::peto_hazard_ratio(stats::log_rank(ta, ea, tb, eb));
   e.has_os = !oa.empty();
   e.os_hr = e.has_os ? stats::peto_hazard_ratio(stats::log_rank(oa, sa, ob, sb)) : stats::peto_hazard_ratio({});

@@ -107,6 +107,16 @@ TEST(Statistics, CochranQByHand) {
   EXPECT_TRUE(std::isnan(one.p_value));
 }
 
+TEST(Statistics, PairedDifferenceWaldIntervalByHand) {
+  // 10 respond only in the second arm, 4 only in the first, 50 pairs: d = 6/50 = 0.12,
+  // se = sqrt(14 - 0.12^2 x 50) / 50 = sqrt(13.28) / 50 = 0.0728835.
+  const auto d = stats::paired_difference(10, 4, 50);
+  EXPECT_NEAR(d.estimate, 0.12, 1e-15);
+  EXPECT_NEAR(d.se, std::sqrt(13.28) / 50.0, 1e-15);
+  EXPECT_NEAR(d.upper, 0.12 + 1.959963984540054 * std::sqrt(13.28) / 50.0, 1e-15);
+  EXPECT_TRUE(std::isnan(stats::paired_difference(0, 0, 0).estimate));
+}
+
 TEST(Statistics, PetoHazardRatioFromTheLogRankByHand) {
   // The log-rank example of LogRankByHand: O1 = 3, E1 = 1.15, V = 0.6775. The second group fails
   // later: ln HR = (E1 - O1) / V = -1.85 / 0.6775, SE = 1 / sqrt(0.6775).

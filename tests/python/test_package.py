@@ -154,6 +154,20 @@ class Tables(unittest.TestCase):
             responders = o["best_response_text"].isin(["CR", "PR"]).to_numpy()
             self.assertEqual(row.responders, int((inside & responders).sum()), f"{row.arm} {row.level_label}")
         self.assertEqual(len(rt.subgroup_interactions), len(rt.comparisons))
+        # Each level's paired ORR difference (second minus first) recounted from the two arms' outcomes.
+        for e in rt.subgroup_effects.itertuples():
+            a = out[out["arm"] == e.first].set_index("candidate_id")
+            b = out[out["arm"] == e.second].set_index("candidate_id")
+            ids = a.index.intersection(b.index)
+            t = tps.reindex(ids).to_numpy()
+            inside = (t >= (g["lower_bound"][g["level"] == e.level].iloc[0])) & \
+                     (t < (g["upper_bound"][g["level"] == e.level].iloc[0]))
+            ra = a.loc[ids, "best_response_text"].isin(["CR", "PR"]).to_numpy()[inside]
+            rb = b.loc[ids, "best_response_text"].isin(["CR", "PR"]).to_numpy()[inside]
+            self.assertEqual(e.n_pairs, int(inside.sum()))
+            if e.n_pairs:
+                self.assertAlmostEqual(e.orr_difference, (int((rb & ~ra).sum()) - int((ra & ~rb).sum())) / e.n_pairs,
+                                       places=12)
 
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small

@@ -2,6 +2,7 @@
 // vct command line: `vct tps-fit`, the PD-L1 TPS mapping fitted to a target TPS prevalence
 // (core/biomarkers.hpp, docs/biomarkers.md) on the baseline PD-L1 of trial result files: one fit
 // per file (the seed-to-seed spread when the files differ by seed) and one on all files pooled.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -45,6 +46,18 @@ int cmd_tps_fit(const TpsFitArgs& a) {
       "PD-L1 TPS mapping fitted to %.1f %% with TPS >= 50, %.1f %% with 1-49, %.1f %% below 1 "
       "(docs/biomarkers.md)\n\n",
       a.high_pct, 100.0 - a.high_pct - a.low_pct, a.low_pct);
+  std::printf("Baseline PD-L1 per cancer cell (molecules): P10 / P50 / P90, and SD of ln(PD-L1) between patients\n");
+  for (std::size_t k = 0; k < a.files.size(); ++k) {
+    std::vector<double> sorted = each[k];
+    std::sort(sorted.begin(), sorted.end());
+    double mean = 0.0, ss = 0.0;
+    for (double x : sorted) mean += std::log(x) / static_cast<double>(sorted.size());
+    for (double x : sorted) ss += (std::log(x) - mean) * (std::log(x) - mean);
+    std::printf("%-40s %10.4g %10.4g %10.4g   SD ln %.3f\n", a.files[k].c_str(), stats::quantile(sorted, 0.1),
+                stats::quantile(sorted, 0.5), stats::quantile(sorted, 0.9),
+                sorted.size() > 1 ? std::sqrt(ss / static_cast<double>(sorted.size() - 1)) : NAN);
+  }
+  std::printf("\n");
   std::printf("%-40s %7s %14s %10s   %s\n", "file", "n", "threshold", "cell SD", "TPS >=50 / 1-49 / <1 %");
   std::vector<double> pooled, thresholds, sds;
   for (std::size_t k = 0; k < a.files.size(); ++k) {
