@@ -48,6 +48,7 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.subgroups = s.subgroups;
   spec.tps_min_pct = s.population.tps_min_pct;
   spec.tps_max_pct = s.population.tps_max_pct;
+  spec.first_line = s.population.first_line;
   spec.solver = s.solver;
   for (const auto& o : s.trajectory_outputs) {
     if (o.index < 0 || static_cast<std::size_t>(o.index) >= model.outputs().size())

@@ -295,6 +295,21 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
   }
   s.n_candidates = static_cast<int>(r.results.size());
   s.wall_seconds = r.wall_seconds;
+  if (!target.denominator.empty()) s = ratio_to(s, target.denominator.front(), calibration);
+  return s;
+}
+
+Simulated Runner::ratio_to(const Simulated& numerator, const Target& other, const Calibration& calibration) {
+  const Simulated denominator = evaluate(other, calibration);
+  const stats::PairedDifference r = stats::ratio_of_proportions(numerator.rate.successes, numerator.rate.n,
+                                                                denominator.rate.successes, denominator.rate.n);
+  Simulated s = numerator;
+  s.rate.estimate = r.estimate;
+  s.rate.lower = r.lower;
+  s.rate.upper = r.upper;
+  s.soft = numerator.soft / denominator.soft;
+  s.n_candidates += denominator.n_candidates;
+  s.wall_seconds += denominator.wall_seconds;
   return s;
 }
 

@@ -50,6 +50,8 @@ class Runner {
 
  private:
   const Run& run(const std::string& scenario, const Calibration& calibration);
+  /// `numerator` divided by target `other`'s rate (Target::relative_to), Katz log CI.
+  Simulated ratio_to(const Simulated& numerator, const Target& other, const Calibration& calibration);
   const Suite& suite_;
   RunOptions options_;
   std::map<std::string, Run> cache_;

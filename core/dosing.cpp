@@ -60,7 +60,7 @@ std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vect
     for (int k = 0;; ++k) {
       const double t = r.start_day + k * r.interval_day;
       if (until_end ? t > r.end_day + 1e-9 : k >= r.n_doses) break;
-      if (t > horizon_day + 1e-9) break;
+      if (t > horizon_day + 1e-9 || t >= r.stop_day - 1e-9) break;
       doses.push_back({t, drug.name, state, amount_mg, delta});
       if (r.interval_day == 0.0) break;
     }

@@ -19,6 +19,8 @@ struct DoseRegimen {
   double interval_day = 0.0;  ///< 0 for a single dose.
   int n_doses = 1;            ///< Ignored when end_day is set.
   double end_day = std::numeric_limits<double>::quiet_NaN();
+  /// No dose on or after this day: set by a stopping rule (core/stopping.hpp), not by the scenario.
+  double stop_day = std::numeric_limits<double>::infinity();
   /// Index of `drug` in the model's drugs(), resolved by the scenario loader; -1 in a regimen built
   /// by hand, which is then resolved from `drug` when it is used.
   int drug_index = -1;

@@ -81,6 +81,10 @@ ResolvedModel resolve_tables(const ModelDefinition& model) {
   r.clone_number_parameter = model.parameter_index("n_T1_clones");
   r.tps_threshold_parameter = model.parameter_index("tps_pdl1_threshold_molecule");
   r.tps_cell_log_sd_parameter = model.parameter_index("tps_cell_log_sd");
+  for (const auto& s : model.first_line_scaling())
+    r.first_line_scaling.emplace_back(
+        require(model.parameter_index(s.parameter), "first-line scaling names unknown parameter " + s.parameter),
+        require(model.parameter_index(s.factor), "first-line scaling names unknown parameter " + s.factor));
   for (const auto& ev : model.events())
     r.event_states.push_back(
         require(model.state_index(ev.state), "event " + ev.name + " names unknown state " + ev.state));

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/dual.hpp"
@@ -69,6 +70,13 @@ struct ThresholdEvent {
 
 struct JacobianPattern;
 
+/// A first-line (chemotherapy-naive) population differs from the pretreated one the model's table
+/// describes by `parameter` x `factor` (both parameter names); docs/biomarkers.md, "Line of therapy".
+struct LineScaling {
+  std::string parameter;
+  std::string factor;
+};
+
 /// A parameter value given by name in a scenario, resolved to its index in the model's table by
 /// the loader (code below the loader reads `index`, never the name).
 struct ParameterOverride {
@@ -90,7 +98,8 @@ struct ParameterOverride {
 /// - `PDL1_per_cancer_cell`, `cd8_tumour_cells`, `tumour_volume_L` (outputs) and `n_T1_clones`
 ///   (parameter): baseline biomarkers of trial candidates (CandidateResult::biomarkers);
 /// - `tps_pdl1_threshold_molecule`, `tps_cell_log_sd` (parameters): the PD-L1 TPS mapping
-///   (core/biomarkers.hpp); TPS is offered when these and `PDL1_per_cancer_cell` are.
+///   (core/biomarkers.hpp); TPS is offered when these and `PDL1_per_cancer_cell` are;
+/// - first_line_scaling(): parameters multiplied by a factor parameter for a first-line population.
 /// Event states, drug slots and drug PK parameters are resolved from their names as well.
 struct ResolvedModel {
   int initial_diameter_parameter = -1;
@@ -102,6 +111,9 @@ struct ResolvedModel {
   int pdl1_per_cell_output = -1, cd8_tumour_cells_output = -1, tumour_volume_output = -1;  ///< -1: not offered
   int clone_number_parameter = -1;
   int tps_threshold_parameter = -1, tps_cell_log_sd_parameter = -1;
+  /// population.line_of_therapy: first_line multiplies parameter `first` by parameter `second`
+  /// (resolved ModelDefinition::first_line_scaling()); empty: the model has no line description.
+  std::vector<std::pair<int, int>> first_line_scaling;
   std::vector<int> event_states;  ///< per events(): state index
   struct Drug {
     int slot = -1;                   ///< index in drug_slots()
@@ -159,6 +171,9 @@ class ModelDefinition {
   /// Completes the treatment-start state after the initial-condition growth (e.g. seeds
   /// secondary lesions from the grown primary). The default leaves y unchanged.
   virtual void complete_initial_state(const double* /*p*/, double* /*y*/) const {}
+  /// How a first-line population differs from the pretreated one the parameter table describes
+  /// (population.line_of_therapy). The default: the model has no line-of-therapy description.
+  virtual std::vector<LineScaling> first_line_scaling() const { return {}; }
 
   /// Table entries resolved by meaning (ResolvedModel), computed once on first use; thread-safe.
   /// Throws Error(kInternal) when an event, slot or drug table names an unknown entry.

@@ -213,6 +213,20 @@ LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, con
   return out;
 }
 
+PairedDifference ratio_of_proportions(int x1, int n1, int x2, int n2) {
+  PairedDifference r;
+  if (x1 <= 0 || x2 <= 0 || n1 <= 0 || n2 <= 0) {
+    r.estimate = r.se = r.lower = r.upper = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  constexpr double z = 1.959963984540054;
+  r.estimate = (static_cast<double>(x1) / n1) / (static_cast<double>(x2) / n2);
+  r.se = std::sqrt(1.0 / x1 - 1.0 / n1 + 1.0 / x2 - 1.0 / n2);
+  r.lower = r.estimate * std::exp(-z * r.se);
+  r.upper = r.estimate * std::exp(z * r.se);
+  return r;
+}
+
 PairedDifference paired_difference(int only_second, int only_first, int n) {
   PairedDifference p;
   if (n <= 0) {

@@ -78,6 +78,11 @@ struct PairedDifference {
 };
 PairedDifference paired_difference(int only_second, int only_first, int n);
 
+/// Ratio of two independent proportions x1/n1 over x2/n2 with the Katz log interval:
+/// ln RR +- 1.96 sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2) (Katz 1978). Uses the PairedDifference fields
+/// (se of ln RR). NaN when a count is zero (no log interval).
+PairedDifference ratio_of_proportions(int x1, int n1, int x2, int n2);
+
 /// Hazard ratio of the second group against the first with its 95 % CI, by the one-step (Peto)
 /// estimate from the log-rank statistics: ln HR = (E1 - O1) / V, SE 1 / sqrt(V) (Berry 1991,
 /// Stat Med 10:749; close to the Cox estimate when the HR is near 1). NaN without events.

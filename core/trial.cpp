@@ -45,6 +45,11 @@ std::vector<int> TrialArm::drug_indices(const ModelDefinition& model) const {
   return drugs;
 }
 
+void apply_first_line_scaling(const ModelDefinition& model, std::vector<double>& p) {
+  for (const auto& [parameter, factor] : model.resolved().first_line_scaling)
+    p[static_cast<std::size_t>(parameter)] *= p[static_cast<std::size_t>(factor)];
+}
+
 std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm) {
   const ModelDefinition& model = *spec.model;
   std::vector<double> p = model.default_parameters();
@@ -53,12 +58,14 @@ std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row,
   };
   apply_overrides();
   apply_population_row(spec.population, row, {}, p);
-  if (arm.empty()) return p;
-  apply_drug_parameters(model, arm, p);
-  std::vector<int> drugs;
-  for (const auto& r : arm) drugs.push_back(regimen_drug_index(model, r));
-  apply_population_row(spec.population, row, drugs, p);
-  apply_overrides();
+  if (!arm.empty()) {
+    apply_drug_parameters(model, arm, p);
+    std::vector<int> drugs;
+    for (const auto& r : arm) drugs.push_back(regimen_drug_index(model, r));
+    apply_population_row(spec.population, row, drugs, p);
+    apply_overrides();
+  }
+  if (spec.first_line) apply_first_line_scaling(model, p);
   return p;
 }
 
@@ -262,14 +269,15 @@ RecistEvents progression_events(const TrialSpec& spec, const TrialArm& arm, std:
   return events;
 }
 
-ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, const std::vector<double>& y0,
-                  const std::vector<double>& scans) {
-  const auto t0 = std::chrono::steady_clock::now();
+/// One simulation of the arm with `regimens` (the arm's own, or stopped by its rule) and its
+/// assessments: trajectories kept, RECIST, kinetics, progression events, in/out of field.
+ArmResult simulate_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm,
+                       const std::vector<DoseRegimen>& regimens, const std::vector<double>& p,
+                       const std::vector<double>& y0, const std::vector<double>& scans) {
   const ModelDefinition& model = *spec.model;
   ArmResult a;
-  const std::vector<double> p = candidate_parameters(spec, row, arm.treatment);
-  const TreatmentPlan plan = make_treatment_plan(model, arm.treatment, arm.radiotherapy, spec.weight_kg,
-                                                 spec.horizon_day, spec.output_interval_day, p);
+  const TreatmentPlan plan = make_treatment_plan(model, regimens, arm.radiotherapy, spec.weight_kg, spec.horizon_day,
+                                                 spec.output_interval_day, p);
   const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver);
   a.status = run.status;
   a.message = run.message;
@@ -303,6 +311,36 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
           events);
     }
     assess_sites(model, arm, spec, scans, tr, events, a);
+  }
+  return a;
+}
+
+std::size_t dose_count(const TrialSpec& spec, const std::vector<DoseRegimen>& regimens, const std::vector<double>& p) {
+  return expand_schedule(*spec.model, regimens, spec.weight_kg, spec.horizon_day, p).size();
+}
+
+/// The arm for one candidate. With a stopping rule: a fixed duration stops the regimens before
+/// the first simulation; a response trigger read from that simulation's scans stops them from the
+/// trigger's scan day and the arm is simulated again (identical up to that day, since the doses
+/// before it are the same). The stop day is kept when the rule removed at least one dose.
+ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, const std::vector<double>& y0,
+                  const std::vector<double>& scans) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<double> p = candidate_parameters(spec, row, arm.treatment);
+  const StopRule& rule = arm.stop_ici;
+  std::vector<DoseRegimen> regimens =
+      std::isnan(rule.after_day) ? arm.treatment : stop_regimens(arm.treatment, rule.after_day);
+  ArmResult a = simulate_arm(spec, row, arm, regimens, p, y0, scans);
+  const std::size_t scheduled = rule.any() ? dose_count(spec, arm.treatment, p) : 0;
+  if (rule.any() && a.assessed) {
+    const double stop = ici_stop_day(rule, scans, a.recist.per_scan);
+    if (!std::isnan(stop) && !(stop >= rule.after_day)) {  // a response trigger before any fixed duration
+      regimens = stop_regimens(arm.treatment, stop);
+      const long steps = a.steps;
+      a = simulate_arm(spec, row, arm, regimens, p, y0, scans);
+      a.steps += steps;
+    }
+    if (!std::isnan(stop) && dose_count(spec, regimens, p) < scheduled) a.ici_stop_day = stop;
   }
   a.wall_seconds = seconds_since(t0);
   return a;
@@ -407,6 +445,19 @@ void summarise_kinetics(const std::vector<ArmOutcome>& outcomes, KineticsSummary
   k.hyperprogression = first.empty() ? nan : static_cast<double>(hyper) / static_cast<double>(first.size());
   k.g_zero = fraction(g, [](double x) { return x == 0.0; });
   k.d_zero = fraction(d, [](double x) { return x == 0.0; });
+}
+
+/// Patients stopped by the arm's stopping rule: count, median stop day, progression after it.
+void summarise_stopping(const std::vector<ArmOutcome>& outcomes, ArmSummary& s) {
+  std::vector<double> days;
+  for (const auto& o : outcomes) {
+    if (!o.evaluable || std::isnan(o.ici_stop_day)) continue;
+    days.push_back(o.ici_stop_day);
+    s.progressed_after_stop += o.pfs_event && o.pfs_day >= o.ici_stop_day;
+  }
+  s.ici_stopped = static_cast<int>(days.size());
+  std::sort(days.begin(), days.end());
+  s.median_ici_stop_day = stats::quantile(days, 0.5);
 }
 
 /// Progression-module counts and, with overall_survival, the OS curve and landmarks.
@@ -554,6 +605,7 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
     s.pfs_6_months = stats::survival_at(s.pfs, kSixMonthsDay);
     s.pfs_12_months = stats::survival_at(s.pfs, kTwelveMonthsDay);
     summarise_survival(outcomes[a], s);
+    summarise_stopping(outcomes[a], s);
     summarise_responses(outcomes[a], s);
     summarise_kinetics(outcomes[a], s.kinetics);
     summary.arms.push_back(s);
@@ -613,6 +665,7 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
                            ar.os_day,
                            ar.os_event});
     outcomes[a].back().biomarkers = biomarkers;
+    outcomes[a].back().ici_stop_day = ar.ici_stop_day;
   }
 }
 

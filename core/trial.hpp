@@ -17,6 +17,7 @@
 #include "core/selection.hpp"
 #include "core/simulation.hpp"
 #include "core/statistics.hpp"
+#include "core/stopping.hpp"
 #include "core/subgroups.hpp"
 #include "core/tumour_kinetics.hpp"
 
@@ -26,6 +27,7 @@ struct TrialArm {
   std::string name;
   std::vector<DoseRegimen> treatment;
   std::vector<RadiotherapyCourse> radiotherapy;
+  StopRule stop_ici;  ///< when the arm stops dosing a patient (core/stopping.hpp); off by default
   /// Indices in model.drugs() of the drugs the arm doses (see regimen_drug_index).
   std::vector<int> drug_indices(const ModelDefinition& model) const;
 };
@@ -73,6 +75,9 @@ struct TrialSpec {
   double tps_min_pct = std::numeric_limits<double>::quiet_NaN();
   double tps_max_pct = std::numeric_limits<double>::quiet_NaN();
   std::vector<SubgroupDefinition> subgroups;  ///< analyses of every trial summary (docs/biomarkers.md)
+  /// population.line_of_therapy: first_line applies the model's first-line scaling
+  /// (ResolvedModel::first_line_scaling) to every candidate; false: the table's pretreated population.
+  bool first_line = false;
   int threads = 1;
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 };
@@ -102,6 +107,9 @@ struct ArmResult {
   double death_day = std::numeric_limits<double>::quiet_NaN();
   double os_day = std::numeric_limits<double>::quiet_NaN();
   bool os_event = false;
+  /// The arm's stopping rule gave no dose on or after this day (NaN: not stopped, or the rule
+  /// fired after the last scheduled dose).
+  double ici_stop_day = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
   double wall_seconds = 0.0;
@@ -173,6 +181,12 @@ struct ArmSummary {
   bool has_os = false;  ///< overall_survival on: the OS curve and landmarks below
   stats::KaplanMeier os;
   stats::SurvivalAt os_6_months, os_12_months, os_24_months;  ///< NaN beyond follow-up
+  /// Stopping rule (TrialArm::stop_ici): patients whose dosing it stopped, the median stop day
+  /// (NaN when none), and of them those with a PFS event after the stop day (regrowth, a new
+  /// lesion or death: the response was not kept).
+  int ici_stopped = 0;
+  double median_ici_stop_day = std::numeric_limits<double>::quiet_NaN();
+  int progressed_after_stop = 0;
 };
 
 /// Landmark times of the summaries: 6 and 12 months of 365.25 / 12 days.
@@ -255,8 +269,13 @@ class LocalDistribution : public TrialDistribution {
 
 /// Parameters of candidate `row` in an arm dosing `arm_drugs` (empty: the initial-condition
 /// phase): defaults, fixed overrides, the population row, the drugs' PK, the population's
-/// drug-specific PK, and the fixed overrides again (so they win over drug tables).
+/// drug-specific PK, and the fixed overrides again (so they win over drug tables); then, for a
+/// first-line population (TrialSpec::first_line), the model's first-line scaling.
 std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row, const std::vector<DoseRegimen>& arm);
+
+/// Multiplies each first-line-scaled parameter by its factor (ResolvedModel::first_line_scaling),
+/// in place; a model without a line-of-therapy description leaves `p` unchanged.
+void apply_first_line_scaling(const ModelDefinition& model, std::vector<double>& p);
 
 /// Candidates per batch: the scenario's batch_size, or 32 per thread.
 std::size_t effective_batch_size(const TrialSpec& spec);
@@ -295,7 +314,8 @@ struct ArmOutcome {
   bool has_os = false;         ///< overall_survival on
   double os_day = std::numeric_limits<double>::quiet_NaN();
   bool os_event = false;
-  BiomarkerValues biomarkers = no_biomarkers();  ///< the patient's baseline biomarkers (subgroups)
+  BiomarkerValues biomarkers = no_biomarkers();                    ///< the patient's baseline biomarkers (subgroups)
+  double ici_stop_day = std::numeric_limits<double>::quiet_NaN();  ///< ArmResult::ici_stop_day
   static BiomarkerValues no_biomarkers() {
     BiomarkerValues v;
     v.fill(std::numeric_limits<double>::quiet_NaN());

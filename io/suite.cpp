@@ -45,14 +45,14 @@ std::string required_text(io::Validator& v, const YAML::Node& map, const std::st
 }
 
 /// A number given in percent (the suite's unit for rates), returned as a fraction.
-double percent(io::Validator& v, const YAML::Node& map, const std::string& key, const std::string& path,
-               bool required) {
+double percent(io::Validator& v, const YAML::Node& map, const std::string& key, const std::string& path, bool required,
+               double upper = 100.0) {
   if (!map[key]) {
     if (required) v.problem(map, path + "." + key, "missing required key '" + key + "'");
     return NAN;
   }
   double value = NAN;
-  v.number(map, key, path, value, 0.0, 100.0);
+  v.number(map, key, path, value, 0.0, upper);
   return value / 100.0;
 }
 
@@ -91,11 +91,38 @@ void load_tps_range(io::Validator& v, const YAML::Node& t, const std::string& p,
   x.tps_max_pct = hi;
 }
 
+bool ratio_metric(const Target& x) {
+  return x.reference_arm.empty() &&
+         (x.metric == Metric::kBestOrr || x.metric == Metric::kOrrFirstScan || x.metric == Metric::kOrrLastScan);
+}
+
+/// `relative_to` names another target of the suite, itself not a ratio, on the same metric.
+/// Keeps a copy of it in Target::denominator, so that a ratio survives filtering the targets.
+void resolve_ratio_references(io::Validator& v, const YAML::Node& nodes, std::vector<Target>& targets) {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    Target& t = targets[i];
+    if (t.relative_to.empty() || !ratio_metric(t)) continue;  // a wrong metric is reported by load_target
+    const YAML::Node node = nodes[i]["relative_to"];
+    const std::string p = "targets[" + std::to_string(i) + "].relative_to";
+    const Target* other = nullptr;
+    for (const auto& o : targets)
+      if (o.id == t.relative_to) other = &o;
+    if (!other || other == &t)
+      v.problem(node, p, "expected the id of another target, found '" + t.relative_to + "'");
+    else if (!other->relative_to.empty() || other->metric != t.metric || !other->reference_arm.empty())
+      v.problem(node, p,
+                "expected a target with the same metric (" + std::string(to_string(t.metric)) +
+                    ") that is neither a ratio nor a paired difference, found '" + t.relative_to + "'");
+    else
+      t.denominator = {*other};
+  }
+}
+
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
   v.check_keys(
       t, p,
       {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role", "published_pct",
-       "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct", "tps_range_pct"});
+       "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct", "tps_range_pct", "relative_to"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -120,9 +147,17 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
         t["reference_arm"], p + ".reference_arm",
         std::string("a paired difference needs a response-rate metric (best_orr, ...), found ") + to_string(x.metric));
   load_tps_range(v, t, p, x);
+  v.string(t, "relative_to", p, x.relative_to);
+  if (!x.relative_to.empty() && !ratio_metric(x))
+    v.problem(t["relative_to"], p + ".relative_to",
+              std::string("a ratio of response rates needs best_orr, orr_first_scan or orr_last_scan without "
+                          "reference_arm, found ") +
+                  to_string(x.metric));
+  // A ratio may exceed 100 %; a rate may not.
+  const double most = x.relative_to.empty() ? 100.0 : 10000.0;
   if (!t["role"]) v.problem(t, p + ".role", "missing required key 'role'");
   x.calibration = v.choice(t, "role", p, {"calibration", "held_out"}) == 0;
-  x.published = percent(v, t, "published_pct", p, true);
+  x.published = percent(v, t, "published_pct", p, true, most);
   if (const YAML::Node ci = t["published_ci_pct"]) {
     double lower = NAN, upper = NAN;
     if (!ci.IsSequence() || ci.size() != 2 || !io::Validator::parse_number(ci[0], lower) ||
@@ -133,8 +168,8 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
       x.published_upper = upper / 100.0;
     }
   }
-  x.tolerance = percent(v, t, "tolerance_pct", p, x.calibration);
-  x.reduced_tolerance = percent(v, t, "reduced_tolerance_pct", p, x.calibration);
+  x.tolerance = percent(v, t, "tolerance_pct", p, x.calibration, most);
+  x.reduced_tolerance = percent(v, t, "reduced_tolerance_pct", p, x.calibration, most);
   return x;
 }
 
@@ -276,6 +311,7 @@ Suite load_suite(const std::string& path) {
       if (x.calibration) calibration_ids.insert(x.id);
       s.targets.push_back(x);
     }
+    resolve_ratio_references(v, targets, s.targets);
   }
   if (const YAML::Node calibration = root["calibration"])
     s.calibration = load_calibration_spec(v, calibration, !calibration_ids.empty());

@@ -38,6 +38,10 @@ struct Target {
   std::string scenario;  ///< scenario file, resolved against the suite's folder
   std::string arm;
   std::string reference_arm;  ///< when set: the paired difference arm - reference_arm (same patients)
+  /// When set: the ratio of this target's response rate to that of target `relative_to` (another
+  /// population, e.g. first vs second line; Katz log CI); published values are the ratio x 100.
+  std::string relative_to;
+  std::vector<Target> denominator;  ///< the target relative_to names (one, resolved by load_suite)
   Metric metric = Metric::kBestOrr;
   bool calibration = false;                             ///< true: used to fit; false: held out
   double published = NAN;                               ///< fraction

@@ -172,6 +172,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"death_day", false},
                                                   {"os_day", false},
                                                   {"os_event", false},
+                                                  {"ici_stop_day", false},
                                                   {"n_steps", false},
                                                   {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
@@ -306,6 +307,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   std::vector<double> scan_change, scan_change_in, scan_change_out;  // best change over the scans, not capped at 0 %
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
   std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper, non_target, pd_non_target;
+  std::vector<double> stop_day;
   std::vector<std::string> msg, best_text;
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
@@ -316,16 +318,16 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v : {&best_day,       &ttr,         &dor,
-                      &ended,          &pfs,         &event,
-                      &best_change,    &last_change, &steps,
-                      &wall_s,         &change_in,   &change_out,
-                      &first_change,   &tgi_d,       &tgi_g,
-                      &new_lesion,     &pd_new,      &pfs_death,
-                      &death,          &os,          &os_event,
-                      &tgr_first,      &hyper,       &non_target,
-                      &pd_non_target,  &scan_change, &scan_change_in,
-                      &scan_change_out})
+      for (auto* v : {&best_day,        &ttr,         &dor,
+                      &ended,           &pfs,         &event,
+                      &best_change,     &last_change, &steps,
+                      &wall_s,          &change_in,   &change_out,
+                      &first_change,    &tgi_d,       &tgi_g,
+                      &new_lesion,      &pd_new,      &pfs_death,
+                      &death,           &os,          &os_event,
+                      &tgr_first,       &hyper,       &non_target,
+                      &pd_non_target,   &scan_change, &scan_change_in,
+                      &scan_change_out, &stop_day})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -365,6 +367,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     death.push_back(r.death_day);
     os.push_back(r.os_day);
     os_event.push_back(std::isnan(r.os_day) ? kNaN : (r.os_event ? 1.0 : 0.0));
+    stop_day.push_back(r.ici_stop_day);
     steps.push_back(static_cast<double>(r.steps));
     wall_s.push_back(r.wall_seconds);
     for (std::size_t k = 0; k < w.outputs.size(); ++k)
@@ -408,6 +411,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("death_day", death),
                       number_column("os_day", os),
                       number_column("os_event", os_event),
+                      number_column("ici_stop_day", stop_day),
                       number_column("n_steps", steps),
                       number_column("wall_s", wall_s)},
                      n);
@@ -475,6 +479,9 @@ std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary&
     col["pd_new_lesion"].push_back(a.pd_new_lesion);
     col["pd_non_target"].push_back(a.pd_non_target);
     col["pfs_deaths"].push_back(a.pfs_deaths);
+    col["ici_stopped"].push_back(a.ici_stopped);
+    col["median_ici_stop_day"].push_back(a.median_ici_stop_day);
+    col["progressed_after_stop"].push_back(a.progressed_after_stop);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     col["median_os_day"].push_back(a.has_os ? a.os.median : nan);
     col["median_os_lower_day"].push_back(a.has_os ? a.os.median_lower : nan);
@@ -554,6 +561,9 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
                         "pd_new_lesion",
                         "pd_non_target",
                         "pfs_deaths",
+                        "ici_stopped",
+                        "median_ici_stop_day",
+                        "progressed_after_stop",
                         "median_os_day",
                         "median_os_lower_day",
                         "median_os_upper_day",

@@ -49,6 +49,16 @@ void emit_courses(YAML::Emitter& out, const std::vector<RadiotherapyCourse>& cou
   out << YAML::EndSeq;
 }
 
+/// `stop_ici`: the triggers given.
+void emit_stop_rule(YAML::Emitter& out, const StopRule& r) {
+  const auto& section = schema::stop_rule();
+  out << YAML::Key << "stop_ici" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (!std::isnan(r.after_day)) schema::emit_field(out, section.field("after_day"), r);
+  if (r.responding_scans > 0) schema::emit_field(out, section.field("responding_scans"), r);
+  schema::emit_field(out, section.field("confirmed_complete_response"), r);
+  out << YAML::EndMap;
+}
+
 void emit_treatment(YAML::Emitter& out, const Scenario& s) {
   if (s.is_trial()) {
     out << YAML::Key << "arms" << YAML::Value << YAML::BeginSeq;
@@ -58,6 +68,7 @@ void emit_treatment(YAML::Emitter& out, const Scenario& s) {
       out << YAML::Key << "treatment" << YAML::Value;
       emit_regimens(out, arm.treatment);
       if (!arm.radiotherapy.empty()) emit_courses(out, arm.radiotherapy, s.lesion_names);
+      if (arm.stop_ici.any()) emit_stop_rule(out, arm.stop_ici);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -113,6 +124,7 @@ void emit_population(YAML::Emitter& out, const PopulationSettings& p) {
     out << YAML::EndMap;
   }
   schema::emit_field(out, section.field("selection"), p);
+  schema::emit_field(out, section.field("line_of_therapy"), p);
   for (const char* key : {"tps_min_pct", "tps_max_pct"}) {
     const auto& f = section.field(key);
     if (f.emit_if(p)) schema::emit_field(out, f, p);

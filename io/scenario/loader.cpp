@@ -199,7 +199,7 @@ void read_treatment(Validator& v, const YAML::Node& root, const ModelDefinition*
     detail::load_arms(v, arms, model, s);
   }
   if (const YAML::Node population = root["population"]) detail::load_population(v, population, model, s);
-  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment, s.radiotherapy});
+  if (s.population.enabled && s.arms.empty()) s.arms.push_back({"treatment", s.treatment, s.radiotherapy, {}});
 }
 
 void read_recist(Validator& v, const YAML::Node& root, Scenario& s) {

@@ -131,6 +131,11 @@ void load_population(Validator& v, const YAML::Node& node, const ModelDefinition
   if (pop.selection && s.initialisation.mode != InitialisationMode::kGrowToDiameter)
     v.problem(node["selection"], "population.selection", "selection needs initialisation: grow_to_diameter");
   read_tps_range(v, node, model, pop);
+  schema::read_field(v, node, "population", section.field("line_of_therapy"), pop);
+  if (pop.first_line && model && model->resolved().first_line_scaling.empty())
+    v.problem(node["line_of_therapy"], "population.line_of_therapy",
+              "model " + model->id() +
+                  " has no line-of-therapy description (qspio_nsclc and qspio_nsclc_rt do); expected pretreated");
 }
 
 }  // namespace vct::io::detail

@@ -33,6 +33,7 @@ struct PopulationSettings {
   std::vector<ParameterDistribution> distributions;  ///< explicit; replace preset entries of the same parameter
   bool selection = false;                            ///< probability-of-inclusion selection against observed data
   std::string file;                                  ///< read the population from this result file instead of sampling
+  bool first_line = false;  ///< line_of_therapy: first_line (the model's first-line scaling); false: pretreated
   /// Enrolment by PD-L1 TPS (%): min <= TPS < max; NaN: no bound (docs/biomarkers.md).
   double tps_min_pct = std::numeric_limits<double>::quiet_NaN();
   double tps_max_pct = std::numeric_limits<double>::quiet_NaN();

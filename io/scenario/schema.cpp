@@ -431,6 +431,36 @@ const Section<TrialArm>& arm() {
                  &TrialArm::name),
           other<TrialArm>(other_key("treatment", "list of regimens", "empty", "as in \"Treatment regimens\"")),
           other<TrialArm>(other_key("radiotherapy", "list of courses", "empty", "as in \"Radiotherapy courses\"")),
+          other<TrialArm>(other_key("stop_ici", "mapping", "none",
+                                    "when the arm stops its drugs for a patient; see \"Stopping rules\"")),
+      }};
+  return section;
+}
+
+const Section<StopRule>& stop_rule() {
+  static const Section<StopRule> section{
+      "arms[].stop_ici",
+      "Stopping rules",
+      "When an arm stops dosing its drugs (every regimen of `treatment`; radiotherapy is not affected) for a "
+      "patient, read from that patient's own scans (docs/recist.md, \"Stopping rules\"). Give one or more; the "
+      "earliest trigger wins, and no dose is given on or after the stop day. Response triggers read the scans "
+      "before the first PD.",
+      "",
+      {
+          optional_number(
+              number_key("after_day", 0.0, kInf, true, "none",
+                         "fixed duration: no dose on or after this day (e.g. 730.5 for two years)", "number > 0"),
+              &StopRule::after_day),
+          accessor<StopRule>(
+              integer_key("responding_scans", 1, 100, "none",
+                          "stop after this many consecutive scans with CR or PR (the last one's day)"),
+              [](const StopRule& r) {
+                return Value{static_cast<double>(r.responding_scans), "", false};
+              },
+              [](StopRule& r, const Value& v) { r.responding_scans = static_cast<int>(v.number); }),
+          member(simple_key("confirmed_complete_response", Kind::kBoolean, "false",
+                            "stop after a CR confirmed at the next scan (that scan's day)"),
+                 &StopRule::confirmed_complete_response),
       }};
   return section;
 }
@@ -466,6 +496,13 @@ const Section<PopulationSettings>& population() {
                             "preset, parameters)",
                             "path"),
                  &PopulationSettings::file),
+          accessor<PopulationSettings>(
+              choice_key("line_of_therapy", {"pretreated", "first_line"}, "`pretreated`",
+                         "`pretreated`: the model's table as calibrated (second line, after chemotherapy); "
+                         "`first_line`: chemotherapy-naive patients, by the model's first-line scaling "
+                         "(docs/biomarkers.md, \"Line of therapy\")"),
+              [](const PopulationSettings& p) { return text(p.first_line ? "first_line" : "pretreated"); },
+              [](PopulationSettings& p, const Value& v) { p.first_line = v.number == 1; }),
           optional_number(number_key("tps_min_pct", 0.0, 100.0, false, "none",
                                      "enrol only patients with PD-L1 TPS >= this (docs/biomarkers.md); the others "
                                      "are `not_selected`",
@@ -755,6 +792,7 @@ std::string scenario_reference_markdown() {
   table(out, solver());
   table(out, output());
   table(out, arm());
+  table(out, stop_rule());
   table(out, population());
   table(out, distribution());
   table(out, recist());

@@ -180,6 +180,7 @@ const Section<LesionEntry>& lesion();
 const Section<DoseRegimen>& regimen();
 const Section<RadiotherapyCourse>& course();
 const Section<TrialArm>& arm();
+const Section<StopRule>& stop_rule();
 const Section<PopulationSettings>& population();
 const Section<ParameterDistribution>& distribution();
 const Section<RecistOptions>& recist();

@@ -112,6 +112,22 @@ std::vector<DoseRegimen> load_regimens(Validator& v, const YAML::Node& list, con
   return regimens;
 }
 
+/// `arms[].stop_ici`: at least one trigger, on an arm that doses a drug.
+StopRule load_stop_rule(Validator& v, const YAML::Node& node, const std::string& path, const TrialArm& arm) {
+  StopRule rule;
+  if (!v.is_map(node, path)) return rule;
+  const auto& section = schema::stop_rule();
+  v.check_keys(node, path, section.names());
+  for (const auto& f : section.fields) schema::read_field(v, node, path, f, rule);
+  if (!node["after_day"] && !node["responding_scans"] && !rule.confirmed_complete_response)
+    v.problem(node, path,
+              "expected at least one of after_day, responding_scans, confirmed_complete_response: true, found " +
+                  describe(node));
+  else if (arm.treatment.empty())
+    v.problem(node, path, "the arm has no treatment to stop; expected a treatment or no stop_ici");
+  return rule;
+}
+
 void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* model, Scenario& s) {
   if (!list.IsSequence() || list.size() == 0) {
     v.problem(list, "arms", "expected a non-empty list of arms, found " + describe(list));
@@ -142,6 +158,7 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
       arm.treatment = load_regimens(v, item["treatment"], path + ".treatment", model, s.horizon_day);
     if (item["radiotherapy"])
       arm.radiotherapy = load_radiotherapy(v, item["radiotherapy"], path + ".radiotherapy", model, s, arm.treatment);
+    if (item["stop_ici"]) arm.stop_ici = load_stop_rule(v, item["stop_ici"], path + ".stop_ici", arm);
     s.arms.push_back(arm);
   }
 }

@@ -90,6 +90,15 @@ class NsclcModel final : public TabulatedModel {
     for (const auto& info : progression_parameter_table()) parameters_.push_back(info);
     // The TPS read-out's mapping (core/biomarkers.hpp), unused by the ODEs.
     for (const auto& info : biomarker_parameter_table()) parameters_.push_back(info);
+    // The line-of-therapy description (first_line_scaling()), unused by the ODEs.
+    parameters_.push_back(
+        {"first_line_naive_CD8_supply_factor", "1", 2.03, 0.25, 8.0,
+         "first-line (chemotherapy-naive) population: factor on the naive CD8 supply (thymic output "
+         "Q_nT1_thym and maximal homeostatic proliferation k_nT1_pro) relative to the pretreated population "
+         "the table describes (population.line_of_therapy: first_line)",
+         "fitted by vct calibrate to KEYNOTE-042 first-line pembrolizumab ORR at TPS >= 1 % (Mok 2019); "
+         "mechanism: fewer naive CD8 T cells in advanced NSCLC and after chemotherapy (Zhang 2022 "
+         "Front Immunol 13:996348; BMC Pulm Med 2022 doi:10.1186/s12890-022-01951-x)"});
     open_lower_bounds();
 #define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
     NSCLC_COMPARTMENT_STATES(X_STATE)
@@ -181,6 +190,10 @@ class NsclcModel final : public TabulatedModel {
 
   int n_lesions() const override { return layout_.n_lesions; }
   bool supports_radiotherapy() const override { return layout_.rt; }
+  std::vector<LineScaling> first_line_scaling() const override {
+    return {{"Q_nT1_thym_cell_per_day", "first_line_naive_CD8_supply_factor"},
+            {"k_nT1_pro_cell_per_day", "first_line_naive_CD8_supply_factor"}};
+  }
 
   /// One RT fraction: the radiotherapy module's jump (radiotherapy.hpp).
   using ModelDefinition::apply_radiation_fraction;

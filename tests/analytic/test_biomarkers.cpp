@@ -117,6 +117,18 @@ TEST(Statistics, PairedDifferenceWaldIntervalByHand) {
   EXPECT_TRUE(std::isnan(stats::paired_difference(0, 0, 0).estimate));
 }
 
+TEST(Statistics, RatioOfProportionsKatzIntervalByHand) {
+  // 27/100 over 18/100: RR = 0.27 / 0.18 = 1.5; se of ln RR = sqrt(1/27 - 1/100 + 1/18 - 1/100)
+  // = sqrt(0.0370370 + 0.0555556 - 0.02) = sqrt(0.0725926) = 0.269430; exp(1.96 x 0.269430) =
+  // 1.69566, bounds 1.5 / 1.69566 = 0.884610 and 1.5 x 1.69566 = 2.54349.
+  const auto r = stats::ratio_of_proportions(27, 100, 18, 100);
+  EXPECT_NEAR(r.estimate, 1.5, 1e-14);
+  EXPECT_NEAR(r.se, 0.269430, 1e-6);
+  EXPECT_NEAR(r.lower, 0.884610, 1e-6);
+  EXPECT_NEAR(r.upper, 2.54349, 1e-5);
+  EXPECT_TRUE(std::isnan(stats::ratio_of_proportions(0, 100, 18, 100).estimate));  // no log interval
+}
+
 TEST(Statistics, PetoHazardRatioFromTheLogRankByHand) {
   // The log-rank example of LogRankByHand: O1 = 3, E1 = 1.15, V = 0.6775. The second group fails
   // later: ln HR = (E1 - O1) / V = -1.85 / 0.6775, SE = 1 / sqrt(0.6775).

@@ -556,6 +556,94 @@ targets:
   fs::remove_all(dir);
 }
 
+/// Responders and assessed patients of arm 0 (best response CR/PR).
+std::pair<int, int> responders_of(const std::vector<CandidateResult>& all) {
+  int x = 0, n = 0;
+  for (const auto& k : all) {
+    if (k.status != CandidateStatus::kPatient || !k.arms[0].assessed) continue;
+    ++n;
+    x += responds(k.arms[0].recist.best);
+  }
+  return {x, n};
+}
+
+TEST(ValidationSuite, RatioTargetDividesTheTwoPopulationsRatesWithTheKatzInterval) {
+  // The first-line population (naive CD8 supply x 2) over the pretreated one, same design and
+  // seed: estimate (x1/n1)/(x2/n2), bounds RR exp(-+1.96 sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)), counted
+  // here from the candidates. The denominator travels with the ratio target, so the ratio is
+  // still computed when the denominator's own target is filtered out (vct calibrate --target).
+  const fs::path dir = fs::temp_directory_path() / "vct_ratio_suite";
+  fs::create_directories(dir);
+  const std::string second = R"(schema_version: 1
+model: qspio_nsclc
+calibration: published
+population: {size: 60, seed: 3, preset: wang2023}
+arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 168}]}]
+simulation: {horizon_day: 168}
+recist: {first_scan_day: 56, scan_interval_day: 56}
+)";
+  std::string first = second;
+  first.replace(first.find("preset: wang2023"), 16,
+                "preset: wang2023, line_of_therapy: first_line, parameters: {first_line_naive_CD8_supply_factor: "
+                "{distribution: fixed, value: 2}}");
+  write(dir / "second.yaml", second);
+  write(dir / "first.yaml", first);
+  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+targets:
+  - {id: 2l, description: d, source: s, scenario: second.yaml, arm: niv, metric: best_orr, role: held_out,
+     published_pct: 20}
+  - {id: ratio, description: d, source: s, scenario: first.yaml, arm: niv, metric: best_orr, relative_to: 2l,
+     role: held_out, published_pct: 150}
+)");
+  Suite suite = load_suite(suite_path.string());
+  suite.targets.erase(suite.targets.begin());  // only the ratio left
+  Runner runner(suite, RunOptions{0, 2, false});
+  const auto rows = validate(suite, runner, Calibration{}, false);
+  ASSERT_EQ(rows.size(), 1u);
+
+  const auto [x1, n1] = responders_of(run_candidates(first));
+  const auto [x2, n2] = responders_of(run_candidates(second));
+  ASSERT_GT(x1, x2) << "the first-line population should respond more";
+  const double rr = (static_cast<double>(x1) / n1) / (static_cast<double>(x2) / n2);
+  const double se = std::sqrt(1.0 / x1 - 1.0 / n1 + 1.0 / x2 - 1.0 / n2);
+  const stats::Proportion& r = rows[0].simulated.rate;
+  EXPECT_NEAR(r.estimate, rr, 1e-12);
+  EXPECT_NEAR(r.lower, rr * std::exp(-1.959963984540054 * se), 1e-12);
+  EXPECT_NEAR(r.upper, rr * std::exp(1.959963984540054 * se), 1e-12);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, RatioTargetsNameAnotherPlainTargetOfTheSameMetric) {
+  const fs::path dir = fs::temp_directory_path() / "vct_ratio_bad_suite";
+  fs::create_directories(dir);
+  write(dir / "s.yaml", "schema_version: 1\nmodel: qspio_nsclc\n");
+  const fs::path suite = write(dir / "suite.yaml", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, relative_to: nowhere,
+     role: held_out, published_pct: 150}
+  - {id: b, description: d, source: s, scenario: s.yaml, arm: x, metric: best_pd, relative_to: c,
+     role: held_out, published_pct: 150}
+  - {id: c, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: held_out,
+     published_pct: 20}
+  - {id: d, description: d, source: s, scenario: s.yaml, arm: x, metric: orr_last_scan, relative_to: c,
+     role: held_out, published_pct: 150}
+)");
+  try {
+    load_suite(suite.string());
+    FAIL() << "accepted";
+  } catch (const io::ScenarioError& e) {
+    const std::string f = suite.string();
+    EXPECT_EQ(std::string(e.what()),
+              f + ":3:97: targets[0].relative_to: expected the id of another target, found 'nowhere'\n" + f +
+                  ":5:96: targets[1].relative_to: a ratio of response rates needs best_orr, orr_first_scan or "
+                  "orr_last_scan without reference_arm, found best_pd\n" +
+                  f +
+                  ":9:102: targets[3].relative_to: expected a target with the same metric (orr_last_scan) that "
+                  "is neither a ratio nor a paired difference, found 'c'");
+  }
+  fs::remove_all(dir);
+}
+
 TEST(ValidationSuite, FreshSeedsDrawOtherPatientsAndRepeatTheTargets) {
   const fs::path dir = fs::temp_directory_path() / "vct_seed_suite";
   fs::create_directories(dir);

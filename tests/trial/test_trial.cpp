@@ -460,6 +460,83 @@ TEST(Trial, TpsEnrolmentKeepsExactlyThePatientsInTheRangeAndSubgroupsCountThem) 
   EXPECT_EQ(g.level_patients[0] + g.level_patients[1] + g.level_patients[2] + g.not_classified, enrolled);
 }
 
+TEST(Trial, FirstLineMultipliesOnlyTheNaiveCd8SupplyByItsFactor) {
+  // population.line_of_therapy: first_line with the factor fixed at 2.5: thymic output 3.5e7 x 2.5
+  // = 8.75e7 cell/day, maximal homeostatic proliferation 3.2e8 x 2.5 = 8e8 cell/day; every other
+  // parameter (the sampled ones included) as in the pretreated population of the same seed.
+  const std::string pretreated =
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 4, seed: 5, preset: wang2023, parameters: "
+      "{first_line_naive_CD8_supply_factor: {distribution: fixed, value: 2.5}}}\n"
+      "arms: [{name: untreated, treatment: []}]\nsimulation: {horizon_day: 28}\n"
+      "recist: {first_scan_day: 28, scan_interval_day: 28}\n";
+  std::string first_line = pretreated;
+  first_line.replace(first_line.find("preset: wang2023"), 16, "preset: wang2023, line_of_therapy: first_line");
+  const ModelDefinition& model = models::get_model("qspio_nsclc");
+  const TrialSpec a = build_trial_spec(model, io::load_scenario_text(pretreated, "a.yaml").scenario, 1);
+  const TrialSpec b = build_trial_spec(model, io::load_scenario_text(first_line, "b.yaml").scenario, 1);
+  EXPECT_FALSE(a.first_line);
+  ASSERT_TRUE(b.first_line);
+  const auto thym = static_cast<std::size_t>(model.parameter_index("Q_nT1_thym_cell_per_day"));
+  const auto pro = static_cast<std::size_t>(model.parameter_index("k_nT1_pro_cell_per_day"));
+  for (std::size_t row = 0; row < 4; ++row) {
+    const std::vector<double> p2 = candidate_parameters(a, row, {});
+    const std::vector<double> p1 = candidate_parameters(b, row, {});
+    EXPECT_DOUBLE_EQ(p2[thym], 3.5e7);
+    EXPECT_DOUBLE_EQ(p1[thym], 8.75e7);
+    EXPECT_DOUBLE_EQ(p1[pro], 8e8);
+    for (std::size_t k = 0; k < p1.size(); ++k)
+      if (k != thym && k != pro) {
+        EXPECT_EQ(p1[k], p2[k]) << model.parameters()[k].name;
+      }
+  }
+}
+
+TEST(Trial, AStoppedArmMatchesTheContinuousArmUntilTheStopDayAndHasNoDoseAfter) {
+  // Same patients, pembrolizumab every 21 days, with and without stopping after one responding
+  // scan. A stopped patient's plasma antibody is bit-identical to the continuous arm's before the
+  // stop day and below it from that day on; every other patient is identical.
+  const std::string text = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 24, seed: 11, preset: wang2023}
+arms:
+  - {name: continuous, treatment: [{drug: pembrolizumab, dose_mg: 200, interval_day: 21, end_day: 250}]}
+  - name: stop
+    treatment: [{drug: pembrolizumab, dose_mg: 200, interval_day: 21, end_day: 250}]
+    stop_ici: {responding_scans: 1}
+simulation: {horizon_day: 252}
+recist: {first_scan_day: 63, scan_interval_day: 63}
+output: {trajectories: [aPD1_plasma_nM]}
+)";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "stop.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  MemorySink sink;
+  const TrialSummary summary = run_trial(spec, sink, {});
+  int stopped = 0, kept = 0;
+  for (const auto& c : sink.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const ArmResult& on = c.arms[0];
+    const ArmResult& off = c.arms[1];
+    EXPECT_TRUE(std::isnan(on.ici_stop_day));
+    if (std::isnan(off.ici_stop_day)) {
+      ++kept;
+      EXPECT_EQ(off.trajectories, on.trajectories);
+      continue;
+    }
+    ++stopped;
+    const auto stop = static_cast<std::size_t>(off.ici_stop_day);  // a scan day: 63, 126 or 189
+    EXPECT_EQ(off.ici_stop_day, 63.0 * std::round(off.ici_stop_day / 63.0));
+    for (std::size_t t = 0; t < stop; ++t) EXPECT_EQ(off.trajectories[t], on.trajectories[t]) << "day " << t;
+    // The dose of the stop day (63, 126, 189 are dose days; the output there follows the bolus)
+    // is withheld: lower from then on.
+    for (std::size_t t = stop; t < on.trajectories.size(); ++t)
+      EXPECT_LT(off.trajectories[t], on.trajectories[t]) << "day " << t;
+  }
+  EXPECT_GT(stopped, 0);
+  EXPECT_GT(kept, 0);
+  EXPECT_EQ(summary.arms[1].ici_stopped, stopped);
+  EXPECT_EQ(summary.arms[0].ici_stopped, 0);
+}
+
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------
 
 /// The two-lesion RT trial with the progression modules: new lesions at a high rate so that events

@@ -70,6 +70,24 @@ void print_progression(const TrialSummary& s) {
   }
 }
 
+/// Patients whose dosing an arm's stopping rule stopped (nothing when no arm stopped anyone).
+void print_stopping(const TrialSummary& s) {
+  bool any = false;
+  for (const auto& a : s.arms) any = any || a.ici_stopped > 0;
+  if (!any) return;
+  std::printf("\n%-18s %-12s %-20s %-26s\n", "stopping rule", "stopped", "median stop day", "PFS event after stop");
+  for (const auto& a : s.arms) {
+    char stopped[32], after[32];
+    std::snprintf(stopped, sizeof stopped, "%d of %d", a.ici_stopped, a.n);
+    std::snprintf(after, sizeof after, "%d", a.progressed_after_stop);
+    std::printf("%-18s %-12s %-20s %-26s\n", a.name.c_str(), stopped,
+                std::isnan(a.median_ici_stop_day)
+                    ? "-"
+                    : std::to_string(static_cast<long>(std::lround(a.median_ici_stop_day))).c_str(),
+                a.ici_stopped > 0 ? after : "-");
+  }
+}
+
 /// First-scan change and bi-exponential rates per arm.
 void print_kinetics(const TrialSummary& s) {
   std::printf("\n%-18s %-37s %-9s %-9s %-27s %-12s %-6s\n", "tumour kinetics",
@@ -231,6 +249,7 @@ void print_trial_summary(const TrialSummary& s, const std::string& output) {
   }
   print_timing(s);
   print_progression(s);
+  print_stopping(s);
   print_kinetics(s);
   print_subgroups(s);
   const bool adjusted = s.comparison_plan.holm && s.comparisons.size() > 1;
