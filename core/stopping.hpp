@@ -24,6 +24,11 @@ struct StopRule {
   /// Stop after a confirmed complete response: CR at a scan and again at the next one, whose day
   /// is the stop day.
   bool confirmed_complete_response = false;
+  /// Not a trigger but an analysis: for each patient whose outcome the arm keeps (best response
+  /// CR or PR and no PFS event), the earliest scan day from the first response on at which
+  /// stopping every drug still keeps it (ArmResult::earliest_stop_day).
+  bool earliest_stop = false;
+  /// Whether a trigger is set (earliest_stop is not one).
   bool any() const { return !std::isnan(after_day) || responding_scans > 0 || confirmed_complete_response; }
 };
 

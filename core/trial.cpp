@@ -319,6 +319,26 @@ std::size_t dose_count(const TrialSpec& spec, const std::vector<DoseRegimen>& re
   return expand_schedule(*spec.model, regimens, spec.weight_kg, spec.horizon_day, p).size();
 }
 
+/// StopRule::earliest_stop for a patient whose outcome the arm keeps: the first scan day from
+/// the first response (`response_day`) on, before the last dose of `regimens`, at which stopping
+/// them keeps it (no PFS event); +inf when none. Adds the solver steps spent to `steps`.
+double earliest_safe_stop(const TrialSpec& spec, std::size_t row, const TrialArm& arm,
+                          const std::vector<DoseRegimen>& regimens, const std::vector<double>& p,
+                          const std::vector<double>& y0, const std::vector<double>& scans, double response_day,
+                          long& steps) {
+  const std::vector<Bolus> doses = expand_schedule(*spec.model, regimens, spec.weight_kg, spec.horizon_day, p);
+  if (doses.empty()) return std::numeric_limits<double>::infinity();
+  const double last_dose = doses.back().time_day;
+  for (double day : scans) {
+    if (day < response_day) continue;
+    if (day > last_dose) break;  // stopping there removes no dose
+    const ArmResult stopped = simulate_arm(spec, row, arm, stop_regimens(regimens, day), p, y0, scans);
+    steps += stopped.steps;
+    if (stopped.assessed && !stopped.recist.pfs_event) return day;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
 /// The arm for one candidate. With a stopping rule: a fixed duration stops the regimens before
 /// the first simulation; a response trigger read from that simulation's scans stops them from the
 /// trigger's scan day and the arm is simulated again (identical up to that day, since the doses
@@ -341,6 +361,14 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
       a.steps += steps;
     }
     if (!std::isnan(stop) && dose_count(spec, regimens, p) < scheduled) a.ici_stop_day = stop;
+  }
+  const bool kept =
+      a.assessed && (a.recist.best == Response::kCR || a.recist.best == Response::kPR) && !a.recist.pfs_event;
+  if (rule.earliest_stop && kept) {
+    long steps = 0;
+    a.earliest_stop_day =
+        earliest_safe_stop(spec, row, arm, regimens, p, y0, scans, a.recist.time_to_response_day, steps);
+    a.steps += steps;
   }
   a.wall_seconds = seconds_since(t0);
   return a;
@@ -458,6 +486,15 @@ void summarise_stopping(const std::vector<ArmOutcome>& outcomes, ArmSummary& s) 
   s.ici_stopped = static_cast<int>(days.size());
   std::sort(days.begin(), days.end());
   s.median_ici_stop_day = stats::quantile(days, 0.5);
+  std::vector<double> earliest;
+  for (const auto& o : outcomes)
+    if (o.evaluable && !std::isnan(o.earliest_stop_day)) earliest.push_back(o.earliest_stop_day);
+  s.earliest_stop_analysed = static_cast<int>(earliest.size());
+  s.earliest_stop_found =
+      static_cast<int>(std::count_if(earliest.begin(), earliest.end(), [](double d) { return std::isfinite(d); }));
+  std::sort(earliest.begin(), earliest.end());
+  // The lower median (an order statistic), so that +inf entries give +inf rather than NaN.
+  if (!earliest.empty()) s.median_earliest_stop_day = earliest[(earliest.size() - 1) / 2];
 }
 
 /// Progression-module counts and, with overall_survival, the OS curve and landmarks.
@@ -666,6 +703,7 @@ void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>
                            ar.os_event});
     outcomes[a].back().biomarkers = biomarkers;
     outcomes[a].back().ici_stop_day = ar.ici_stop_day;
+    outcomes[a].back().earliest_stop_day = ar.earliest_stop_day;
   }
 }
 

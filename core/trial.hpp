@@ -110,6 +110,11 @@ struct ArmResult {
   /// The arm's stopping rule gave no dose on or after this day (NaN: not stopped, or the rule
   /// fired after the last scheduled dose).
   double ici_stop_day = std::numeric_limits<double>::quiet_NaN();
+  /// StopRule::earliest_stop: the earliest scan day (from the first response, before the last
+  /// dose given) at which stopping every drug keeps the outcome (no PFS event within the
+  /// horizon); +inf when no such scan; NaN when not analysed (no analysis, or the outcome was not
+  /// kept).
+  double earliest_stop_day = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
   long steps = 0;
   double wall_seconds = 0.0;
@@ -187,6 +192,11 @@ struct ArmSummary {
   int ici_stopped = 0;
   double median_ici_stop_day = std::numeric_limits<double>::quiet_NaN();
   int progressed_after_stop = 0;
+  /// StopRule::earliest_stop: patients analysed (outcome kept), of whom those who could have
+  /// stopped at an earlier scan, and the median earliest stop day over the analysed ones (+inf
+  /// when more than half could not stop earlier; NaN when none analysed).
+  int earliest_stop_analysed = 0, earliest_stop_found = 0;
+  double median_earliest_stop_day = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Landmark times of the summaries: 6 and 12 months of 365.25 / 12 days.
@@ -316,6 +326,7 @@ struct ArmOutcome {
   bool os_event = false;
   BiomarkerValues biomarkers = no_biomarkers();                    ///< the patient's baseline biomarkers (subgroups)
   double ici_stop_day = std::numeric_limits<double>::quiet_NaN();  ///< ArmResult::ici_stop_day
+  double earliest_stop_day = std::numeric_limits<double>::quiet_NaN();  ///< ArmResult::earliest_stop_day
   static BiomarkerValues no_biomarkers() {
     BiomarkerValues v;
     v.fill(std::numeric_limits<double>::quiet_NaN());

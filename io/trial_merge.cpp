@@ -213,6 +213,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto scan_change_in = optional_field("best_scan_change_pct_in_field");
   const auto scan_change_out = optional_field("best_scan_change_pct_out_of_field");
   const auto stop_day = optional_field("ici_stop_day");
+  const auto earliest_stop = optional_field("earliest_stop_day");
   const auto steps = read_number_field(f, t, "n_steps", n);
   const auto wall_s = read_number_field(f, t, "wall_s", n);
   std::size_t ns = 0;
@@ -267,6 +268,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     a.os_day = os[i];
     a.os_event = os_event[i] == 1.0;
     a.ici_stop_day = stop_day[i];
+    a.earliest_stop_day = earliest_stop[i];
     a.steps = static_cast<long>(steps[i]);
     a.wall_seconds = wall_s[i];
     for (const auto& v : series)

@@ -173,6 +173,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
                                                   {"os_day", false},
                                                   {"os_event", false},
                                                   {"ici_stop_day", false},
+                                                  {"earliest_stop_day", false},
                                                   {"n_steps", false},
                                                   {"wall_s", false}});
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
@@ -307,7 +308,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   std::vector<double> scan_change, scan_change_in, scan_change_out;  // best change over the scans, not capped at 0 %
   std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
   std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper, non_target, pd_non_target;
-  std::vector<double> stop_day;
+  std::vector<double> stop_day, earliest_stop;
   std::vector<std::string> msg, best_text;
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
@@ -327,7 +328,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       &death,           &os,          &os_event,
                       &tgr_first,       &hyper,       &non_target,
                       &pd_non_target,   &scan_change, &scan_change_in,
-                      &scan_change_out, &stop_day})
+                      &scan_change_out, &stop_day,    &earliest_stop})
         v->push_back(kNaN);
       best_in.push_back(-1);
       best_out.push_back(-1);
@@ -368,6 +369,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     os.push_back(r.os_day);
     os_event.push_back(std::isnan(r.os_day) ? kNaN : (r.os_event ? 1.0 : 0.0));
     stop_day.push_back(r.ici_stop_day);
+    earliest_stop.push_back(r.earliest_stop_day);
     steps.push_back(static_cast<double>(r.steps));
     wall_s.push_back(r.wall_seconds);
     for (std::size_t k = 0; k < w.outputs.size(); ++k)
@@ -412,6 +414,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                       number_column("os_day", os),
                       number_column("os_event", os_event),
                       number_column("ici_stop_day", stop_day),
+                      number_column("earliest_stop_day", earliest_stop),
                       number_column("n_steps", steps),
                       number_column("wall_s", wall_s)},
                      n);
@@ -482,6 +485,9 @@ std::map<std::string, std::vector<double>> arm_column_values(const TrialSummary&
     col["ici_stopped"].push_back(a.ici_stopped);
     col["median_ici_stop_day"].push_back(a.median_ici_stop_day);
     col["progressed_after_stop"].push_back(a.progressed_after_stop);
+    col["earliest_stop_analysed"].push_back(a.earliest_stop_analysed);
+    col["earliest_stop_found"].push_back(a.earliest_stop_found);
+    col["median_earliest_stop_day"].push_back(a.median_earliest_stop_day);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     col["median_os_day"].push_back(a.has_os ? a.os.median : nan);
     col["median_os_lower_day"].push_back(a.has_os ? a.os.median_lower : nan);
@@ -564,6 +570,9 @@ void write_arm_table(hid_t group, const TrialSummary& s) {
                         "ici_stopped",
                         "median_ici_stop_day",
                         "progressed_after_stop",
+                        "earliest_stop_analysed",
+                        "earliest_stop_found",
+                        "median_earliest_stop_day",
                         "median_os_day",
                         "median_os_lower_day",
                         "median_os_upper_day",

@@ -56,6 +56,7 @@ void emit_stop_rule(YAML::Emitter& out, const StopRule& r) {
   if (!std::isnan(r.after_day)) schema::emit_field(out, section.field("after_day"), r);
   if (r.responding_scans > 0) schema::emit_field(out, section.field("responding_scans"), r);
   schema::emit_field(out, section.field("confirmed_complete_response"), r);
+  schema::emit_field(out, section.field("earliest_stop"), r);
   out << YAML::EndMap;
 }
 
@@ -68,7 +69,7 @@ void emit_treatment(YAML::Emitter& out, const Scenario& s) {
       out << YAML::Key << "treatment" << YAML::Value;
       emit_regimens(out, arm.treatment);
       if (!arm.radiotherapy.empty()) emit_courses(out, arm.radiotherapy, s.lesion_names);
-      if (arm.stop_ici.any()) emit_stop_rule(out, arm.stop_ici);
+      if (arm.stop_ici.any() || arm.stop_ici.earliest_stop) emit_stop_rule(out, arm.stop_ici);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

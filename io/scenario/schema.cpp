@@ -461,6 +461,11 @@ const Section<StopRule>& stop_rule() {
           member(simple_key("confirmed_complete_response", Kind::kBoolean, "false",
                             "stop after a CR confirmed at the next scan (that scan's day)"),
                  &StopRule::confirmed_complete_response),
+          member(simple_key("earliest_stop", Kind::kBoolean, "false",
+                            "analysis, alone or with a trigger: per patient whose response the arm keeps, the "
+                            "earliest scan day at which stopping still keeps it (costs up to one simulation per "
+                            "scan)"),
+                 &StopRule::earliest_stop),
       }};
   return section;
 }

@@ -119,9 +119,10 @@ StopRule load_stop_rule(Validator& v, const YAML::Node& node, const std::string&
   const auto& section = schema::stop_rule();
   v.check_keys(node, path, section.names());
   for (const auto& f : section.fields) schema::read_field(v, node, path, f, rule);
-  if (!node["after_day"] && !node["responding_scans"] && !rule.confirmed_complete_response)
+  if (!node["after_day"] && !node["responding_scans"] && !rule.confirmed_complete_response && !rule.earliest_stop)
     v.problem(node, path,
-              "expected at least one of after_day, responding_scans, confirmed_complete_response: true, found " +
+              "expected at least one of after_day, responding_scans, confirmed_complete_response: true, "
+              "earliest_stop: true, found " +
                   describe(node));
   else if (arm.treatment.empty())
     v.problem(node, path, "the arm has no treatment to stop; expected a treatment or no stop_ici");

@@ -537,6 +537,60 @@ output: {trajectories: [aPD1_plasma_nM]}
   EXPECT_EQ(summary.arms[0].ici_stopped, 0);
 }
 
+TEST(Trial, EarliestStopIsTheFirstScanFromResponseWhoseStopKeepsTheOutcome) {
+  // The continuous arm analyses the earliest stop; six arms stopping on each scan day (63, 126,
+  // ..., 378; the last dose is on day 420) check it: for a patient whose response the continuous
+  // arm keeps, stopping on the reported day keeps it (no PFS event by day 441) and stopping on any
+  // earlier scan from the first response on does not; +inf would mean no such scan keeps it. Not
+  // analysed (NaN): the patients whose outcome is not kept. (On this population some patients
+  // respond at 63 or 126 days but can stop only later, so both branches are exercised.)
+  const std::string dose = "[{drug: pembrolizumab, dose_mg: 200, interval_day: 21, end_day: 440}]";
+  std::string text =
+      "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: 40, seed: 11, preset: wang2023}\n"
+      "arms:\n  - {name: continuous, treatment: " +
+      dose + ", stop_ici: {earliest_stop: true}}\n";
+  std::vector<double> scan;
+  for (int k = 1; k <= 6; ++k) {
+    scan.push_back(63.0 * k);
+    text += "  - {name: s" + std::to_string(63 * k) + ", treatment: " + dose +
+            ", stop_ici: {after_day: " + std::to_string(63 * k) + "}}\n";
+  }
+  text += "simulation: {horizon_day: 441}\nrecist: {first_scan_day: 63, scan_interval_day: 63}\n";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "earliest.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  MemorySink sink;
+  const TrialSummary summary = run_trial(spec, sink, {});
+  int analysed = 0, found = 0, later_than_response = 0;
+  for (const auto& c : sink.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const ArmResult& on = c.arms[0];
+    const bool kept =
+        on.assessed && (on.recist.best == Response::kCR || on.recist.best == Response::kPR) && !on.recist.pfs_event;
+    if (!kept) {
+      EXPECT_TRUE(std::isnan(on.earliest_stop_day));
+      continue;
+    }
+    ++analysed;
+    const double d = on.earliest_stop_day;
+    ASSERT_FALSE(std::isnan(d));
+    found += std::isfinite(d);
+    later_than_response += d > on.recist.time_to_response_day;
+    for (std::size_t k = 0; k < scan.size(); ++k) {
+      if (scan[k] < on.recist.time_to_response_day) continue;
+      const bool event = c.arms[k + 1].recist.pfs_event;
+      if (scan[k] < d) {
+        EXPECT_TRUE(event) << "candidate " << c.candidate << " stopping on " << scan[k];
+      } else if (scan[k] == d) {
+        EXPECT_FALSE(event) << "candidate " << c.candidate << " stopping on " << scan[k];
+      }
+    }
+  }
+  EXPECT_GT(found, 0);
+  EXPECT_GT(later_than_response, 0);
+  EXPECT_EQ(summary.arms[0].earliest_stop_analysed, analysed);
+  EXPECT_EQ(summary.arms[0].earliest_stop_found, found);
+}
+
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------
 
 /// The two-lesion RT trial with the progression modules: new lesions at a high rate so that events

@@ -73,18 +73,21 @@ void print_progression(const TrialSummary& s) {
 /// Patients whose dosing an arm's stopping rule stopped (nothing when no arm stopped anyone).
 void print_stopping(const TrialSummary& s) {
   bool any = false;
-  for (const auto& a : s.arms) any = any || a.ici_stopped > 0;
+  for (const auto& a : s.arms) any = any || a.ici_stopped > 0 || a.earliest_stop_analysed > 0;
   if (!any) return;
-  std::printf("\n%-18s %-12s %-20s %-26s\n", "stopping rule", "stopped", "median stop day", "PFS event after stop");
+  auto day = [](double d) {
+    return std::isnan(d) ? std::string("-") : std::isinf(d) ? std::string("none") : std::to_string(std::lround(d));
+  };
+  std::printf("\n%-18s %-12s %-16s %-21s %-20s %-16s\n", "stopping rule", "stopped", "median stop day",
+              "PFS event after stop", "earliest stop found", "median earliest");
   for (const auto& a : s.arms) {
-    char stopped[32], after[32];
+    char stopped[32], after[32], found[32];
     std::snprintf(stopped, sizeof stopped, "%d of %d", a.ici_stopped, a.n);
     std::snprintf(after, sizeof after, "%d", a.progressed_after_stop);
-    std::printf("%-18s %-12s %-20s %-26s\n", a.name.c_str(), stopped,
-                std::isnan(a.median_ici_stop_day)
-                    ? "-"
-                    : std::to_string(static_cast<long>(std::lround(a.median_ici_stop_day))).c_str(),
-                a.ici_stopped > 0 ? after : "-");
+    std::snprintf(found, sizeof found, "%d of %d kept", a.earliest_stop_found, a.earliest_stop_analysed);
+    std::printf("%-18s %-12s %-16s %-21s %-20s %-16s\n", a.name.c_str(), stopped, day(a.median_ici_stop_day).c_str(),
+                a.ici_stopped > 0 ? after : "-", a.earliest_stop_analysed > 0 ? found : "-",
+                day(a.median_earliest_stop_day).c_str());
   }
 }
 
