@@ -106,6 +106,21 @@ def _summary_table(r):
     return text
 
 
+def _stopping_table(r):
+    """Arms with a stopping rule (docs/recist.md, "Stopping rules"); None when no arm stopped anyone."""
+    s = r.summary
+    if "ici_stopped" not in s or not ((s["ici_stopped"] > 0).any() or (s["earliest_stop_analysed"] > 0).any()):
+        return None
+    rows = [[arm, f"{int(a['ici_stopped'])} of {int(a['n'])}", _days(a["median_ici_stop_day"]),
+             int(a["progressed_after_stop"]) if a["ici_stopped"] > 0 else "–",
+             f"{int(a['earliest_stop_found'])} of {int(a['earliest_stop_analysed'])}"
+             if a["earliest_stop_analysed"] > 0 else "–",
+             "none" if a["median_earliest_stop_day"] == math.inf else _days(a["median_earliest_stop_day"])]
+            for arm, a in s.iterrows()]
+    return _table(["arm", "stopped", "median stop day", "PFS events after the stop", "earliest stop found",
+                   "median earliest stop day"], rows)
+
+
 def _comparisons_table(r):
     from .plot import paired_difference_ci
     c = r.comparisons
@@ -209,7 +224,11 @@ def render(result):
                 f"{'virtual trial, arms ' + ', '.join(r.arms) if r.kind == 'trial' else 'single patient'}.</p>")
     ids = []
     if r.kind == "trial":
-        body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r), "<h2>Arm comparisons</h2>", _comparisons_table(r)]
+        body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r)]
+        stopping = _stopping_table(r)
+        if stopping:
+            body += ["<h2>Stopping rules</h2>", stopping]
+        body += ["<h2>Arm comparisons</h2>", _comparisons_table(r)]
         body += ["<h2>Subgroups (baseline biomarkers; docs/biomarkers.md)</h2>", _subgroups_table(r)]
         body += ["<h2>Radiotherapy courses</h2>", _rt_table(r), "<h2>Figures</h2>"]
         figures, ids = _trial_figures(r)

@@ -169,6 +169,32 @@ class Tables(unittest.TestCase):
                 self.assertAlmostEqual(e.orr_difference, (int((rb & ~ra).sum()) - int((ra & ~rb).sum())) / e.n_pairs,
                                        places=12)
 
+    def test_stopping_columns_recount_from_the_outcomes_and_reach_the_report(self):
+        # small_trial with nivolumab stopped after one responding scan (and the earliest-stop
+        # analysis): the per-arm counts recounted from the per-patient stop days, and the report's
+        # stopping table shows them.
+        with open(SMALL_TRIAL) as f:
+            d = yaml.safe_load(f)
+        d["arms"][0]["stop_ici"] = {"responding_scans": 1, "earliest_stop": True}
+        r = vct.run(d, output=os.path.join(WORK, "stop.h5"), threads=2)
+        out = r.outcomes()
+        o = out[out["arm"] == "nivolumab"]
+        stopped = o[o["ici_stop_day"].notna()]
+        row = r.summary.loc["nivolumab"]
+        self.assertGreater(len(stopped), 0)
+        self.assertEqual(row["ici_stopped"], len(stopped))
+        self.assertEqual(row["progressed_after_stop"],
+                         int(((stopped["pfs_event"] == 1) & (stopped["pfs_day"] >= stopped["ici_stop_day"])).sum()))
+        analysed = o[o["earliest_stop_day"].notna()]
+        self.assertEqual(row["earliest_stop_analysed"], len(analysed))
+        self.assertEqual(row["earliest_stop_found"], int(np.isfinite(analysed["earliest_stop_day"]).sum()))
+        self.assertEqual(r.summary.loc["durvalumab"]["ici_stopped"], 0)
+        self.assertTrue(out[out["arm"] == "durvalumab"]["ici_stop_day"].isna().all())
+        from vct.report import render
+        page, _ = render(r)
+        self.assertIn("<h2>Stopping rules</h2>", page)
+        self.assertIn(f"<td>{len(stopped)} of {int(row['n'])}</td>", page)
+
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small
         out, summary = small.outcomes(), small.summary
