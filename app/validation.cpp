@@ -31,8 +31,6 @@ namespace {
 /// objective continuous in the parameters; reported rates count responses exactly.
 double soft_response(double change_pct, double width) { return 1.0 / (1.0 + std::exp((change_pct + 30.0) / width)); }
 
-bool responds(Response x) { return x == Response::kCR || x == Response::kPR; }
-
 bool out_of_field(Metric m) { return m == Metric::kBestOrrOutOfField || m == Metric::kOrrFirstScanOutOfField; }
 
 /// Mean of ratios with a normal-approximation 95 % CI, in the Proportion fields.
@@ -301,7 +299,7 @@ Simulated Runner::evaluate(const Target& target, const Calibration& calibration)
 
 Simulated Runner::ratio_to(const Simulated& numerator, const Target& other, const Calibration& calibration) {
   const Simulated denominator = evaluate(other, calibration);
-  const stats::PairedDifference r = stats::ratio_of_proportions(numerator.rate.successes, numerator.rate.n,
+  const stats::IntervalEstimate r = stats::ratio_of_proportions(numerator.rate.successes, numerator.rate.n,
                                                                 denominator.rate.successes, denominator.rate.n);
   Simulated s = numerator;
   s.rate.estimate = r.estimate;

@@ -109,8 +109,7 @@ void best_response(const std::vector<double>& days, const RecistOptions& o, std:
       best = r;
       out.best_response_day = days[k];
     }
-    if ((r == Response::kCR || r == Response::kPR) && std::isnan(out.time_to_response_day))
-      out.time_to_response_day = days[k];
+    if (responds(r) && std::isnan(out.time_to_response_day)) out.time_to_response_day = days[k];
   }
   if (best == Response::kNE && first_pd < n) {
     best = Response::kPD;

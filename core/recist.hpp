@@ -10,6 +10,8 @@ namespace vct {
 /// RECIST 1.1 categories, ordered best to worst; NE = not evaluable.
 enum class Response : int { kCR = 0, kPR = 1, kSD = 2, kPD = 3, kNE = 4 };
 const char* to_string(Response r);
+/// An objective response: CR or PR.
+inline bool responds(Response r) { return r == Response::kCR || r == Response::kPR; }
 
 /// Read-out settings (docs/recist.md). Defaults reproduce the QSP-IO NSCLC read-out: scans every
 /// 8 weeks, PR at -30 % from baseline, PD at +20 % and +5 mm from the nadir, CR at a diameter of

@@ -213,8 +213,8 @@ LogRank log_rank(const std::vector<double>& t1, const std::vector<bool>& e1, con
   return out;
 }
 
-PairedDifference ratio_of_proportions(int x1, int n1, int x2, int n2) {
-  PairedDifference r;
+IntervalEstimate ratio_of_proportions(int x1, int n1, int x2, int n2) {
+  IntervalEstimate r;
   if (x1 <= 0 || x2 <= 0 || n1 <= 0 || n2 <= 0) {
     r.estimate = r.se = r.lower = r.upper = std::numeric_limits<double>::quiet_NaN();
     return r;

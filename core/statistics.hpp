@@ -73,15 +73,16 @@ LogRank log_rank(const std::vector<double>& time1, const std::vector<bool>& even
 /// respond only in the second and `only_first` only in the first: d = (only_second - only_first)/n
 /// with the Wald interval d +- 1.96 se, se = sqrt(b + c - (b - c)^2 / n) / n (Agresti 2013,
 /// 10.1.2). NaN for n = 0.
-struct PairedDifference {
-  double estimate = 0.0, se = 0.0, lower = 0.0, upper = 0.0;
+struct IntervalEstimate {
+  double estimate = 0.0, se = 0.0, lower = 0.0, upper = 0.0;  ///< se on the scale of the interval
 };
+using PairedDifference = IntervalEstimate;
 PairedDifference paired_difference(int only_second, int only_first, int n);
 
 /// Ratio of two independent proportions x1/n1 over x2/n2 with the Katz log interval:
-/// ln RR +- 1.96 sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2) (Katz 1978). Uses the PairedDifference fields
-/// (se of ln RR). NaN when a count is zero (no log interval).
-PairedDifference ratio_of_proportions(int x1, int n1, int x2, int n2);
+/// ln RR +- 1.96 sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2) (Katz 1978); `se` is that of ln RR.
+/// NaN when a count is zero (no log interval).
+IntervalEstimate ratio_of_proportions(int x1, int n1, int x2, int n2);
 
 /// Hazard ratio of the second group against the first with its 95 % CI, by the one-step (Peto)
 /// estimate from the log-rank statistics: ln HR = (E1 - O1) / V, SE 1 / sqrt(V) (Berry 1991,

@@ -14,7 +14,7 @@ double ici_stop_day(const StopRule& rule, const std::vector<double>& scan_days, 
   for (std::size_t i = 0; i < n; ++i) {
     const Response r = per_scan[i];
     if (r == Response::kPD) break;  // the assessment ends at progression
-    responding = (r == Response::kCR || r == Response::kPR) ? responding + 1 : 0;
+    responding = responds(r) ? responding + 1 : 0;
     if (rule.responding_scans > 0 && responding >= rule.responding_scans) {
       earliest(scan_days[i]);
       break;

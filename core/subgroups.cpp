@@ -10,8 +10,6 @@ namespace vct {
 
 namespace {
 
-bool responds(Response r) { return r == Response::kCR || r == Response::kPR; }
-
 /// Response rates and survival medians of one arm's patients in one level.
 SubgroupArmResult arm_row(const std::vector<ArmOutcome>& arm, const std::vector<int>& level_of, int level) {
   SubgroupArmResult r;

@@ -362,8 +362,7 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
     }
     if (!std::isnan(stop) && dose_count(spec, regimens, p) < scheduled) a.ici_stop_day = stop;
   }
-  const bool kept =
-      a.assessed && (a.recist.best == Response::kCR || a.recist.best == Response::kPR) && !a.recist.pfs_event;
+  const bool kept = a.assessed && responds(a.recist.best) && !a.recist.pfs_event;
   if (rule.earliest_stop && kept) {
     long steps = 0;
     a.earliest_stop_day =
@@ -552,8 +551,8 @@ ArmComparison compare_arms(const std::vector<std::string>& names, const std::vec
     const ArmOutcome& y = outcomes[b][j];
     if (!x.evaluable || !y.evaluable) continue;
     ++c.n_pairs;
-    const bool rx = x.best == Response::kCR || x.best == Response::kPR;
-    const bool ry = y.best == Response::kCR || y.best == Response::kPR;
+    const bool rx = responds(x.best);
+    const bool ry = responds(y.best);
     r1 += rx;
     r2 += ry;
     c.responders_first_only += rx && !ry;

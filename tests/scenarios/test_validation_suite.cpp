@@ -41,8 +41,6 @@ std::vector<CandidateResult> run_candidates(const std::string& trial) {
   return sink.all;
 }
 
-bool responds(Response r) { return r == Response::kCR || r == Response::kPR; }
-
 TEST(ValidationSuite, ShippedSuiteLoadsWithCalibrationAndHeldOutTargets) {
   const Suite s = load_suite((fs::path(VCT_SOURCE_DIR) / "scenarios/validation/suite.yaml").string());
   int calibration = 0, held_out = 0;

@@ -591,6 +591,60 @@ TEST(Trial, EarliestStopIsTheFirstScanFromResponseWhoseStopKeepsTheOutcome) {
   EXPECT_EQ(summary.arms[0].earliest_stop_found, found);
 }
 
+TEST(Trial, StoppingRulesAndLineOfTherapySurviveTheResolvedScenarioAndTheResultFile) {
+  // The resolved scenario (written to every result file) loads back with the same stopping rule
+  // and line of therapy; the per-patient stop days and earliest stops read back from the result
+  // file (resume and MPI merge read them so) give the same arm summary.
+  const std::string text = R"(schema_version: 1
+model: qspio_nsclc
+population: {size: 24, seed: 11, preset: wang2023, line_of_therapy: first_line}
+arms:
+  - {name: continuous, treatment: [{drug: pembrolizumab, dose_mg: 200, interval_day: 21, end_day: 250}]}
+  - name: stop
+    treatment: [{drug: pembrolizumab, dose_mg: 200, interval_day: 21, end_day: 250}]
+    stop_ici: {responding_scans: 1, after_day: 200, earliest_stop: true}
+simulation: {horizon_day: 252}
+recist: {first_scan_day: 63, scan_interval_day: 63}
+)";
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "stop_io.yaml");
+  const io::LoadedScenario again = io::load_scenario_text(loaded.resolved_yaml, "resolved.yaml");
+  EXPECT_TRUE(again.scenario.population.first_line);
+  const StopRule& rule = again.scenario.arms[1].stop_ici;
+  EXPECT_EQ(rule.responding_scans, 1);
+  EXPECT_EQ(rule.after_day, 200.0);
+  EXPECT_TRUE(rule.earliest_stop);
+  EXPECT_FALSE(rule.confirmed_complete_response);
+  EXPECT_FALSE(again.scenario.arms[0].stop_ici.any() || again.scenario.arms[0].stop_ici.earliest_stop);
+
+  const TrialSpec spec = build_trial_spec(models::get_model("qspio_nsclc"), loaded.scenario, 2);
+  const fs::path path = fs::temp_directory_path() / "vct_stopping_trial.h5";
+  MemorySink memory;
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "stop_io.yaml", "", loaded.resolved_yaml));
+    run_trial(spec, writer, {});
+  }
+  run_trial(spec, memory, {});
+  const auto back = io::read_trial_results(path.string(), spec);
+  auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };
+  int stopped = 0;
+  for (std::size_t i = 0; i < back.size(); ++i)
+    for (std::size_t a = 0; a < back[i].arms.size(); ++a) {
+      EXPECT_TRUE(same(back[i].arms[a].ici_stop_day, memory.results[i].arms[a].ici_stop_day)) << i;
+      EXPECT_TRUE(same(back[i].arms[a].earliest_stop_day, memory.results[i].arms[a].earliest_stop_day)) << i;
+      stopped += !std::isnan(back[i].arms[a].ici_stop_day);
+    }
+  EXPECT_GT(stopped, 0);
+  const ArmSummary& x = memory.summary.arms[1];
+  const ArmSummary& y = summarise_results(spec, back).arms[1];
+  EXPECT_EQ(y.ici_stopped, x.ici_stopped);
+  EXPECT_EQ(y.progressed_after_stop, x.progressed_after_stop);
+  EXPECT_TRUE(same(y.median_ici_stop_day, x.median_ici_stop_day));
+  EXPECT_EQ(y.earliest_stop_analysed, x.earliest_stop_analysed);
+  EXPECT_EQ(y.earliest_stop_found, x.earliest_stop_found);
+  fs::remove(path);
+}
+
 // --- Progression modules (core/progression.hpp) ---------------------------------------------------
 
 /// The two-lesion RT trial with the progression modules: new lesions at a high rate so that events
