@@ -636,7 +636,8 @@ recist: {first_scan_day: 63, scan_interval_day: 63}
     }
   EXPECT_GT(stopped, 0);
   const ArmSummary& x = memory.summary.arms[1];
-  const ArmSummary& y = summarise_results(spec, back).arms[1];
+  const TrialSummary read_back = summarise_results(spec, back);
+  const ArmSummary& y = read_back.arms[1];
   EXPECT_EQ(y.ici_stopped, x.ici_stopped);
   EXPECT_EQ(y.progressed_after_stop, x.progressed_after_stop);
   EXPECT_TRUE(same(y.median_ici_stop_day, x.median_ici_stop_day));
