@@ -21,6 +21,13 @@ const char* to_string(FractionSchedule schedule) {
   return "?";
 }
 
+double default_edic_Gy(const RadiotherapyCourse& c) {
+  const bool ablative = c.fractions <= 5;
+  double per_Gy = ablative ? 0.033 : 0.093;
+  if (c.site == "liver") per_Gy = ablative ? 0.09 : 0.15;
+  return per_Gy * c.total_dose_Gy();
+}
+
 std::vector<double> RadiotherapyCourse::fraction_days() const {
   std::vector<double> out;
   out.reserve(static_cast<std::size_t>(fractions));

@@ -30,6 +30,7 @@ struct RadiotherapyCourse {
   /// evenly over its fractions; read by the lymphodepletion module. The loader fills a default by
   /// site and fractionation (docs/models/radiotherapy.md).
   double edic_Gy = 0.0;
+  bool edic_given = false;           ///< edic_Gy came from the scenario (else default_edic_Gy)
   std::string site = "lung";         ///< treated site, for the EDIC default (lung, liver, other)
   bool lymph_node_in_field = false;  ///< the tumour-draining lymph node receives the fraction dose
 
@@ -37,6 +38,14 @@ struct RadiotherapyCourse {
   /// Absolute fraction days (t = 0 at treatment start), in order.
   std::vector<double> fraction_days() const;
 };
+
+/// Default EDIC of a course (Gy): its total dose times a factor by site and fractionation
+/// (docs/models/radiotherapy.md, "Lymphodepletion"). Lung: 5.6 Gy for 60 Gy / 30 fractions (RTOG
+/// 0617's median, Jin 2021) gives 0.093 /Gy; ablative courses of <= 5 fractions treat small
+/// volumes, about 0.033 /Gy (assumed from the EDIC formula with typical SBRT lung, heart and body
+/// doses). Liver: the organ's large blood pool, 0.09 /Gy for <= 5 fractions (assumed: 45 Gy / 5 fx
+/// about 4 Gy) and 0.15 /Gy for more (assumed). Other sites use the lung factors.
+double default_edic_Gy(const RadiotherapyCourse& c);
 
 /// Biologically effective dose of n fractions of d Gy: n d (1 + d / (alpha/beta)).
 double bed_Gy(int fractions, double dose_per_fraction_Gy, double alpha_beta_Gy);

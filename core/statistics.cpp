@@ -134,6 +134,17 @@ double quantile(const std::vector<double>& sorted, double p) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+double restricted_mean(const KaplanMeier& km, double tau) {
+  if (std::isnan(km.last_time) || !(tau <= km.last_time) || !(tau >= 0.0)) return kNaN;
+  double area = 0.0, from = 0.0, s = 1.0;
+  for (std::size_t k = 0; k < km.time.size() && km.time[k] < tau; ++k) {
+    area += s * (km.time[k] - from);
+    from = km.time[k];
+    s = km.survival[k];
+  }
+  return area + s * (tau - from);
+}
+
 SurvivalAt survival_at(const KaplanMeier& km, double t) {
   if (std::isnan(km.last_time) || t > km.last_time) return {kNaN, kNaN, kNaN};
   SurvivalAt at{1.0, 1.0, 1.0};

@@ -45,6 +45,11 @@ struct SurvivalAt {
 /// the last event at or before t; NaN when t is beyond the last observed time (not estimable).
 SurvivalAt survival_at(const KaplanMeier& km, double t);
 
+/// Restricted mean survival time to tau: the area under the Kaplan-Meier step function on
+/// [0, tau] (Royston & Parmar 2013, BMC Med Res Methodol 13:152). NaN when tau is beyond the last
+/// observed time (the curve is not estimable there) or there are no observations.
+double restricted_mean(const KaplanMeier& km, double tau);
+
 /// Quantile p in [0, 1] of sorted values, linear between order statistics (Hyndman-Fan type 7,
 /// numpy's default); NaN for no values.
 double quantile(const std::vector<double>& sorted, double p);

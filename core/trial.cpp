@@ -9,6 +9,7 @@
 #include <future>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 
 namespace vct {
 
@@ -375,40 +376,10 @@ ArmResult run_arm(const TrialSpec& spec, std::size_t row, const TrialArm& arm, c
 
 CandidateResult simulate_candidate(const TrialSpec& spec, std::size_t row, const std::vector<double>& scans) {
   std::vector<double> y0;
-  CandidateResult c = screen(spec, row, &y0);
+  CandidateResult c = screen_candidate(spec, row, &y0);
   if (c.status != CandidateStatus::kPatient) return c;
-  if (!enrolled_by_tps(spec, c.biomarkers.tps_pct)) {
-    c.status = CandidateStatus::kNotSelected;
-    c.message = "not enrolled: PD-L1 TPS outside the population's tps_min_pct / tps_max_pct";
-    return c;
-  }
-  for (const auto& arm : spec.arms) {
-    ArmResult a = run_arm(spec, row, arm, y0, scans);
-    if (!a.recist.per_scan.empty()) {  // growth to the first scan against the untreated rate
-      a.tgr_first_scan_pct_per_month =
-          tumour_growth_rate_pct_per_month(1.0 + a.first_scan_change_pct / 100.0, scans.front());
-      a.hyperprogression = hyperprogression(a.recist.per_scan.front() == Response::kPD, c.tgr_pre_pct_per_month,
-                                            a.tgr_first_scan_pct_per_month);
-    }
-    c.arms.push_back(std::move(a));
-  }
+  for (const auto& arm : spec.arms) c.arms.push_back(treat_candidate(spec, c, arm, y0, scans));
   return c;
-}
-
-/// Runs f(i) for i in [begin, end) in parallel; exceptions are rethrown after the loop.
-template <class F>
-void parallel_for(std::size_t begin, std::size_t end, int threads, F&& f) {
-  std::exception_ptr failure;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (long i = static_cast<long>(begin); i < static_cast<long>(end); ++i) {
-    try {
-      f(static_cast<std::size_t>(i));
-    } catch (...) {
-#pragma omp critical(vct_trial_failure)
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace
@@ -652,6 +623,58 @@ void summarise_arms(const std::vector<std::string>& names, const std::vector<std
   summary.comparison_plan = plan;
 }
 
+CandidateResult screen_candidate(const TrialSpec& spec, std::size_t row, std::vector<double>* state) {
+  CandidateResult c = screen(spec, row, state);
+  if (c.status == CandidateStatus::kPatient && !enrolled_by_tps(spec, c.biomarkers.tps_pct)) {
+    c.status = CandidateStatus::kNotSelected;
+    c.message = "not enrolled: PD-L1 TPS outside the population's tps_min_pct / tps_max_pct";
+    if (state) state->clear();
+  }
+  return c;
+}
+
+ArmResult treat_candidate(const TrialSpec& spec, const CandidateResult& c, const TrialArm& arm,
+                          const std::vector<double>& y0, const std::vector<double>& scans) {
+  ArmResult a = run_arm(spec, c.candidate, arm, y0, scans);
+  if (!a.recist.per_scan.empty()) {  // growth to the first scan against the untreated rate
+    a.tgr_first_scan_pct_per_month =
+        tumour_growth_rate_pct_per_month(1.0 + a.first_scan_change_pct / 100.0, scans.front());
+    a.hyperprogression = hyperprogression(a.recist.per_scan.front() == Response::kPD, c.tgr_pre_pct_per_month,
+                                          a.tgr_first_scan_pct_per_month);
+  }
+  return a;
+}
+
+ArmOutcome arm_outcome(const CandidateResult& c, const ArmResult& ar) {
+  ArmOutcome o{ar.assessed,
+               ar.status != PatientStatus::kOk,
+               ar.recist.best,
+               ar.recist.pfs_day,
+               ar.recist.pfs_event,
+               ar.assessed && ar.in_field,
+               ar.assessed && ar.out_of_field,
+               ar.recist_in_field.best,
+               ar.recist_out_of_field.best,
+               ar.first_scan_change_pct,
+               ar.kinetics.g_per_day,
+               ar.kinetics.d_per_day,
+               ar.recist.time_to_response_day,
+               ar.recist.duration_of_response_day,
+               ar.recist.response_ended,
+               c.tgr_pre_pct_per_month,
+               ar.hyperprogression,
+               ar.recist.pd_new_lesion,
+               ar.recist.pd_non_target,
+               ar.recist.pfs_death,
+               !std::isnan(ar.os_day),
+               ar.os_day,
+               ar.os_event};
+  o.biomarkers = biomarker_values(c);
+  o.ici_stop_day = ar.ici_stop_day;
+  o.earliest_stop_day = ar.earliest_stop_day;
+  return o;
+}
+
 namespace {
 
 void count_candidate(const CandidateResult& r, TrialSummary& summary) {
@@ -674,36 +697,7 @@ void count_candidate(const CandidateResult& r, TrialSummary& summary) {
 
 void add_outcomes(const CandidateResult& r, std::vector<std::vector<ArmOutcome>>& outcomes) {
   if (r.status != CandidateStatus::kPatient) return;
-  const BiomarkerValues biomarkers = biomarker_values(r);
-  for (std::size_t a = 0; a < outcomes.size(); ++a) {
-    const ArmResult& ar = r.arms[a];
-    outcomes[a].push_back({ar.assessed,
-                           ar.status != PatientStatus::kOk,
-                           ar.recist.best,
-                           ar.recist.pfs_day,
-                           ar.recist.pfs_event,
-                           ar.assessed && ar.in_field,
-                           ar.assessed && ar.out_of_field,
-                           ar.recist_in_field.best,
-                           ar.recist_out_of_field.best,
-                           ar.first_scan_change_pct,
-                           ar.kinetics.g_per_day,
-                           ar.kinetics.d_per_day,
-                           ar.recist.time_to_response_day,
-                           ar.recist.duration_of_response_day,
-                           ar.recist.response_ended,
-                           r.tgr_pre_pct_per_month,
-                           ar.hyperprogression,
-                           ar.recist.pd_new_lesion,
-                           ar.recist.pd_non_target,
-                           ar.recist.pfs_death,
-                           !std::isnan(ar.os_day),
-                           ar.os_day,
-                           ar.os_event});
-    outcomes[a].back().biomarkers = biomarkers;
-    outcomes[a].back().ici_stop_day = ar.ici_stop_day;
-    outcomes[a].back().earliest_stop_day = ar.earliest_stop_day;
-  }
+  for (std::size_t a = 0; a < outcomes.size(); ++a) outcomes[a].push_back(arm_outcome(r, r.arms[a]));
 }
 
 /// Arm summaries, comparisons and subgroup analyses of the outcomes.

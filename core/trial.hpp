@@ -287,6 +287,22 @@ std::vector<double> candidate_parameters(const TrialSpec& spec, std::size_t row,
 /// in place; a model without a line-of-therapy description leaves `p` unchanged.
 void apply_first_line_scaling(const ModelDefinition& model, std::vector<double>& p);
 
+/// The initial-condition phase of candidate `row` (growth to its baseline, biomarkers) and its
+/// enrolment by TPS (kNotSelected outside the bounds). `state` (optional) receives the state at
+/// treatment start of a patient, and is emptied otherwise. Thread-safe; depends only on the inputs.
+CandidateResult screen_candidate(const TrialSpec& spec, std::size_t row, std::vector<double>* state);
+
+/// Candidate `c` (a patient screened by screen_candidate, whose treatment-start state is `y0`)
+/// treated in `arm`, assessed at `scans` (scan_days of the spec): the arm's stopping rule,
+/// RECIST, kinetics, progression events and hyperprogression. Thread-safe; a patient's result
+/// does not depend on the other arms or patients (the design behind "grow once, treat many").
+ArmResult treat_candidate(const TrialSpec& spec, const CandidateResult& c, const TrialArm& arm,
+                          const std::vector<double>& y0, const std::vector<double>& scans);
+
+/// The summary's view of one patient's result in one arm.
+struct ArmOutcome;
+ArmOutcome arm_outcome(const CandidateResult& c, const ArmResult& a);
+
 /// Candidates per batch: the scenario's batch_size, or 32 per thread.
 std::size_t effective_batch_size(const TrialSpec& spec);
 

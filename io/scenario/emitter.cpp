@@ -156,8 +156,39 @@ void emit_patient(YAML::Emitter& out, const Scenario& s) {
 /// `path: {declared keys}` of a section that has only simple keys.
 template <class S>
 void emit_map(YAML::Emitter& out, const schema::Section<S>& section, const S& value) {
-  out << YAML::Key << section.path << YAML::Value << YAML::BeginMap;
+  const std::size_t dot = section.path.rfind('.');  // a nested section's own key ("search.objective")
+  out << YAML::Key << (dot == std::string::npos ? section.path : section.path.substr(dot + 1)) << YAML::Value
+      << YAML::BeginMap;
   schema::emit_fields(out, section, value);
+  out << YAML::EndMap;
+}
+
+/// `search`: the settings resolved, each variable as its list of values (lesions by name), or
+/// its continuous range.
+void emit_search(YAML::Emitter& out, const Scenario& s) {
+  const SearchBlock& b = s.search;
+  out << YAML::Key << "search" << YAML::Value << YAML::BeginMap;
+  schema::emit_fields(out, schema::search(), b);
+  out << YAML::Key << "variables" << YAML::Value << YAML::BeginMap;
+  for (const auto& var : b.settings.variables) {
+    out << YAML::Key << to_string(var.kind) << YAML::Value << YAML::Flow;
+    if (var.continuous) {
+      out << YAML::BeginMap << YAML::Key << "min" << YAML::Value << var.lower << YAML::Key << "max" << YAML::Value
+          << var.upper << YAML::EndMap;
+      continue;
+    }
+    out << YAML::BeginSeq;
+    for (double x : var.values) {
+      if (var.kind == ScheduleVariable::kRtLesion)
+        out << s.lesion_names.at(static_cast<std::size_t>(x));
+      else
+        out << x;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  emit_map(out, schema::search_constraints(), b.settings.constraints);
+  emit_map(out, schema::search_objective(), b.settings.objective);
   out << YAML::EndMap;
 }
 
@@ -197,6 +228,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     if (s.progression.any()) emit_map(out, schema::progression(), s.progression);
     emit_subgroups(out, s.subgroups);
     emit_map(out, schema::run(), s);
+    if (s.search.settings.enabled) emit_search(out, s);
   }
   emit_map(out, schema::simulation(), s);
   emit_map(out, schema::solver(), s.solver);

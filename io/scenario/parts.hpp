@@ -38,6 +38,9 @@ void load_subgroups(Validator& v, const YAML::Node& root, const ModelDefinition*
 /// Whether the model offers the PD-L1 TPS read-out (false for none).
 bool model_offers_tps(const ModelDefinition* model);
 
+/// `search`: the schedule search of `vct search`, arms and lesions resolved (search.cpp).
+void load_search(Validator& v, const YAML::Node& root, Scenario& s);
+
 /// "unknown <what> 'name' for model M (did you mean 'x'?)", the hint from `candidates`.
 std::string unknown_name(const std::string& what, const std::string& name, const ModelDefinition& model,
                          const std::vector<std::string>& candidates);

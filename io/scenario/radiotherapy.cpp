@@ -145,19 +145,6 @@ void read_lesions(Validator& v, const YAML::Node& item, const std::string& path,
   }
 }
 
-/// Default EDIC of a course: its total dose times a factor by site and fractionation
-/// (docs/models/radiotherapy.md). Lung: 5.6 Gy for 60 Gy / 30 fractions (RTOG 0617's median,
-/// Jin 2021) gives 0.093 /Gy; ablative courses of <= 5 fractions treat small volumes, about
-/// 0.033 /Gy (assumed from the EDIC formula with typical SBRT lung, heart and body doses). Liver:
-/// the organ's large blood pool, 0.09 /Gy for <= 5 fractions (assumed: 45 Gy / 5 fx about 4 Gy)
-/// and 0.15 /Gy for more (assumed).
-double default_edic_Gy(const RadiotherapyCourse& c) {
-  const bool ablative = c.fractions <= 5;
-  double per_Gy = ablative ? 0.033 : 0.093;
-  if (c.site == "liver") per_Gy = ablative ? 0.09 : 0.15;
-  return per_Gy * c.total_dose_Gy();
-}
-
 RadiotherapyCourse read_course(Validator& v, const YAML::Node& item, const std::string& path, std::size_t i,
                                const Scenario& s, const std::vector<DoseRegimen>& regimens) {
   const auto& section = schema::course();
@@ -182,7 +169,8 @@ RadiotherapyCourse read_course(Validator& v, const YAML::Node& item, const std::
   read_lesions(v, item, path, s, c);
   schema::read_field(v, item, path, section.field("site"), c);
   schema::read_field(v, item, path, section.field("lymph_node_in_field"), c);
-  if (!schema::read_field(v, item, path, section.field("edic_Gy"), c)) c.edic_Gy = default_edic_Gy(c);
+  c.edic_given = schema::read_field(v, item, path, section.field("edic_Gy"), c);
+  if (!c.edic_given) c.edic_Gy = default_edic_Gy(c);
   if (v.count() == before) {
     const std::vector<double> days = c.fraction_days();
     if (!days.empty() && days.back() > s.horizon_day)

@@ -10,6 +10,7 @@
 #include "core/population.hpp"
 #include "core/radiotherapy.hpp"
 #include "core/recist.hpp"
+#include "core/schedule_search.hpp"
 #include "core/simulation.hpp"
 #include "core/solver/integrator.hpp"
 #include "core/trial.hpp"
@@ -54,6 +55,14 @@ struct ComparisonSettings {
   bool holm = true;
 };
 
+/// `search` (docs/search.md): the schedule search of `vct search`, its arms given by name and
+/// resolved to indices in `settings` by the loader.
+struct SearchBlock {
+  SearchSettings settings;
+  std::string arm, reference;  ///< names as given (or the defaults)
+  bool confirm_seed_given = false;
+};
+
 /// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
 /// "Limits"), so that a run cannot exhaust memory or disk after `vct check` passed it.
 constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within the horizon
@@ -85,6 +94,7 @@ struct Scenario {
   std::vector<TrialArm> arms;
   RecistOptions recist;
   ComparisonSettings comparisons;
+  SearchBlock search;           ///< `vct search` only (settings.enabled when the block is present)
   ProgressionSpec progression;  ///< read-out modules; parameter indices resolved by the loader
   /// Subgroup analyses of a trial (`subgroups`; docs/biomarkers.md): by default TPS < 1 / 1-49 /
   /// >= 50 % when the model offers TPS, else none; biomarker names resolved by the loader.

@@ -5,6 +5,7 @@
 // tools/gen_model_docs.sh (`vct schema`) regenerates docs/scenario-reference.md.
 #include "io/scenario/schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -169,6 +170,8 @@ const Section<Scenario>& top_level() {
                                     "TPS < 1 / 1-49 / >= 50 % where the model offers TPS",
                                     "trials; `[]` for none; see \"Subgroups\"")),
           other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
+          other<Scenario>(other_key("search", "mapping", "none",
+                                    "trials; the schedule search of `vct search`; see \"Schedule search\"")),
       }};
   return section;
 }
@@ -716,6 +719,167 @@ const Section<Scenario>& run() {
 
 // --- docs/scenario-reference.md ----------------------------------------------------------------
 
+const Section<SearchBlock>& search() {
+  static const Section<SearchBlock> section{
+      "search",
+      "Schedule search",
+      "`vct search SCENARIO` varies the schedule of one arm over `variables`, skips schedules that break "
+      "`constraints`, treats the same patients with every other schedule (grown once) and ranks them by "
+      "`objective`, each paired with the reference arm (docs/search.md). `vct run` ignores the block.",
+      "",
+      {
+          accessor<SearchBlock>(
+              simple_key("arm", Kind::kText, "the first arm with radiotherapy, else the last arm",
+                         "the arm whose schedule is varied (its other settings are kept)", "an arm's name"),
+              [](const SearchBlock& b) { return text(b.arm); }, [](SearchBlock& b, const Value& v) { b.arm = v.text; }),
+          accessor<SearchBlock>(
+              simple_key("reference", Kind::kText, "`comparisons.control` (the first arm)",
+                         "the arm every schedule is compared with on the same patients", "an arm's name"),
+              [](const SearchBlock& b) { return text(b.reference); },
+              [](SearchBlock& b, const Value& v) { b.reference = v.text; }),
+          accessor<SearchBlock>(
+              choice_key("method", {"grid", "nlopt"}, "`grid`",
+                         "`grid`: every combination of the variables' values; `nlopt`: a derivative-free optimiser "
+                         "moving on the values (or continuously on a range without a step)"),
+              [](const SearchBlock& b) { return text(b.settings.method == SearchMethod::kNlopt ? "nlopt" : "grid"); },
+              [](SearchBlock& b, const Value& v) {
+                b.settings.method = v.number == 1 ? SearchMethod::kNlopt : SearchMethod::kGrid;
+              }),
+          accessor<SearchBlock>(
+              choice_key("algorithm", {"sbplx", "neldermead"}, "`sbplx`", "NLopt algorithm (method `nlopt`)"),
+              [](const SearchBlock& b) { return text(b.settings.algorithm); },
+              [](SearchBlock& b, const Value& v) { b.settings.algorithm = v.text; }),
+          accessor<SearchBlock>(
+              integer_key("max_evaluations", 1, 100000, "40", "method `nlopt`: schedules simulated at most"),
+              [](const SearchBlock& b) { return number(b.settings.max_evaluations); },
+              [](SearchBlock& b, const Value& v) { b.settings.max_evaluations = static_cast<int>(v.number); }),
+          accessor<SearchBlock>(
+              integer_key("top", 1, 1000, "5", "best schedules printed (and confirmed)"),
+              [](const SearchBlock& b) { return number(b.settings.top); },
+              [](SearchBlock& b, const Value& v) { b.settings.top = static_cast<int>(v.number); }),
+          accessor<SearchBlock>(
+              integer_key("confirm_size", 0, 10000000, "0",
+                          "candidates of a fresh population on which the best schedules and the reference are "
+                          "evaluated again, against the optimism of the best of many (0: none)"),
+              [](const SearchBlock& b) { return number(b.settings.confirm_size); },
+              [](SearchBlock& b, const Value& v) { b.settings.confirm_size = static_cast<int>(v.number); }),
+          accessor<SearchBlock>(
+              integer_key("confirm_seed", 0, 9007199254740992.0, "`population.seed` + 1",
+                          "seed of the confirmation population"),
+              [](const SearchBlock& b) { return number(static_cast<double>(b.settings.confirm_seed)); },
+              [](SearchBlock& b, const Value& v) {
+                b.settings.confirm_seed = static_cast<std::uint64_t>(v.number);
+                b.confirm_seed_given = true;
+              }),
+          other<SearchBlock>(other_key("variables", "mapping", "", "required; see \"Search variables\"")),
+          other<SearchBlock>(other_key("constraints", "mapping", "none", "see \"Search constraints\"")),
+          other<SearchBlock>(other_key("objective", "mapping", "`orr: 1`", "see \"Search objective\"")),
+      }};
+  return section;
+}
+
+const Section<SearchBlock>& search_variables() {
+  static const Section<SearchBlock> section{
+      "search.variables",
+      "Search variables",
+      "Each variable is a list of values (`[6, 8, 12]`) or a range `{min, max, step}`; a range without `step` "
+      "is searched continuously by method `nlopt` (a grid needs values). RT variables act on the searched "
+      "arm's first radiotherapy course, ICI variables on every regimen of the arm. A schedule whose RT would "
+      "start before day 0 moves as a whole so that its first treatment is on day 0.",
+      "",
+      {
+          other<SearchBlock>(
+              other_key("rt_dose_per_fraction_Gy", "values or range in (0, 50]", "", "dose per fraction")),
+          other<SearchBlock>(other_key("rt_fractions", "whole numbers >= 1", "", "number of fractions")),
+          other<SearchBlock>(other_key("rt_spacing_day", "values or range >= 0.25", "",
+                                       "days between fractions (the course's days become 0, s, 2s, ...)")),
+          other<SearchBlock>(other_key("rt_start_from_ici_day", "values or range", "",
+                                       "RT start minus the first ICI dose's day (negative: RT first)")),
+          other<SearchBlock>(other_key("rt_lesion", "list of lesion names", "", "the lesion the course irradiates")),
+          other<SearchBlock>(
+              other_key("ici_start_day", "values or range >= 0", "", "first ICI dose (every regimen moves with it)")),
+          other<SearchBlock>(other_key("ici_dose", "values or range > 0", "",
+                                       "dose per administration in the regimen's unit (mg or mg/kg); one regimen")),
+          other<SearchBlock>(other_key("ici_interval_day", "values or range > 0", "", "days between ICI doses")),
+      }};
+  return section;
+}
+
+const Section<ScheduleConstraints>& search_constraints() {
+  static const Section<ScheduleConstraints> section{
+      "search.constraints",
+      "Search constraints",
+      "A schedule that breaks one is not simulated (it is listed in the result file with the reason). BED "
+      "and EQD2 are summed over the arm's courses with `alpha_beta_Gy`; EDIC is the courses' effective dose "
+      "to circulating immune cells (`edic_Gy`, by default from site and fractionation, following the dose).",
+      "",
+      {
+          member(number_key("alpha_beta_Gy", 0.0, 100.0, true, "10", "alpha/beta of the BED and EQD2 bounds"),
+                 &ScheduleConstraints::alpha_beta_Gy),
+          optional_number(number_key("bed_min_Gy", 0.0, 1000.0, false, "none", "lowest BED"),
+                          &ScheduleConstraints::bed_min_Gy),
+          optional_number(number_key("bed_max_Gy", 0.0, 1000.0, false, "none", "highest BED"),
+                          &ScheduleConstraints::bed_max_Gy),
+          optional_number(number_key("eqd2_min_Gy", 0.0, 1000.0, false, "none", "lowest EQD2"),
+                          &ScheduleConstraints::eqd2_min_Gy),
+          optional_number(number_key("eqd2_max_Gy", 0.0, 1000.0, false, "none", "highest EQD2"),
+                          &ScheduleConstraints::eqd2_max_Gy),
+          optional_number(number_key("edic_max_Gy", 0.0, 100.0, false, "none",
+                                     "highest effective dose to circulating immune cells"),
+                          &ScheduleConstraints::edic_max_Gy),
+          member(integer_key("fractions_max", 0, 1000, "0 (none)", "most fractions over the arm's courses"),
+                 &ScheduleConstraints::fractions_max),
+          optional_number(number_key("window_max_day", 0.0, 1e5, false, "none",
+                                     "longest treatment window: first treatment to the last RT fraction or the "
+                                     "first ICI dose, whichever is later"),
+                          &ScheduleConstraints::window_max_day),
+      }};
+  return section;
+}
+
+namespace {
+Field<SearchObjective> weight_field(SearchMetric m, const std::string& help) {
+  Field<SearchObjective> f = accessor<SearchObjective>(
+      number_key(to_string(m), -1e6, 1e6, false, "", help, "number (weight)"),
+      [m](const SearchObjective& o) {
+        for (const auto& t : o.terms)
+          if (t.metric == m) return number(t.weight);
+        return number(0.0);
+      },
+      [m](SearchObjective& o, const Value& v) {
+        o.terms.push_back({m, v.number});
+      });
+  f.emit_if = [m](const SearchObjective& o) {
+    return std::any_of(o.terms.begin(), o.terms.end(), [m](const ObjectiveTerm& t) { return t.metric == m; });
+  };
+  return f;
+}
+}  // namespace
+
+const Section<SearchObjective>& search_objective() {
+  static const Section<SearchObjective> section{
+      "search.objective",
+      "Search objective",
+      "The search maximises the weighted sum of the metrics given (weight per metric; a rate counts as a "
+      "fraction in [0, 1], a time in days, so `out_of_field_orr: 1, restricted_mean_pfs_day: 0.001` trades "
+      "1 point of ORR against 10 days of mean PFS). Default: `orr: 1`.",
+      "",
+      {
+          weight_field(SearchMetric::kOrr, "whole-disease objective response rate"),
+          weight_field(SearchMetric::kOutOfFieldOrr,
+                       "ORR of the lesions the arm does not irradiate (all lesions in an arm without RT)"),
+          weight_field(SearchMetric::kDcr, "disease control rate"),
+          weight_field(SearchMetric::kMedianPfsDay, "Kaplan-Meier median PFS, days (the horizon when not reached)"),
+          weight_field(SearchMetric::kRestrictedPfsDay, "restricted mean PFS to `horizon_day`, days"),
+          weight_field(SearchMetric::kMedianOsDay, "median OS, days (needs `progression.overall_survival`)"),
+          weight_field(SearchMetric::kRestrictedOsDay, "restricted mean OS to `horizon_day`, days"),
+          optional_number(number_key("horizon_day", 0.0, 1e5, true, "`simulation.horizon_day`",
+                                     "horizon of the restricted means (at most the horizon, or the OS follow-up)"),
+                          &SearchObjective::horizon_day),
+      }};
+  return section;
+}
+
 namespace {
 
 std::string doc_number(double v) {
@@ -805,6 +969,10 @@ std::string scenario_reference_markdown() {
   table(out, subgroup());
   table(out, progression());
   table(out, run());
+  table(out, search());
+  table(out, search_variables());
+  table(out, search_constraints());
+  table(out, search_objective());
   return out.str();
 }
 

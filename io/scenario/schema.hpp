@@ -188,6 +188,10 @@ const Section<ComparisonSettings>& comparisons();
 const Section<SubgroupDefinition>& subgroup();
 const Section<ProgressionSpec>& progression();
 const Section<Scenario>& run();
+const Section<SearchBlock>& search();
+const Section<SearchBlock>& search_variables();
+const Section<ScheduleConstraints>& search_constraints();
+const Section<SearchObjective>& search_objective();
 
 /// The keys a distribution of `kind` takes (a subset of distribution()).
 std::vector<std::string> distribution_keys(DistributionKind kind);

@@ -35,6 +35,47 @@ class Plots:
         self._r._need_trial("this figure")
         return arm if arm is not None else self._r.arms[0]
 
+    def landscape(self, value="objective", x=None, y=None):
+        """A schedule search's landscape: `value` (a column of result.search, e.g. objective or
+        out_of_field_orr) over two searched variables as a heat map (one variable: a line), the
+        schedules the constraints excluded hatched, the best one circled."""
+        r = self._r
+        table = r.search
+        names = list(r.search_variables["name"])
+        x = x or names[0]
+        y = y if y is not None else (names[1] if len(names) > 1 else None)
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(7.5, 5))
+        scale = 100.0 if value.endswith("orr") or "orr_" in value else 1.0
+        label = value + (" (%)" if scale == 100.0 else "")
+        if y is None:
+            rows = table.groupby(x)[value].max().sort_index()
+            ax.plot(rows.index, scale * rows.values, marker="o", color=OKABE_ITO[0])
+            ax.set_xlabel(x)
+            ax.set_ylabel(label)
+        else:
+            skipped = r.search_skipped
+            xs = sorted(set(table[x]) | (set(skipped[x]) if not skipped.empty else set()))
+            ys = sorted(set(table[y]) | (set(skipped[y]) if not skipped.empty else set()))
+            grid = table.groupby([y, x])[value].max().unstack(x).reindex(index=ys, columns=xs)
+            image = ax.imshow(scale * grid.values, origin="lower", aspect="auto", cmap="viridis")
+            ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs])
+            ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
+            ax.set_xlabel(x)
+            ax.set_ylabel(y)
+            fig.colorbar(image, ax=ax, label=label)
+            for row in skipped.itertuples():
+                sx, sy = getattr(row, x), getattr(row, y)
+                if sx in xs and sy in ys:
+                    ax.add_patch(plt.Rectangle((xs.index(sx) - 0.5, ys.index(sy) - 0.5), 1, 1, fill=False,
+                                               hatch="//", edgecolor="#999999", linewidth=0))
+            best = table.loc[table["objective"].idxmax()]
+            ax.plot(xs.index(best[x]), ys.index(best[y]), marker="o", markersize=16, markerfacecolor="none",
+                    markeredgecolor="#D55E00", markeredgewidth=2, linestyle="none", label="best objective")
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12), title="hatched: excluded by a constraint")
+        fig.tight_layout()
+        return fig
+
     def trajectory(self, output="tumour_diameter_cm"):
         """An output over time: the patient's line (single-patient files), or per arm the median
         and the 10th-90th percentile band of the patients (trials)."""

@@ -210,6 +210,43 @@ def _trial_figures(r):
     return "\n".join(parts), [ident for _, ident, _ in figures]
 
 
+def _search_rows(table, names):
+    rows = []
+    for row in table.itertuples():
+        values = [f"{getattr(row, n):g}" for n in names]
+        rows.append([row.label, *values, f"{row.bed_Gy:.1f}", f"{row.edic_Gy:.2f}", f"{row.objective:.4g}",
+                     _pct(row.orr, row.orr_lower, row.orr_upper),
+                     _pct(row.out_of_field_orr, row.out_of_field_orr_lower, row.out_of_field_orr_upper),
+                     _pct(row.out_of_field_orr_difference, row.out_of_field_orr_difference_lower,
+                          row.out_of_field_orr_difference_upper),
+                     _p(row.pfs_hazard_ratio)])
+    return rows
+
+
+def _search_section(r):
+    names = list(r.search_variables["name"])
+    header = ["schedule", *names, "BED Gy", "EDIC Gy", "objective", "ORR %", "out-of-field ORR %",
+              "Δ out-of-field ORR pts vs reference", "PFS HR vs reference"]
+    table = r.search.sort_values("objective", ascending=False, kind="stable")
+    top = table.head(10)
+    attrs = r.search_attributes
+    body = [f"<p>Method {html.escape(str(attrs.get('method', '')))}: {attrs.get('n_evaluated', len(table))} schedules "
+            f"simulated, {attrs.get('n_skipped', 0)} excluded by the constraints ({html.escape(str(attrs.get('result', '')))}). "
+            f"Searched arm {html.escape(str(attrs.get('searched_arm', '')))}, reference "
+            f"{html.escape(str(attrs.get('reference_arm', '')))}; differences are paired on the same patients.</p>",
+            "<h2>Best schedules</h2>", _table(header, _search_rows(r.search_reference, names) + _search_rows(top, names))]
+    confirmation = r.search_confirmation
+    if not confirmation.empty:
+        body += ["<h2>Confirmation on a fresh population</h2>", _table(header, _search_rows(confirmation, names))]
+    if not r.search_skipped.empty:
+        skipped = r.search_skipped
+        body += ["<h2>Excluded by the constraints</h2>",
+                 _table([*names, "reason"], [[*(f"{getattr(s, n):g}" for n in names), s.reason]
+                                             for s in skipped.itertuples()])]
+    body += ["<h2>Figures</h2>", _figure(r.plot.landscape(), "fig-landscape", "Objective over the searched variables")]
+    return body, ["fig-landscape"]
+
+
 def render(result):
     """The report of a Result (or a path) as HTML text, and the ids of its figures."""
     r = result if isinstance(result, Result) else load(result)
@@ -221,9 +258,12 @@ def render(result):
         body.append('<p class="warning">This run is INCOMPLETE: the tables and figures cover the candidates '
                     "finished before it stopped (vct run --resume finishes it).</p>")
     body.append(f"<p>{html.escape(r.provenance.get('model_title', ''))} ({html.escape(r.provenance.get('model_id', ''))}); "
-                f"{'virtual trial, arms ' + ', '.join(r.arms) if r.kind == 'trial' else 'single patient'}.</p>")
+                f"{ {'trial': 'virtual trial, arms ' + ', '.join(r.arms), 'search': 'schedule search'}.get(r.kind, 'single patient')}.</p>")
     ids = []
-    if r.kind == "trial":
+    if r.kind == "search":
+        section, ids = _search_section(r)
+        body += section
+    elif r.kind == "trial":
         body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r)]
         stopping = _stopping_table(r)
         if stopping:

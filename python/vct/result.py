@@ -36,6 +36,8 @@ class Result:
     provenance (dict of the file's root attributes: version, command, seed, calibration ...),
     scenario (the resolved scenario, YAML text), source (the scenario as written),
     parameters_used (vct.run only: which parameter values the run used).
+    A schedule search (kind "search", `vct search`): search, search_reference, search_skipped,
+    search_confirmation, search_variables, and plot.landscape().
     Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, radiotherapy, parameters, outcomes(), scans(),
     trajectories(), km(). Figures: plot (vct.plot.Plots).
     """
@@ -48,7 +50,7 @@ class Result:
                 raise ValueError(f"{self.path}: not a vct result file (root attribute format is not 'vct-results')")
             self.provenance = {key: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item")
                                      else v) for key, v in f.attrs.items()}
-            self.kind = "trial" if "arms" in f else "patient"
+            self.kind = "search" if "search" in f else "trial" if "arms" in f else "patient"
             self.arms = list(f["arms"].keys()) if self.kind == "trial" else []
             self.scenario = _text(f["scenario/resolved"][()])
             self.source = _text(f["scenario/source"][()])
@@ -60,7 +62,7 @@ class Result:
         self.plot = Plots(self)
 
     def __repr__(self):
-        what = f"trial, arms {self.arms}" if self.kind == "trial" else "single patient"
+        what = {"trial": f"trial, arms {self.arms}", "search": "schedule search"}.get(self.kind, "single patient")
         return f"<vct.Result {self.path}: {what}{'' if self.complete else ', INCOMPLETE'}>"
 
     def _file(self):
@@ -71,6 +73,49 @@ class Result:
             raise ValueError(f"{self.path}: {what} needs a virtual trial; this file holds a single patient")
 
     # Tables --------------------------------------------------------------------------------------
+
+    def _search_table(self, name):
+        if self.kind != "search":
+            raise ValueError(f"{self.path}: {name} needs a schedule search result (vct search)")
+        with self._file() as f:
+            return _frame(f["search/" + name]) if "search/" + name in f else pd.DataFrame()
+
+    @property
+    def search(self):
+        """Every schedule a search simulated, in evaluation order: the variables, BED/EQD2/EDIC,
+        the objective and its metrics, ORR (whole and out of field) and the paired differences with
+        the reference arm (fractions; docs/output-format.md, "Schedule search")."""
+        return self._search_table("evaluated")
+
+    @property
+    def search_attributes(self):
+        """The search's attributes: method, arms, counts, how it ended, wall times."""
+        if self.kind != "search":
+            raise ValueError(f"{self.path}: search_attributes needs a schedule search result (vct search)")
+        with self._file() as f:
+            return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
+                    for k, v in f["search"].attrs.items()}
+
+    @property
+    def search_reference(self):
+        """The reference arm's row (same columns as `search`)."""
+        return self._search_table("reference")
+
+    @property
+    def search_skipped(self):
+        """Schedules the constraints excluded before simulation, with the reason."""
+        return self._search_table("skipped")
+
+    @property
+    def search_confirmation(self):
+        """The reference and the best schedules re-evaluated on a fresh population (empty when the
+        search had no confirm_size)."""
+        return self._search_table("confirmation")
+
+    @property
+    def search_variables(self):
+        """The searched variables: name, unit, values."""
+        return self._search_table("variables")
 
     @property
     def summary(self):

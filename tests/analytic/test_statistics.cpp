@@ -199,3 +199,23 @@ TEST(TrialSummary, TimeToResponseAndDurationOfResponseAmongResponders) {
 
 }  // namespace
 }  // namespace vct
+
+namespace vct {
+namespace {
+
+TEST(RestrictedMean, IsTheAreaUnderTheKaplanMeierStepsToTau) {
+  // Events at 2 and 4 of two patients: S = 1 on [0, 2), 0.5 on [2, 4), 0 after.
+  const stats::KaplanMeier km = stats::kaplan_meier({2.0, 4.0}, {true, true});
+  EXPECT_DOUBLE_EQ(stats::restricted_mean(km, 4.0), 2.0 * 1.0 + 2.0 * 0.5);  // 3
+  EXPECT_DOUBLE_EQ(stats::restricted_mean(km, 3.0), 2.0 * 1.0 + 1.0 * 0.5);  // 2.5
+  EXPECT_DOUBLE_EQ(stats::restricted_mean(km, 1.0), 1.0);
+  // Everyone censored at 10: no event, the area is tau itself.
+  const stats::KaplanMeier none = stats::kaplan_meier({10.0, 10.0}, {false, false});
+  EXPECT_DOUBLE_EQ(stats::restricted_mean(none, 10.0), 10.0);
+  // Beyond the last observed time the curve is not estimable.
+  EXPECT_TRUE(std::isnan(stats::restricted_mean(km, 5.0)));
+  EXPECT_TRUE(std::isnan(stats::restricted_mean(stats::kaplan_meier({}, {}), 1.0)));
+}
+
+}  // namespace
+}  // namespace vct

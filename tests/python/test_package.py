@@ -16,6 +16,11 @@ import yaml
 import vct
 from vct.plot import paired_difference_ci
 
+
+def h5py_file(path):
+    import h5py
+    return h5py.File(path, "r")
+
 ROOT = os.environ.get("VCT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 SMALL_TRIAL = os.path.join(ROOT, "tests", "scenarios", "good", "small_trial.yaml")
 WORK = tempfile.mkdtemp(prefix="vct_python_test_")
@@ -194,6 +199,48 @@ class Tables(unittest.TestCase):
         page, _ = render(r)
         self.assertIn("<h2>Stopping rules</h2>", page)
         self.assertIn(f"<td>{len(stopped)} of {int(row['n'])}</td>", page)
+
+    def test_search_file_loads_ranks_and_reports_its_landscape(self):
+        # small_rt_trial with a 3 x 2 search: 3 x 20 Gy breaks BED <= 150 (60 x 3 = 180 Gy), so
+        # 4 schedules are simulated and 2 skipped; the table, the ranking, the figure and the
+        # report agree with each other.
+        import subprocess
+        d = small_rt_trial()
+        d["search"] = {"variables": {"rt_dose_per_fraction_Gy": [8, 12, 20], "rt_start_from_ici_day": [-7, 0]},
+                       "constraints": {"bed_max_Gy": 150},
+                       "objective": {"out_of_field_orr": 1, "restricted_mean_pfs_day": 0.001}}
+        scenario = os.path.join(WORK, "search.yaml")
+        with open(scenario, "w") as f:
+            yaml.safe_dump(d, f)
+        path = os.path.join(WORK, "search.h5")
+        subprocess.run([os.environ["VCT_BIN"], "search", scenario, "-o", path, "-j", "2", "--quiet"], check=True)
+        r = vct.load(path)
+        self.assertEqual(r.kind, "search")
+        self.assertTrue(r.complete)
+        table, skipped = r.search, r.search_skipped
+        self.assertEqual(len(table), 4)
+        self.assertEqual(len(skipped), 2)
+        self.assertTrue((skipped["rt_dose_per_fraction_Gy"] == 20).all())
+        self.assertTrue((table["bed_Gy"] <= 150).all())
+        # objective = 1 x out-of-field ORR + 0.001 x restricted mean PFS, from its own metric columns
+        np.testing.assert_allclose(table["objective"], table["metric_out_of_field_orr"]
+                                   + 0.001 * table["metric_restricted_mean_pfs_day"], rtol=1e-12)
+        np.testing.assert_allclose(table["metric_out_of_field_orr"], table["out_of_field_orr"], rtol=1e-12)
+        attrs = r.search_attributes
+        self.assertEqual(attrs["n_evaluated"], 4)
+        self.assertEqual(attrs["n_skipped"], 2)
+        with h5py_file(path) as f:
+            ranking = list(f["search/ranking"][:])
+        self.assertEqual(ranking[0], table.loc[table["objective"].idxmax(), "index"])
+        fig = r.plot.landscape()
+        image = fig.axes[0].images[0].get_array()
+        self.assertEqual(image.shape, (2, 3))           # delays x doses, the skipped 20 Gy column included
+        self.assertTrue(np.ma.getmaskarray(image)[:, 2].all() or np.isnan(image[:, 2].filled(np.nan)).all())
+        from vct.report import render
+        page, ids = render(r)
+        self.assertEqual(ids, ["fig-landscape"])
+        self.assertIn("<h2>Best schedules</h2>", page)
+        self.assertIn("BED 180 Gy above bed_max_Gy 150", page)
 
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small

@@ -65,6 +65,13 @@ struct TpsFitArgs {
   double high_pct = 22.0, low_pct = 48.0;
 };
 
+/// `vct search` options.
+struct SearchArgs {
+  std::string scenario_path, output, calibration_path;
+  int threads = 0, size = 0, evaluations = 0;
+  bool quiet = false, published = false;
+};
+
 int cmd_run(const RunArgs& r);  ///< run.cpp; `check` is run with check_only
 int cmd_merge(const std::string& output);
 int cmd_table(const std::string& what, const std::string& model);  ///< params | states | drugs
@@ -73,6 +80,8 @@ int cmd_calibrate(const SuiteArgs& a);  ///< suite.cpp
 int cmd_validate(const SuiteArgs& a);
 /// report.cpp: the HTML report of RESULT (python3 -m vct.report); `output` empty: RESULT.html.
 int cmd_report(const std::string& result, const std::string& output);
+/// search.cpp: the scenario's schedule search, printed and written to HDF5.
+int cmd_search(const SearchArgs& a);
 /// tps_fit.cpp: the PD-L1 TPS mapping fitted to a prevalence on result files' baseline PD-L1.
 int cmd_tps_fit(const TpsFitArgs& a);
 

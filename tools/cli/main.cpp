@@ -213,6 +213,42 @@ struct SuiteFlags {
   }
 };
 
+/// `vct search`: the scenario's schedule search.
+struct SearchFlags {
+  std::string scenario;
+  FlagValues output, calibration, threads, size, evaluations;
+  bool quiet = false, published = false;
+
+  void declare(CLI::App* app, bool) {
+    app->add_option("SCENARIO", scenario, "a trial scenario with a `search` block (docs/search.md)")
+        ->required()
+        ->type_name("FILE.yaml");
+    add_values(app, "-o,--output", output, "FILE.h5", "write the evaluated schedules here (default: output.file)");
+    add_values(app, "-j,--threads", threads, "N", "worker threads, 1-1024 (default: the scenario's, or all)");
+    add_values(app, "--size", size, "N", "candidates in the population (default: population.size)");
+    add_values(app, "--evaluations", evaluations, "N", "method nlopt: schedules simulated at most (1-100000)");
+    add_values(app, "--calibration", calibration, "FILE.yaml", "apply this calibration file's values");
+    app->add_flag("--published", published, "the model's published parameter values: no calibration");
+    app->add_flag("--quiet", quiet, "print nothing on success");
+    add_verbose(app);
+  }
+
+  SearchArgs read(const std::string& command, bool) const {
+    SearchArgs a;
+    a.scenario_path = scenario;
+    a.output = single(command, output, true);
+    a.calibration_path = single(command, calibration, true);
+    a.threads = whole_number(command, threads, 1, 1024, 0);
+    a.size = whole_number(command, size, 1, 10000000, 0);
+    a.evaluations = whole_number(command, evaluations, 1, 100000, 0);
+    a.quiet = quiet;
+    a.published = published;
+    if (a.published && !a.calibration_path.empty())
+      throw UsageError{command, "--published and --calibration ask for different parameter values; give one of them"};
+    return a;
+  }
+};
+
 constexpr const char* kFooter =
     "Exit codes: 0 success; 1 usage error (or validate --check with a calibration target outside its "
     "tolerance); 2 bad input; 3 numerical failure; 4 I/O error; 5 internal error; 130 interrupted "
@@ -225,6 +261,7 @@ struct Cli {
                "vct"};
   RunFlags run, check;
   SuiteFlags calibrate, validate;
+  SearchFlags search;
   std::string merge_output, table_model, help_topic, report_result;
   FlagValues report_output, tps_prevalence;
   TpsFitArgs tps_fit;
@@ -247,6 +284,9 @@ struct Cli {
     add_flagged(validate, true, "validate",
                 "run the validation suite with the calibrated values; print published vs simulated figures",
                 cmd_validate);
+    add_flagged(search, false, "search",
+                "search the best schedule of one arm over a scenario's `search` block (grid or NLopt; docs/search.md)",
+                cmd_search);
     auto* rep = app.add_subcommand("report",
                                    "write a self-contained HTML report of a result file: tables, "
                                    "RT courses with BED/EQD2, figures, provenance (docs/python.md)");
