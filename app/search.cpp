@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <nlopt.hpp>
 
 #include "app/run_scenario.hpp"
@@ -163,11 +164,23 @@ SearchOutcome search_schedules(const SearchSettings& settings, ScheduleProblem& 
   return out;
 }
 
-PopulationProblem::PopulationProblem(const TrialSpec& spec, const SearchSettings& settings)
-    : spec_(spec), settings_(settings), population_(spec) {
+namespace {
+GrownPopulation grow_share(const TrialSpec& spec, const OutcomeExchange& exchange) {
+  const auto [begin, end] = exchange.share(spec.population.size());
+  return GrownPopulation(spec, begin, end);
+}
+}  // namespace
+
+PopulationProblem::PopulationProblem(const TrialSpec& spec, const SearchSettings& settings, OutcomeExchange* exchange)
+    : spec_(spec),
+      settings_(settings),
+      exchange_(exchange ? *exchange : local_),
+      population_(grow_share(spec, exchange_)) {
+  n_candidates_ = exchange_.sum(population_.n_candidates());
+  n_patients_ = exchange_.sum(population_.n_patients());
   const auto t0 = std::chrono::steady_clock::now();
   const TrialArm& reference = spec.arms.at(static_cast<std::size_t>(settings.reference_arm));
-  reference_outcomes_ = population_.treat(reference);
+  reference_outcomes_ = treat(reference);
   treat_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ++treated_;
   std::vector<double> metrics;
@@ -188,11 +201,15 @@ EvaluatedSchedule PopulationProblem::evaluate_arm(const TrialArm& arm, const std
   e.x = x;
   e.arm = arm;
   e.dose = schedule_dose(arm, settings_.constraints.alpha_beta_Gy);
-  const std::vector<ArmOutcome> outcomes = population_.treat(arm);
+  const std::vector<ArmOutcome> outcomes = treat(arm);
   score_schedule(settings_.objective, spec_.horizon_day, reference_outcomes_, outcomes, reference_.objective, e);
   treat_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ++treated_;
   return e;
+}
+
+std::vector<ArmOutcome> PopulationProblem::treat(const TrialArm& arm) {
+  return exchange_.gather(population_.treat(arm));
 }
 
 EvaluatedSchedule PopulationProblem::evaluate(const std::vector<double>& x) {
@@ -248,14 +265,14 @@ namespace {
 
 /// The best schedules and the reference re-evaluated on a fresh population of the same design.
 void confirm(const io::LoadedScenario& loaded, const ModelDefinition& model, const SearchRunOptions& options,
-             SearchRun& run, io::SearchWriter& writer) {
+             SearchRun& run, io::SearchWriter* writer, OutcomeExchange* exchange) {
   Scenario fresh = loaded.scenario;
   fresh.population.seed = run.settings.confirm_seed;
   fresh.population.size = run.settings.confirm_size;
   fresh.trajectory_outputs.clear();
   TrialSpec spec = build_trial_spec(model, fresh, options.threads);
   spec.trajectory_outputs.clear();
-  PopulationProblem problem(spec, run.settings);
+  PopulationProblem problem(spec, run.settings, exchange);
   run.confirm_reference = problem.reference();
   const std::size_t top = std::min(run.outcome.ranking.size(), static_cast<std::size_t>(run.settings.top));
   for (std::size_t k = 0; k < top; ++k) {
@@ -265,15 +282,27 @@ void confirm(const io::LoadedScenario& loaded, const ModelDefinition& model, con
     run.confirm_schedules.push_back(e);
   }
   run.confirmed = true;
-  run.confirm_patients = problem.population().n_patients();
-  writer.write_confirmation(run.confirm_reference, run.confirm_schedules, run.confirm_patients,
-                            run.settings.confirm_seed);
+  run.confirm_patients = problem.n_patients();
+  if (writer)
+    writer->write_confirmation(run.confirm_reference, run.confirm_schedules, run.confirm_patients,
+                               run.settings.confirm_seed);
 }
 
 }  // namespace
 
+namespace {
+/// The sink of a process that does not write (the other MPI ranks).
+class NoSink : public SearchSink {
+ public:
+  void write_reference(const EvaluatedSchedule&) override {}
+  void write_evaluated(const EvaluatedSchedule&) override {}
+  void write_skipped(const std::vector<double>&, const std::string&) override {}
+};
+}  // namespace
+
 SearchRun run_search(const io::LoadedScenario& loaded, const ModelDefinition& model, const SearchRunOptions& options,
-                     const io::RunInfo& info, const std::function<bool()>& keep_going) {
+                     const io::RunInfo& info, const std::function<bool()>& keep_going, OutcomeExchange* exchange,
+                     bool writes) {
   Scenario scenario = loaded.scenario;
   if (!scenario.search.settings.enabled)
     throw Error(ErrorKind::kInput, "the scenario has no `search` block (docs/search.md)");
@@ -284,17 +313,24 @@ SearchRun run_search(const io::LoadedScenario& loaded, const ModelDefinition& mo
   run.file = options.output.empty() ? scenario.output_file : options.output;
   TrialSpec spec = build_trial_spec(model, scenario, options.threads);
   spec.trajectory_outputs.clear();  // a search keeps read-outs, not trajectories
-  io::SearchWriter writer(run.file, model, scenario, info);
-  PopulationProblem problem(spec, run.settings);
+  std::unique_ptr<io::SearchWriter> writer;
+  if (writes) writer = std::make_unique<io::SearchWriter>(run.file, model, scenario, info);
+  NoSink none;
+  SearchSink& sink = writer ? static_cast<SearchSink&>(*writer) : none;
+  PopulationProblem problem(spec, run.settings, exchange);
   run.reference = problem.reference();
-  writer.write_reference(run.reference);
-  run.outcome = search_schedules(run.settings, problem, writer, problem.base_values(), keep_going);
-  run.n_candidates = problem.population().n_candidates();
-  run.n_patients = problem.population().n_patients();
+  sink.write_reference(run.reference);
+  std::function<bool()> go = keep_going;
+  if (exchange)  // every process stops together, or the others would wait for it forever
+    go = [&] { return exchange->all(!keep_going || keep_going()); };
+  run.outcome = search_schedules(run.settings, problem, sink, problem.base_values(), go);
+  run.n_candidates = problem.n_candidates();
+  run.n_patients = problem.n_patients();
   run.growth_wall_seconds = problem.population().growth_wall_seconds();
   run.treat_wall_seconds = problem.treat_wall_seconds();
   run.n_treated = problem.schedules_treated();
-  if (run.outcome.completed && run.settings.confirm_size > 0) confirm(loaded, model, options, run, writer);
+  if (run.outcome.completed && run.settings.confirm_size > 0)
+    confirm(loaded, model, options, run, writer.get(), exchange);
   io::SearchTotals totals;
   totals.result = run.outcome.result;
   totals.n_considered = run.outcome.n_considered;
@@ -306,7 +342,7 @@ SearchRun run_search(const io::LoadedScenario& loaded, const ModelDefinition& mo
   totals.treat_wall_seconds = run.treat_wall_seconds;
   totals.completed = run.outcome.completed;
   for (int k : run.outcome.ranking) totals.ranking.push_back(run.outcome.evaluated[static_cast<std::size_t>(k)].index);
-  writer.finish(totals);
+  if (writer) writer->finish(totals);
   return run;
 }
 

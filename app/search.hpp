@@ -54,13 +54,17 @@ SearchOutcome search_schedules(const SearchSettings& settings, ScheduleProblem& 
 class PopulationProblem : public ScheduleProblem {
  public:
   /// `spec` is the trial's (its arms give the varied and the reference arm); it must outlive this.
-  PopulationProblem(const TrialSpec& spec, const SearchSettings& settings);
+  /// `exchange` shares the population among processes (null: this process holds it all).
+  PopulationProblem(const TrialSpec& spec, const SearchSettings& settings, OutcomeExchange* exchange = nullptr);
   std::string violation(const std::vector<double>& x) override;
   EvaluatedSchedule evaluate(const std::vector<double>& x) override;
   /// Evaluates a whole arm (the reference, or a schedule's arm on another population).
   EvaluatedSchedule evaluate_arm(const TrialArm& arm, const std::vector<double>& x);
   const EvaluatedSchedule& reference() const { return reference_; }
   const GrownPopulation& population() const { return population_; }
+  /// Candidates and patients over every process.
+  std::size_t n_candidates() const { return n_candidates_; }
+  std::size_t n_patients() const { return n_patients_; }
   /// The variables' values of the searched arm as the scenario gives it (the optimiser's start).
   std::vector<double> base_values() const;
   /// Wall time spent treating the population, and the arms treated (the reference included).
@@ -68,9 +72,14 @@ class PopulationProblem : public ScheduleProblem {
   int schedules_treated() const { return treated_; }
 
  private:
+  std::vector<ArmOutcome> treat(const TrialArm& arm);
+
   const TrialSpec& spec_;
   const SearchSettings& settings_;
+  OutcomeExchange local_;
+  OutcomeExchange& exchange_;
   GrownPopulation population_;
+  std::size_t n_candidates_ = 0, n_patients_ = 0;
   std::vector<ArmOutcome> reference_outcomes_;
   EvaluatedSchedule reference_;
   double treat_seconds_ = 0.0;
@@ -103,8 +112,11 @@ struct SearchRun {
 };
 
 /// Runs the scenario's search and writes every schedule to the result file as it is evaluated.
+/// With `exchange` (MPI ranks), each process grows and treats its share of the population and
+/// only the process with `writes` true writes the file; every process returns the same run.
 /// Throws Error(kInput) when the scenario has no `search` block.
 SearchRun run_search(const io::LoadedScenario& loaded, const ModelDefinition& model, const SearchRunOptions& options,
-                     const io::RunInfo& info, const std::function<bool()>& keep_going = {});
+                     const io::RunInfo& info, const std::function<bool()>& keep_going = {},
+                     OutcomeExchange* exchange = nullptr, bool writes = true);
 
 }  // namespace vct

@@ -307,7 +307,87 @@ void score_schedule(const SearchObjective& objective, double horizon_day, const 
   e.out_of_field_orr_difference = stats::paired_difference(only_schedule, only_reference, pairs);
 }
 
-GrownPopulation::GrownPopulation(const TrialSpec& spec) : spec_(spec) {
+std::vector<double> pack_outcomes(const std::vector<ArmOutcome>& outcomes) {
+  std::vector<double> v;
+  v.reserve(outcomes.size() * kPackedOutcomeSize);
+  for (const auto& o : outcomes) {
+    const double fields[] = {static_cast<double>(o.evaluable),
+                             static_cast<double>(o.solver_failure),
+                             static_cast<double>(o.best),
+                             o.pfs_day,
+                             static_cast<double>(o.pfs_event),
+                             static_cast<double>(o.in_field_evaluable),
+                             static_cast<double>(o.out_of_field_evaluable),
+                             static_cast<double>(o.best_in_field),
+                             static_cast<double>(o.best_out_of_field),
+                             o.first_scan_change_pct,
+                             o.g_per_day,
+                             o.d_per_day,
+                             o.time_to_response_day,
+                             o.duration_of_response_day,
+                             static_cast<double>(o.response_ended),
+                             o.tgr_pre_pct_per_month,
+                             static_cast<double>(o.hyperprogression),
+                             static_cast<double>(o.pd_new_lesion),
+                             static_cast<double>(o.pd_non_target),
+                             static_cast<double>(o.pfs_death),
+                             static_cast<double>(o.has_os),
+                             o.os_day,
+                             static_cast<double>(o.os_event),
+                             o.ici_stop_day,
+                             o.earliest_stop_day,
+                             0.0,
+                             0.0,
+                             0.0,
+                             0.0,
+                             0.0};  // spare slots keep the layout when fields are added
+    static_assert(sizeof(fields) / sizeof(double) == 30, "kPackedOutcomeSize counts 30 fields and the biomarkers");
+    v.insert(v.end(), std::begin(fields), std::end(fields));
+    v.insert(v.end(), o.biomarkers.begin(), o.biomarkers.end());
+  }
+  return v;
+}
+
+std::vector<ArmOutcome> unpack_outcomes(const std::vector<double>& v) {
+  if (v.size() % kPackedOutcomeSize != 0)
+    throw Error(ErrorKind::kInternal, "unpack_outcomes: " + std::to_string(v.size()) + " numbers");
+  std::vector<ArmOutcome> out(v.size() / kPackedOutcomeSize);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const double* f = v.data() + k * kPackedOutcomeSize;
+    ArmOutcome& o = out[k];
+    auto flag = [](double x) { return x != 0.0; };
+    auto response = [](double x) { return static_cast<Response>(static_cast<int>(x)); };
+    o.evaluable = flag(f[0]);
+    o.solver_failure = flag(f[1]);
+    o.best = response(f[2]);
+    o.pfs_day = f[3];
+    o.pfs_event = flag(f[4]);
+    o.in_field_evaluable = flag(f[5]);
+    o.out_of_field_evaluable = flag(f[6]);
+    o.best_in_field = response(f[7]);
+    o.best_out_of_field = response(f[8]);
+    o.first_scan_change_pct = f[9];
+    o.g_per_day = f[10];
+    o.d_per_day = f[11];
+    o.time_to_response_day = f[12];
+    o.duration_of_response_day = f[13];
+    o.response_ended = flag(f[14]);
+    o.tgr_pre_pct_per_month = f[15];
+    o.hyperprogression = flag(f[16]);
+    o.pd_new_lesion = flag(f[17]);
+    o.pd_non_target = flag(f[18]);
+    o.pfs_death = flag(f[19]);
+    o.has_os = flag(f[20]);
+    o.os_day = f[21];
+    o.os_event = flag(f[22]);
+    o.ici_stop_day = f[23];
+    o.earliest_stop_day = f[24];
+    std::copy(f + 30, f + kPackedOutcomeSize, o.biomarkers.begin());
+  }
+  return out;
+}
+
+GrownPopulation::GrownPopulation(const TrialSpec& spec, std::size_t begin, std::size_t end) : spec_(spec) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!spec.model) throw Error(ErrorKind::kInternal, "search without a model");
   if (spec.select_by_inclusion)
@@ -316,11 +396,13 @@ GrownPopulation::GrownPopulation(const TrialSpec& spec) : spec_(spec) {
                 "inclusion); enrol by tps_min_pct / tps_max_pct or select no patients");
   spec.model->jacobian_pattern();  // once, before the threads start
   scans_ = scan_days(spec.recist, spec.horizon_day);
-  const std::size_t n = spec.population.size();
+  end = std::min(end, spec.population.size());
+  begin = std::min(begin, end);
+  const std::size_t n = end - begin;
   candidates_.resize(n);
   std::vector<std::vector<double>> states(n);
   parallel_for(0, n, std::max(1, spec.threads),
-               [&](std::size_t i) { candidates_[i] = screen_candidate(spec, i, &states[i]); });
+               [&](std::size_t i) { candidates_[i] = screen_candidate(spec, begin + i, &states[i]); });
   for (std::size_t i = 0; i < n; ++i)
     if (candidates_[i].status == CandidateStatus::kPatient) {
       patients_.push_back(i);

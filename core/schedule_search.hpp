@@ -168,15 +168,37 @@ void score_schedule(const SearchObjective& objective, double horizon_day, const 
 double objective_value(const SearchObjective& objective, double horizon_day, const std::vector<ArmOutcome>& outcomes,
                        std::vector<double>& metrics);
 
+/// Arm outcomes as flat numbers, kPackedOutcomeSize per patient (to move them between processes).
+inline constexpr std::size_t kPackedOutcomeSize = 30 + kBiomarkerCount;
+std::vector<double> pack_outcomes(const std::vector<ArmOutcome>& outcomes);
+/// The inverse of pack_outcomes; throws Error(kInternal) when the size is not a multiple.
+std::vector<ArmOutcome> unpack_outcomes(const std::vector<double>& packed);
+
+/// How the processes of a search share its population (MPI ranks; the default is one process
+/// holding every candidate). Every process must make the same calls in the same order.
+class OutcomeExchange {
+ public:
+  virtual ~OutcomeExchange() = default;
+  /// This process's candidates, [begin, end) of [0, n).
+  virtual std::pair<std::size_t, std::size_t> share(std::size_t n) const { return {0, n}; }
+  /// Every process's outcomes of one arm, in candidate order, from this process's own.
+  virtual std::vector<ArmOutcome> gather(const std::vector<ArmOutcome>& mine) { return mine; }
+  /// The sum over processes (counts).
+  virtual std::size_t sum(std::size_t mine) { return mine; }
+  /// True when every process wants to go on.
+  virtual bool all(bool mine) { return mine; }
+};
+
 /// A population grown once (the initial-condition phase of every candidate) and treated with
 /// any number of arms, in parallel over patients: the same patients for every schedule, and
 /// results identical for any thread count (each patient depends only on its own inputs).
 class GrownPopulation {
  public:
-  /// Screens every candidate of spec.population (spec.threads threads). The spec must outlive
-  /// this object. Throws Error(kInput) for probability-of-inclusion selection, which a search
-  /// does not support.
-  explicit GrownPopulation(const TrialSpec& spec);
+  /// Screens the candidates [begin, end) of spec.population (spec.threads threads; default every
+  /// candidate). The spec must outlive this object. Throws Error(kInput) for
+  /// probability-of-inclusion selection, which a search does not support.
+  explicit GrownPopulation(const TrialSpec& spec, std::size_t begin = 0,
+                           std::size_t end = std::numeric_limits<std::size_t>::max());
   const TrialSpec& spec() const { return spec_; }
   std::size_t n_candidates() const { return candidates_.size(); }
   std::size_t n_patients() const { return patients_.size(); }

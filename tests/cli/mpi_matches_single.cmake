@@ -1,11 +1,6 @@
 # Runs SCENARIO single-process and with `mpirun -np 2`, then with a run stopped after one batch per
 # rank and resumed; every MPI result must equal the single-process one candidate by candidate.
-set(ENV{OMPI_ALLOW_RUN_AS_ROOT} 1)
-set(ENV{OMPI_ALLOW_RUN_AS_ROOT_CONFIRM} 1)
-set(ENV{OMPI_MCA_rmaps_base_oversubscribe} 1)
-# Ranks waiting in MPI yield the core: on a 2-core machine busy-polling ranks competing with other
-# processes made this test time out now and then (it passes alone in about 10 s).
-set(ENV{OMPI_MCA_mpi_yield_when_idle} 1)
+include(${CMAKE_CURRENT_LIST_DIR}/mpi_env.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 function(run)

@@ -7,6 +7,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "app/run_scenario.hpp"
@@ -250,6 +251,52 @@ TEST(ScheduleSearch, AnInterruptedSearchStopsAndKeepsWhatItEvaluated) {
   EXPECT_FALSE(out.completed);
   EXPECT_EQ(out.evaluated.size(), 2u);  // stopped after the second evaluation
   EXPECT_EQ(sink.evaluated.size(), 2u);
+}
+
+TEST(ScheduleSearch, PackedOutcomesRoundTripEveryField) {
+  // What an MPI search sends between ranks: every field distinct, NaN and infinity kept.
+  ArmOutcome o;
+  o.evaluable = true;
+  o.best = Response::kPR;
+  o.pfs_day = 84.5;
+  o.pfs_event = true;
+  o.out_of_field_evaluable = true;
+  o.best_in_field = Response::kCR;
+  o.best_out_of_field = Response::kSD;
+  o.first_scan_change_pct = -31.0;
+  o.g_per_day = 0.002;
+  o.d_per_day = 0.03;
+  o.time_to_response_day = 42.0;
+  o.duration_of_response_day = 120.0;
+  o.response_ended = true;
+  o.tgr_pre_pct_per_month = 12.5;
+  o.hyperprogression = true;
+  o.pd_new_lesion = true;
+  o.pfs_death = true;
+  o.has_os = true;
+  o.os_day = 300.0;
+  o.os_event = true;
+  o.ici_stop_day = 63.0;
+  o.earliest_stop_day = std::numeric_limits<double>::infinity();
+  for (std::size_t b = 0; b < o.biomarkers.size(); ++b) o.biomarkers[b] = 1.5 + static_cast<double>(b);
+  ArmOutcome other;
+  other.solver_failure = true;
+  other.in_field_evaluable = true;
+  other.pd_non_target = true;
+  const std::vector<double> packed = pack_outcomes({o, other});
+  ASSERT_EQ(packed.size(), 2 * kPackedOutcomeSize);
+  const std::vector<ArmOutcome> back = unpack_outcomes(packed);
+  ASSERT_EQ(back.size(), 2u);
+  const std::vector<double> again = pack_outcomes(back);
+  ASSERT_EQ(again.size(), packed.size());  // bit patterns of every number (NaN included)
+  EXPECT_EQ(std::memcmp(again.data(), packed.data(), packed.size() * sizeof(double)), 0);
+  EXPECT_EQ(back[0].best, Response::kPR);
+  EXPECT_EQ(back[0].best_in_field, Response::kCR);
+  EXPECT_TRUE(std::isinf(back[0].earliest_stop_day));
+  EXPECT_TRUE(std::isnan(back[1].os_day));
+  EXPECT_TRUE(back[1].solver_failure && back[1].in_field_evaluable && back[1].pd_non_target);
+  EXPECT_EQ(back[0].biomarkers, o.biomarkers);
+  EXPECT_THROW(unpack_outcomes(std::vector<double>(kPackedOutcomeSize + 1)), Error);
 }
 
 }  // namespace

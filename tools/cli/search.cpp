@@ -11,6 +11,9 @@
 #include "app/search.hpp"
 #include "models/registry.hpp"
 #include "tools/cli/commands.hpp"
+#ifdef VCT_HAVE_MPI
+#include "app/mpi_search.hpp"
+#endif
 
 namespace vct::cli {
 
@@ -107,11 +110,6 @@ void print_search(const SearchRun& run, const Scenario& s) {
 }  // namespace
 
 int cmd_search(const SearchArgs& a) {
-  if (process().mpi) {  // every rank would run the whole search into the same file
-    if (is_root_process())
-      std::fprintf(stderr, "vct: vct search runs in one process (its threads: --threads); run it without mpirun\n");
-    return kUsage;
-  }
   ParameterSource source;
   const io::LoadedScenario loaded = load_for_run(a.scenario_path, a.calibration_path, a.published, source);
   const Scenario& s = loaded.scenario;
@@ -122,14 +120,23 @@ int cmd_search(const SearchArgs& a) {
   const ModelDefinition& model = models::get_model(s.model);
   const io::RunInfo info =
       make_run_info(process().command_line, a.scenario_path, loaded, source.calibration_path, source.calibration_text);
-  if (!a.quiet)
+  const bool root = is_root_process();
+  if (!a.quiet && root)
     std::printf("Schedule search: model %s, arm '%s' against '%s', method %s; parameters %s\n", model.id().c_str(),
                 s.search.arm.c_str(), s.search.reference.c_str(),
                 s.search.settings.method == SearchMethod::kGrid ? "grid" : "nlopt", source.label.c_str());
   std::signal(SIGINT, on_search_interrupt);
   std::signal(SIGTERM, on_search_interrupt);
-  const SearchRun run = run_search(loaded, model, {a.output, a.threads, a.size, a.evaluations}, info,
-                                   [] { return !g_search_interrupted.load(); });
+  const SearchRunOptions options{a.output, a.threads, a.size, a.evaluations};
+  const auto keep_going = [] { return !g_search_interrupted.load(); };
+#ifdef VCT_HAVE_MPI
+  mpi::MpiOutcomeExchange exchange;  // each rank grows and treats its block of the candidates
+  const SearchRun run = process().mpi ? run_search(loaded, model, options, info, keep_going, &exchange, root)
+                                      : run_search(loaded, model, options, info, keep_going);
+#else
+  const SearchRun run = run_search(loaded, model, options, info, keep_going);
+#endif
+  if (!root) return run.outcome.completed ? kOk : kInterrupted;
   if (!a.quiet) print_search(run, s);
   if (!run.outcome.completed) {
     std::fprintf(stderr, "vct: interrupted; %s holds the %zu schedules evaluated so far\n", run.file.c_str(),
