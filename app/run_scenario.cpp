@@ -32,6 +32,29 @@ PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scen
   return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver);
 }
 
+PopulationSpec population_spec(const ModelDefinition& model, const PopulationSettings& p) {
+  PopulationSpec ps;
+  ps.size = p.enabled ? p.size : 1;
+  ps.seed = p.seed;
+  ps.latin_hypercube = p.latin_hypercube;
+  if (!p.preset.empty()) {
+    for (const auto& preset : models::population_presets(model.id()))
+      if (preset.name == p.preset) {
+        ps.distributions = preset.distributions;
+        if (p.pk_variability) ps.latent_blocks = preset.latent_blocks;
+      }
+  }
+  for (const auto& d : p.distributions) {
+    auto same = [&](const ParameterDistribution& x) { return x.parameter == d.parameter; };
+    const auto it = std::find_if(ps.distributions.begin(), ps.distributions.end(), same);
+    if (it != ps.distributions.end())
+      *it = d;
+    else
+      ps.distributions.push_back(d);
+  }
+  return ps;
+}
+
 TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int threads) {
   TrialSpec spec;
   spec.model = &model;
@@ -59,30 +82,8 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   spec.batch_size = s.batch_size;
 
   const PopulationSettings& p = s.population;
-  if (!p.file.empty()) {
-    spec.population = io::read_population(p.file, model);
-  } else {
-    PopulationSpec ps;
-    ps.size = p.enabled ? p.size : 1;
-    ps.seed = p.seed;
-    ps.latin_hypercube = p.latin_hypercube;
-    if (!p.preset.empty()) {
-      for (const auto& preset : models::population_presets(model.id()))
-        if (preset.name == p.preset) {
-          ps.distributions = preset.distributions;
-          if (p.pk_variability) ps.latent_blocks = preset.latent_blocks;
-        }
-    }
-    for (const auto& d : p.distributions) {
-      auto same = [&](const ParameterDistribution& x) { return x.parameter == d.parameter; };
-      const auto it = std::find_if(ps.distributions.begin(), ps.distributions.end(), same);
-      if (it != ps.distributions.end())
-        *it = d;
-      else
-        ps.distributions.push_back(d);
-    }
-    spec.population = sample_population(model, ps);
-  }
+  spec.population =
+      p.file.empty() ? sample_population(model, population_spec(model, p)) : io::read_population(p.file, model);
   if (p.selection) {
     spec.select_by_inclusion = true;
     spec.observed_log_ratios = models::selection_data(model.id());

@@ -23,6 +23,10 @@ std::vector<double> resolve_parameters(const ModelDefinition& model, const Scena
 PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scenario,
                               const std::vector<double>& params);
 
+/// The population design of a scenario's `population` block: the preset's laws (and PK blocks),
+/// replaced or extended by the explicit distributions (the calibration already applied).
+PopulationSpec population_spec(const ModelDefinition& model, const PopulationSettings& settings);
+
 /// Turns a trial scenario into a TrialSpec: samples (or reads) the population, resolves preset
 /// and explicit distributions, arms, RECIST settings and output selection. `threads` <= 0 means
 /// the scenario's setting, or all available cores.

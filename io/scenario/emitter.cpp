@@ -192,6 +192,24 @@ void emit_search(YAML::Emitter& out, const Scenario& s) {
   out << YAML::EndMap;
 }
 
+/// `observations` (every scan inline, lesions by name, whatever file they came from) and `fit`.
+void emit_observations(YAML::Emitter& out, const Scenario& s) {
+  const PatientObservations& o = s.observations;
+  out << YAML::Key << "observations" << YAML::Value << YAML::BeginMap;
+  emit_map(out, schema::measurement_error(), o.error);
+  out << YAML::Key << "scans" << YAML::Value << YAML::BeginSeq;
+  for (const auto& scan : o.scans)
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "day" << YAML::Value << scan.day << YAML::Key << "lesion"
+        << YAML::Value << s.lesion_names.at(static_cast<std::size_t>(scan.lesion)) << YAML::Key << "diameter_mm"
+        << YAML::Value << scan.diameter_mm << YAML::EndMap;
+  out << YAML::EndSeq << YAML::EndMap;
+  if (!s.fit.enabled) return;
+  out << YAML::Key << "fit" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::Flow << s.fit.parameters;
+  schema::emit_fields(out, schema::fit(), s.fit);
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string resolved_scenario_yaml(const Scenario& s) {
@@ -229,6 +247,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     emit_subgroups(out, s.subgroups);
     emit_map(out, schema::run(), s);
     if (s.search.settings.enabled) emit_search(out, s);
+    if (s.observations.enabled) emit_observations(out, s);
   }
   emit_map(out, schema::simulation(), s);
   emit_map(out, schema::solver(), s.solver);

@@ -38,8 +38,18 @@ void load_subgroups(Validator& v, const YAML::Node& root, const ModelDefinition*
 /// Whether the model offers the PD-L1 TPS read-out (false for none).
 bool model_offers_tps(const ModelDefinition* model);
 
+/// The index of the arm called `name` among the scenario's arms; -1 with a problem at `node`
+/// ("expected one of the arms: a, b; found 'x'") when there is none (search.cpp).
+int resolve_arm(Validator& v, const YAML::Node& node, const std::string& path, const Scenario& s,
+                const std::string& name);
+
 /// `search`: the schedule search of `vct search`, arms and lesions resolved (search.cpp).
 void load_search(Validator& v, const YAML::Node& root, Scenario& s);
+
+/// `observations` and `fit`: one patient's scans (inline or a CSV beside `document`, the patient
+/// file's path) and the fitted parameters (observations.cpp).
+void load_observations(Validator& v, const YAML::Node& root, const ModelDefinition* model, const std::string& document,
+                       Scenario& s);
 
 /// "unknown <what> 'name' for model M (did you mean 'x'?)", the hint from `candidates`.
 std::string unknown_name(const std::string& what, const std::string& name, const ModelDefinition& model,

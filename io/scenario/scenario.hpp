@@ -14,6 +14,7 @@
 #include "core/simulation.hpp"
 #include "core/solver/integrator.hpp"
 #include "core/trial.hpp"
+#include "core/twin.hpp"
 
 namespace vct {
 
@@ -63,6 +64,23 @@ struct SearchBlock {
   bool confirm_seed_given = false;
 };
 
+/// `observations` (docs/twin.md): one patient's lesion measurements and their error model; the
+/// scans of `scans_file` (CSV) are read into `scans` by the loader, which resolves lesion names.
+struct PatientObservations {
+  bool enabled = false;
+  MeasurementError error;
+  std::vector<LesionScan> scans;  ///< in file order; lesion names resolved to indices
+  std::string scans_file;         ///< as written (relative to the patient file), empty: inline scans
+};
+
+/// `fit` (docs/twin.md): which parameters `vct fit` estimates, from which arm's treatment.
+struct FitSettings {
+  bool enabled = false;
+  std::vector<std::string> parameters;  ///< each has a population law (the prior); resolved by the loader
+  NamedIndex arm;                       ///< the treatment given so far (default: the first arm)
+  int evaluations = 300;                ///< optimiser evaluations at most
+};
+
 /// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
 /// "Limits"), so that a run cannot exhaust memory or disk after `vct check` passed it.
 constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within the horizon
@@ -94,8 +112,10 @@ struct Scenario {
   std::vector<TrialArm> arms;
   RecistOptions recist;
   ComparisonSettings comparisons;
-  SearchBlock search;           ///< `vct search` only (settings.enabled when the block is present)
-  ProgressionSpec progression;  ///< read-out modules; parameter indices resolved by the loader
+  SearchBlock search;                ///< `vct search` only (settings.enabled when the block is present)
+  PatientObservations observations;  ///< `vct fit` only
+  FitSettings fit;                   ///< `vct fit` only
+  ProgressionSpec progression;       ///< read-out modules; parameter indices resolved by the loader
   /// Subgroup analyses of a trial (`subgroups`; docs/biomarkers.md): by default TPS < 1 / 1-49 /
   /// >= 50 % when the model offers TPS, else none; biomarker names resolved by the loader.
   std::vector<SubgroupDefinition> subgroups;

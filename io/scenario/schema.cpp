@@ -172,6 +172,9 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("run", "mapping", "", "trials; see \"Run\"")),
           other<Scenario>(other_key("search", "mapping", "none",
                                     "trials; the schedule search of `vct search`; see \"Schedule search\"")),
+          other<Scenario>(other_key("observations", "mapping", "none",
+                                    "one patient's lesion measurements for `vct fit`; see \"Observations\"")),
+          other<Scenario>(other_key("fit", "mapping", "none", "what `vct fit` estimates; see \"Fit\"")),
       }};
   return section;
 }
@@ -837,6 +840,81 @@ const Section<ScheduleConstraints>& search_constraints() {
   return section;
 }
 
+const Section<PatientObservations>& observations() {
+  static const Section<PatientObservations> section{
+      "observations",
+      "Observations",
+      "A patient file (docs/twin.md) is a trial scenario whose `population` is the prior of the fitted "
+      "parameters and whose arms are the treatment given so far (`fit.arm`) and alternatives; "
+      "`observations` holds the patient's scans. Every measured lesion needs a baseline scan on day 0.",
+      "",
+      {
+          other<PatientObservations>(other_key("error", "mapping", "`{additive_mm: 2, proportional: 0.1}`",
+                                               "measurement error; see \"Measurement error\"")),
+          other<PatientObservations>(
+              other_key("scans", "list of scans", "", "the scans, inline; see \"Scans\" (or `scans_file`)")),
+          other<PatientObservations>(other_key("scans_file", "text", "",
+                                               "a CSV with the header `day,lesion,diameter_mm` (`lesion` optional: "
+                                               "the first lesion), relative to the patient file")),
+      }};
+  return section;
+}
+
+const Section<MeasurementError>& measurement_error() {
+  static const Section<MeasurementError> section{
+      "observations.error",
+      "Measurement error",
+      "A measured diameter is Gaussian around the model's with sd = sqrt(additive_mm^2 + (proportional x "
+      "predicted)^2).",
+      "",
+      {
+          member(number_key("additive_mm", 0.0, 100.0, false, "2", "constant part of the sd, mm"),
+                 &MeasurementError::additive_mm),
+          member(number_key("proportional", 0.0, 1.0, false, "0.1", "part of the sd proportional to the diameter"),
+                 &MeasurementError::proportional),
+      }};
+  return section;
+}
+
+const Section<LesionScan>& scan() {
+  static const Section<LesionScan> section{
+      "observations.scans[]",
+      "Scans",
+      "",
+      "",
+      {
+          member(number_key("day", -kInf, kInf, false, "", "days since treatment start (0: baseline), <= the horizon",
+                            "number, required"),
+                 &LesionScan::day),
+          other<LesionScan>(other_key("lesion", "a lesion's name", "the first lesion", "the measured lesion")),
+          member(number_key("diameter_mm", -kInf, kInf, false, "", "longest diameter, mm (> 0, <= 500)",
+                            "number, required"),
+                 &LesionScan::diameter_mm),
+      }};
+  return section;
+}
+
+const Section<FitSettings>& fit() {
+  static const Section<FitSettings> section{
+      "fit",
+      "Fit",
+      "`vct fit` estimates these parameters by maximum a posteriori with the population laws as priors and "
+      "gives their Laplace uncertainty (docs/twin.md); the other parameters stay at the population medians.",
+      "",
+      {
+          other<FitSettings>(other_key("parameters", "list of parameter names",
+                                       "those of k_C1_growth_per_day, k_C_T1_per_day, n_T1_clones with a law",
+                                       "each needs a population law")),
+          accessor<FitSettings>(
+              simple_key("arm", Kind::kText, "the first arm", "the treatment given so far", "an arm's name"),
+              [](const FitSettings& f) { return text(f.arm.name); },
+              [](FitSettings& f, const Value& v) { f.arm.name = v.text; }),
+          member(integer_key("evaluations", 10, 100000, "300", "optimiser evaluations at most"),
+                 &FitSettings::evaluations),
+      }};
+  return section;
+}
+
 namespace {
 Field<SearchObjective> weight_field(SearchMetric m, const std::string& help) {
   Field<SearchObjective> f = accessor<SearchObjective>(
@@ -973,6 +1051,10 @@ std::string scenario_reference_markdown() {
   table(out, search_variables());
   table(out, search_constraints());
   table(out, search_objective());
+  table(out, observations());
+  table(out, measurement_error());
+  table(out, scan());
+  table(out, fit());
   return out.str();
 }
 

@@ -192,6 +192,10 @@ const Section<SearchBlock>& search();
 const Section<SearchBlock>& search_variables();
 const Section<ScheduleConstraints>& search_constraints();
 const Section<SearchObjective>& search_objective();
+const Section<PatientObservations>& observations();
+const Section<MeasurementError>& measurement_error();
+const Section<LesionScan>& scan();
+const Section<FitSettings>& fit();
 
 /// The keys a distribution of `kind` takes (a subset of distribution()).
 std::vector<std::string> distribution_keys(DistributionKind kind);

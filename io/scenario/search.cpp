@@ -122,17 +122,6 @@ SearchVariable read_variable(Validator& v, const YAML::Node& node, const std::st
   return var;
 }
 
-/// Resolves an arm's name (or takes the default) to its index.
-int resolve_arm(Validator& v, const YAML::Node& node, const std::string& path, const Scenario& s, std::string& name) {
-  std::string names;
-  for (std::size_t a = 0; a < s.arms.size(); ++a) {
-    if (s.arms[a].name == name) return static_cast<int>(a);
-    names += (a ? ", " : "") + s.arms[a].name;
-  }
-  v.problem(node, path, "expected one of the arms: " + names + "; found '" + name + "'");
-  return -1;
-}
-
 void read_variables(Validator& v, const YAML::Node& block, Scenario& s) {
   const YAML::Node node = block["variables"];
   SearchSettings& settings = s.search.settings;
@@ -219,6 +208,18 @@ void check_objective(Validator& v, const YAML::Node& block, const Scenario& s) {
 }
 
 }  // namespace
+
+/// (parts.hpp)
+int resolve_arm(Validator& v, const YAML::Node& node, const std::string& path, const Scenario& s,
+                const std::string& name) {
+  std::string names;
+  for (std::size_t a = 0; a < s.arms.size(); ++a) {
+    if (s.arms[a].name == name) return static_cast<int>(a);
+    names += (a ? ", " : "") + s.arms[a].name;
+  }
+  v.problem(node, path, "expected one of the arms: " + names + "; found '" + name + "'");
+  return -1;
+}
 
 void load_search(Validator& v, const YAML::Node& root, Scenario& s) {
   const YAML::Node block = root["search"];

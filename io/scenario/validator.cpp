@@ -21,8 +21,13 @@ std::string ScenarioProblem::format() const {
 
 namespace {
 
+/// By file (in the order the files first appear: the document, then a file it names), then by line
+/// and column.
 std::vector<ScenarioProblem> in_file_order(std::vector<ScenarioProblem> problems) {
-  std::stable_sort(problems.begin(), problems.end(), [](const ScenarioProblem& a, const ScenarioProblem& b) {
+  std::map<std::string, std::size_t> rank;
+  for (const auto& p : problems) rank.emplace(p.file, rank.size());
+  std::stable_sort(problems.begin(), problems.end(), [&](const ScenarioProblem& a, const ScenarioProblem& b) {
+    if (a.file != b.file) return rank.at(a.file) < rank.at(b.file);
     return a.line != b.line ? a.line < b.line : a.column < b.column;
   });
   return problems;
@@ -143,6 +148,11 @@ YAML::Node parse_yaml_file(const std::string& path) { return parse_yaml(read_tex
 void Validator::problem(const YAML::Node& node, const std::string& path, const std::string& message) {
   const YAML::Mark mark = node.Mark();
   problems_.push_back({file_, mark.line + 1, mark.column + 1, path, message});
+}
+
+void Validator::problem_in(const std::string& file, int line, int column, const std::string& path,
+                           const std::string& message) {
+  problems_.push_back({file, line, column, path, message});
 }
 
 void Validator::throw_if_problems() const {

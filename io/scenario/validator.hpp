@@ -54,6 +54,8 @@ class Validator {
   explicit Validator(std::string file) : file_(std::move(file)) {}
 
   void problem(const YAML::Node& node, const std::string& path, const std::string& message);
+  /// A problem in another file the document names (e.g. a CSV of scans), at its line and column.
+  void problem_in(const std::string& file, int line, int column, const std::string& path, const std::string& message);
   const std::vector<ScenarioProblem>& problems() const { return problems_; }
   /// Problems so far (compare before and after a read to know whether it was accepted).
   std::size_t count() const { return problems_.size(); }

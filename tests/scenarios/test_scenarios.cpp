@@ -30,8 +30,13 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::string& extension
 }
 
 TEST(ShippedScenarios, AllLoadWithoutProblems) {
-  const auto files = files_in(fs::path(VCT_SOURCE_DIR) / "scenarios", ".yaml");
+  auto files = files_in(fs::path(VCT_SOURCE_DIR) / "scenarios", ".yaml");
   ASSERT_GE(files.size(), 5u);
+  for (const auto& f : files_in(fs::path(VCT_SOURCE_DIR) / "scenarios" / "patients", ".yaml")) {
+    files.push_back(f);  // patient files (docs/twin.md): their resolved form, scans inline, loads back the same
+    const LoadedScenario s = load_scenario_file(f.string());
+    EXPECT_EQ(load_scenario_text(s.resolved_yaml, "resolved.yaml").resolved_yaml, s.resolved_yaml) << f;
+  }
   for (const auto& f : files) {
     try {
       const LoadedScenario s = load_scenario_file(f.string());

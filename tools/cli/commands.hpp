@@ -72,6 +72,12 @@ struct SearchArgs {
   bool quiet = false, published = false;
 };
 
+/// `vct fit` options.
+struct FitArgs {
+  std::string patient_path, calibration_path;
+  bool quiet = false, published = false;
+};
+
 int cmd_run(const RunArgs& r);  ///< run.cpp; `check` is run with check_only
 int cmd_merge(const std::string& output);
 int cmd_table(const std::string& what, const std::string& model);  ///< params | states | drugs
@@ -82,6 +88,8 @@ int cmd_validate(const SuiteArgs& a);
 int cmd_report(const std::string& result, const std::string& output);
 /// search.cpp: the scenario's schedule search, printed and written to HDF5.
 int cmd_search(const SearchArgs& a);
+/// fit.cpp: one patient's parameters from their scans (docs/twin.md).
+int cmd_fit(const FitArgs& a);
 /// tps_fit.cpp: the PD-L1 TPS mapping fitted to a prevalence on result files' baseline PD-L1.
 int cmd_tps_fit(const TpsFitArgs& a);
 

@@ -249,6 +249,34 @@ struct SearchFlags {
   }
 };
 
+/// `vct fit`: one patient's parameters from their scans.
+struct FitFlags {
+  std::string patient;
+  FlagValues calibration;
+  bool quiet = false, published = false;
+
+  void declare(CLI::App* app, bool) {
+    app->add_option("PATIENT", patient, "a patient file: scans, treatment so far, prior (docs/twin.md)")
+        ->required()
+        ->type_name("FILE.yaml");
+    add_values(app, "--calibration", calibration, "FILE.yaml", "apply this calibration file's values");
+    app->add_flag("--published", published, "the model's published parameter values: no calibration");
+    app->add_flag("--quiet", quiet, "print nothing on success");
+    add_verbose(app);
+  }
+
+  FitArgs read(const std::string& command, bool) const {
+    FitArgs a;
+    a.patient_path = patient;
+    a.calibration_path = single(command, calibration, true);
+    a.quiet = quiet;
+    a.published = published;
+    if (a.published && !a.calibration_path.empty())
+      throw UsageError{command, "--published and --calibration ask for different parameter values; give one of them"};
+    return a;
+  }
+};
+
 constexpr const char* kFooter =
     "Exit codes: 0 success; 1 usage error (or validate --check with a calibration target outside its "
     "tolerance); 2 bad input; 3 numerical failure; 4 I/O error; 5 internal error; 130 interrupted "
@@ -262,6 +290,7 @@ struct Cli {
   RunFlags run, check;
   SuiteFlags calibrate, validate;
   SearchFlags search;
+  FitFlags fit;
   std::string merge_output, table_model, help_topic, report_result;
   FlagValues report_output, tps_prevalence;
   TpsFitArgs tps_fit;
@@ -287,6 +316,10 @@ struct Cli {
     add_flagged(search, false, "search",
                 "search the best schedule of one arm over a scenario's `search` block (grid or NLopt; docs/search.md)",
                 cmd_search);
+    add_flagged(fit, false, "fit",
+                "estimate one patient's parameters from their scans: MAP with population priors and Laplace "
+                "uncertainty (docs/twin.md)",
+                cmd_fit);
     auto* rep = app.add_subcommand("report",
                                    "write a self-contained HTML report of a result file: tables, "
                                    "RT courses with BED/EQD2, figures, provenance (docs/python.md)");
