@@ -59,7 +59,7 @@ int baseline_parameter(const ModelDefinition& model, int lesion) {
 }  // namespace
 
 PatientModel::PatientModel(const ModelDefinition& model, const Scenario& scenario)
-    : model_(model), spec_(patient_spec(model, scenario)) {
+    : spec_(patient_spec(model, scenario)) {
   if (!scenario.observations.enabled || !scenario.fit.enabled || scenario.fit.arm.index < 0)
     throw Error(ErrorKind::kInput, "a patient file needs `observations` and `fit` (docs/twin.md)");
   arm_ = scenario.arms.at(static_cast<std::size_t>(scenario.fit.arm.index));

@@ -56,4 +56,36 @@ struct LaplaceApproximation {
 LaplaceApproximation laplace_at(const std::function<double(const std::vector<double>&)>& f,
                                 const std::vector<double>& mode, double h = 0.05);
 
+/// One fitted parameter: prior and posterior (Laplace, mapped through the prior's quantiles).
+struct FittedParameter {
+  std::string name, unit;
+  ParameterDistribution prior;
+  double prior_median = 0.0, prior_lower = 0.0, prior_upper = 0.0;  ///< prior median and 90 % interval
+  double z = 0.0;                                                   ///< the mode on the prior's standard normal scale
+  double sd_z = 1.0;   ///< its Laplace sd on that scale (the prior's is 1); NaN without a Laplace covariance
+  double value = 0.0;  ///< maximum a posteriori
+  double lower = 0.0, upper = 0.0;  ///< 90 % interval
+  bool informed = true;             ///< sd_z <= kInformedSd: the scans narrow the prior
+};
+
+/// A posterior sd above this fraction of the prior's means the scans barely inform the parameter.
+inline constexpr double kInformedSd = 0.7;
+
+struct ScanFit {
+  LesionScan scan;
+  double predicted_mm = 0.0, sd_mm = 0.0;
+  double standardised = 0.0;  ///< (observed - predicted) / sd
+};
+
+struct PatientFit {
+  std::vector<FittedParameter> parameters;
+  std::vector<ScanFit> scans;    ///< at the mode
+  Eigen::MatrixXd covariance_z;  ///< Laplace covariance on the z scale (empty when not positive definite)
+  double negative_log_posterior = 0.0, negative_log_likelihood = 0.0;
+  int evaluations = 0;
+  std::string result;  ///< how the optimiser ended
+  std::vector<std::string> warnings;
+  double wall_seconds = 0.0;
+};
+
 }  // namespace vct

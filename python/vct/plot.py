@@ -35,6 +35,23 @@ class Plots:
         self._r._need_trial("this figure")
         return arm if arm is not None else self._r.arms[0]
 
+    def fit(self):
+        """A patient fit: each lesion's measured diameters (with the error model's sd) and the
+        fitted model's at the scans."""
+        scans = self._r.fit_scans
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(7.5, 4.5))
+        for k, (lesion, rows) in enumerate(scans.groupby("lesion", sort=False)):
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax.errorbar(rows["day"], rows["observed_mm"], yerr=rows["sd_mm"], fmt="o", color=colour, capsize=3,
+                        label=f"{lesion}: measured (± sd)")
+            ax.plot(rows["day"], rows["predicted_mm"], "-", color=colour, label=f"{lesion}: fitted")
+        ax.set_xlabel("Time since treatment start (days)")
+        ax.set_ylabel("Longest diameter (mm)")
+        ax.legend(frameon=False)
+        fig.tight_layout()
+        return fig
+
     def landscape(self, value="objective", x=None, y=None):
         """A schedule search's landscape: `value` (a column of result.search, e.g. objective or
         out_of_field_orr) over two searched variables as a heat map (one variable: a line), the

@@ -247,6 +247,27 @@ def _search_section(r):
     return body, ["fig-landscape"]
 
 
+def _fit_section(r):
+    p, scans, attrs = r.fit_parameters, r.fit_scans, r.fit_attributes
+    rows = [[x.name, x.unit, x.prior, f"{x.prior_median:.4g} ({x.prior_lower:.3g}–{x.prior_upper:.3g})",
+             f"{x.estimate:.4g}" + ("" if not math.isfinite(x.lower) else f" ({x.lower:.3g}–{x.upper:.3g})"),
+             f"{x.sd_z:.2f}", "yes" if x.informed else "barely"] for x in p.itertuples()]
+    body = [f"<p>{html.escape(str(attrs.get('method', '')))}: {attrs.get('evaluations', '')} model evaluations "
+            f"({html.escape(str(attrs.get('result', '')))}); −log posterior {attrs.get('negative_log_posterior', 0):.3f}. "
+            f"Treatment given: {html.escape(str(attrs.get('arm', '')))}.</p>",
+            "<h2>Parameters</h2>",
+            _table(["parameter", "unit", "prior", "prior median (90 %)", "estimate (90 %)", "sd ratio", "informed"], rows),
+            "<h2>Scans</h2>",
+            _table(["day", "lesion", "observed mm", "fitted mm", "sd mm", "standardised residual"],
+                   [[f"{s.day:g}", s.lesion, f"{s.observed_mm:.1f}", f"{s.predicted_mm:.1f}", f"{s.sd_mm:.2f}",
+                     f"{s.standardised_residual:.2f}"] for s in scans.itertuples()])]
+    warnings = [w for w in str(attrs.get("warnings", "")).split("\n") if w]
+    if warnings:
+        body.append("<h2>Warnings</h2><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
+    body += ["<h2>Figures</h2>", _figure(r.plot.fit(), "fig-fit", "Measured and fitted diameters")]
+    return body, ["fig-fit"]
+
+
 def render(result):
     """The report of a Result (or a path) as HTML text, and the ids of its figures."""
     r = result if isinstance(result, Result) else load(result)
@@ -258,10 +279,13 @@ def render(result):
         body.append('<p class="warning">This run is INCOMPLETE: the tables and figures cover the candidates '
                     "finished before it stopped (vct run --resume finishes it).</p>")
     body.append(f"<p>{html.escape(r.provenance.get('model_title', ''))} ({html.escape(r.provenance.get('model_id', ''))}); "
-                f"{ {'trial': 'virtual trial, arms ' + ', '.join(r.arms), 'search': 'schedule search'}.get(r.kind, 'single patient')}.</p>")
+                f"{ {'trial': 'virtual trial, arms ' + ', '.join(r.arms), 'search': 'schedule search', 'fit': 'patient fit'}.get(r.kind, 'single patient')}.</p>")
     ids = []
     if r.kind == "search":
         section, ids = _search_section(r)
+        body += section
+    elif r.kind == "fit":
+        section, ids = _fit_section(r)
         body += section
     elif r.kind == "trial":
         body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r)]

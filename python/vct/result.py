@@ -36,6 +36,7 @@ class Result:
     provenance (dict of the file's root attributes: version, command, seed, calibration ...),
     scenario (the resolved scenario, YAML text), source (the scenario as written),
     parameters_used (vct.run only: which parameter values the run used).
+    A patient fit (kind "fit", `vct fit`): fit_parameters, fit_scans, fit_attributes, plot.fit().
     A schedule search (kind "search", `vct search`): search, search_reference, search_skipped,
     search_confirmation, search_variables, and plot.landscape().
     Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, radiotherapy, parameters, outcomes(), scans(),
@@ -50,7 +51,8 @@ class Result:
                 raise ValueError(f"{self.path}: not a vct result file (root attribute format is not 'vct-results')")
             self.provenance = {key: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item")
                                      else v) for key, v in f.attrs.items()}
-            self.kind = "search" if "search" in f else "trial" if "arms" in f else "patient"
+            self.kind = ("search" if "search" in f else "fit" if "fit" in f else "trial" if "arms" in f
+                         else "patient")
             self.arms = list(f["arms"].keys()) if self.kind == "trial" else []
             self.scenario = _text(f["scenario/resolved"][()])
             self.source = _text(f["scenario/source"][()])
@@ -62,7 +64,8 @@ class Result:
         self.plot = Plots(self)
 
     def __repr__(self):
-        what = {"trial": f"trial, arms {self.arms}", "search": "schedule search"}.get(self.kind, "single patient")
+        what = {"trial": f"trial, arms {self.arms}", "search": "schedule search",
+                "fit": "patient fit"}.get(self.kind, "single patient")
         return f"<vct.Result {self.path}: {what}{'' if self.complete else ', INCOMPLETE'}>"
 
     def _file(self):
@@ -73,6 +76,32 @@ class Result:
             raise ValueError(f"{self.path}: {what} needs a virtual trial; this file holds a single patient")
 
     # Tables --------------------------------------------------------------------------------------
+
+    def _fit_table(self, name):
+        if self.kind != "fit":
+            raise ValueError(f"{self.path}: {name} needs a patient fit result (vct fit)")
+        with self._file() as f:
+            return _frame(f["fit/" + name])
+
+    @property
+    def fit_parameters(self):
+        """Per fitted parameter: prior law, median and 90 % interval, the estimate and its 90 %
+        interval (Laplace), z, sd_z and whether the scans inform it (docs/twin.md)."""
+        return self._fit_table("parameters")
+
+    @property
+    def fit_scans(self):
+        """Per scan: day, lesion, observed and fitted diameter (mm), sd and standardised residual."""
+        return self._fit_table("scans")
+
+    @property
+    def fit_attributes(self):
+        """The fit's attributes: method, result, evaluations, -log posterior, error model, warnings."""
+        if self.kind != "fit":
+            raise ValueError(f"{self.path}: fit_attributes needs a patient fit result (vct fit)")
+        with self._file() as f:
+            return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
+                    for k, v in f["fit"].attrs.items()}
 
     def _search_table(self, name):
         if self.kind != "search":

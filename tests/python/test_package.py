@@ -242,6 +242,29 @@ class Tables(unittest.TestCase):
         self.assertIn("<h2>Best schedules</h2>", page)
         self.assertIn("BED 180 Gy above bed_max_Gy 150", page)
 
+    def test_fit_file_loads_and_reports_its_estimates(self):
+        # vct fit on the shipped patient file: the tables agree with each other and reach the report.
+        import subprocess
+        path = os.path.join(WORK, "fit.h5")
+        subprocess.run([os.environ["VCT_BIN"], "fit", os.path.join(ROOT, "scenarios", "patients",
+                                                                     "nivolumab_responder.yaml"),
+                        "-o", path, "--quiet"], check=True)
+        r = vct.load(path)
+        self.assertEqual(r.kind, "fit")
+        self.assertTrue(r.complete)
+        p, scans = r.fit_parameters, r.fit_scans
+        self.assertEqual(list(p["name"]), ["k_C1_growth_per_day", "k_C_T1_per_day", "n_T1_clones"])
+        self.assertTrue(((p["lower"] < p["estimate"]) & (p["estimate"] < p["upper"])).all())
+        self.assertEqual(list(p["informed"] == 1), list(p["sd_z"] <= 0.7))
+        np.testing.assert_allclose(scans["standardised_residual"],
+                                   (scans["observed_mm"] - scans["predicted_mm"]) / scans["sd_mm"], rtol=1e-12)
+        self.assertEqual(len(scans), 4)
+        from vct.report import render
+        page, ids = render(r)
+        self.assertEqual(ids, ["fig-fit"])
+        self.assertIn("<h2>Parameters</h2>", page)
+        self.assertIn("barely", page)
+
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small
         out, summary = small.outcomes(), small.summary

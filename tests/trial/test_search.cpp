@@ -15,6 +15,7 @@
 #include "core/schedule_search.hpp"
 #include "io/scenario/loader.hpp"
 #include "models/registry.hpp"
+#include "tests/support/h5_read.hpp"
 
 namespace vct {
 namespace {
@@ -212,22 +213,11 @@ TEST(ScheduleSearch, ResultsAreIdenticalForOneAndTwoThreadsAndTheFileHoldsEveryS
   const std::string file = (dir / "t2.h5").string();
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
-  auto rows = [&](const char* name) {
-    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    const hid_t sp = H5Dget_space(d);
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(sp, &n, nullptr);
-    H5Sclose(sp);
-    H5Dclose(d);
-    return n;
-  };
-  EXPECT_EQ(rows("search/evaluated"), 4u);
-  EXPECT_EQ(rows("search/skipped"), 2u);
-  EXPECT_EQ(rows("search/reference"), 1u);
-  int complete = 0;
-  const hid_t attr = H5Aopen(f, "is_complete", H5P_DEFAULT);
-  H5Aread(attr, H5T_NATIVE_INT, &complete);
-  H5Aclose(attr);
+
+  EXPECT_EQ(test::h5_rows(f, "search/evaluated"), 4u);
+  EXPECT_EQ(test::h5_rows(f, "search/skipped"), 2u);
+  EXPECT_EQ(test::h5_rows(f, "search/reference"), 1u);
+  const int complete = test::h5_is_complete(f);
   H5Fclose(f);
   EXPECT_EQ(complete, 1);
   fs::remove_all(dir);

@@ -8,10 +8,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include <hdf5.h>
+
+#include "app/run_scenario.hpp"
 #include "app/twin.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/scenario/validator.hpp"
+#include "io/twin_writer.hpp"
 #include "models/registry.hpp"
+#include "tests/support/h5_read.hpp"
 
 namespace vct {
 namespace {
@@ -64,6 +69,32 @@ TEST(TwinFit, RecoversTheGrowthRateOfASyntheticPatient) {
   EXPECT_GT(p.upper, p.value);
   EXPECT_LT(p.sd_z, 0.5);
   for (const auto& r : fit.scans) EXPECT_LT(std::abs(r.standardised), 1.0);
+}
+
+TEST(TwinFit, TheFitFileHoldsTheEstimatesScansAndCovariance) {
+  const io::LoadedScenario loaded = io::load_scenario_text(patient_text(kScans, "[k_C1_growth_per_day]"), "p.yaml");
+  const ModelDefinition& model = models::get_model("qspio_nsclc");
+  const PatientFit fit = fit_patient(model, loaded.scenario);
+  const std::string path = (fs::temp_directory_path() / "vct_twin_fit.h5").string();
+  io::write_fit_file(path, model, loaded.scenario, make_run_info("test", "p.yaml", loaded), fit);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+
+  EXPECT_EQ(test::h5_rows(f, "fit/parameters"), 1u);
+  EXPECT_EQ(test::h5_rows(f, "fit/scans"), 4u);
+  EXPECT_EQ(test::h5_rows(f, "fit/covariance_z"), fit.covariance_z.rows() > 0 ? 1u : 0u);
+  double estimate = 0.0;  // read the estimate column back
+  const hid_t d = H5Dopen2(f, "fit/parameters", H5P_DEFAULT);
+  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(double));
+  H5Tinsert(t, "estimate", 0, H5T_NATIVE_DOUBLE);
+  H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &estimate);
+  H5Tclose(t);
+  H5Dclose(d);
+  EXPECT_EQ(estimate, fit.parameters[0].value);
+  const int complete = test::h5_is_complete(f);
+  H5Fclose(f);
+  EXPECT_EQ(complete, 1);
+  fs::remove(path);
 }
 
 TEST(TwinFit, FlagsAParameterTheScansCannotSee) {

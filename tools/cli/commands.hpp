@@ -74,7 +74,7 @@ struct SearchArgs {
 
 /// `vct fit` options.
 struct FitArgs {
-  std::string patient_path, calibration_path;
+  std::string patient_path, calibration_path, output;
   bool quiet = false, published = false;
 };
 

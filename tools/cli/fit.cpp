@@ -5,7 +5,9 @@
 #include <string>
 
 #include "app/parameter_source.hpp"
+#include "app/run_scenario.hpp"
 #include "app/twin.hpp"
+#include "io/twin_writer.hpp"
 #include "models/registry.hpp"
 #include "tools/cli/commands.hpp"
 
@@ -54,7 +56,15 @@ int cmd_fit(const FitArgs& a) {
                 model.id().c_str(), s.observations.scans.size(), s.fit.arm.name.c_str(),
                 s.population.preset.empty() ? "(explicit laws)" : s.population.preset.c_str(), source.label.c_str());
   const PatientFit fit = fit_patient(model, s);
-  if (!a.quiet) print_fit(fit, s);
+  const std::string output = a.output.empty() ? s.output_file : a.output;
+  io::write_fit_file(
+      output, model, s,
+      make_run_info(process().command_line, a.patient_path, loaded, source.calibration_path, source.calibration_text),
+      fit);
+  if (!a.quiet) {
+    print_fit(fit, s);
+    std::printf("\nThe fit: %s (/fit)\n", output.c_str());
+  }
   return kOk;
 }
 

@@ -252,13 +252,14 @@ struct SearchFlags {
 /// `vct fit`: one patient's parameters from their scans.
 struct FitFlags {
   std::string patient;
-  FlagValues calibration;
+  FlagValues calibration, output;
   bool quiet = false, published = false;
 
   void declare(CLI::App* app, bool) {
     app->add_option("PATIENT", patient, "a patient file: scans, treatment so far, prior (docs/twin.md)")
         ->required()
         ->type_name("FILE.yaml");
+    add_values(app, "-o,--output", output, "FILE.h5", "write the fit here (default: the file's output.file)");
     add_values(app, "--calibration", calibration, "FILE.yaml", "apply this calibration file's values");
     app->add_flag("--published", published, "the model's published parameter values: no calibration");
     app->add_flag("--quiet", quiet, "print nothing on success");
@@ -268,6 +269,7 @@ struct FitFlags {
   FitArgs read(const std::string& command, bool) const {
     FitArgs a;
     a.patient_path = patient;
+    a.output = single(command, output, true);
     a.calibration_path = single(command, calibration, true);
     a.quiet = quiet;
     a.published = published;
