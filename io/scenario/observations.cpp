@@ -23,10 +23,13 @@ int lesion_index(const Scenario& s, const std::string& name) {
   return it == s.lesion_names.end() ? -1 : static_cast<int>(it - s.lesion_names.begin());
 }
 
-std::string lesion_list(const Scenario& s) {
+/// "expected one of the lesions: a, b; found 'x'" (or, when no lesion loaded, that there is none).
+std::string unknown_lesion(const Scenario& s, const std::string& lesion) {
+  if (s.lesion_names.empty())
+    return "expected a lesion of `lesions`, which has none that loaded; found '" + lesion + "'";
   std::string names;
   for (const auto& n : s.lesion_names) names += (names.empty() ? "" : ", ") + n;
-  return names;
+  return "expected one of the lesions: " + names + "; found '" + lesion + "'";
 }
 
 /// The checks every scan gets, wherever it came from; `report(path, message)` records a problem.
@@ -59,12 +62,10 @@ void read_inline_scans(Validator& v, const YAML::Node& list, Scenario& s) {
       if (!item[key]) v.problem(item, path + "." + key, std::string("missing required key '") + key + "'");
     schema::read_field(v, item, path, section.field("day"), scan);
     schema::read_field(v, item, path, section.field("diameter_mm"), scan);
-    std::string lesion = s.lesion_names.front();
+    std::string lesion = s.lesion_names.empty() ? "" : s.lesion_names.front();
     if (item["lesion"]) v.string(item, "lesion", path, lesion);
     scan.lesion = lesion_index(s, lesion);
-    if (scan.lesion < 0)
-      v.problem(item["lesion"], path + ".lesion",
-                "expected one of the lesions: " + lesion_list(s) + "; found '" + lesion + "'");
+    if (scan.lesion < 0) v.problem(item["lesion"] ? item["lesion"] : item, path + ".lesion", unknown_lesion(s, lesion));
     if (v.count() != before) continue;
     check_scan(scan, s, path, [&](const std::string& p, const std::string& m) { v.problem(item, p, m); });
     s.observations.scans.push_back(scan);
@@ -142,11 +143,12 @@ void read_scans_file(Validator& v, const YAML::Node& node, const std::string& do
     number_at(day_col, "day", scan.day);
     number_at(diameter_col, "diameter_mm", scan.diameter_mm);
     if (!ok) continue;
-    const std::string lesion = lesion_col >= 0 ? cells[static_cast<std::size_t>(lesion_col)] : s.lesion_names.front();
+    const std::string lesion = lesion_col >= 0          ? cells[static_cast<std::size_t>(lesion_col)]
+                               : s.lesion_names.empty() ? ""
+                                                        : s.lesion_names.front();
     scan.lesion = lesion_index(s, lesion);
     if (scan.lesion < 0) {
-      v.problem_in(file, number, lesion_col + 1, "lesion",
-                   "expected one of the lesions: " + lesion_list(s) + "; found '" + lesion + "'");
+      v.problem_in(file, number, lesion_col + 1, "lesion", unknown_lesion(s, lesion));
       continue;
     }
     const std::size_t before = v.count();
@@ -242,7 +244,7 @@ void load_observations(Validator& v, const YAML::Node& root, const ModelDefiniti
   }
   NamedIndex& arm = s.fit.arm;
   if (arm.name.empty()) arm.name = s.arms.front().name;
-  arm.index = resolve_arm(v, fit["arm"], "fit.arm", s, arm.name);
+  arm.index = resolve_arm(v, fit["arm"] ? fit["arm"] : fit, "fit.arm", s, arm.name);
 }
 
 }  // namespace vct::io::detail

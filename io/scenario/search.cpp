@@ -240,8 +240,10 @@ void load_search(Validator& v, const YAML::Node& root, Scenario& s) {
     b.arm = (rt != s.arms.end() ? *rt : s.arms.back()).name;
   }
   if (b.reference.empty()) b.reference = s.comparisons.control.name;
-  settings.arm = resolve_arm(v, block["arm"], "search.arm", s, b.arm);
-  settings.reference_arm = resolve_arm(v, block["reference"], "search.reference", s, b.reference);
+  // A default that names no arm (a bad comparisons.control) is reported at the block.
+  settings.arm = resolve_arm(v, block["arm"] ? block["arm"] : block, "search.arm", s, b.arm);
+  settings.reference_arm =
+      resolve_arm(v, block["reference"] ? block["reference"] : block, "search.reference", s, b.reference);
   if (!b.confirm_seed_given) settings.confirm_seed = s.population.seed + 1;
   read_variables(v, block, s);
   if (const YAML::Node c = block["constraints"]; c && v.is_map(c, "search.constraints"))
