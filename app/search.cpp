@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/search.hpp"
 
+#include "app/minimise.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -102,41 +104,19 @@ void run_nlopt(const SearchSettings& settings, Recorder& rec, const std::vector<
   opt.set_maxeval(50 * settings.max_evaluations);  // proposals; repeats and skipped ones cost no simulation
   opt.set_xtol_abs(1e-3);
   opt.set_initial_step(0.25);
-  struct Context {
-    const SearchSettings* settings;
-    Recorder* rec;
-    nlopt::opt* opt;
-    std::exception_ptr failure;
-  } context{&settings, &rec, &opt, nullptr};
-  opt.set_min_objective(
-      [](const std::vector<double>& u, std::vector<double>&, void* data) {
-        auto* c = static_cast<Context*>(data);
-        try {
-          std::vector<double> x;
-          for (std::size_t k = 0; k < u.size(); ++k) x.push_back(value_at(c->settings->variables[k], u[k]));
-          const double f = c->rec->propose(x);
-          if (c->rec->stop || static_cast<int>(c->rec->out.evaluated.size()) >= c->settings->max_evaluations)
-            c->opt->force_stop();
-          return std::isfinite(f) ? -f : 1e30;  // NLopt minimises; a skipped schedule is worst
-        } catch (...) {
-          c->failure = std::current_exception();
-          c->opt->force_stop();
-          return 1e30;
-        }
-      },
-      &context);
   std::vector<double> u;
   for (std::size_t k = 0; k < n; ++k) u.push_back(position_of(settings.variables[k], start.at(k)));
-  double minimum = 0.0;
-  try {
-    const nlopt::result r = opt.optimize(u, minimum);
-    rec.out.result = r == nlopt::MAXEVAL_REACHED ? "stopped at the proposal limit" : "converged";
-  } catch (const nlopt::forced_stop&) {
-    rec.out.result = rec.stop ? "interrupted" : "stopped at max_evaluations";
-  } catch (const nlopt::roundoff_limited&) {
-    rec.out.result = "stopped: roundoff-limited";
-  }
-  if (context.failure) std::rethrow_exception(context.failure);
+  const MinimiseOutcome end = minimise(opt, u, [&](const std::vector<double>& at, nlopt::opt& o) {
+    std::vector<double> x;
+    for (std::size_t k = 0; k < at.size(); ++k) x.push_back(value_at(settings.variables[k], at[k]));
+    const double f = rec.propose(x);
+    if (rec.stop || static_cast<int>(rec.out.evaluated.size()) >= settings.max_evaluations) o.force_stop();
+    return std::isfinite(f) ? -f : 1e30;  // NLopt minimises; a skipped schedule is worst
+  });
+  rec.out.result = end.end == MinimiseEnd::kForcedStop       ? (rec.stop ? "interrupted" : "stopped at max_evaluations")
+                   : end.end == MinimiseEnd::kRoundoff       ? "stopped: roundoff-limited"
+                   : end.end == MinimiseEnd::kMaxEvaluations ? "stopped at the proposal limit"
+                                                             : "converged";
 }
 
 }  // namespace

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "app/twin.hpp"
 
+#include <omp.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <nlopt.hpp>
 
+#include "app/minimise.hpp"
 #include "app/run_scenario.hpp"
 #include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/random.hpp"
+#include "core/statistics.hpp"
 
 namespace vct {
 
@@ -18,8 +23,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// The trial machinery set up for one patient: one candidate at the population medians, the
 /// given arm, no read-out modules, no enrolment rule, the lesion diameters kept.
-TrialSpec patient_spec(const ModelDefinition& model, const Scenario& scenario) {
+TrialSpec patient_spec(const ModelDefinition& model, const Scenario& scenario, double horizon_day) {
   Scenario one = scenario;
+  if (std::isnan(horizon_day)) {  // the last scan
+    one.horizon_day = 0.0;
+    for (const auto& s : scenario.observations.scans) one.horizon_day = std::max(one.horizon_day, s.day);
+  } else {
+    one.horizon_day = horizon_day;
+  }
   one.population.size = 1;
   one.population.file.clear();
   one.population.selection = false;
@@ -58,8 +69,8 @@ int baseline_parameter(const ModelDefinition& model, int lesion) {
 
 }  // namespace
 
-PatientModel::PatientModel(const ModelDefinition& model, const Scenario& scenario)
-    : spec_(patient_spec(model, scenario)) {
+PatientModel::PatientModel(const ModelDefinition& model, const Scenario& scenario, double horizon_day)
+    : spec_(patient_spec(model, scenario, horizon_day)) {
   if (!scenario.observations.enabled || !scenario.fit.enabled || scenario.fit.arm.index < 0)
     throw Error(ErrorKind::kInput, "a patient file needs `observations` and `fit` (docs/twin.md)");
   arm_ = scenario.arms.at(static_cast<std::size_t>(scenario.fit.arm.index));
@@ -75,7 +86,16 @@ PatientModel::PatientModel(const ModelDefinition& model, const Scenario& scenari
     laws_.push_back(ps.distributions[column]);
   }
   scans_ = scenario.observations.scans;
+  counts_ = scenario.observations.lymphocytes;
   error_ = scenario.observations.error;
+  lesion_series_ = spec_.trajectory_outputs.size();
+  if (!counts_.empty()) {
+    const int blood = model.output_index("blood_lymphocytes_per_L");
+    if (blood < 0) throw Error(ErrorKind::kInput, "model " + model.id() + " has no blood lymphocyte output");
+    spec_.trajectory_outputs.push_back(blood);
+    for (const auto& c : counts_)
+      if (c.day == 0.0) baseline_count_ = c.per_uL;
+  }
   baseline_mm_.assign(scenario.lesion_names.size(), kNaN);
   for (const auto& s : scans_) {  // the lesions start from their baseline scans
     if (s.day != 0.0) continue;
@@ -87,8 +107,22 @@ PatientModel::PatientModel(const ModelDefinition& model, const Scenario& scenari
   scan_days_ = scan_days(spec_.recist, spec_.horizon_day);
 }
 
-std::vector<double> PatientModel::predict(const std::vector<double>& z) {
-  std::vector<double> out(scans_.size(), kNaN);
+namespace {
+
+/// Series `series` of a treated candidate's trajectories at `day`, linear between output times.
+double trajectory_at(const ArmResult& a, std::size_t series, std::size_t nt, double interval_day, double day) {
+  const double position = day / interval_day;
+  const std::size_t i0 = std::min(static_cast<std::size_t>(std::floor(position)), nt - 1);
+  const std::size_t i1 = std::min(i0 + 1, nt - 1);
+  const double f = position - static_cast<double>(i0);
+  const double v0 = a.trajectories[series * nt + i0], v1 = a.trajectories[series * nt + i1];
+  return f > 0.0 ? (1.0 - f) * v0 + f * v1 : v0;
+}
+
+}  // namespace
+
+PatientModel::Predicted PatientModel::predict_all(const std::vector<double>& z) {
+  Predicted out{std::vector<double>(scans_.size(), kNaN), std::vector<double>(counts_.size(), kNaN)};
   for (std::size_t k = 0; k < columns_.size(); ++k)
     spec_.population.values[columns_[k]] = prior_value(laws_[k], z.at(k));
   std::vector<double> y0;
@@ -98,25 +132,30 @@ std::vector<double> PatientModel::predict(const std::vector<double>& z) {
   const std::size_t nt = output_grid(spec_.horizon_day, spec_.output_interval_day).size();
   for (std::size_t s = 0; s < scans_.size(); ++s) {
     const int lesion = scans_[s].lesion;
-    const std::size_t series = spec_.trajectory_outputs.size() > 1 ? static_cast<std::size_t>(lesion) : 0;
-    const double position = scans_[s].day / spec_.output_interval_day;
-    const std::size_t i0 = std::min(static_cast<std::size_t>(std::floor(position)), nt - 1);
-    const std::size_t i1 = std::min(i0 + 1, nt - 1);
-    const double f = position - static_cast<double>(i0);
-    const double v0 = a.trajectories[series * nt + i0], v1 = a.trajectories[series * nt + i1];
-    const double start = a.trajectories[series * nt];
-    // The model's diameter relative to its own baseline, times the measured baseline: the tumour
-    // is grown to the scan's diameter in cancer cells, and its total diameter at t = 0 (with
-    // immune and dead cells) differs by a few per cent.
-    out[s] = baseline_mm_.at(static_cast<std::size_t>(lesion)) * (f > 0.0 ? (1.0 - f) * v0 + f * v1 : v0) / start;
+    const std::size_t series = lesion_series_ > 1 ? static_cast<std::size_t>(lesion) : 0;
+    out.mm[s] = scale_mm(lesion, a.trajectories[series * nt]) *
+                trajectory_at(a, series, nt, spec_.output_interval_day, scans_[s].day);
   }
+  for (std::size_t k = 0; k < counts_.size(); ++k)  // the blood series follows the lesions'
+    out.per_uL[k] = baseline_count_ * trajectory_at(a, lesion_series_, nt, spec_.output_interval_day, counts_[k].day) /
+                    a.trajectories[lesion_series_ * nt];
   return out;
+}
+
+double PatientModel::scale_mm(int lesion, double start_cm) const {
+  // The model's diameter relative to its own baseline, times the measured baseline: the tumour is
+  // grown to the scan's diameter in cancer cells, and its total diameter at t = 0 (with immune and
+  // dead cells) differs by a few per cent.
+  const double baseline = baseline_mm_.at(static_cast<std::size_t>(lesion));
+  return std::isnan(baseline) ? 10.0 : baseline / start_cm;
 }
 
 double PatientModel::negative_log_posterior(const std::vector<double>& z) {
   double prior = 0.0;
   for (double x : z) prior += 0.5 * x * x;
-  return negative_log_likelihood(scans_, predict(z), error_) + prior;
+  const Predicted p = predict_all(z);
+  return negative_log_likelihood(scans_, p.mm, error_) +
+         negative_log_likelihood(counts_, p.per_uL, error_.lymphocyte_log_sd) + prior;
 }
 
 namespace {
@@ -130,37 +169,16 @@ std::vector<double> find_mode(PatientModel& patient, int evaluations, PatientFit
   opt.set_maxeval(evaluations);
   opt.set_xtol_abs(1e-3);
   opt.set_initial_step(0.5);
-  struct Context {
-    PatientModel* patient;
-    PatientFit* fit;
-    std::exception_ptr failure;
-    nlopt::opt* opt;
-  } context{&patient, &fit, nullptr, &opt};
-  opt.set_min_objective(
-      [](const std::vector<double>& z, std::vector<double>&, void* data) {
-        auto* c = static_cast<Context*>(data);
-        ++c->fit->evaluations;
-        try {
-          const double f = c->patient->negative_log_posterior(z);
-          return std::isfinite(f) ? f : 1e30;
-        } catch (...) {
-          c->failure = std::current_exception();
-          c->opt->force_stop();
-          return 1e30;
-        }
-      },
-      &context);
   std::vector<double> z(k, 0.0);
-  double minimum = 0.0;
-  try {
-    const nlopt::result r = opt.optimize(z, minimum);
-    fit.result = r == nlopt::MAXEVAL_REACHED ? "stopped at fit.evaluations" : "converged";
-  } catch (const nlopt::roundoff_limited&) {
-    fit.result = "stopped: roundoff-limited";
-  } catch (const nlopt::forced_stop&) {
-    fit.result = "stopped";
-  }
-  if (context.failure) std::rethrow_exception(context.failure);
+  const MinimiseOutcome end = minimise(opt, z, [&](const std::vector<double>& at, nlopt::opt&) {
+    ++fit.evaluations;
+    const double f = patient.negative_log_posterior(at);
+    return std::isfinite(f) ? f : 1e30;  // a failed prediction is the worst value
+  });
+  fit.result = end.end == MinimiseEnd::kMaxEvaluations ? "stopped at fit.evaluations"
+               : end.end == MinimiseEnd::kRoundoff     ? "stopped: roundoff-limited"
+               : end.end == MinimiseEnd::kForcedStop   ? "stopped"
+                                                       : "converged";
   return z;
 }
 
@@ -217,8 +235,18 @@ PatientFit fit_patient(const ModelDefinition& model, const Scenario& scenario) {
   else
     fit.covariance_z = laplace.covariance;
   summarise_parameters(scenario, model, patient, z, laplace, fit);
-  const std::vector<double> predicted = patient.predict(z);
-  fit.negative_log_likelihood = negative_log_likelihood(patient.scans(), predicted, patient.error());
+  const PatientModel::Predicted at_mode = patient.predict_all(z);
+  const std::vector<double>& predicted = at_mode.mm;
+  fit.negative_log_likelihood =
+      negative_log_likelihood(patient.scans(), predicted, patient.error()) +
+      negative_log_likelihood(patient.counts(), at_mode.per_uL, patient.error().lymphocyte_log_sd);
+  for (std::size_t k = 0; k < patient.counts().size(); ++k) {
+    CountFit r;
+    r.count = patient.counts()[k];
+    r.predicted_per_uL = at_mode.per_uL[k];
+    r.standardised = (std::log(r.count.per_uL) - std::log(r.predicted_per_uL)) / patient.error().lymphocyte_log_sd;
+    fit.lymphocytes.push_back(r);
+  }
   fit.negative_log_posterior = patient.negative_log_posterior(z);
   for (std::size_t s = 0; s < patient.scans().size(); ++s) {
     ScanFit r;
@@ -230,6 +258,166 @@ PatientFit fit_patient(const ModelDefinition& model, const Scenario& scenario) {
   }
   fit.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return fit;
+}
+
+namespace {
+
+/// One posterior draw's course under one arm.
+struct DrawCourse {
+  bool ok = false, no_baseline = false;
+  std::vector<double> model_mm;     ///< [series][time]: lesions, then their sum
+  std::vector<double> measured_mm;  ///< the same as a scan would measure it
+  Response best = Response::kNE;
+  double pfs_day = kNaN;
+  bool pfs_event = false;
+};
+
+/// The patient's trial with one candidate per draw: the population medians, the fitted
+/// parameters at each draw's z.
+TrialSpec draw_spec(const PatientModel& patient, const Eigen::MatrixXd& z) {
+  TrialSpec spec = patient.spec();
+  Population& p = spec.population;
+  const std::vector<double> median = p.values;
+  p.n = static_cast<std::size_t>(z.rows());
+  p.values.clear();
+  for (Eigen::Index i = 0; i < z.rows(); ++i) {
+    std::vector<double> row = median;
+    for (std::size_t k = 0; k < patient.columns().size(); ++k)
+      row[patient.columns()[k]] = prior_value(patient.laws()[k], z(i, static_cast<Eigen::Index>(k)));
+    p.values.insert(p.values.end(), row.begin(), row.end());
+  }
+  return spec;
+}
+
+/// Draw `draw`'s course under each arm: the tumour grown to its baselines once, then each arm.
+std::vector<DrawCourse> simulate_draw(const TrialSpec& spec, const PatientModel& patient,
+                                      const std::vector<const TrialArm*>& arms, std::size_t draw,
+                                      const std::vector<double>& scans, std::uint64_t seed) {
+  std::vector<DrawCourse> courses(arms.size());
+  std::vector<double> y0;
+  const CandidateResult c = screen_candidate(spec, draw, &y0);
+  for (auto& course : courses) course.no_baseline = c.status == CandidateStatus::kNotAPatient;
+  if (c.status != CandidateStatus::kPatient) return courses;
+  const std::size_t nt = output_grid(spec.horizon_day, spec.output_interval_day).size();
+  const std::size_t lesions = patient.lesion_series();
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    const ArmResult a = treat_candidate(spec, c, *arms[k], y0, scans);
+    if (a.status != PatientStatus::kOk) continue;
+    DrawCourse& course = courses[k];
+    course.model_mm.assign((lesions + 1) * nt, 0.0);
+    course.measured_mm.assign((lesions + 1) * nt, 0.0);
+    Rng noise(seed, Stream::kTwinNoise, draw);  // the same for every arm: paired futures
+    for (std::size_t l = 0; l < lesions; ++l) {
+      const double scale = patient.scale_mm(static_cast<int>(l), a.trajectories[l * nt]);
+      for (std::size_t i = 0; i < nt; ++i) {
+        const double f = scale * a.trajectories[l * nt + i];
+        const double y = std::max(0.0, f + patient.error().sd_mm(f) * normal_quantile(noise.uniform()));
+        course.model_mm[l * nt + i] = f;
+        course.measured_mm[l * nt + i] = y;
+        course.model_mm[lesions * nt + i] += f;
+        course.measured_mm[lesions * nt + i] += y;
+      }
+    }
+    course.ok = true;
+    course.best = a.recist.best;
+    course.pfs_day = a.recist.pfs_day;
+    course.pfs_event = a.recist.pfs_event;
+  }
+  return courses;
+}
+
+/// The draws' bands per series and time, and their RECIST summaries.
+ArmPrediction summarise_draws(const std::string& name, const std::vector<DrawCourse>& courses, double horizon_day,
+                              const std::vector<double>& days, double interval) {
+  ArmPrediction out;
+  out.arm = name;
+  out.days = days;
+  out.draws = static_cast<int>(courses.size());
+  const double lo = 0.5 * (1.0 - interval), hi = 0.5 * (1.0 + interval);
+  std::vector<const DrawCourse*> ok;
+  for (const auto& c : courses) {
+    if (c.ok) ok.push_back(&c);
+    out.no_baseline += c.no_baseline ? 1 : 0;
+  }
+  out.failed = out.draws - static_cast<int>(ok.size()) - out.no_baseline;
+  if (ok.empty()) return out;
+  const std::size_t cells = ok.front()->model_mm.size();
+  std::vector<double> model(ok.size()), measured(ok.size());
+  for (std::size_t j = 0; j < cells; ++j) {
+    for (std::size_t d = 0; d < ok.size(); ++d) {
+      model[d] = ok[d]->model_mm[j];
+      measured[d] = ok[d]->measured_mm[j];
+    }
+    std::sort(model.begin(), model.end());
+    std::sort(measured.begin(), measured.end());
+    out.median_mm.push_back(stats::quantile(model, 0.5));
+    out.lower_mm.push_back(stats::quantile(model, lo));
+    out.upper_mm.push_back(stats::quantile(model, hi));
+    out.scan_lower_mm.push_back(stats::quantile(measured, lo));
+    out.scan_upper_mm.push_back(stats::quantile(measured, hi));
+  }
+  // PFS without an event by the horizon counts as beyond it: a quantile among those is NaN.
+  constexpr double kBeyond = 1e300;
+  std::vector<double> pfs;
+  const double n = static_cast<double>(ok.size());
+  for (const DrawCourse* c : ok) {
+    out.best_response[static_cast<std::size_t>(c->best)] += 1.0 / n;
+    out.p_progression += c->pfs_event ? 1.0 / n : 0.0;
+    pfs.push_back(c->pfs_event ? c->pfs_day : kBeyond);
+  }
+  out.p_response = out.best_response[0] + out.best_response[1];
+  std::sort(pfs.begin(), pfs.end());
+  const auto reached = [&](double q) { return q <= horizon_day ? q : kNaN; };
+  out.pfs_median_day = reached(stats::quantile(pfs, 0.5));
+  out.pfs_lower_day = reached(stats::quantile(pfs, lo));
+  out.pfs_upper_day = reached(stats::quantile(pfs, hi));
+  return out;
+}
+
+}  // namespace
+
+PatientPrediction predict_patient(const ModelDefinition& model, const Scenario& scenario, const PatientFit& fit,
+                                  int threads) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const PredictSettings& settings = scenario.predict;
+  if (!settings.enabled) throw Error(ErrorKind::kInput, "a patient file needs `predict` (docs/twin.md)");
+  const PatientModel patient(model, scenario, scenario.horizon_day);
+  PatientPrediction out;
+  out.interval = settings.interval;
+  out.seed = settings.seed;
+  std::vector<double> mode;
+  for (const auto& p : fit.parameters) mode.push_back(p.z);
+  if (fit.covariance_z.size() == 0)
+    out.warnings.push_back(
+        "the fit has no Laplace covariance: the draws come from the prior around the mode, so the intervals are "
+        "wider than the data warrant");
+  out.z = draw_posterior(mode, fit.covariance_z, static_cast<std::size_t>(settings.samples), settings.seed);
+  const TrialSpec spec = draw_spec(patient, out.z);
+  const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
+  const std::vector<double> days = output_grid(spec.horizon_day, spec.output_interval_day);
+  const int workers = threads > 0 ? threads : (scenario.threads > 0 ? scenario.threads : omp_get_max_threads());
+  std::vector<const TrialArm*> arms;
+  for (const NamedIndex& arm : settings.arms) arms.push_back(&scenario.arms.at(static_cast<std::size_t>(arm.index)));
+  std::vector<std::vector<DrawCourse>> by_draw(static_cast<std::size_t>(settings.samples));
+  parallel_for(0, by_draw.size(), workers,
+               [&](std::size_t d) { by_draw[d] = simulate_draw(spec, patient, arms, d, scans, settings.seed); });
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    std::vector<DrawCourse> courses;
+    for (auto& draw : by_draw) courses.push_back(std::move(draw[k]));
+    out.arms.push_back(summarise_draws(settings.arms[k].name, courses, spec.horizon_day, days, settings.interval));
+    const ArmPrediction& a = out.arms.back();
+    if (a.failed > 0)
+      out.warnings.push_back(a.arm + ": " + std::to_string(a.failed) + " of " + std::to_string(a.draws) +
+                             " draws failed in the solver and are left out");
+  }
+  if (!out.arms.empty() && out.arms.front().no_baseline > 0) {
+    const ArmPrediction& a = out.arms.front();
+    out.warnings.push_back(std::to_string(a.no_baseline) + " of " + std::to_string(a.draws) +
+                           " draws cannot grow the tumour to its baseline scan (parameter sets the scans rule out) "
+                           "and are left out of every arm");
+  }
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace vct

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/validation.hpp"
 
+#include "app/minimise.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -391,49 +393,26 @@ CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibratio
   opt.set_maxeval(spec.max_evaluations);
   opt.set_xtol_abs(spec.step_tolerance);
   opt.set_initial_step(spec.initial_step);
-  // NLopt turns callback exceptions into a generic failure: keep ours and stop the search.
-  struct Context {
-    std::function<double(const std::vector<double>&)> f;
-    nlopt::opt* opt;
-    std::exception_ptr failure;
-  } context{objective, &opt, nullptr};
-  opt.set_min_objective(
-      [](const std::vector<double>& x, std::vector<double>&, void* data) {
-        auto* ctx = static_cast<Context*>(data);
-        try {
-          return ctx->f(x);
-        } catch (...) {
-          ctx->failure = std::current_exception();
-          ctx->opt->force_stop();
-          return HUGE_VAL;
-        }
-      },
-      &context);
   std::vector<double> x;
   for (const auto& q : spec.parameters) x.push_back(scaled(q, q.start));
-  double minimum = 0.0;
-  try {
-    const nlopt::result r = opt.optimize(x, minimum);
-    switch (r) {
-      case nlopt::MAXEVAL_REACHED:
-        report.result = "stopped at max_evaluations";
-        break;
-      case nlopt::XTOL_REACHED:
-        report.result = "converged (step below step_tolerance)";
-        break;
-      case nlopt::FTOL_REACHED:
-        report.result = "converged (objective change below tolerance)";
-        break;
-      default:
-        report.result = "finished (NLopt result " + std::to_string(static_cast<int>(r)) + ")";
-        break;
-    }
-  } catch (const nlopt::roundoff_limited&) {
-    report.result = "stopped: roundoff-limited";
-  } catch (const nlopt::forced_stop&) {
-    report.result = "stopped";
+  const MinimiseOutcome end = minimise(opt, x, [&](const std::vector<double>& p, nlopt::opt&) { return objective(p); });
+  switch (end.end) {
+    case MinimiseEnd::kMaxEvaluations:
+      report.result = "stopped at max_evaluations";
+      break;
+    case MinimiseEnd::kRoundoff:
+      report.result = "stopped: roundoff-limited";
+      break;
+    case MinimiseEnd::kForcedStop:
+      report.result = "stopped";
+      break;
+    default:
+      report.result = end.result == nlopt::XTOL_REACHED ? "converged (step below step_tolerance)"
+                      : end.result == nlopt::FTOL_REACHED
+                          ? "converged (objective change below tolerance)"
+                          : "finished (NLopt result " + std::to_string(static_cast<int>(end.result)) + ")";
+      break;
   }
-  if (context.failure) std::rethrow_exception(context.failure);
   return report;
 }
 

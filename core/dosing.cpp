@@ -41,6 +41,19 @@ void apply_drug_parameters(const ModelDefinition& model, const std::vector<DoseR
   }
 }
 
+std::vector<double> dose_days(const DoseRegimen& r, double horizon_day) {
+  std::vector<double> days;
+  const bool until_end = !std::isnan(r.end_day);
+  for (int k = 0;; ++k) {
+    const double t = r.start_day + k * r.interval_day;
+    if (until_end ? t > r.end_day + 1e-9 : k >= r.n_doses) break;
+    if (t > horizon_day + 1e-9 || t >= r.stop_day - 1e-9) break;
+    days.push_back(t);
+    if (r.interval_day == 0.0) break;
+  }
+  return days;
+}
+
 std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
                                    double weight_kg, double horizon_day, const std::vector<double>& params) {
   std::vector<Bolus> doses;
@@ -56,14 +69,7 @@ std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vect
       throw Error(ErrorKind::kInput, "dose times of " + r.drug + " must be non-negative");
     const double delta =
         dose_mg_to_nM(amount_mg, drug.molecular_weight_mg_per_mol, params[static_cast<std::size_t>(volume)]);
-    const bool until_end = !std::isnan(r.end_day);
-    for (int k = 0;; ++k) {
-      const double t = r.start_day + k * r.interval_day;
-      if (until_end ? t > r.end_day + 1e-9 : k >= r.n_doses) break;
-      if (t > horizon_day + 1e-9 || t >= r.stop_day - 1e-9) break;
-      doses.push_back({t, drug.name, state, amount_mg, delta});
-      if (r.interval_day == 0.0) break;
-    }
+    for (double t : dose_days(r, horizon_day)) doses.push_back({t, drug.name, state, amount_mg, delta});
   }
   std::stable_sort(doses.begin(), doses.end(), [](const Bolus& a, const Bolus& b) { return a.time_day < b.time_day; });
   return doses;

@@ -50,6 +50,9 @@ int regimen_drug_index(const ModelDefinition& model, const DoseRegimen& regimen)
 void apply_drug_parameters(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,
                            std::vector<double>& params);
 
+/// The regimen's dose days up to horizon_day (end_day or n_doses, and stop_day, honoured), in order.
+std::vector<double> dose_days(const DoseRegimen& regimen, double horizon_day);
+
 /// Expands regimens into time-ordered boluses up to horizon_day. Uses the slot's central volume
 /// from `params` (so patient-specific V_C is honoured).
 std::vector<Bolus> expand_schedule(const ModelDefinition& model, const std::vector<DoseRegimen>& regimens,

@@ -20,7 +20,10 @@ enum class Stream : std::uint64_t {
   kLatinHypercube = 2,
   kLatentPk = 3,
   kSelection = 4,
-  kProgression = 5  ///< new lesions and survival (core/progression.hpp)
+  kProgression = 5,    ///< new lesions and survival (core/progression.hpp)
+  kTwinPosterior = 6,  ///< a fitted patient's posterior draws (core/twin.hpp)
+  kTwinNoise = 7,      ///< measurement error added to a prediction
+  kTwinSynthetic = 8   ///< a synthetic patient of `vct twin-check`: true parameters and scan noise
 };
 
 /// A small, fast generator (xoshiro256**) whose output is identical on every platform; the

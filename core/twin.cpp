@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/error.hpp"
+#include "core/random.hpp"
+
 namespace vct {
 
 double MeasurementError::sd_mm(double predicted_mm) const {
@@ -22,6 +25,20 @@ double negative_log_likelihood(const std::vector<LesionScan>& scans, const std::
     const double sd = error.sd_mm(f);
     const double r = (scans[k].diameter_mm - f) / sd;
     total += 0.5 * r * r + std::log(sd) + half_log_two_pi;
+  }
+  return total;
+}
+
+double negative_log_likelihood(const std::vector<LymphocyteCount>& counts, const std::vector<double>& predicted_per_uL,
+                               double log_sd) {
+  const double half_log_two_pi = 0.5 * std::log(2.0 * M_PI);
+  double total = 0.0;
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    const double f = k < predicted_per_uL.size() ? predicted_per_uL[k] : std::numeric_limits<double>::quiet_NaN();
+    if (!(std::isfinite(f) && f > 0.0)) return std::numeric_limits<double>::infinity();
+    const double y = counts[k].per_uL;
+    const double r = (std::log(y) - std::log(f)) / log_sd;
+    total += 0.5 * r * r + std::log(log_sd) + std::log(y) + half_log_two_pi;
   }
   return total;
 }
@@ -62,6 +79,28 @@ LaplaceApproximation laplace_at(const std::function<double(const std::vector<dou
   if (a.positive_definite)
     a.covariance = llt.solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)));
   return a;
+}
+
+Eigen::MatrixXd draw_posterior(const std::vector<double>& mode, const Eigen::MatrixXd& covariance, std::size_t n,
+                               std::uint64_t seed) {
+  const auto k = static_cast<Eigen::Index>(mode.size());
+  Eigen::MatrixXd factor = Eigen::MatrixXd::Identity(k, k);
+  if (covariance.size() > 0) {
+    const Eigen::LLT<Eigen::MatrixXd> llt(covariance);
+    if (llt.info() != Eigen::Success || covariance.rows() != k)
+      throw Error(ErrorKind::kInput, "posterior covariance is not positive definite");
+    factor = llt.matrixL();
+  }
+  Eigen::MatrixXd z(static_cast<Eigen::Index>(n), k);
+  for (std::size_t i = 0; i < n; ++i) {
+    Rng rng(seed, Stream::kTwinPosterior, i);
+    Eigen::VectorXd u(k);
+    for (Eigen::Index j = 0; j < k; ++j) u(j) = normal_quantile(rng.uniform());
+    const Eigen::VectorXd x = factor * u;
+    for (Eigen::Index j = 0; j < k; ++j)
+      z(static_cast<Eigen::Index>(i), j) = std::clamp(mode[static_cast<std::size_t>(j)] + x(j), -6.0, 6.0);
+  }
+  return z;
 }
 
 }  // namespace vct

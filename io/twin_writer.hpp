@@ -15,4 +15,16 @@ namespace vct::io {
 void write_fit_file(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
                     const RunInfo& info, const PatientFit& fit);
 
+/// Writes `vct predict`'s result (docs/output-format.md, "Patient prediction"): the fit as above
+/// and /predict (the arm table, the posterior draws /predict/z, per arm /predict/arm_<i> with its
+/// diameter and scan bands [time][series]); is_complete = 1 once everything is written.
+void write_prediction_file(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
+                           const RunInfo& info, const PatientFit& fit, const PatientPrediction& prediction);
+
+/// Writes `vct twin-check`'s result (docs/output-format.md, "Synthetic-patient check"):
+/// /twin_check/parameters (recovery), /twin_check/patients (truth, estimate, sd per parameter),
+/// /twin_check/scans (truth, measurement, held-out bands), the coverage as attributes.
+void write_twin_check_file(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
+                           const RunInfo& info, const TwinCheck& check, const TwinCheckSettings& settings);
+
 }  // namespace vct::io

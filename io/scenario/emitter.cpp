@@ -202,11 +202,26 @@ void emit_observations(YAML::Emitter& out, const Scenario& s) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "day" << YAML::Value << scan.day << YAML::Key << "lesion"
         << YAML::Value << s.lesion_names.at(static_cast<std::size_t>(scan.lesion)) << YAML::Key << "diameter_mm"
         << YAML::Value << scan.diameter_mm << YAML::EndMap;
-  out << YAML::EndSeq << YAML::EndMap;
+  out << YAML::EndSeq;
+  if (!o.lymphocytes.empty()) {
+    out << YAML::Key << "lymphocytes" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : o.lymphocytes)
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "day" << YAML::Value << c.day << YAML::Key << "count_per_uL"
+          << YAML::Value << c.per_uL << YAML::EndMap;
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
   if (!s.fit.enabled) return;
   out << YAML::Key << "fit" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "parameters" << YAML::Value << YAML::Flow << s.fit.parameters;
   schema::emit_fields(out, schema::fit(), s.fit);
+  out << YAML::EndMap;
+  if (!s.predict.enabled) return;
+  out << YAML::Key << "predict" << YAML::Value << YAML::BeginMap;
+  std::vector<std::string> arms;
+  for (const auto& a : s.predict.arms) arms.push_back(a.name);
+  out << YAML::Key << "arms" << YAML::Value << YAML::Flow << arms;
+  schema::emit_fields(out, schema::predict(), s.predict);
   out << YAML::EndMap;
 }
 

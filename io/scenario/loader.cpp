@@ -335,6 +335,7 @@ LoadedScenario load_document(const YAML::Node& root, const std::string& name, co
   detail::load_subgroups(v, root, model, s);
   detail::load_search(v, root, s);
   detail::load_observations(v, root, model, name, s);
+  detail::load_predict(v, root, s);
   if (const YAML::Node run = root["run"]; run && v.is_map(run, "run"))
     schema::read_section(v, run, schema::run(), s, "run");
   if (const YAML::Node solver = root["solver"]; solver && v.is_map(solver, "solver"))

@@ -50,6 +50,9 @@ void load_search(Validator& v, const YAML::Node& root, Scenario& s);
 /// file's path) and the fitted parameters (observations.cpp).
 void load_observations(Validator& v, const YAML::Node& root, const ModelDefinition* model, const std::string& document,
                        Scenario& s);
+/// `predict`: the arms `vct predict` simulates, each checked to give fit.arm's treatment before the
+/// last scan (observations.cpp).
+void load_predict(Validator& v, const YAML::Node& root, Scenario& s);
 
 /// "unknown <what> 'name' for model M (did you mean 'x'?)", the hint from `candidates`.
 std::string unknown_name(const std::string& what, const std::string& name, const ModelDefinition& model,

@@ -69,8 +69,9 @@ struct SearchBlock {
 struct PatientObservations {
   bool enabled = false;
   MeasurementError error;
-  std::vector<LesionScan> scans;  ///< in file order; lesion names resolved to indices
-  std::string scans_file;         ///< as written (relative to the patient file), empty: inline scans
+  std::vector<LesionScan> scans;             ///< in file order; lesion names resolved to indices
+  std::vector<LymphocyteCount> lymphocytes;  ///< blood counts (inline or the CSV's lymphocytes_per_uL)
+  std::string scans_file;                    ///< as written (relative to the patient file), empty: inline scans
 };
 
 /// `fit` (docs/twin.md): which parameters `vct fit` estimates, from which arm's treatment.
@@ -79,6 +80,16 @@ struct FitSettings {
   std::vector<std::string> parameters;  ///< each has a population law (the prior); resolved by the loader
   NamedIndex arm;                       ///< the treatment given so far (default: the first arm)
   int evaluations = 300;                ///< optimiser evaluations at most
+};
+
+/// `predict` (docs/twin.md): the fitted patient's course under the patient file's arms, to the
+/// scenario's horizon.
+struct PredictSettings {
+  bool enabled = false;
+  std::vector<NamedIndex> arms;  ///< resolved by the loader (default: every arm, in file order)
+  int samples = 200;             ///< posterior draws
+  double interval = 0.9;         ///< central prediction interval
+  std::uint64_t seed = 0;        ///< the loader fills the population's seed when absent
 };
 
 /// Resource caps the loader enforces on valid-looking input (issue #19 F1; docs/scenario-reference.md,
@@ -114,7 +125,8 @@ struct Scenario {
   ComparisonSettings comparisons;
   SearchBlock search;                ///< `vct search` only (settings.enabled when the block is present)
   PatientObservations observations;  ///< `vct fit` only
-  FitSettings fit;                   ///< `vct fit` only
+  FitSettings fit;                   ///< `vct fit` and `vct predict`
+  PredictSettings predict;           ///< `vct predict` only
   ProgressionSpec progression;       ///< read-out modules; parameter indices resolved by the loader
   /// Subgroup analyses of a trial (`subgroups`; docs/biomarkers.md): by default TPS < 1 / 1-49 /
   /// >= 50 % when the model offers TPS, else none; biomarker names resolved by the loader.

@@ -175,6 +175,8 @@ const Section<Scenario>& top_level() {
           other<Scenario>(other_key("observations", "mapping", "none",
                                     "one patient's lesion measurements for `vct fit`; see \"Observations\"")),
           other<Scenario>(other_key("fit", "mapping", "none", "what `vct fit` estimates; see \"Fit\"")),
+          other<Scenario>(other_key("predict", "mapping", "none",
+                                    "what `vct predict` simulates for the fitted patient; see \"Predict\"")),
       }};
   return section;
 }
@@ -855,7 +857,11 @@ const Section<PatientObservations>& observations() {
               other_key("scans", "list of scans", "", "the scans, inline; see \"Scans\" (or `scans_file`)")),
           other<PatientObservations>(other_key("scans_file", "text", "",
                                                "a CSV with the header `day,lesion,diameter_mm` (`lesion` optional: "
-                                               "the first lesion), relative to the patient file")),
+                                               "the first lesion; an optional `lymphocytes_per_uL` column holds blood "
+                                               "counts, either cell of a row may be empty), relative to the patient "
+                                               "file")),
+          other<PatientObservations>(other_key("lymphocytes", "list of counts", "none",
+                                               "blood lymphocyte counts, inline; see \"Lymphocyte counts\"")),
       }};
   return section;
 }
@@ -872,6 +878,9 @@ const Section<MeasurementError>& measurement_error() {
                  &MeasurementError::additive_mm),
           member(number_key("proportional", 0.0, 1.0, false, "0.1", "part of the sd proportional to the diameter"),
                  &MeasurementError::proportional),
+          member(number_key("lymphocyte_log_sd", 0.01, 2.0, false, "0.2",
+                            "sd of ln(lymphocyte count) around the model's (log-normal)"),
+                 &MeasurementError::lymphocyte_log_sd),
       }};
   return section;
 }
@@ -894,6 +903,24 @@ const Section<LesionScan>& scan() {
   return section;
 }
 
+const Section<LymphocyteCount>& lymphocyte_count() {
+  static const Section<LymphocyteCount> section{
+      "observations.lymphocytes[]",
+      "Lymphocyte counts",
+      "Blood absolute lymphocyte counts, compared with the model's blood_lymphocytes_per_L relative to the day-0 "
+      "count (models with that output: qspio_nsclc_rt).",
+      "",
+      {
+          member(number_key("day", -kInf, kInf, false, "", "days since treatment start, <= the horizon",
+                            "number, required"),
+                 &LymphocyteCount::day),
+          member(number_key("count_per_uL", -kInf, kInf, false, "", "cells per microlitre (> 0, <= 100000)",
+                            "number, required"),
+                 &LymphocyteCount::per_uL),
+      }};
+  return section;
+}
+
 const Section<FitSettings>& fit() {
   static const Section<FitSettings> section{
       "fit",
@@ -911,6 +938,28 @@ const Section<FitSettings>& fit() {
               [](FitSettings& f, const Value& v) { f.arm.name = v.text; }),
           member(integer_key("evaluations", 10, 100000, "300", "optimiser evaluations at most"),
                  &FitSettings::evaluations),
+      }};
+  return section;
+}
+
+const Section<PredictSettings>& predict() {
+  static const Section<PredictSettings> section{
+      "predict",
+      "Predict",
+      "`vct predict` fits the patient (`fit`), draws parameter sets from the Laplace posterior and simulates each "
+      "to `simulation.horizon_day` under the arms named here, giving prediction intervals of the lesion diameters and "
+      "RECIST probabilities "
+      "(docs/twin.md). Every arm must give the treatment of `fit.arm` before the last scan.",
+      "",
+      {
+          other<PredictSettings>(other_key("arms", "list of arm names", "every arm", "the futures to compare")),
+          member(integer_key("samples", 10, 20000, "200", "posterior draws"), &PredictSettings::samples),
+          member(number_key("interval", 0.5, 0.99, false, "0.9", "central probability of the prediction intervals"),
+                 &PredictSettings::interval),
+          accessor<PredictSettings>(
+              integer_key("seed", 0, 9007199254740991.0, "`population.seed`", "seed of the posterior draws"),
+              [](const PredictSettings& p) { return number(static_cast<double>(p.seed)); },
+              [](PredictSettings& p, const Value& v) { p.seed = static_cast<std::uint64_t>(v.number); }),
       }};
   return section;
 }
@@ -1054,7 +1103,9 @@ std::string scenario_reference_markdown() {
   table(out, observations());
   table(out, measurement_error());
   table(out, scan());
+  table(out, lymphocyte_count());
   table(out, fit());
+  table(out, predict());
   return out.str();
 }
 

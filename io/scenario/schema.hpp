@@ -195,7 +195,9 @@ const Section<SearchObjective>& search_objective();
 const Section<PatientObservations>& observations();
 const Section<MeasurementError>& measurement_error();
 const Section<LesionScan>& scan();
+const Section<LymphocyteCount>& lymphocyte_count();
 const Section<FitSettings>& fit();
+const Section<PredictSettings>& predict();
 
 /// The keys a distribution of `kind` takes (a subset of distribution()).
 std::vector<std::string> distribution_keys(DistributionKind kind);

@@ -52,6 +52,71 @@ class Plots:
         fig.tight_layout()
         return fig
 
+    def prediction(self, series="sum"):
+        """A patient prediction: per arm, the median diameter of `series` (a lesion's name or "sum",
+        the sum of diameters) with the interval of the model's diameter (dark) and of a scan
+        (light), and the measured scans (the sum only on days every lesion was measured)."""
+        r = self._r
+        bands = r.prediction()
+        bands = bands[bands["series"] == series]
+        if bands.empty:
+            raise ValueError(f"no predicted series {series!r}; expected a lesion's name or 'sum'")
+        scans = r.fit_scans
+        if series == "sum":
+            lesions = scans["lesion"].nunique()
+            counted = scans.groupby("day").filter(lambda rows: rows["lesion"].nunique() == lesions)
+            measured = counted.groupby("day")["observed_mm"].sum()
+        else:
+            measured = scans[scans["lesion"] == series].set_index("day")["observed_mm"]
+        pct = round(100 * r.predict_attributes["interval"])
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(7.5, 4.5))
+        for k, (arm, rows) in enumerate(bands.groupby("arm", sort=False)):
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax.fill_between(rows["day"], rows["scan_lower_mm"], rows["scan_upper_mm"], color=colour, alpha=0.12,
+                            linewidth=0)
+            ax.fill_between(rows["day"], rows["lower_mm"], rows["upper_mm"], color=colour, alpha=0.25, linewidth=0)
+            ax.plot(rows["day"], rows["median_mm"], "-", color=colour, label=arm)
+        ax.plot(measured.index, measured.values, "ko", label="measured")
+        ax.set_xlabel("Time since treatment start (days)")
+        ax.set_ylabel(("Sum of diameters" if series == "sum" else f"{series}: longest diameter") + " (mm)")
+        ax.set_title(f"Median and {pct} % intervals (dark: diameter, light: a scan)", fontsize=10)
+        ax.legend(frameon=False)
+        fig.tight_layout()
+        return fig
+
+    def twin_check(self):
+        """A synthetic-patient check: per fitted parameter the estimate against the truth (z scale,
+        bars: 90 % intervals), and the share of held-out scans inside their prediction interval
+        by scan day against the nominal level."""
+        r = self._r
+        names = list(r.twin_check_parameters["name"])
+        patients, scans, attrs = r.twin_check_patients, r.twin_check_scans, r.twin_check_attributes
+        plt = _pyplot()
+        fig, axes = plt.subplots(1, len(names) + 1, figsize=(3.2 * (len(names) + 1), 3.4))
+        for ax, name in zip(axes, names):
+            truth, estimate = patients[name + "_true_z"], patients[name + "_estimate_z"]
+            ax.errorbar(truth, estimate, yerr=1.6448536269514722 * patients[name + "_sd_z"], fmt="o", ms=3,
+                        color=OKABE_ITO[0], ecolor="#bbb", elinewidth=0.8)
+            ax.plot([-3, 3], [-3, 3], "k--", lw=0.8)
+            ax.set_xlim(-3, 3)
+            ax.set_ylim(-3.5, 3.5)
+            ax.set_title(name, fontsize=9)
+            ax.set_xlabel("true z")
+        axes[0].set_ylabel("estimated z (90 % interval)")
+        held = scans[scans["held_out"] == 1].copy()
+        held["inside"] = (held["observed_mm"] >= held["scan_lower_mm"]) & (held["observed_mm"] <= held["scan_upper_mm"])
+        by_day = held.groupby("day")["inside"].mean()
+        ax = axes[-1]
+        ax.bar([f"{d:g}" for d in by_day.index], 100 * by_day.values, color=OKABE_ITO[1])
+        ax.axhline(100 * attrs["interval"], color="k", ls="--", lw=0.8, label="nominal")
+        ax.set_ylim(0, 105)
+        ax.set_xlabel(f"held-out scan day (fitted to day {attrs['cutoff_day']:g})")
+        ax.set_ylabel("inside the prediction interval (%)")
+        ax.legend(frameon=False, loc="lower left")
+        fig.tight_layout()
+        return fig
+
     def landscape(self, value="objective", x=None, y=None):
         """A schedule search's landscape: `value` (a column of result.search, e.g. objective or
         out_of_field_orr) over two searched variables as a heat map (one variable: a line), the

@@ -261,11 +261,54 @@ def _fit_section(r):
             _table(["day", "lesion", "observed mm", "fitted mm", "sd mm", "standardised residual"],
                    [[f"{s.day:g}", s.lesion, f"{s.observed_mm:.1f}", f"{s.predicted_mm:.1f}", f"{s.sd_mm:.2f}",
                      f"{s.standardised_residual:.2f}"] for s in scans.itertuples()])]
+    counts = r.fit_lymphocytes
+    if not counts.empty:
+        body += ["<h2>Lymphocyte counts</h2>",
+                 _table(["day", "observed /µL", "fitted /µL", "standardised residual (log)"],
+                        [[f"{c.day:g}", f"{c.observed_per_uL:.0f}", f"{c.predicted_per_uL:.0f}",
+                          f"{c.standardised_residual:.2f}"] for c in counts.itertuples()])]
     warnings = [w for w in str(attrs.get("warnings", "")).split("\n") if w]
     if warnings:
         body.append("<h2>Warnings</h2><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
     body += ["<h2>Figures</h2>", _figure(r.plot.fit(), "fig-fit", "Measured and fitted diameters")]
     return body, ["fig-fit"]
+
+
+def _predict_section(r):
+    body, ids = _fit_section(r)
+    body = body[:-2]  # the fit's figure comes with the prediction's
+    attrs, arms = r.predict_attributes, r.predict_arms
+    pct = round(100 * attrs.get("interval", 0.9))
+    rows = [[a.arm, f"{a.draws:.0f}" + (f" ({a.no_baseline + a.failed:.0f} left out)" if a.no_baseline + a.failed else ""),
+             *[f"{getattr(a, 'p_' + c):.2f}" for c in ("CR", "PR", "SD", "PD", "NE")], f"{a.p_response:.2f}",
+             f"{a.p_progression:.2f}", _days(a.pfs_median_day, a.pfs_lower_day, a.pfs_upper_day)]
+            for a in arms.itertuples()]
+    body += [f"<h2>Predictions</h2><p>{html.escape(str(attrs.get('method', '')))}; {attrs.get('samples', '')} draws, "
+             f"to day {attrs.get('horizon_day', 0):g}, {pct} % intervals. Every arm sees the same draws.</p>",
+             _table(["arm", "draws", "P(CR)", "P(PR)", "P(SD)", "P(PD)", "P(NE)", "P(response)",
+                     "P(progression)", f"median PFS, days ({pct} %)"], rows)]
+    warnings = [w for w in str(attrs.get("warnings", "")).split("\n") if w]
+    if warnings:
+        body.append("<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
+    body += ["<h2>Figures</h2>", _figure(r.plot.fit(), "fig-fit", "Measured and fitted diameters"),
+             _figure(r.plot.prediction(), "fig-prediction", "Predicted sum of diameters per arm")]
+    return body, ["fig-fit", "fig-prediction"]
+
+
+def _twin_check_section(r):
+    attrs, p = r.twin_check_attributes, r.twin_check_parameters
+    pct = round(100 * attrs.get("interval", 0.9))
+    body = [f"<p>{html.escape(str(attrs.get('method', '')))}. {attrs.get('patients', '')} patients (seed "
+            f"{attrs.get('seed', '')}), {attrs.get('samples', '')} draws each, fitted to day "
+            f"{attrs.get('cutoff_day', 0):g}.</p>",
+            "<h2>Parameter recovery (prior z scale)</h2>",
+            _table(["parameter", "RMSE", "correlation", "truth in the 90 % interval"],
+                   [[x.name, f"{x.rmse_z:.2f}", f"{x.correlation:.2f}", f"{x.coverage:.2f}"] for x in p.itertuples()]),
+            f"<h2>Held-out scans</h2><p>{attrs.get('scan_coverage', float('nan')):.2f} of "
+            f"{attrs.get('held_out_scans', 0)} held-out scans lie inside their {pct} % prediction interval "
+            f"(nominal {attrs.get('interval', 0.9):.2f}).</p>",
+            "<h2>Figures</h2>", _figure(r.plot.twin_check(), "fig-twin-check", "Recovery and coverage")]
+    return body, ["fig-twin-check"]
 
 
 def render(result):
@@ -279,13 +322,12 @@ def render(result):
         body.append('<p class="warning">This run is INCOMPLETE: the tables and figures cover the candidates '
                     "finished before it stopped (vct run --resume finishes it).</p>")
     body.append(f"<p>{html.escape(r.provenance.get('model_title', ''))} ({html.escape(r.provenance.get('model_id', ''))}); "
-                f"{ {'trial': 'virtual trial, arms ' + ', '.join(r.arms), 'search': 'schedule search', 'fit': 'patient fit'}.get(r.kind, 'single patient')}.</p>")
+                f"{ {'trial': 'virtual trial, arms ' + ', '.join(r.arms), 'search': 'schedule search', 'fit': 'patient fit', 'predict': 'patient prediction', 'twin_check': 'synthetic-patient check'}.get(r.kind, 'single patient')}.</p>")
     ids = []
-    if r.kind == "search":
-        section, ids = _search_section(r)
-        body += section
-    elif r.kind == "fit":
-        section, ids = _fit_section(r)
+    sections = {"search": _search_section, "fit": _fit_section, "predict": _predict_section,
+                "twin_check": _twin_check_section}
+    if r.kind in sections:
+        section, ids = sections[r.kind](r)
         body += section
     elif r.kind == "trial":
         body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r)]

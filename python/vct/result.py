@@ -37,6 +37,10 @@ class Result:
     scenario (the resolved scenario, YAML text), source (the scenario as written),
     parameters_used (vct.run only: which parameter values the run used).
     A patient fit (kind "fit", `vct fit`): fit_parameters, fit_scans, fit_attributes, plot.fit().
+    A patient prediction (kind "predict", `vct predict`): the fit's tables, and predict_arms,
+    predict_attributes, prediction(), predict_draws, plot.prediction().
+    A synthetic-patient check (kind "twin_check", `vct twin-check`): twin_check_parameters,
+    twin_check_patients, twin_check_scans, twin_check_attributes, plot.twin_check().
     A schedule search (kind "search", `vct search`): search, search_reference, search_skipped,
     search_confirmation, search_variables, and plot.landscape().
     Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, radiotherapy, parameters, outcomes(), scans(),
@@ -51,8 +55,9 @@ class Result:
                 raise ValueError(f"{self.path}: not a vct result file (root attribute format is not 'vct-results')")
             self.provenance = {key: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item")
                                      else v) for key, v in f.attrs.items()}
-            self.kind = ("search" if "search" in f else "fit" if "fit" in f else "trial" if "arms" in f
-                         else "patient")
+            self.kind = ("search" if "search" in f else "twin_check" if "twin_check" in f
+                         else "predict" if "predict" in f else "fit" if "fit" in f
+                         else "trial" if "arms" in f else "patient")
             self.arms = list(f["arms"].keys()) if self.kind == "trial" else []
             self.scenario = _text(f["scenario/resolved"][()])
             self.source = _text(f["scenario/source"][()])
@@ -65,11 +70,20 @@ class Result:
 
     def __repr__(self):
         what = {"trial": f"trial, arms {self.arms}", "search": "schedule search",
-                "fit": "patient fit"}.get(self.kind, "single patient")
+                "fit": "patient fit", "predict": "patient prediction",
+                "twin_check": "synthetic-patient check"}.get(self.kind, "single patient")
         return f"<vct.Result {self.path}: {what}{'' if self.complete else ', INCOMPLETE'}>"
 
     def _file(self):
         return h5py.File(self.path, "r")
+
+    def _attributes(self, group, kinds, what):
+        """The attributes of `group` as a dict, for files of one of `kinds`."""
+        if self.kind not in kinds:
+            raise ValueError(f"{self.path}: {what} needs a result of vct {kinds[0].replace('_', '-')}")
+        with self._file() as f:
+            return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
+                    for k, v in f[group].attrs.items()}
 
     def _need_trial(self, what):
         if self.kind != "trial":
@@ -78,7 +92,7 @@ class Result:
     # Tables --------------------------------------------------------------------------------------
 
     def _fit_table(self, name):
-        if self.kind != "fit":
+        if self.kind not in ("fit", "predict"):
             raise ValueError(f"{self.path}: {name} needs a patient fit result (vct fit)")
         with self._file() as f:
             return _frame(f["fit/" + name])
@@ -95,13 +109,94 @@ class Result:
         return self._fit_table("scans")
 
     @property
+    def fit_lymphocytes(self):
+        """Per blood lymphocyte count (empty without counts): day, observed and fitted count per
+        uL, standardised residual on the log scale."""
+        if self.kind not in ("fit", "predict"):
+            raise ValueError(f"{self.path}: fit_lymphocytes needs a patient fit result (vct fit)")
+        with self._file() as f:
+            return _frame(f["fit/lymphocytes"]) if "fit/lymphocytes" in f else pd.DataFrame()
+
+    @property
     def fit_attributes(self):
         """The fit's attributes: method, result, evaluations, -log posterior, error model, warnings."""
-        if self.kind != "fit":
-            raise ValueError(f"{self.path}: fit_attributes needs a patient fit result (vct fit)")
+        return self._attributes("fit", ("fit", "predict"), "fit_attributes")
+
+    def _need_predict(self, what):
+        if self.kind != "predict":
+            raise ValueError(f"{self.path}: {what} needs a patient prediction result (vct predict)")
+
+    @property
+    def predict_arms(self):
+        """Per predicted arm: draws (and those left out), the probability of each RECIST best
+        response, of a response and of progression by the horizon, and the median PFS with its
+        interval over the draws (NaN: beyond the horizon); docs/twin.md."""
+        self._need_predict("predict_arms")
         with self._file() as f:
-            return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
-                    for k, v in f["fit"].attrs.items()}
+            return _frame(f["predict/arms"])
+
+    @property
+    def predict_attributes(self):
+        """The prediction's attributes: method, samples, interval, seed, horizon, warnings, series."""
+        return self._attributes("predict", ("predict",), "predict_attributes")
+
+    @property
+    def predict_draws(self):
+        """The posterior draws on the prior's standard normal scale (one column per fitted parameter)."""
+        self._need_predict("predict_draws")
+        names = list(self.fit_parameters["name"])
+        with self._file() as f:
+            return pd.DataFrame(f["predict/z"][()], columns=names)
+
+    def _check_table(self, name):
+        if self.kind != "twin_check":
+            raise ValueError(f"{self.path}: {name} needs a synthetic-patient check result (vct twin-check)")
+        with self._file() as f:
+            return _frame(f["twin_check/" + name])
+
+    @property
+    def twin_check_parameters(self):
+        """Per fitted parameter: RMSE and correlation of the estimates against the truth (prior z
+        scale) and the share of patients whose truth lies in the estimate's 90 % interval."""
+        return self._check_table("parameters")
+
+    @property
+    def twin_check_patients(self):
+        """Per synthetic patient: each fitted parameter's true z, estimated z and Laplace sd."""
+        return self._check_table("patients")
+
+    @property
+    def twin_check_scans(self):
+        """Per scan of each synthetic patient: the truth and the measurement (mm), whether it was
+        held out, and for held-out scans the prediction's median and scan interval."""
+        return self._check_table("scans")
+
+    @property
+    def twin_check_attributes(self):
+        """The check's attributes: method, patients, seed, cutoff day, interval, coverage."""
+        return self._attributes("twin_check", ("twin_check",), "twin_check_attributes")
+
+    def prediction(self, arm=None):
+        """The bands of one arm (default: every arm) as a long table: arm, series (each lesion,
+        then "sum"), day, median_mm, lower_mm, upper_mm (the model's diameter) and scan_lower_mm,
+        scan_upper_mm (what a scan would measure, with the measurement error)."""
+        self._need_predict("prediction")
+        series = self.predict_attributes["series"].split(",")
+        frames = []
+        with self._file() as f:
+            for key in sorted((k for k in f["predict"] if k.startswith("arm_")), key=lambda k: int(k[4:])):
+                g = f["predict/" + key]
+                name = _text(g.attrs["name"])
+                if (arm is not None and name != arm) or "median_mm" not in g:
+                    continue
+                day = g["day"][()]
+                for j, s in enumerate(series):
+                    frames.append(pd.DataFrame({"arm": name, "series": s, "day": day,
+                                                **{c: g[c][:, j] for c in ("median_mm", "lower_mm", "upper_mm",
+                                                                           "scan_lower_mm", "scan_upper_mm")}}))
+        if not frames:
+            raise ValueError(f"{self.path}: no predicted arm named {arm!r}")
+        return pd.concat(frames, ignore_index=True)
 
     def _search_table(self, name):
         if self.kind != "search":
@@ -119,11 +214,7 @@ class Result:
     @property
     def search_attributes(self):
         """The search's attributes: method, arms, counts, how it ended, wall times."""
-        if self.kind != "search":
-            raise ValueError(f"{self.path}: search_attributes needs a schedule search result (vct search)")
-        with self._file() as f:
-            return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
-                    for k, v in f["search"].attrs.items()}
+        return self._attributes("search", ("search",), "search_attributes")
 
     @property
     def search_reference(self):

@@ -265,6 +265,52 @@ class Tables(unittest.TestCase):
         self.assertIn("<h2>Parameters</h2>", page)
         self.assertIn("barely", page)
 
+    def test_prediction_file_loads_and_reports_its_bands(self):
+        # vct predict on the shipped check template (one arm, 100 draws): bands ordered, the
+        # baseline band pinned at the 35 mm scan, probabilities summing to 1, the report's figures.
+        import subprocess
+        path = os.path.join(WORK, "predict.h5")
+        subprocess.run([os.environ["VCT_BIN"], "predict", os.path.join(ROOT, "scenarios", "patients",
+                                                                         "nivolumab_check.yaml"),
+                        "-o", path, "-j", "2", "--quiet"], check=True)
+        r = vct.load(path)
+        self.assertEqual(r.kind, "predict")
+        arms = r.predict_arms
+        self.assertEqual(list(arms["arm"]), ["nivolumab"])
+        np.testing.assert_allclose(arms[["p_CR", "p_PR", "p_SD", "p_PD", "p_NE"]].sum(axis=1), 1.0, rtol=1e-12)
+        bands = r.prediction("nivolumab")
+        self.assertEqual(sorted(set(bands["series"])), ["primary", "sum"])
+        self.assertTrue((bands["lower_mm"] <= bands["median_mm"]).all() and (bands["median_mm"] <= bands["upper_mm"]).all())
+        first = bands[(bands["series"] == "primary") & (bands["day"] == 0)].iloc[0]
+        self.assertAlmostEqual(first["median_mm"], 35.0, places=9)
+        self.assertAlmostEqual(first["upper_mm"] - first["lower_mm"], 0.0, places=9)
+        self.assertEqual(r.predict_draws.shape, (100, 3))
+        self.assertEqual(len(r.fit_parameters), 3)  # the fit travels with the prediction
+        from vct.report import render
+        page, ids = render(r)
+        self.assertEqual(ids, ["fig-fit", "fig-prediction"])
+        self.assertIn("<h2>Predictions</h2>", page)
+
+    def test_twin_check_file_loads_and_reports_recovery(self):
+        import subprocess
+        path = os.path.join(WORK, "twin_check.h5")
+        subprocess.run([os.environ["VCT_BIN"], "twin-check", os.path.join(ROOT, "scenarios", "patients",
+                                                                            "nivolumab_check.yaml"),
+                        "--patients", "2", "--samples", "20", "--fit-scans", "4", "-o", path, "-j", "2", "--quiet"],
+                       check=True)
+        r = vct.load(path)
+        self.assertEqual(r.kind, "twin_check")
+        scans, attrs = r.twin_check_scans, r.twin_check_attributes
+        held = scans[scans["held_out"] == 1]
+        self.assertEqual(len(held), 2 * 3)  # days 168, 210, 252 of two patients
+        inside = ((held["observed_mm"] >= held["scan_lower_mm"]) & (held["observed_mm"] <= held["scan_upper_mm"])).mean()
+        self.assertAlmostEqual(inside, attrs["scan_coverage"], places=12)
+        self.assertEqual(attrs["cutoff_day"], 126.0)
+        self.assertEqual(len(r.twin_check_patients), 2)
+        from vct.report import render
+        page, ids = render(r)
+        self.assertEqual(ids, ["fig-twin-check"])
+
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small
         out, summary = small.outcomes(), small.summary

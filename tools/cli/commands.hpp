@@ -72,9 +72,10 @@ struct SearchArgs {
   bool quiet = false, published = false;
 };
 
-/// `vct fit` options.
+/// `vct fit` and `vct predict` options.
 struct FitArgs {
   std::string patient_path, calibration_path, output;
+  int threads = 0;  ///< predict: 0 the scenario's (run.threads), or all
   bool quiet = false, published = false;
 };
 
@@ -90,6 +91,17 @@ int cmd_report(const std::string& result, const std::string& output);
 int cmd_search(const SearchArgs& a);
 /// fit.cpp: one patient's parameters from their scans (docs/twin.md).
 int cmd_fit(const FitArgs& a);
+/// fit.cpp: the fitted patient's predicted course under the patient file's arms (docs/twin.md).
+int cmd_predict(const FitArgs& a);
+/// `vct twin-check` options.
+struct TwinCheckArgs {
+  FitArgs fit;  ///< patient file, output, calibration, threads, quiet
+  int patients = 20, fit_scans = 0, samples = 100;
+  long long seed = 1;
+  bool vary_all = false;
+};
+/// fit.cpp: parameter recovery and interval coverage on synthetic patients (docs/twin.md).
+int cmd_twin_check(const TwinCheckArgs& a);
 /// tps_fit.cpp: the PD-L1 TPS mapping fitted to a prevalence on result files' baseline PD-L1.
 int cmd_tps_fit(const TpsFitArgs& a);
 

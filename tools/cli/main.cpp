@@ -249,17 +249,24 @@ struct SearchFlags {
   }
 };
 
-/// `vct fit`: one patient's parameters from their scans.
+/// `vct fit`: one patient's parameters from their scans; `vct predict` (predict = true): and
+/// their predicted course.
 struct FitFlags {
   std::string patient;
-  FlagValues calibration, output;
+  FlagValues calibration, output, threads;
   bool quiet = false, published = false;
 
-  void declare(CLI::App* app, bool) {
-    app->add_option("PATIENT", patient, "a patient file: scans, treatment so far, prior (docs/twin.md)")
+  void declare(CLI::App* app, bool predict) {
+    app->add_option("PATIENT", patient,
+                    predict ? "a patient file with a `predict` block (docs/twin.md)"
+                            : "a patient file: scans, treatment so far, prior (docs/twin.md)")
         ->required()
         ->type_name("FILE.yaml");
-    add_values(app, "-o,--output", output, "FILE.h5", "write the fit here (default: the file's output.file)");
+    add_values(app, "-o,--output", output, "FILE.h5",
+               predict ? "write the fit and the predictions here (default: the file's output.file)"
+                       : "write the fit here (default: the file's output.file)");
+    if (predict)
+      add_values(app, "-j,--threads", threads, "N", "worker threads, 1-1024 (default: the file's run.threads, or all)");
     add_values(app, "--calibration", calibration, "FILE.yaml", "apply this calibration file's values");
     app->add_flag("--published", published, "the model's published parameter values: no calibration");
     app->add_flag("--quiet", quiet, "print nothing on success");
@@ -269,12 +276,43 @@ struct FitFlags {
   FitArgs read(const std::string& command, bool) const {
     FitArgs a;
     a.patient_path = patient;
+    a.threads = whole_number(command, threads, 1, 1024, 0);
     a.output = single(command, output, true);
     a.calibration_path = single(command, calibration, true);
     a.quiet = quiet;
     a.published = published;
     if (a.published && !a.calibration_path.empty())
       throw UsageError{command, "--published and --calibration ask for different parameter values; give one of them"};
+    return a;
+  }
+};
+
+/// `vct twin-check`: the fit and the predictions checked on synthetic patients.
+struct TwinCheckFlags {
+  FitFlags fit;
+  FlagValues patients, fit_scans, samples, seed;
+  bool vary_all = false;
+
+  void declare(CLI::App* app, bool) {
+    fit.declare(app, true);
+    app->add_flag("--vary-all", vary_all,
+                  "draw every parameter with a population law for the truth, not only the fitted ones (a "
+                  "misspecified fit)");
+    add_values(app, "--patients", patients, "N", "synthetic patients, 1-100000 (default 20)");
+    add_values(app, "--fit-scans", fit_scans, "K",
+               "scan days fitted, baseline included (default: all but the last); later ones are predicted");
+    add_values(app, "--samples", samples, "N", "posterior draws per patient, 10-20000 (default 100)");
+    add_values(app, "--seed", seed, "N", "seed of the synthetic patients (default 1)");
+  }
+
+  TwinCheckArgs read(const std::string& command, bool) const {
+    TwinCheckArgs a;
+    a.fit = fit.read(command, true);
+    a.patients = whole_number(command, patients, 1, 100000, 20);
+    a.fit_scans = whole_number(command, fit_scans, 2, 1000, 0);
+    a.samples = whole_number(command, samples, 10, 20000, 100);
+    a.seed = whole_number(command, seed, 0, 2000000000, 1);
+    a.vary_all = vary_all;
     return a;
   }
 };
@@ -292,7 +330,8 @@ struct Cli {
   RunFlags run, check;
   SuiteFlags calibrate, validate;
   SearchFlags search;
-  FitFlags fit;
+  FitFlags fit, predict;
+  TwinCheckFlags twin_check;
   std::string merge_output, table_model, help_topic, report_result;
   FlagValues report_output, tps_prevalence;
   TpsFitArgs tps_fit;
@@ -322,6 +361,14 @@ struct Cli {
                 "estimate one patient's parameters from their scans: MAP with population priors and Laplace "
                 "uncertainty (docs/twin.md)",
                 cmd_fit);
+    add_flagged(predict, true, "predict",
+                "fit one patient, then predict their course under the patient file's arms: diameter bands, RECIST "
+                "probabilities (docs/twin.md)",
+                cmd_predict);
+    add_flagged(twin_check, false, "twin-check",
+                "check vct fit and vct predict on synthetic patients: parameter recovery and prediction-interval "
+                "coverage (docs/twin.md)",
+                cmd_twin_check);
     auto* rep = app.add_subcommand("report",
                                    "write a self-contained HTML report of a result file: tables, "
                                    "RT courses with BED/EQD2, figures, provenance (docs/python.md)");
