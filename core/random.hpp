@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace vct {
@@ -23,7 +25,8 @@ enum class Stream : std::uint64_t {
   kProgression = 5,    ///< new lesions and survival (core/progression.hpp)
   kTwinPosterior = 6,  ///< a fitted patient's posterior draws (core/twin.hpp)
   kTwinNoise = 7,      ///< measurement error added to a prediction
-  kTwinSynthetic = 8   ///< a synthetic patient of `vct twin-check`: true parameters and scan noise
+  kTwinSynthetic = 8,  ///< a synthetic patient of `vct twin-check`: true parameters and scan noise
+  kAbmWindow = 9       ///< one agent-based window of one lesion (models/abm/window.hpp)
 };
 
 /// A small, fast generator (xoshiro256**) whose output is identical on every platform; the
@@ -51,6 +54,12 @@ class Rng {
 
   /// Uniform in (0, 1), never 0 or 1 (safe for inverse CDFs).
   double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+
+  /// The generator's state, to checkpoint and resume a stream bit for bit.
+  std::array<std::uint64_t, 4> state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+  void set_state(const std::array<std::uint64_t, 4>& state) {
+    for (std::size_t i = 0; i < 4; ++i) s_[i] = state[i];
+  }
 
   /// Uniform integer in [0, n).
   std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>(uniform() * static_cast<double>(n)); }

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+// The agent-based lesion window (issue #24; docs/models/abm.md) against hand arithmetic and exact
+// properties: the diffusion solver (conservation, decay, variance 2Dt, the point-source Green's
+// function), the hierarchy's probabilities and stationary composition, per-cell LQ kill from the
+// dose maps (uniform within the binomial interval, nothing outside a partial map's target, a zero
+// map changing nothing), and determinism (threads, checkpoints).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "core/parallel.hpp"
+#include "models/abm/diffusion.hpp"
+#include "models/abm/window.hpp"
+
+namespace vct::models::abm {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+double total(const std::vector<double>& c) { return std::accumulate(c.begin(), c.end(), 0.0); }
+
+TEST(AbmDiffusion, ConservesTheAmountWithoutDecayOrSources) {
+  const Grid g{10, 8, 6, 20.0};
+  // r = D dt / h^2 = 10 x 600 / 400 = 15: far beyond an explicit scheme's limit of 1/6
+  const DiffusionSolver solver(g, 10.0, 0.0, 600.0);
+  std::vector<double> c(g.size()), work;
+  Rng rng(1, Stream::kAbmWindow, 0);
+  for (double& v : c) v = rng.uniform();
+  const double before = total(c);
+  for (int i = 0; i < 10; ++i) solver.step(c, {}, {}, work);
+  EXPECT_NEAR(total(c), before, 1e-12 * before);
+  for (double v : c) EXPECT_GE(v, 0.0);
+  // and it mixes: the spread falls from that of uniform noise (sd 0.29) towards 0
+  double mean = total(c) / static_cast<double>(c.size()), var = 0.0;
+  for (double v : c) var += (v - mean) * (v - mean);
+  EXPECT_LT(std::sqrt(var / static_cast<double>(c.size())), 0.01);
+}
+
+TEST(AbmDiffusion, TotalFollowsReleaseAndTheSplitDecayExactly) {
+  const Grid g{9, 9, 9, 20.0};
+  const double k = 6.5e-5, dt = 600.0, s = 2e-10;  // IFN-gamma decay; one source of 2e-10 ng/s
+  const DiffusionSolver solver(g, 10.0, k, dt);
+  std::vector<double> c(g.size(), 0.0), release(g.size(), 0.0), work;
+  release[g.index(4, 4, 4)] = s;
+  // amount M = V sum c: M' = (M + s dt) / (1 + k dt / 3)^3, k dt / 3 = 0.013
+  double amount = 0.0;
+  for (int i = 0; i < 36; ++i) {
+    solver.step(c, release, {}, work);
+    amount = (amount + s * dt) / std::pow(1.013, 3);
+  }
+  EXPECT_NEAR(total(c) * g.voxel_mL(), amount, 1e-12 * amount);
+  // the split factor (1.013)^-3 = 0.962101 is e^(-k dt) = e^(-0.039) = 0.961751 to O(dt^2)
+  EXPECT_NEAR(std::pow(1.013, -3), std::exp(-k * dt), 4e-4);
+}
+
+double variance_um2(const std::vector<double>& c, const Grid& g, int axis, int centre) {
+  double m = 0.0, v = 0.0;
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    const Voxel p = g.voxel(i);
+    const double d = ((axis == 0 ? p.x : axis == 1 ? p.y : p.z) - centre) * g.voxel_um;
+    m += c[i];
+    v += c[i] * d * d;
+  }
+  return v / m;
+}
+
+TEST(AbmDiffusion, SpreadsAPointWithVariance2DtPerAxis) {
+  // backward Euler's kernel has variance exactly 2 r voxels^2 per step on an unbounded line
+  const Grid line{101, 1, 1, 20.0};
+  const DiffusionSolver solver(line, 10.0, 0.0, 60.0);
+  std::vector<double> c(line.size(), 0.0), work;
+  c[50] = 1.0;
+  for (int i = 0; i < 10; ++i) solver.step(c, {}, {}, work);
+  EXPECT_NEAR(variance_um2(c, line, 0, 50), 12000.0, 1e-6 * 12000.0);  // 2 x 10 um^2/s x 600 s
+  // in 3-D the sweeps factorise, so each axis spreads exactly as a line of the same length does
+  // (on 41 voxels the boundary already trims the implicit scheme's exponential tails)
+  const Grid line41{41, 1, 1, 20.0}, cube{41, 41, 41, 20.0};
+  const DiffusionSolver solver1(line41, 10.0, 0.0, 60.0), solver3(cube, 10.0, 0.0, 60.0);
+  std::vector<double> c1(line41.size(), 0.0), c3(cube.size(), 0.0);
+  c1[20] = 1.0;
+  c3[cube.index(20, 20, 20)] = 1.0;
+  for (int i = 0; i < 5; ++i) {
+    solver1.step(c1, {}, {}, work);
+    solver3.step(c3, {}, {}, work);
+  }
+  const double v1 = variance_um2(c1, line41, 0, 20);
+  EXPECT_NEAR(v1, 6000.0, 5.0);  // 2 x 10 x 300 um^2, less what the faces reflect
+  for (int axis = 0; axis < 3; ++axis) EXPECT_NEAR(variance_um2(c3, cube, axis, 20), v1, 1e-9 * v1) << axis;
+}
+
+TEST(AbmDiffusion, ApproachesThePointSourceGreensFunction) {
+  // c(r) = s / (4 pi D r) e^(-r / lambda), lambda = sqrt(D / k) = sqrt(10 / 1e-3) = 100 um = 5 voxels,
+  // D = 10 um^2/s = 1e-7 cm^2/s, r in cm, c in ng/mL. Sub-steps of 6 s (r = D dt / h^2 = 0.15)
+  // keep the splitting error small; at 60 s (r = 1.5) the field 3-8 voxels out is 20-38 % high
+  // (docs/models/abm.md).
+  const Grid g{33, 33, 33, 20.0};
+  const double D = 10.0, k = 1e-3, s = 1e-9;
+  const DiffusionSolver solver(g, D, k, 6.0);
+  std::vector<double> c(g.size(), 0.0), release(g.size(), 0.0), work;
+  release[g.index(16, 16, 16)] = s;
+  for (int i = 0; i < 1000; ++i) solver.step(c, release, {}, work);  // 6000 s = 6 / k
+  for (int d = 4; d <= 7; ++d) {
+    const double r_cm = d * 20e-4, D_cm2 = D * 1e-8;
+    const double exact = s / (4.0 * kPi * D_cm2 * r_cm) * std::exp(-d * 20.0 / 100.0);
+    EXPECT_NEAR(c[g.index(16 + d, 16, 16)] / exact, 1.0, 0.1) << "r = " << d << " voxels";
+  }
+}
+
+TEST(AbmHierarchy, SliceProbabilitiesFromTheRates) {
+  const HierarchyRates r = hierarchy_rates(Parameters{});
+  // dt = 6 h = 0.25 day; lambda = e^(0.007 x 0.25) = 1.0017515
+  EXPECT_NEAR(r.growth_factor, 1.0017515, 1e-7);
+  EXPECT_NEAR(r.p_stem_division, 0.0017515 / 0.05, 1e-6);               // (lambda - 1) / (1 - 0.95)
+  EXPECT_NEAR(r.p_progenitor_division, 1.0 - std::exp(-0.125), 1e-12);  // 0.5 /day x 0.25 day
+  EXPECT_NEAR(r.p_senescent_death, 1.0 - std::exp(-0.25), 1e-12);
+  EXPECT_NEAR(r.p_doomed_clearance, 1.0 - std::exp(-0.0875), 1e-12);  // 0.35 /day x 0.25 day
+  EXPECT_EQ(r.generations, 9);
+}
+
+TEST(AbmHierarchy, StationaryCompositionIsAnEigenvectorOfTheMeanDynamics) {
+  const HierarchyRates r = hierarchy_rates(Parameters{});
+  const std::vector<double> f = stationary_composition(r);
+  ASSERT_EQ(f.size(), 11u);
+  EXPECT_NEAR(total(f), 1.0, 1e-12);
+  // one slice of the mean dynamics multiplies every class by lambda
+  std::vector<double> next(f.size());
+  next[0] = f[0] * (1.0 + r.p_stem_division * (1.0 - r.asymmetric));
+  next[1] = f[1] * (1.0 - r.p_progenitor_division) + r.asymmetric * r.p_stem_division * f[0];
+  for (std::size_t g = 2; g <= 9; ++g)
+    next[g] = f[g] * (1.0 - r.p_progenitor_division) + 2.0 * r.p_progenitor_division * f[g - 1];
+  next[10] = f[10] * (1.0 - r.p_senescent_death) + 2.0 * r.p_progenitor_division * f[9];
+  for (std::size_t i = 0; i < f.size(); ++i) EXPECT_NEAR(next[i], r.growth_factor * f[i], 1e-12) << i;
+  // stems are rare: P_1 / S = 0.95 x 0.03503 / (0.0017515 + 0.117503) = 0.279
+  EXPECT_NEAR(f[1] / f[0], 0.95 * r.p_stem_division / (r.growth_factor - 1.0 + r.p_progenitor_division), 1e-12);
+  EXPECT_LT(f[0], 0.01);
+}
+
+std::vector<double> grouped_fractions(const Window& w) {
+  // stem, progenitors of generations 1-4, 5-9, senescent
+  std::vector<double> n(4, 0.0);
+  for (const CancerCell& c : w.cells())
+    n[c.state == CellState::kStem ? 0 : c.state == CellState::kSenescent ? 3 : c.generation <= 4 ? 1 : 2] += 1.0;
+  const double all = total(n);
+  for (double& v : n) v /= all;
+  return n;
+}
+
+TEST(AbmWindow, SparseCellsKeepTheStationaryComposition) {
+  Parameters p;
+  p[P::initial_density] = 0.03;
+  const Grid g{64, 64, 64, 20.0};
+  Window w(p, g, {}, window_stream(11, 0, 0, 0));
+  w.populate();
+  const std::vector<double> start = grouped_fractions(w);
+  for (int i = 0; i < 120; ++i) w.advance_slice();  // 30 days
+  const std::vector<double> end = grouped_fractions(w);
+  const std::vector<double> f = stationary_composition(hierarchy_rates(p));
+  const std::vector<double> expected = {f[0], f[1] + f[2] + f[3] + f[4], f[5] + f[6] + f[7] + f[8] + f[9], f[10]};
+  // tolerances from 12 seeds: stems (about 50 cells) and early progenitors (about 160, born in
+  // bursts) vary by up to 16 % and 37 %; late progenitors and senescent cells by 2 % and 4 %
+  const double start_tolerance[4] = {0.25, 0.2, 0.05, 0.05}, end_tolerance[4] = {0.35, 0.5, 0.06, 0.08};
+  for (std::size_t k = 0; k < 4; ++k) {
+    EXPECT_NEAR(start[k] / expected[k], 1.0, start_tolerance[k]) << "start, group " << k;
+    EXPECT_NEAR(end[k] / expected[k], 1.0, end_tolerance[k]) << "day 30, group " << k;
+  }
+}
+
+TEST(AbmWindow, StemPoolGrowsAtTheQspGrowthRate) {
+  // 1000 sparse stems, k_C 0.05/day, 40 slices = 10 days: E[S] = 1000 e^(0.5) = 1648.7;
+  // one progenitor generation and fast senescent death keep the lattice sparse
+  Parameters p;
+  p[P::k_C_growth_per_day] = 0.05;
+  p[P::progenitor_divisions] = 1.0;
+  p[P::k_senescent_death_per_day] = 10.0;
+  const Grid g{64, 64, 64, 20.0};
+  Window w(p, g, {}, window_stream(12, 0, 0, 0));
+  Rng place(3, Stream::kAbmWindow, 99);
+  for (int placed = 0; placed < 1000;) {
+    const auto v = static_cast<std::uint32_t>(place.below(g.size()));
+    if (std::any_of(w.cells().begin(), w.cells().end(), [v](const CancerCell& c) { return c.voxel == v; })) continue;
+    w.add_cell({v, CellState::kStem, 0, false});
+    ++placed;
+  }
+  for (int i = 0; i < 40; ++i) w.advance_slice();
+  // sd of S(10 d) for a binary branching process: sqrt(1000 (e^0.5 - 1) (1 + 2 x 0.0125 ...)) ~ 26
+  EXPECT_NEAR(static_cast<double>(w.counts().stem), 1648.7, 4.0 * 26.0);
+}
+
+Window dense_window(std::uint64_t seed, const Point& centre = {}) {
+  Parameters p;
+  Window w(p, Grid{32, 32, 32, 20.0}, centre, window_stream(seed, 7, 1, 0));
+  w.populate();
+  return w;
+}
+
+TEST(AbmRadiotherapy, UniformDoseSurvivalIsLinearQuadraticWithinItsBinomialInterval) {
+  Window w = dense_window(21);
+  const double n = static_cast<double>(w.cells().size());
+  DoseMap map;
+  map.dose_Gy = 8.0;
+  const double doomed = static_cast<double>(w.irradiate(map, 20.0));
+  // S(8 Gy) = exp(-0.146 x 8 - 0.0146 x 64) = exp(-2.1024) = 0.12215
+  const double s = std::exp(-2.1024);
+  const double sd = std::sqrt(n * s * (1.0 - s));
+  EXPECT_NEAR(n - doomed, n * s, 4.0 * sd) << "n " << n;
+  EXPECT_EQ(w.counts().doomed, static_cast<std::int64_t>(doomed));
+  // doomed cells are cleared at 0.35/day: after 8 slices (2 days) a fraction e^(-0.7) = 0.497 remain
+  for (int i = 0; i < 8; ++i) w.advance_slice();
+  EXPECT_NEAR(static_cast<double>(w.counts().doomed) / doomed, std::exp(-0.7), 4.0 * std::sqrt(0.25 / doomed));
+}
+
+TEST(AbmRadiotherapy, PartialDoseKillsNothingOutsideItsTarget) {
+  // lesion radius 10 mm, target 30 % of the volume: radius 10 x 0.3^(1/3) = 6.694 mm; the
+  // 0.64 mm window is centred on the target's edge, so about half of it is inside
+  const double edge = 10.0 * std::cbrt(0.3);
+  Window w = dense_window(22, {edge, 0.0, 0.0});
+  DoseMap map;
+  map.kind = DoseMapKind::kPartial;
+  map.dose_Gy = 12.0;
+  map.target_volume_fraction = 0.3;
+  w.irradiate(map, 10.0);
+  double inside = 0.0, inside_doomed = 0.0;
+  for (const CancerCell& c : w.cells()) {
+    const Point x = w.voxel_centre_mm(c.voxel);
+    if (std::hypot(x.x, x.y, x.z) > edge) {
+      EXPECT_FALSE(c.doomed);
+    } else {
+      inside += 1.0;
+      inside_doomed += c.doomed ? 1.0 : 0.0;
+    }
+  }
+  ASSERT_GT(inside, 2000.0);
+  const double s = std::exp(-0.146 * 12.0 - 0.0146 * 144.0);  // exp(-3.8544) = 0.0212
+  EXPECT_NEAR(inside - inside_doomed, inside * s, 4.0 * std::sqrt(inside * s * (1.0 - s)) + 1.0);
+}
+
+TEST(AbmRadiotherapy, ZeroDoseMapLeavesTheRunUnchanged) {
+  Window a = dense_window(23), b = dense_window(23);
+  DoseMap zero;
+  zero.kind = DoseMapKind::kLattice;  // peak 0, valley 0
+  for (int i = 0; i < 12; ++i) {
+    if (i % 4 == 0) {
+      EXPECT_EQ(b.irradiate(zero, 15.0), 0);
+    }
+    a.advance_slice();
+    b.advance_slice();
+  }
+  EXPECT_EQ(a.digest(), b.digest());
+}
+
+TEST(AbmDoseMap, KindsGiveTheirDoseByPosition) {
+  DoseMap partial;
+  partial.kind = DoseMapKind::kPartial;
+  partial.dose_Gy = 12.0;
+  partial.periphery_Gy = 2.0;
+  partial.falloff_mm = 2.0;
+  partial.target_volume_fraction = 0.3;
+  // R 10 mm: target radius 6.694; at 8 mm, 12 + (2 - 12) (8 - 6.694) / 2 = 5.47 Gy
+  EXPECT_DOUBLE_EQ(partial.dose_at({5.0, 0.0, 0.0}, 10.0), 12.0);
+  EXPECT_NEAR(partial.dose_at({0.0, 8.0, 0.0}, 10.0), 12.0 - 10.0 * (8.0 - 10.0 * std::cbrt(0.3)) / 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(partial.dose_at({0.0, 0.0, 9.5}, 10.0), 2.0);
+  EXPECT_DOUBLE_EQ(partial.dose_at({0.0, 0.0, 10.5}, 10.0), 0.0);  // outside the lesion
+  DoseMap lattice;
+  lattice.kind = DoseMapKind::kLattice;
+  lattice.peak_Gy = 18.0;
+  lattice.valley_Gy = 3.0;  // Amendola 2019
+  lattice.vertex_diameter_mm = 10.0;
+  lattice.spacing_mm = 30.0;
+  lattice.falloff_mm = 4.0;
+  EXPECT_DOUBLE_EQ(lattice.dose_at({30.0, 0.0, 4.0}, 40.0), 18.0);  // 4 mm from the vertex at (30, 0, 0)
+  EXPECT_DOUBLE_EQ(lattice.dose_at({7.0, 0.0, 0.0}, 40.0), 18.0 - 15.0 * 2.0 / 4.0);  // 2 mm into the penumbra
+  EXPECT_DOUBLE_EQ(lattice.dose_at({15.0, 15.0, 0.0}, 40.0), 3.0);                    // midway between vertices
+  EXPECT_DOUBLE_EQ(lattice.max_dose(), 18.0);
+  DoseMap file;
+  file.kind = DoseMapKind::kGrid;
+  file.grid = {2, 2, 1, {-1.0, -1.0, 0.0}, 2.0, {1.0, 2.0, 3.0, 4.0}};
+  EXPECT_DOUBLE_EQ(file.dose_at({0.9, -1.2, 0.3}, 5.0), 2.0);  // nearest voxel (1, 0, 0)
+  EXPECT_DOUBLE_EQ(file.dose_at({-1.0, 1.0, 0.0}, 5.0), 3.0);
+  EXPECT_DOUBLE_EQ(file.dose_at({4.0, 0.0, 0.0}, 5.0), 0.0);  // off the grid
+}
+
+TEST(AbmWindow, ResultsDoNotDependOnTheThreadCount) {
+  const auto run = [](int threads) {
+    std::vector<std::uint64_t> digests(4);
+    parallel_for(0, 4, threads, [&](std::size_t i) {
+      Window w = dense_window(31 + (i % 2));
+      for (int s = 0; s < 6; ++s) w.advance_slice();
+      digests[i] = w.digest();
+    });
+    return digests;
+  };
+  const auto one = run(1), two = run(2);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one[0], one[2]);  // same seed, same window
+  EXPECT_NE(one[0], one[1]);  // another seed
+  // another lesion or window index is another stream
+  Rng a = window_stream(5, 1, 0, 0), b = window_stream(5, 1, 1, 0), c = window_stream(5, 1, 0, 1),
+      d = window_stream(5, 2, 0, 0);
+  const std::uint64_t x = a.next();
+  EXPECT_NE(x, b.next());
+  EXPECT_NE(x, c.next());
+  EXPECT_NE(x, d.next());
+}
+
+TEST(AbmWindow, RestartFromACheckpointIsBitIdentical) {
+  Window w = dense_window(41);
+  DoseMap map;
+  map.dose_Gy = 8.0;
+  for (int s = 0; s < 4; ++s) w.advance_slice();
+  w.irradiate(map, 20.0);
+  const WindowState saved = w.checkpoint();
+  for (int s = 0; s < 6; ++s) w.advance_slice();
+  Window resumed(Parameters{}, w.grid(), {}, window_stream(0, 0, 0, 0));
+  resumed.restore(saved);
+  for (int s = 0; s < 6; ++s) resumed.advance_slice();
+  EXPECT_EQ(resumed.digest(), w.digest());
+  EXPECT_EQ(resumed.slice(), 10);
+}
+
+TEST(AbmParameters, TableHasUnitsSourcesAndDefaultsWithinBoundsAndIsDocumented) {
+  std::ifstream in(std::string(VCT_SOURCE_DIR) + "/docs/models/abm.md");
+  ASSERT_TRUE(in) << "docs/models/abm.md";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  for (const ParameterInfo& q : parameter_table()) {
+    EXPECT_FALSE(q.unit.empty()) << q.name;
+    EXPECT_FALSE(q.source.empty()) << q.name;
+    EXPECT_GE(q.value, q.lower) << q.name;
+    EXPECT_LE(q.value, q.upper) << q.name;
+    // the documented row carries the current unit, default and bounds
+    char row[512];
+    std::snprintf(row, sizeof row, "| `%s` | %s | %g | [%g, %g] |", q.name.c_str(), q.unit.c_str(), q.value, q.lower,
+                  q.upper);
+    EXPECT_NE(doc.str().find(row), std::string::npos) << row << " is not in docs/models/abm.md";
+  }
+}
+
+}  // namespace
+}  // namespace vct::models::abm
