@@ -25,7 +25,12 @@ double default_edic_Gy(const RadiotherapyCourse& c) {
   const bool ablative = c.fractions <= 5;
   double per_Gy = ablative ? 0.033 : 0.093;
   if (c.site == "liver") per_Gy = ablative ? 0.09 : 0.15;
-  return per_Gy * c.total_dose_Gy();
+  double share = 1.0;  // a dose map irradiates less: scale by its mean relative dose (a 5-cm lesion)
+  if (c.dose_map) {
+    share = 0.0;
+    for (const DoseBin& b : dose_volume_histogram(*c.dose_map, 25.0)) share += b.volume_fraction * b.relative_dose;
+  }
+  return per_Gy * c.total_dose_Gy() * share;
 }
 
 std::vector<double> RadiotherapyCourse::fraction_days() const {
@@ -67,7 +72,7 @@ std::vector<RadiationFraction> expand_radiotherapy(const std::vector<Radiotherap
           const bool first = k == 0;  // one session: circulating and nodal dose once
           out.push_back({t, c.lesions[k], c.dose_per_fraction_Gy, c.name,
                          first && c.fractions > 0 ? c.edic_Gy / c.fractions : 0.0,
-                         first && c.lymph_node_in_field ? c.dose_per_fraction_Gy : 0.0});
+                         first && c.lymph_node_in_field ? c.dose_per_fraction_Gy : 0.0, c.dose_map});
         }
   std::stable_sort(out.begin(), out.end(), [](const RadiationFraction& a, const RadiationFraction& b) {
     return a.time_day < b.time_day || (a.time_day == b.time_day && a.lesion < b.lesion);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "core/dose_map.hpp"
 
 namespace vct {
 
@@ -33,6 +36,9 @@ struct RadiotherapyCourse {
   bool edic_given = false;           ///< edic_Gy came from the scenario (else default_edic_Gy)
   std::string site = "lung";         ///< treated site, for the EDIC default (lung, liver, other)
   bool lymph_node_in_field = false;  ///< the tumour-draining lymph node receives the fraction dose
+  /// How the dose spreads inside each irradiated lesion, relative to dose_per_fraction_Gy (partial
+  /// or lattice RT; core/dose_map.hpp). Null: the whole lesion receives the prescription.
+  std::shared_ptr<const DoseMap> dose_map;
 
   double total_dose_Gy() const { return dose_per_fraction_Gy * fractions; }
   /// Absolute fraction days (t = 0 at treatment start), in order.
@@ -44,7 +50,9 @@ struct RadiotherapyCourse {
 /// 0617's median, Jin 2021) gives 0.093 /Gy; ablative courses of <= 5 fractions treat small
 /// volumes, about 0.033 /Gy (assumed from the EDIC formula with typical SBRT lung, heart and body
 /// doses). Liver: the organ's large blood pool, 0.09 /Gy for <= 5 fractions (assumed: 45 Gy / 5 fx
-/// about 4 Gy) and 0.15 /Gy for more (assumed). Other sites use the lung factors.
+/// about 4 Gy) and 0.15 /Gy for more (assumed). Other sites use the lung factors. With a dose map
+/// the result is scaled by the map's mean relative dose over a 5-cm lesion (assumed: EDIC scales
+/// with the irradiated volume x dose).
 double default_edic_Gy(const RadiotherapyCourse& c);
 
 /// Biologically effective dose of n fractions of d Gy: n d (1 + d / (alpha/beta)).
@@ -64,6 +72,8 @@ struct RadiationFraction {
   /// once per session: on the first lesion a course treats that day, 0 on the others.
   double circulating_dose_Gy = 0.0;
   double lymph_node_dose_Gy = 0.0;  ///< dose to the tumour-draining lymph node (0: out of field)
+  /// The course's dose map (null: uniform); dose_Gy is its prescription.
+  std::shared_ptr<const DoseMap> dose_map;
 };
 
 /// All fractions of the courses up to horizon_day, ordered by time (then lesion).

@@ -30,6 +30,7 @@ std::vector<CourseReport> report_courses(const std::vector<RadiotherapyCourse>& 
     r.bed_Gy = bed_Gy(c.fractions, c.dose_per_fraction_Gy, alpha_beta);
     r.eqd2_Gy = eqd2_Gy(c.fractions, c.dose_per_fraction_Gy, alpha_beta);
     r.schedule = to_string(c.schedule);
+    if (c.dose_map) r.dose_map = describe(*c.dose_map);
     for (int l : c.lesions) {
       const std::string name = static_cast<std::size_t>(l) < lesion_names.size()
                                    ? lesion_names[static_cast<std::size_t>(l)]
@@ -54,19 +55,21 @@ std::string describe_radiotherapy(const std::vector<CourseReport>& courses) {
                   r.name.c_str(), r.fractions, r.dose_per_fraction_Gy, r.total_dose_Gy, r.schedule.c_str(),
                   r.days.c_str(), r.lesions.c_str(), r.alpha_beta_Gy, r.bed_Gy, r.eqd2_Gy);
     text += (text.empty() ? "" : "; ") + std::string(line);
+    if (r.dose_map != "uniform") text += " (dose map " + r.dose_map + ")";
   }
   return text.empty() ? "none" : text;
 }
 
 void write_course_table(hid_t group, const std::string& name, const std::vector<CourseReport>& courses) {
   if (courses.empty()) return;
-  std::vector<std::string> names, schedule, lesions, days;
+  std::vector<std::string> names, schedule, lesions, days, maps;
   std::vector<double> d, n, total, start, ab, bed, eqd2;
   for (const auto& r : courses) {
     names.push_back(r.name);
     schedule.push_back(r.schedule);
     lesions.push_back(r.lesions);
     days.push_back(r.days);
+    maps.push_back(r.dose_map);
     d.push_back(r.dose_per_fraction_Gy);
     n.push_back(r.fractions);
     total.push_back(r.total_dose_Gy);
@@ -75,14 +78,14 @@ void write_course_table(hid_t group, const std::string& name, const std::vector<
     bed.push_back(r.bed_Gy);
     eqd2.push_back(r.eqd2_Gy);
   }
-  h5::compound_table(
-      group, name,
-      {h5::text_column("course", names), h5::number_column("dose_per_fraction_Gy", d),
-       h5::number_column("fractions", n), h5::number_column("total_dose_Gy", total),
-       h5::number_column("start_day", start), h5::text_column("schedule", schedule),
-       h5::text_column("fraction_days", days), h5::text_column("lesions", lesions),
-       h5::number_column("alpha_beta_Gy", ab), h5::number_column("BED_Gy", bed), h5::number_column("EQD2_Gy", eqd2)},
-      courses.size());
+  h5::compound_table(group, name,
+                     {h5::text_column("course", names), h5::number_column("dose_per_fraction_Gy", d),
+                      h5::number_column("fractions", n), h5::number_column("total_dose_Gy", total),
+                      h5::number_column("start_day", start), h5::text_column("schedule", schedule),
+                      h5::text_column("fraction_days", days), h5::text_column("lesions", lesions),
+                      h5::number_column("alpha_beta_Gy", ab), h5::number_column("BED_Gy", bed),
+                      h5::number_column("EQD2_Gy", eqd2), h5::text_column("dose_map", maps)},
+                     courses.size());
 }
 
 }  // namespace vct::io

@@ -19,6 +19,7 @@ struct CourseReport {
   double dose_per_fraction_Gy, total_dose_Gy, start_day, alpha_beta_Gy, bed_Gy, eqd2_Gy;
   int fractions;
   std::string schedule, lesions, days;
+  std::string dose_map = "uniform";  ///< core/dose_map.hpp describe()
 };
 
 /// The nominal alpha/beta for reports: the model's `alpha_beta_C_Gy` (ResolvedModel), as

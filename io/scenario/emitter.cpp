@@ -22,6 +22,19 @@ void emit_regimens(YAML::Emitter& out, const std::vector<DoseRegimen>& regimens)
   out << YAML::EndSeq;
 }
 
+/// `dose_map`: its kind and that kind's keys.
+void emit_dose_map(YAML::Emitter& out, const DoseMap& m) {
+  const auto& section = schema::dose_map();
+  out << YAML::Key << "dose_map" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  schema::emit_field(out, section.field("kind"), m);
+  std::vector<const char*> keys;
+  if (m.kind == DoseMapKind::kPartial) keys = {"target_volume_fraction", "periphery_relative", "falloff_mm"};
+  if (m.kind == DoseMapKind::kLattice) keys = {"vertex_diameter_mm", "spacing_mm", "valley_relative", "falloff_mm"};
+  if (m.kind == DoseMapKind::kGrid) keys = {"file"};
+  for (const char* k : keys) schema::emit_field(out, section.field(k), m);
+  out << YAML::EndMap;
+}
+
 void emit_courses(YAML::Emitter& out, const std::vector<RadiotherapyCourse>& courses,
                   const std::vector<std::string>& lesion_names) {
   const auto& section = schema::course();
@@ -44,6 +57,7 @@ void emit_courses(YAML::Emitter& out, const std::vector<RadiotherapyCourse>& cou
     schema::emit_field(out, section.field("site"), c);
     schema::emit_field(out, section.field("edic_Gy"), c);
     schema::emit_field(out, section.field("lymph_node_in_field"), c);
+    if (c.dose_map) emit_dose_map(out, *c.dose_map);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

@@ -72,19 +72,6 @@ void read_inline_scans(Validator& v, const YAML::Node& list, Scenario& s) {
   }
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) {
-    const auto first = cell.find_first_not_of(" \t\r");
-    const auto last = cell.find_last_not_of(" \t\r");
-    cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
-  }
-  if (!line.empty() && line.back() == ',') cells.push_back("");
-  return cells;
-}
-
 /// The columns of a scans CSV (-1: absent).
 struct CsvColumns {
   int day = -1, lesion = -1, diameter = -1, lymphocytes = -1;
@@ -281,6 +268,19 @@ std::vector<std::string> prior_parameters(const ModelDefinition* model, const Sc
 }
 
 }  // namespace
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  std::string cell;
+  while (std::getline(in, cell, ',')) {
+    const auto first = cell.find_first_not_of(" \t\r");
+    const auto last = cell.find_last_not_of(" \t\r");
+    cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+  }
+  if (!line.empty() && line.back() == ',') cells.push_back("");
+  return cells;
+}
 
 void load_observations(Validator& v, const YAML::Node& root, const ModelDefinition* model, const std::string& document,
                        Scenario& s) {

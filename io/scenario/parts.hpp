@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@ void load_arms(Validator& v, const YAML::Node& list, const ModelDefinition* mode
 std::vector<RadiotherapyCourse> load_radiotherapy(Validator& v, const YAML::Node& list, const std::string& prefix,
                                                   const ModelDefinition* model, const Scenario& s,
                                                   const std::vector<DoseRegimen>& regimens);
+
+/// The cells of one CSV line, trimmed of blanks (a trailing comma gives an empty last cell;
+/// observations.cpp). Used by every CSV the scenario names.
+std::vector<std::string> split_csv_line(const std::string& line);
+
+/// A course's `dose_map` (dose_map.cpp); null when it has problems (reported).
+std::shared_ptr<const DoseMap> load_dose_map(Validator& v, const YAML::Node& node, const std::string& path);
 
 /// `lesions`: names and baseline diameters; more than one selects qspio_nsclc_rt@N, which
 /// replaces `model` (lesions.cpp).

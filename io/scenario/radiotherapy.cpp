@@ -170,6 +170,7 @@ RadiotherapyCourse read_course(Validator& v, const YAML::Node& item, const std::
   schema::read_field(v, item, path, section.field("site"), c);
   schema::read_field(v, item, path, section.field("lymph_node_in_field"), c);
   c.edic_given = schema::read_field(v, item, path, section.field("edic_Gy"), c);
+  if (item["dose_map"]) c.dose_map = load_dose_map(v, item["dose_map"], path + ".dose_map");
   if (!c.edic_given) c.edic_Gy = default_edic_Gy(c);
   if (v.count() == before) {
     const std::vector<double> days = c.fraction_days();

@@ -415,12 +415,63 @@ const Section<RadiotherapyCourse>& course() {
           member(number_key("edic_Gy", 0.0, 50.0, false, "by `site` and fractionation",
                             "effective dose to circulating immune cells of the whole course (Jin 2021); the "
                             "lymphodepletion module spreads it over the fractions. Default: total dose x 0.033 "
-                            "(lung, <= 5 fractions), 0.093 (lung, more), 0.09 (liver, <= 5), 0.15 (liver, more)"),
+                            "(lung, <= 5 fractions), 0.093 (lung, more), 0.09 (liver, <= 5), 0.15 (liver, more), "
+                            "times a `dose_map`'s mean relative dose over a 5-cm lesion"),
                  &RadiotherapyCourse::edic_Gy),
           member(simple_key("lymph_node_in_field", Kind::kBoolean, "false",
                             "the tumour-draining lymph node receives each fraction's dose (its T cells die by their "
                             "LQ survival; lymphodepletion module)"),
                  &RadiotherapyCourse::lymph_node_in_field),
+          other<RadiotherapyCourse>(other_key("dose_map", "mapping", "none (uniform)",
+                                              "how the dose spreads inside each irradiated lesion: partial (PATHY) or "
+                                              "lattice RT; see \"Dose maps\"")),
+      }};
+  return section;
+}
+
+const Section<DoseMap>& dose_map() {
+  static const Section<DoseMap> section{
+      "radiotherapy[].dose_map",
+      "Dose maps",
+      "How a course's dose spreads inside each lesion it treats, relative to `dose_per_fraction_Gy` (1 = the "
+      "prescription; docs/models/radiotherapy.md, \"Dose maps\"). The lesion is a sphere of its current size at "
+      "each fraction. The lesion's cancer and T cells are killed by the linear-quadratic law averaged over the "
+      "map's dose-volume histogram. Keys other than `kind` belong to one kind each.",
+      "Example, SBRT-PATHY (Tubin 2019): 3 × 10 Gy to the central 30 % of the lesion, 1 Gy beyond a 5-mm "
+      "fall-off:\n\n```yaml\n"
+      "radiotherapy:\n"
+      "  - {name: PATHY, dose_per_fraction_Gy: 10, fractions: 3, lesions: [primary],\n"
+      "     dose_map: {kind: partial, target_volume_fraction: 0.3, falloff_mm: 5, periphery_relative: 0.1}}\n"
+      "```",
+      {
+          accessor<DoseMap>(
+              choice_key("kind", {"uniform", "partial", "lattice", "grid"}, "",
+                         "whole lesion; a central target; vertices on a cubic lattice; a dose file"),
+              [](const DoseMap& m) { return text(to_string(m.kind)); },
+              [](DoseMap& m, const Value& v) { m.kind = static_cast<DoseMapKind>(v.number); }),
+          member(number_key("target_volume_fraction", 0.0, 1.0, true, "0.3",
+                            "partial: share of the lesion volume in the central target (a sphere)"),
+                 &DoseMap::target_volume_fraction),
+          member(number_key("periphery_relative", 0.0, 10.0, false, "0",
+                            "partial: dose to the rest of the lesion, relative to the prescription"),
+                 &DoseMap::periphery_relative),
+          member(number_key("falloff_mm", 0.0, 100.0, false, "0",
+                            "partial, lattice: width of the linear fall-off from the target or a vertex"),
+                 &DoseMap::falloff_mm),
+          member(number_key("vertex_diameter_mm", 0.0, 100.0, true, "10", "lattice: diameter of a vertex"),
+                 &DoseMap::vertex_diameter_mm),
+          member(number_key("spacing_mm", 0.0, 500.0, true, "30",
+                            "lattice: centre-to-centre spacing of the vertices (> vertex_diameter_mm); a vertex at "
+                            "the lesion centre"),
+                 &DoseMap::spacing_mm),
+          member(number_key("valley_relative", 0.0, 10.0, false, "0",
+                            "lattice: dose between the vertices, relative to the prescription (the vertex dose)"),
+                 &DoseMap::valley_relative),
+          member(simple_key("file", Kind::kText, "",
+                            "grid: a CSV (relative to the scenario file) with the header x_mm,y_mm,z_mm,relative_dose "
+                            "and one row per point of a regular grid (equal spacing on all axes; mm from the lesion "
+                            "centre); nearest point, 0 off the grid"),
+                 &DoseMap::file),
       }};
   return section;
 }
@@ -1084,6 +1135,7 @@ std::string scenario_reference_markdown() {
   table(out, lesion());
   table(out, regimen());
   table(out, course());
+  table(out, dose_map());
   table(out, simulation());
   table(out, solver());
   table(out, output());

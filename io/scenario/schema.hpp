@@ -179,6 +179,7 @@ const Section<Scenario>& output();
 const Section<LesionEntry>& lesion();
 const Section<DoseRegimen>& regimen();
 const Section<RadiotherapyCourse>& course();
+const Section<DoseMap>& dose_map();
 const Section<TrialArm>& arm();
 const Section<StopRule>& stop_rule();
 const Section<PopulationSettings>& population();

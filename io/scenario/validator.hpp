@@ -57,6 +57,8 @@ class Validator {
   /// A problem in another file the document names (e.g. a CSV of scans), at its line and column.
   void problem_in(const std::string& file, int line, int column, const std::string& path, const std::string& message);
   const std::vector<ScenarioProblem>& problems() const { return problems_; }
+  /// The document's name as given (a path for files): other files it names are read relative to it.
+  const std::string& file() const { return file_; }
   /// Problems so far (compare before and after a read to know whether it was accepted).
   std::size_t count() const { return problems_.size(); }
   /// Throws ScenarioError with every problem, if there is any.

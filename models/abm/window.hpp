@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: MIT
-// One agent-based window of a lesion (spatial-abm.md §6): a lattice (grid.hpp) of cancer cells in
-// the stem / progenitor / senescent hierarchy (hierarchy.hpp) with contact inhibition and random
-// walks, and per-cell linear-quadratic radiation kill from a dose map (dose_map.hpp): a cell that
-// fails its survival draw is doomed, keeps its voxel, stops dividing and moving, and is cleared
-// with the QSP lesion's doomed-cell rate.
+// One agent-based window of a lesion (spatial-abm.md §6; docs/models/abm.md): a lattice
+// (grid.hpp) of cancer cells in the stem / progenitor / senescent hierarchy (hierarchy.hpp),
+// CD8 T cells (effector, cytotoxic, suppressed) and Tregs recruited at ports, and two cytokine
+// fields (IFN-gamma, IL-2; diffusion.hpp). Cancer cells carry PD-L1 induced by local IFN-gamma;
+// cytotoxic CD8 cells kill neighbouring cancer cells and are suppressed by PD-L1 and Tregs. A
+// radiation fraction kills each cell with the linear-quadratic law at its voxel's dose
+// (core/dose_map.hpp): cancer cells become doomed (they keep their voxel, stop dividing and moving, and
+// are cleared at the QSP's doomed-cell rate); T cells die at once.
 //
-// The window sits at centre_mm in lesion coordinates (mm from the lesion centre), so a voxel's
-// dose is the map's value at its centre. Randomness: one stream per (seed, patient, lesion,
-// window) (window_stream), consumed in a fixed order (cells in vector order, daughters appended),
-// so a window's trajectory does not depend on threads, ranks or other windows. A Window is not
-// thread-safe; different windows may run on different threads.
+// What the QSP lesion supplies each slice (SliceInputs): how many cells each port recruits, the
+// PD-1 bond scale that reproduces the lesion's PD-1 suppression (anti-PD-1 included), and the
+// non-spatial suppression of killing. What the window returns (WindowCounts): cells by kind and
+// state, and the slice's kills, recruits, deaths and divisions.
+//
+// Randomness: one stream per (seed, patient, lesion, window) (window_stream), consumed in a fixed
+// order (ports, then cells in vector order, daughters appended), so a window's trajectory does
+// not depend on threads, ranks or other windows. A Window is not thread-safe; different windows
+// may run on different threads.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "core/dose_map.hpp"
 #include "core/random.hpp"
-#include "models/abm/dose_map.hpp"
+#include "models/abm/diffusion.hpp"
 #include "models/abm/grid.hpp"
 #include "models/abm/hierarchy.hpp"
 #include "models/abm/parameters.hpp"
@@ -31,16 +39,51 @@ struct CancerCell {
   CellState state = CellState::kStem;
   std::uint8_t generation = 0;  ///< progenitors: 1 .. progenitor_divisions; else 0
   bool doomed = false;          ///< lethally irradiated, awaiting clearance
+  float pdl1 = -1.0f;           ///< PD-L1 as a share of its maximum; < 0: not yet set (base level)
+};
+
+enum class TKind : std::uint8_t { kCD8 = 0, kTreg = 1 };
+enum class TState : std::uint8_t { kEffector = 0, kCytotoxic = 1, kSuppressed = 2 };
+
+struct TCell {
+  std::uint32_t voxel = 0;
+  TKind kind = TKind::kCD8;
+  TState state = TState::kEffector;
+  std::uint8_t divisions_left = 0;
+  std::uint8_t cooldown = 0;  ///< slices until the next division may happen
+  std::int32_t life = 0;      ///< slices left
+  float il2_exposure = 0.0f;  ///< ng s/mL since activation
+  float ifng_left_s = 0.0f;   ///< secretion time left, s
+  float il2_left_s = 0.0f;
+};
+
+/// What the QSP lesion tells the window for one slice (set by the coupling; defaults: no
+/// recruitment, no PD-1 suppression, no other suppression of killing).
+struct SliceInputs {
+  double cd8_per_port = 0.0;   ///< expected CD8 recruits per port this slice (used as a probability, <= 1)
+  double treg_per_port = 0.0;  ///< expected Treg recruits per port
+  /// x in H_PD1 = (x p)^n / (1 + (x p)^n), p the cancer cell's PD-L1 share: the coupling picks x
+  /// so that a cell at the lesion's mean PD-L1 has the QSP lesion's H_PD1 (anti-PD-1 included).
+  double pd1_bond_scale = 0.0;
+  double kill_factor = 1.0;  ///< non-spatial suppression of killing, e.g. (1 - H_TGFb)(1 - H_MDSC)
 };
 
 /// Cell counts of a window, and the events of the last slice or fraction.
 struct WindowCounts {
-  std::int64_t stem = 0, progenitor = 0, senescent = 0, doomed = 0;
-  std::int64_t divisions = 0;          ///< last slice
-  std::int64_t blocked_divisions = 0;  ///< last slice: no free neighbour
-  std::int64_t senescent_deaths = 0;   ///< last slice
-  std::int64_t doomed_cleared = 0;     ///< last slice: radiation deaths handed to the QSP
-  std::int64_t cells() const { return stem + progenitor + senescent; }  ///< every cell, doomed included
+  std::int64_t stem = 0, progenitor = 0, senescent = 0, doomed = 0;  ///< doomed cells count in their state too
+  std::int64_t cd8_effector = 0, cd8_cytotoxic = 0, cd8_suppressed = 0, treg = 0;
+  std::int64_t pdl1_positive = 0;                      ///< viable cancer cells above PDL1_positive_fraction
+  std::int64_t divisions = 0;                          ///< cancer divisions, last slice
+  std::int64_t blocked_divisions = 0;                  ///< last slice: no free neighbour
+  std::int64_t senescent_deaths = 0;                   ///< last slice
+  std::int64_t doomed_cleared = 0;                     ///< last slice: radiation deaths handed to the QSP
+  std::int64_t kills = 0;                              ///< last slice: cancer cells killed by CD8 cells
+  std::int64_t cd8_recruited = 0, treg_recruited = 0;  ///< last slice
+  std::int64_t cd8_divisions = 0;                      ///< last slice
+  std::int64_t t_deaths = 0;                           ///< last slice (lifespan) or fraction (radiation)
+  double mean_ifng_ng_per_mL = 0.0, mean_il2_ng_per_mL = 0.0;
+  std::int64_t cells() const { return stem + progenitor + senescent; }  ///< every cancer cell, doomed included
+  std::int64_t cd8() const { return cd8_effector + cd8_cytotoxic + cd8_suppressed; }
 };
 
 /// Everything a window needs to resume bit for bit (a checkpoint).
@@ -48,55 +91,98 @@ struct WindowState {
   std::array<std::uint64_t, 4> rng{};
   std::int64_t slice = 0;
   std::vector<CancerCell> cells;
+  std::vector<TCell> t_cells;
+  std::vector<std::uint32_t> ports;
+  std::vector<double> ifng, il2;
 };
 
 /// The random stream of one window.
 Rng window_stream(std::uint64_t seed, std::uint64_t patient, std::uint32_t lesion, std::uint32_t window);
 
+/// PD-L1 share of maximum that IFN-gamma at c (ng/mL) induces: b + (1 - b) c^n / (c^n + K^n).
+double induced_pdl1(double c_ng_per_mL, const Parameters& p);
+/// PD-1 suppression of a synapse with a cancer cell of PD-L1 share pdl1: (x pdl1)^n / (1 + (x pdl1)^n).
+double pd1_suppression(double pdl1, double bond_scale, double n);
+
 class Window {
  public:
-  Window(const Parameters& parameters, const Grid& grid, const Point& centre_mm, Rng stream);
+  Window(const Parameters& parameters, const Grid& grid, const DosePoint& centre_mm, Rng stream);
 
   /// Fills each voxel with a cancer cell with probability initial_density, its state drawn from
-  /// the stationary composition (SPQ's initial-condition sampler, with this window's rates).
+  /// the stationary composition (SPQ's initial-condition sampler, with this window's rates), and
+  /// makes each voxel a recruitment port with probability port_fraction.
   void populate();
-  /// Places one cell (tests, and the coupling's seeding); the voxel must be free.
+  /// Places one cell (tests, and the coupling's seeding); the voxel must have room.
   void add_cell(const CancerCell& cell);
+  void add_t_cell(const TCell& cell);
+  /// Makes voxel v a recruitment port.
+  void add_port(std::uint32_t v);
+  /// A T cell as recruited now (effector CD8 or Treg, with a fresh lifespan), at voxel v.
+  TCell recruit(TKind kind, std::uint32_t v);
 
-  /// One slice: every cell present at its start moves (random free neighbour, doomed cells stay),
-  /// then acts (division, senescent death, doomed clearance); the dead are removed at the end.
-  const WindowCounts& advance_slice();
-  /// One fraction: each viable cell survives with exp(-alpha D - beta D^2) at its voxel's dose
-  /// for a lesion of radius lesion_radius_mm; returns the number newly doomed. Draws nothing
-  /// where the dose is 0, so a zero map leaves the run unchanged.
-  std::int64_t irradiate(const DoseMap& map, double lesion_radius_mm);
+  /// One slice: recruitment at the ports; movement (cancer cells, then T cells); PD-L1 from the
+  /// IFN-gamma field; killing (decided on the cancer side); T-cell activation, suppression,
+  /// division and ageing; cancer division, senescent death and doomed clearance; removal of the
+  /// dead; then the cytokine fields for the length of the slice.
+  const WindowCounts& advance_slice(const SliceInputs& in = {});
+  /// One fraction of prescription_Gy shaped by `map`, for a lesion of radius lesion_radius_mm:
+  /// at its voxel's dose D, a viable cancer cell survives with exp(-alpha D - beta D^2) or becomes
+  /// doomed; a T cell survives with exp(-alpha_T D - beta_T D^2) or dies. Returns the number of
+  /// cancer cells newly doomed. Draws nothing where the dose is 0, so a zero dose changes nothing.
+  std::int64_t irradiate(const DoseMap& map, double prescription_Gy, double lesion_radius_mm);
 
   const WindowCounts& counts() const { return counts_; }
   const std::vector<CancerCell>& cells() const { return cells_; }
+  const std::vector<TCell>& t_cells() const { return t_cells_; }
+  const std::vector<std::uint32_t>& ports() const { return ports_; }
+  const std::vector<double>& ifng() const { return ifng_; }
+  const std::vector<double>& il2() const { return il2_; }
   const Grid& grid() const { return grid_; }
+  const Parameters& parameters() const { return parameters_; }
   std::int64_t slice() const { return slice_; }
   /// Centre of voxel i in lesion coordinates (mm).
-  Point voxel_centre_mm(std::uint32_t i) const;
-  /// A 64-bit digest of the cells and the stream (for determinism tests and logs).
+  DosePoint voxel_centre_mm(std::uint32_t i) const;
+  /// A 64-bit digest of the cells, fields and stream (for determinism tests and logs).
   std::uint64_t digest() const;
 
   WindowState checkpoint() const;
   void restore(const WindowState& state);
 
  private:
+  // window.cpp: cancer cells, radiation, bookkeeping
   bool free_neighbour(std::uint32_t voxel, std::uint32_t& chosen);
   void divide(std::size_t i);
+  void cancer_step(std::size_t present);
+  void remove_dead();
   void recount();
+  // immune.cpp: T cells, killing, PD-L1, fields
+  int t_capacity(std::uint32_t v) const;
+  bool t_room_near(std::uint32_t voxel, bool include_self, std::uint32_t& chosen);
+  void place_t(const TCell& cell);
+  void recruit_at_ports(const SliceInputs& in);
+  void move_t_cells();
+  void update_pdl1();
+  void kill_step(const SliceInputs& in);
+  void t_step(const SliceInputs& in, std::size_t present);
+  void advance_fields();
+  double local_max_pdl1(std::uint32_t v) const;
 
   Parameters parameters_;
   HierarchyRates rates_;
   Grid grid_;
-  Point centre_mm_;
+  DosePoint centre_mm_;
   Rng rng_;
+  DiffusionSolver ifng_solver_, il2_solver_;
   std::int64_t slice_ = 0;
   std::vector<CancerCell> cells_;
-  std::vector<std::int32_t> occupant_;  ///< per voxel: index into cells_, or -1
-  std::vector<std::uint8_t> dead_;      ///< per cell, during a slice
+  std::vector<TCell> t_cells_;
+  std::vector<std::uint32_t> ports_;
+  std::vector<std::int32_t> occupant_;    ///< per voxel: index into cells_, or -1
+  std::vector<std::uint8_t> t_count_;     ///< per voxel: T cells of any kind
+  std::vector<std::uint8_t> cyt_count_;   ///< per voxel: cytotoxic CD8 cells
+  std::vector<std::uint8_t> treg_count_;  ///< per voxel: Tregs
+  std::vector<std::uint8_t> dead_, t_dead_;
+  std::vector<double> ifng_, il2_, release_, uptake_, work_;
   WindowCounts counts_;
 };
 

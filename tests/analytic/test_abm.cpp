@@ -191,9 +191,12 @@ TEST(AbmWindow, StemPoolGrowsAtTheQspGrowthRate) {
   EXPECT_NEAR(static_cast<double>(w.counts().stem), 1648.7, 4.0 * 26.0);
 }
 
-Window dense_window(std::uint64_t seed, const Point& centre = {}) {
+// recruitment, a PD-1 bond scale of 3 (H = 0.2 at the base PD-L1 of 1/6): T cells and fields in play
+const SliceInputs kImmuneInputs{0.05, 0.01, 3.0, 1.0};
+
+Window dense_window(std::uint64_t seed, const DosePoint& centre = {}, int edge = 32) {
   Parameters p;
-  Window w(p, Grid{32, 32, 32, 20.0}, centre, window_stream(seed, 7, 1, 0));
+  Window w(p, Grid{edge, edge, edge, 20.0}, centre, window_stream(seed, 7, 1, 0));
   w.populate();
   return w;
 }
@@ -201,9 +204,7 @@ Window dense_window(std::uint64_t seed, const Point& centre = {}) {
 TEST(AbmRadiotherapy, UniformDoseSurvivalIsLinearQuadraticWithinItsBinomialInterval) {
   Window w = dense_window(21);
   const double n = static_cast<double>(w.cells().size());
-  DoseMap map;
-  map.dose_Gy = 8.0;
-  const double doomed = static_cast<double>(w.irradiate(map, 20.0));
+  const double doomed = static_cast<double>(w.irradiate(DoseMap{}, 8.0, 20.0));
   // S(8 Gy) = exp(-0.146 x 8 - 0.0146 x 64) = exp(-2.1024) = 0.12215
   const double s = std::exp(-2.1024);
   const double sd = std::sqrt(n * s * (1.0 - s));
@@ -221,12 +222,11 @@ TEST(AbmRadiotherapy, PartialDoseKillsNothingOutsideItsTarget) {
   Window w = dense_window(22, {edge, 0.0, 0.0});
   DoseMap map;
   map.kind = DoseMapKind::kPartial;
-  map.dose_Gy = 12.0;
   map.target_volume_fraction = 0.3;
-  w.irradiate(map, 10.0);
+  w.irradiate(map, 12.0, 10.0);
   double inside = 0.0, inside_doomed = 0.0;
   for (const CancerCell& c : w.cells()) {
-    const Point x = w.voxel_centre_mm(c.voxel);
+    const DosePoint x = w.voxel_centre_mm(c.voxel);
     if (std::hypot(x.x, x.y, x.z) > edge) {
       EXPECT_FALSE(c.doomed);
     } else {
@@ -241,11 +241,12 @@ TEST(AbmRadiotherapy, PartialDoseKillsNothingOutsideItsTarget) {
 
 TEST(AbmRadiotherapy, ZeroDoseMapLeavesTheRunUnchanged) {
   Window a = dense_window(23), b = dense_window(23);
-  DoseMap zero;
-  zero.kind = DoseMapKind::kLattice;  // peak 0, valley 0
+  DoseMap lattice;
+  lattice.kind = DoseMapKind::kLattice;
   for (int i = 0; i < 12; ++i) {
     if (i % 4 == 0) {
-      EXPECT_EQ(b.irradiate(zero, 15.0), 0);
+      EXPECT_EQ(b.irradiate(lattice, 0.0, 15.0), 0);     // a zero prescription
+      EXPECT_EQ(b.irradiate(DoseMap{}, 8.0, 0.001), 0);  // every voxel lies outside a 1-um lesion
     }
     a.advance_slice();
     b.advance_slice();
@@ -253,43 +254,12 @@ TEST(AbmRadiotherapy, ZeroDoseMapLeavesTheRunUnchanged) {
   EXPECT_EQ(a.digest(), b.digest());
 }
 
-TEST(AbmDoseMap, KindsGiveTheirDoseByPosition) {
-  DoseMap partial;
-  partial.kind = DoseMapKind::kPartial;
-  partial.dose_Gy = 12.0;
-  partial.periphery_Gy = 2.0;
-  partial.falloff_mm = 2.0;
-  partial.target_volume_fraction = 0.3;
-  // R 10 mm: target radius 6.694; at 8 mm, 12 + (2 - 12) (8 - 6.694) / 2 = 5.47 Gy
-  EXPECT_DOUBLE_EQ(partial.dose_at({5.0, 0.0, 0.0}, 10.0), 12.0);
-  EXPECT_NEAR(partial.dose_at({0.0, 8.0, 0.0}, 10.0), 12.0 - 10.0 * (8.0 - 10.0 * std::cbrt(0.3)) / 2.0, 1e-12);
-  EXPECT_DOUBLE_EQ(partial.dose_at({0.0, 0.0, 9.5}, 10.0), 2.0);
-  EXPECT_DOUBLE_EQ(partial.dose_at({0.0, 0.0, 10.5}, 10.0), 0.0);  // outside the lesion
-  DoseMap lattice;
-  lattice.kind = DoseMapKind::kLattice;
-  lattice.peak_Gy = 18.0;
-  lattice.valley_Gy = 3.0;  // Amendola 2019
-  lattice.vertex_diameter_mm = 10.0;
-  lattice.spacing_mm = 30.0;
-  lattice.falloff_mm = 4.0;
-  EXPECT_DOUBLE_EQ(lattice.dose_at({30.0, 0.0, 4.0}, 40.0), 18.0);  // 4 mm from the vertex at (30, 0, 0)
-  EXPECT_DOUBLE_EQ(lattice.dose_at({7.0, 0.0, 0.0}, 40.0), 18.0 - 15.0 * 2.0 / 4.0);  // 2 mm into the penumbra
-  EXPECT_DOUBLE_EQ(lattice.dose_at({15.0, 15.0, 0.0}, 40.0), 3.0);                    // midway between vertices
-  EXPECT_DOUBLE_EQ(lattice.max_dose(), 18.0);
-  DoseMap file;
-  file.kind = DoseMapKind::kGrid;
-  file.grid = {2, 2, 1, {-1.0, -1.0, 0.0}, 2.0, {1.0, 2.0, 3.0, 4.0}};
-  EXPECT_DOUBLE_EQ(file.dose_at({0.9, -1.2, 0.3}, 5.0), 2.0);  // nearest voxel (1, 0, 0)
-  EXPECT_DOUBLE_EQ(file.dose_at({-1.0, 1.0, 0.0}, 5.0), 3.0);
-  EXPECT_DOUBLE_EQ(file.dose_at({4.0, 0.0, 0.0}, 5.0), 0.0);  // off the grid
-}
-
 TEST(AbmWindow, ResultsDoNotDependOnTheThreadCount) {
   const auto run = [](int threads) {
     std::vector<std::uint64_t> digests(4);
     parallel_for(0, 4, threads, [&](std::size_t i) {
-      Window w = dense_window(31 + (i % 2));
-      for (int s = 0; s < 6; ++s) w.advance_slice();
+      Window w = dense_window(31 + (i % 2), {}, 16);
+      for (int s = 0; s < 6; ++s) w.advance_slice(kImmuneInputs);
       digests[i] = w.digest();
     });
     return digests;
@@ -308,18 +278,178 @@ TEST(AbmWindow, ResultsDoNotDependOnTheThreadCount) {
 }
 
 TEST(AbmWindow, RestartFromACheckpointIsBitIdentical) {
-  Window w = dense_window(41);
-  DoseMap map;
-  map.dose_Gy = 8.0;
-  for (int s = 0; s < 4; ++s) w.advance_slice();
-  w.irradiate(map, 20.0);
+  Window w = dense_window(41, {}, 20);
+  for (int s = 0; s < 4; ++s) w.advance_slice(kImmuneInputs);
+  w.irradiate(DoseMap{}, 8.0, 20.0);
   const WindowState saved = w.checkpoint();
-  for (int s = 0; s < 6; ++s) w.advance_slice();
+  for (int s = 0; s < 6; ++s) w.advance_slice(kImmuneInputs);
+  ASSERT_GT(w.counts().cd8(), 0);  // T cells, and with them the cytokine fields, are in the checkpoint
+  ASSERT_GT(w.counts().mean_ifng_ng_per_mL, 0.0);
   Window resumed(Parameters{}, w.grid(), {}, window_stream(0, 0, 0, 0));
   resumed.restore(saved);
-  for (int s = 0; s < 6; ++s) resumed.advance_slice();
+  for (int s = 0; s < 6; ++s) resumed.advance_slice(kImmuneInputs);
   EXPECT_EQ(resumed.digest(), w.digest());
   EXPECT_EQ(resumed.slice(), 10);
+}
+
+// Parameters with nothing moving, so a configuration set by hand stays as it is for a slice.
+Parameters still() {
+  Parameters p;
+  p[P::move_stem] = p[P::move_progenitor] = p[P::move_T] = 0.0;
+  p[P::CD8_divisions] = 0.0;
+  return p;
+}
+
+TCell cytotoxic(std::uint32_t v) {
+  TCell t;
+  t.voxel = v;
+  t.state = TState::kCytotoxic;
+  t.life = 1000;
+  return t;
+}
+
+// 1000 isolated pairs (a progenitor and a cytotoxic CD8 cell beside it; pairs 4 voxels apart, out
+// of each other's reach): q = 1 / (1 + 0) = 1, p = 1 - exp(-0.9 x 0.25 x (1 - H) f).
+double kills_of_pairs(const SliceInputs& in, bool triplets, std::uint64_t seed) {
+  const Grid g{40, 40, 40, 20.0};
+  Window w(still(), g, {}, window_stream(seed, 0, 0, 0));
+  for (int z = 0; z < 40; z += 4)
+    for (int y = 0; y < 40; y += 4)
+      for (int x = 0; x < 40; x += 4) {
+        w.add_cell({g.index(x, y, z), CellState::kProgenitor, 9, false});
+        if (triplets) w.add_cell({g.index(x, y + 1, z), CellState::kProgenitor, 9, false});
+        w.add_t_cell(cytotoxic(g.index(x + 1, y, z)));
+      }
+  return static_cast<double>(w.advance_slice(in).kills);
+}
+
+TEST(AbmImmune, KillRuleMatchesItsMeanFieldOnIsolatedPairs) {
+  // no suppression: p = 1 - e^(-0.225) = 0.20148; 1000 pairs: 201.5, sd 12.7
+  EXPECT_NEAR(kills_of_pairs({}, false, 1), 201.48, 4.0 * 12.7);
+  // PD-1: bond scale 6 at PD-L1 1/6 gives H = 1 / (1 + 1) = 0.5: p = 1 - e^(-0.1125) = 0.10640, sd 9.8
+  EXPECT_NEAR(kills_of_pairs({0.0, 0.0, 6.0, 1.0}, false, 2), 106.4, 4.0 * 9.8);
+  // the same through the non-spatial factor
+  EXPECT_NEAR(kills_of_pairs({0.0, 0.0, 0.0, 0.5}, false, 3), 106.4, 4.0 * 9.8);
+  // two cancer cells beside one T cell see each other: q = 1 / (1 + 1) = 0.5; 2000 cells, sd 13.8
+  EXPECT_NEAR(kills_of_pairs({}, true, 4), 212.8, 4.0 * 13.8);
+}
+
+TEST(AbmImmune, PortsRecruitTheExpectedNumberOfCells) {
+  // 1000 ports in an empty 32^3 window, 0.3 CD8 and 0.1 Treg per port: 300 (sd 14.5) and 100 (sd 9.5)
+  const Grid g{32, 32, 32, 20.0};
+  Window w(Parameters{}, g, {}, window_stream(5, 0, 0, 0));
+  Rng place(6, Stream::kAbmWindow, 0);
+  for (int k = 0; k < 1000; ++k) w.add_port(static_cast<std::uint32_t>(place.below(g.size())));
+  const WindowCounts& n = w.advance_slice({0.3, 0.1, 0.0, 1.0});
+  EXPECT_NEAR(static_cast<double>(n.cd8_recruited), 300.0, 4.0 * 14.5);
+  EXPECT_NEAR(static_cast<double>(n.treg_recruited), 100.0, 4.0 * 9.5);
+  EXPECT_EQ(n.cd8_effector, n.cd8_recruited);  // no cancer cell: nobody is activated
+  // a Treg lives an exponential time rounded to slices, at least one, and recruits age in their
+  // first slice: those drawn below 0.375 day (3.7 %) are gone at its end; CD8 cells live ~40 slices
+  EXPECT_EQ(n.treg + n.t_deaths, n.treg_recruited);
+  EXPECT_LT(n.t_deaths, 15);
+}
+
+TEST(AbmImmune, CD8LifespanFollowsTheTable) {
+  // life = round(N(10 d, 1.5 d) / 0.25 d) slices; alive after 34 slices iff N >= 8.625 d:
+  // P = Phi(0.9167) = 0.820, sd over 2000 cells 0.0086
+  const Grid g{32, 32, 32, 20.0};
+  Window w(Parameters{}, g, {}, window_stream(7, 0, 0, 0));
+  for (std::uint32_t k = 0; k < 2000; ++k) w.add_t_cell(w.recruit(TKind::kCD8, k * 16));
+  for (int s = 0; s < 34; ++s) w.advance_slice();
+  EXPECT_NEAR(static_cast<double>(w.counts().cd8()) / 2000.0, normal_cdf(0.9167), 4.0 * 0.0086);
+}
+
+TEST(AbmImmune, EffectorsActivateOnlyBesideViableStemOrProgenitorCells) {
+  const Grid g{16, 16, 16, 20.0};
+  Window w(still(), g, {}, window_stream(8, 0, 0, 0));
+  const CellState states[3] = {CellState::kProgenitor, CellState::kSenescent, CellState::kStem};
+  for (int k = 0; k < 4; ++k) {
+    CancerCell c{g.index(2 + 4 * k, 8, 8), k < 3 ? states[k] : CellState::kProgenitor,
+                 static_cast<std::uint8_t>(k == 0 || k == 3 ? 9 : 0), k == 3};
+    w.add_cell(c);
+    TCell t;
+    t.voxel = g.index(3 + 4 * k, 8, 8);
+    t.life = 100;
+    w.add_t_cell(t);
+  }
+  w.advance_slice();
+  // progenitor and stem: cytotoxic; senescent and doomed: still effector
+  ASSERT_EQ(w.t_cells().size(), 4u);
+  EXPECT_EQ(w.t_cells()[0].state, TState::kCytotoxic);
+  EXPECT_EQ(w.t_cells()[1].state, TState::kEffector);
+  EXPECT_EQ(w.t_cells()[2].state, TState::kCytotoxic);
+  EXPECT_EQ(w.t_cells()[3].state, TState::kEffector);
+}
+
+TEST(AbmImmune, CytotoxicCellsDivideOnActivationThenOnlyWithIl2) {
+  // CD8_divisions 2, interval 2 slices: activation (slice 1), first division (slice 2: 2 cells
+  // with one division left), cool-down (slice 3), second division only when the IL-2 exposure is
+  // above threshold (slice 4: 4 cells); the default threshold (63460 ng s/mL) is far above what
+  // one cell's IL-2 gives, so there it stays at 2
+  const auto cells_after = [](double threshold) {
+    Parameters p = still();
+    p[P::CD8_divisions] = 2.0;
+    p[P::IL2_proliferation_ng_s_per_mL] = threshold;
+    const Grid g{12, 12, 12, 20.0};
+    Window w(p, g, {}, window_stream(12, 0, 0, 0));
+    w.add_cell({g.index(5, 6, 6), CellState::kProgenitor, 9, false});
+    TCell t;
+    t.voxel = g.index(6, 6, 6);
+    t.life = 100;
+    w.add_t_cell(t);
+    for (int s = 0; s < 6; ++s) w.advance_slice();
+    return w.counts().cd8_cytotoxic;
+  };
+  EXPECT_EQ(cells_after(63460.0), 2);
+  EXPECT_EQ(cells_after(0.0), 4);
+}
+
+TEST(AbmImmune, PdL1IsInducedWhereCytotoxicCellsSecreteAndFadesSlowly) {
+  Parameters p = still();
+  EXPECT_NEAR(induced_pdl1(0.0, p), 1.0 / 6.0, 1e-15);
+  EXPECT_NEAR(induced_pdl1(0.05, p), 1.0 / 6.0 + 5.0 / 6.0 * 0.5, 1e-12);  // at K: half the way up
+  EXPECT_NEAR(pd1_suppression(0.5, 2.0, 2.0), 0.5, 1e-15);                 // (2 x 0.5)^2 / (1 + 1)
+  EXPECT_EQ(pd1_suppression(0.9, 0.0, 2.0), 0.0);                          // no bond scale, no suppression
+  // a full 31^3 block of progenitors with one secreting CD8 cell at its centre (no killing)
+  p[P::initial_density] = 1.0;
+  p[P::port_fraction] = 0.0;
+  p[P::k_kill_per_day] = 0.0;
+  p[P::k_progenitor_division_per_day] = 0.01;
+  const Grid g{31, 31, 31, 20.0};
+  Window w(p, g, {}, window_stream(9, 0, 0, 0));
+  w.populate();
+  TCell t = cytotoxic(g.index(15, 15, 15));
+  t.ifng_left_s = 36000.0f;  // 10 h
+  w.add_t_cell(t);
+  w.advance_slice();  // the field builds during the slice...
+  w.advance_slice();  // ...and PD-L1 reads it at the next
+  const auto pdl1_at = [&](int dx) {
+    for (const CancerCell& c : w.cells())
+      if (c.voxel == g.index(15 + dx, 15, 15)) return static_cast<double>(c.pdl1);
+    return -1.0;
+  };
+  const double near = pdl1_at(1), mid = pdl1_at(4), far = pdl1_at(12);
+  EXPECT_GT(near, mid);
+  EXPECT_GT(mid, far);
+  EXPECT_GT(near, 0.6);  // measured 0.67 beside the cell, 0.53 at 80 um, 0.27 at 240 um
+  EXPECT_LT(far, 0.3);
+  // the secretion ended after 10 h; once IFN-gamma is gone the near cell loses PD-L1 at 0.1/day:
+  // e^(-0.1 x 0.25) = 0.97531 per slice, while what remains is above the induced level
+  for (int s = 0; s < 12; ++s) w.advance_slice();
+  const double before = pdl1_at(1);
+  w.advance_slice();
+  EXPECT_NEAR(pdl1_at(1) / before, std::exp(-0.025), 1e-6);
+}
+
+TEST(AbmRadiotherapy, TCellsDieWithTheirOwnSensitivity) {
+  // 2 Gy: T cells survive e^(-0.347 x 2) = 0.4997 (LD50 2 Gy), cancer cells e^(-0.3504) = 0.7044
+  const Grid g{32, 32, 32, 20.0};
+  Window w(Parameters{}, g, {}, window_stream(10, 0, 0, 0));
+  for (std::uint32_t k = 0; k < 2000; ++k) w.add_t_cell(w.recruit(TKind::kCD8, k * 16));
+  w.irradiate(DoseMap{}, 2.0, 20.0);
+  EXPECT_NEAR(static_cast<double>(w.counts().cd8()), 2000.0 * std::exp(-0.694), 4.0 * std::sqrt(2000.0 * 0.25));
+  EXPECT_EQ(w.counts().t_deaths, 2000 - w.counts().cd8());
 }
 
 TEST(AbmParameters, TableHasUnitsSourcesAndDefaultsWithinBoundsAndIsDocumented) {

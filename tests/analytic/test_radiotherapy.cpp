@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 
+#include "core/dose_map.hpp"
 #include "core/error.hpp"
 #include "core/radiotherapy.hpp"
 #include "core/simulation.hpp"
@@ -104,6 +106,105 @@ TEST(RadiationFraction, KillsByLqIntoDoomedPoolsWithTrex1Attenuation) {
   x = y;
   m.apply_radiation_fraction(2.0, 0, p.data(), x.data());
   EXPECT_NEAR(x[idx(m, "V_C.T1")], 1e6 * std::exp(-param(m, p, "alpha_T_per_Gy") * 0.5), 1e-6);
+}
+
+TEST(DoseMaps, HistogramsHoldTheirVolumesByHand) {
+  DoseMap uniform;
+  const auto one = dose_volume_histogram(uniform, 12.0);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].volume_fraction, 1.0);
+  EXPECT_EQ(one[0].relative_dose, 1.0);
+  // partial, no fall-off: 30 % of the volume at 1, the rest at 0.1
+  DoseMap partial;
+  partial.kind = DoseMapKind::kPartial;
+  partial.periphery_relative = 0.1;
+  auto bins = dose_volume_histogram(partial, 10.0);
+  ASSERT_EQ(bins.size(), 2u);
+  EXPECT_NEAR(bins[0].relative_dose, 0.1, 1e-15);
+  EXPECT_NEAR(bins[0].volume_fraction, 0.7, 1e-12);
+  EXPECT_NEAR(bins[1].volume_fraction, 0.3, 1e-12);
+  // a 5-mm fall-off on a 10-mm lesion: the target stays 0.3; the mean dose is
+  // 0.3 + int_rt^1 (1 - 0.9 (r - rt) / 0.5) 3 r^2 dr, rt = 0.3^(1/3) = 0.66943 (periphery never reached)
+  partial.falloff_mm = 5.0;
+  bins = dose_volume_histogram(partial, 10.0);
+  double mean = 0.0, total = 0.0;
+  for (const auto& b : bins) {
+    mean += b.volume_fraction * b.relative_dose;
+    total += b.volume_fraction;
+  }
+  const double rt = std::cbrt(0.3);
+  double exact = 0.3;
+  for (int i = 0; i < 100000; ++i) {  // fine midpoint rule
+    const double r = rt + (1.0 - rt) * (i + 0.5) / 100000.0;
+    exact += (1.0 - 0.9 * (r - rt) / 0.5) * 3.0 * r * r * (1.0 - rt) / 100000.0;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  EXPECT_NEAR(mean, exact, 1e-4);
+  // lattice: only the central vertex (radius 5 mm) inside a 20-mm lesion: (5/20)^3 = 0.015625 at 1
+  DoseMap lattice;
+  lattice.kind = DoseMapKind::kLattice;
+  lattice.spacing_mm = 50.0;
+  lattice.valley_relative = 0.2;
+  bins = dose_volume_histogram(lattice, 20.0);
+  ASSERT_EQ(bins.size(), 2u);
+  EXPECT_NEAR(bins[1].volume_fraction, 0.015625, 0.05 * 0.015625);  // sampled on 64^3 points
+  EXPECT_NEAR(bins[0].relative_dose, 0.2, 1e-12);
+}
+
+TEST(DoseMaps, KindsGiveTheirRelativeDoseByPosition) {
+  DoseMap partial;
+  partial.kind = DoseMapKind::kPartial;
+  partial.periphery_relative = 0.2;
+  partial.falloff_mm = 2.0;
+  // R 10 mm: target radius 6.694; at 8 mm, 1 + (0.2 - 1) (8 - 6.694) / 2 = 0.4775
+  EXPECT_DOUBLE_EQ(partial.relative_dose_at({5.0, 0.0, 0.0}, 10.0), 1.0);
+  EXPECT_NEAR(partial.relative_dose_at({0.0, 8.0, 0.0}, 10.0), 1.0 - 0.8 * (8.0 - 10.0 * std::cbrt(0.3)) / 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(partial.relative_dose_at({0.0, 0.0, 9.5}, 10.0), 0.2);
+  EXPECT_DOUBLE_EQ(partial.relative_dose_at({0.0, 0.0, 10.5}, 10.0), 0.0);  // outside the lesion
+  DoseMap lattice;
+  lattice.kind = DoseMapKind::kLattice;
+  lattice.valley_relative = 3.0 / 18.0;  // Amendola 2019: 18 Gy vertices, 3 Gy between
+  lattice.falloff_mm = 4.0;
+  EXPECT_DOUBLE_EQ(lattice.relative_dose_at({30.0, 0.0, 4.0}, 40.0), 1.0);  // 4 mm from the vertex at (30, 0, 0)
+  EXPECT_NEAR(lattice.relative_dose_at({7.0, 0.0, 0.0}, 40.0), 1.0 - (1.0 - 3.0 / 18.0) * 2.0 / 4.0, 1e-15);
+  EXPECT_DOUBLE_EQ(lattice.relative_dose_at({15.0, 15.0, 0.0}, 40.0), 3.0 / 18.0);  // between vertices
+  DoseMap file;
+  file.kind = DoseMapKind::kGrid;
+  file.grid = {2, 2, 1, {-1.0, -1.0, 0.0}, 2.0, {0.1, 0.2, 0.3, 0.4}};
+  EXPECT_DOUBLE_EQ(file.relative_dose_at({0.9, -1.2, 0.3}, 5.0), 0.2);  // nearest point (1, 0, 0)
+  EXPECT_DOUBLE_EQ(file.relative_dose_at({-1.0, 1.0, 0.0}, 5.0), 0.3);
+  EXPECT_DOUBLE_EQ(file.relative_dose_at({4.0, 0.0, 0.0}, 5.0), 0.0);  // off the grid
+}
+
+TEST(DoseMaps, QspFractionAveragesTheLqKillOverTheHistogram) {
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  std::vector<double> y(static_cast<std::size_t>(m.n_states()));
+  m.initial_state(p.data(), y.data());
+  const std::size_t C1 = idx(m, "V_T.C1"), Di = idx(m, "V_T.C_doomed_icd"), Dn = idx(m, "V_T.C_doomed"),
+                    T1 = idx(m, "V_T.T1"), R = idx(m, "V_T.RT_signal");
+  y[C1] = 1e9;
+  y[T1] = 1e7;
+  RadiationFraction f;
+  f.dose_Gy = 10.0;
+  // a uniform map is the plain fraction, bit for bit
+  std::vector<double> plain = y, mapped = y;
+  m.apply_radiation_fraction(f, p.data(), plain.data());
+  f.dose_map = std::make_shared<DoseMap>();
+  m.apply_radiation_fraction(f, p.data(), mapped.data());
+  EXPECT_EQ(plain, mapped);
+  // 10 Gy to the central 30 %, nothing elsewhere: 30 % of the cells see S(10 Gy), the rest survive
+  auto partial = std::make_shared<DoseMap>();
+  partial->kind = DoseMapKind::kPartial;
+  f.dose_map = partial;
+  std::vector<double> x = y;
+  m.apply_radiation_fraction(f, p.data(), x.data());
+  const double alpha = param(m, p, "alpha_C_per_Gy"), beta = alpha / param(m, p, "alpha_beta_C_Gy");
+  const double killed = 0.3 * 1e9 * (1.0 - std::exp(-alpha * 10.0 - beta * 100.0));
+  EXPECT_NEAR(x[C1], 1e9 - killed, 1e-3);
+  EXPECT_NEAR(x[Di] + x[Dn], killed, 1e-3);
+  EXPECT_NEAR(x[T1], 1e7 - 0.3 * 1e7 * (1.0 - std::exp(-param(m, p, "alpha_T_per_Gy") * 10.0)), 1e-6);
+  EXPECT_NEAR(x[R], 0.3 * 10.0, 1e-12);  // the signal reads the mean dose
 }
 
 TEST(RadiationFraction, ModelWithoutRadiotherapyRefusesIt) {

@@ -66,6 +66,54 @@ TEST(BadScenarios, EachFailsWithItsExpectedMessages) {
   }
 }
 
+// A grid dose map from a CSV next to the scenario: a good file loads into its grid; a bad one is
+// reported at the CSV's own lines.
+TEST(DoseMapFiles, GridCsvLoadsAndItsProblemsNameTheirLines) {
+  const fs::path dir = fs::temp_directory_path() / "vct_dose_map_test";
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string scenario =
+      "schema_version: 1\nmodel: qspio_nsclc_rt\nradiotherapy:\n"
+      "  - {dose_per_fraction_Gy: 15, fractions: 1, dose_map: {kind: grid, file: dose.csv}}\n";
+  // 2 x 2 x 1 points, 5 mm apart, columns in another order
+  write("dose.csv",
+        "# a plan export\nrelative_dose,x_mm,y_mm,z_mm\n1,-2.5,-2.5,0\n0.5,2.5,-2.5,0\n0.2,-2.5,2.5,0\n0,2.5,2.5,0\n");
+  const Scenario s = load_scenario_file(write("plan.yaml", scenario)).scenario;
+  ASSERT_EQ(s.radiotherapy.size(), 1u);
+  const auto& map = s.radiotherapy[0].dose_map;
+  ASSERT_TRUE(map);
+  EXPECT_EQ(map->kind, DoseMapKind::kGrid);
+  EXPECT_EQ(map->grid.nx, 2);
+  EXPECT_EQ(map->grid.nz, 1);
+  EXPECT_DOUBLE_EQ(map->grid.spacing_mm, 5.0);
+  EXPECT_DOUBLE_EQ(map->relative_dose_at({2.0, -2.0, 0.0}, 10.0), 0.5);  // nearest point (2.5, -2.5, 0)
+  // a value out of range, a short row and a missing point
+  write("dose.csv", "x_mm,y_mm,z_mm,relative_dose\n-2.5,-2.5,0,11\n2.5,-2.5,0\n-2.5,2.5,0,0.2\n2.5,2.5,0,0\n");
+  try {
+    load_scenario_file((dir / "plan.yaml").string());
+    ADD_FAILURE() << "accepted";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("dose.csv:2:4: relative_dose: expected a number in [0, 10], found '11'"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("dose.csv:3:1: row: expected 4 cells, found 3"), std::string::npos) << what;
+  }
+  write("dose.csv", "x_mm,y_mm,z_mm,relative_dose\n-2.5,-2.5,0,1\n2.5,-2.5,0,1\n-2.5,2.5,0,1\n");
+  try {
+    load_scenario_file((dir / "plan.yaml").string());
+    ADD_FAILURE() << "accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "dose.csv:4:1: grid: expected every point of the 2 x 2 x 1 grid once (4 rows), found 3"),
+              std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Encoding, WellFormedUtf8PassesAndTheFirstBadByteIsLocated) {
   // Two-, three- and four-byte characters (é, 東, 🙂) are accepted and kept verbatim.
   const std::string good =

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 // vct_bench_abm [EDGE] [DAYS]: cost of one agent-based window (models/abm) per simulated day, single
 // thread: an EDGE^3 lattice (default 32) filled at the default density, DAYS days (default 30) of
-// 6-h slices; once with the cancer cells alone, once with two cytokine fields (IFN-gamma, IL-2)
-// advanced by the default 36 diffusion sub-steps per slice, as the window will run them
-// (docs/performance.md).
+// 6-h slices; once with the cancer cells alone, once with T cells recruited at the ports (0.02 CD8
+// and 0.004 Tregs per port and slice, PD-1 bond scale 3), which brings the IFN-gamma and IL-2
+// fields and their diffusion sub-steps (docs/performance.md).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 
-#include "models/abm/diffusion.hpp"
 #include "models/abm/window.hpp"
 
 namespace abm = vct::models::abm;
@@ -23,33 +21,27 @@ int main(int argc, char** argv) {
   }
   const abm::Parameters p;
   const abm::Grid grid{edge, edge, edge, p[abm::P::voxel_um]};
-  const int slices = days * 4, substeps = static_cast<int>(p[abm::P::pde_substeps]);
-  const double dt = p.slice_seconds() / substeps;
-  const abm::DiffusionSolver ifng(grid, p[abm::P::IFNg_diffusivity_um2_per_s], p[abm::P::IFNg_decay_per_s], dt);
-  const abm::DiffusionSolver il2(grid, p[abm::P::IL2_diffusivity_um2_per_s], p[abm::P::IL2_decay_per_s], dt);
+  const int slices = days * 4;
   double seconds[2] = {0.0, 0.0};
-  long cells = 0;
-  for (int with_pde = 0; with_pde < 2; ++with_pde) {
+  abm::WindowCounts end[2];
+  for (int immune = 0; immune < 2; ++immune) {
     abm::Window w(p, grid, {}, abm::window_stream(1, 0, 0, 0));
     w.populate();
-    std::vector<double> a(grid.size(), 0.0), b(grid.size(), 0.0), release(grid.size(), 0.0), work;
-    for (std::size_t i = 0; i < grid.size(); i += 97) release[i] = 7.64e-10;  // a sprinkle of sources
+    const abm::SliceInputs in = immune ? abm::SliceInputs{0.02, 0.004, 3.0, 1.0} : abm::SliceInputs{};
     const auto t0 = std::chrono::steady_clock::now();
-    for (int s = 0; s < slices; ++s) {
-      w.advance_slice();
-      if (with_pde)
-        for (int k = 0; k < substeps; ++k) {
-          ifng.step(a, release, {}, work);
-          il2.step(b, release, {}, work);
-        }
-    }
-    seconds[with_pde] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    cells = static_cast<long>(w.cells().size());
+    for (int s = 0; s < slices; ++s) w.advance_slice(in);
+    seconds[immune] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    end[immune] = w.counts();
   }
-  std::printf("window        %d^3 voxels of %.0f um (%.3f mm^3), %ld cancer cells at the end\n", edge, grid.voxel_um,
-              grid.volume_mm3(), cells);
-  std::printf("simulated     %d days (%d slices), single thread\n", days, slices);
-  std::printf("cells only    %.2f ms per window-day\n", 1e3 * seconds[0] / days);
-  std::printf("+ 2 fields    %.2f ms per window-day (%d sub-steps per slice)\n", 1e3 * seconds[1] / days, substeps);
+  std::printf("window          %d^3 voxels of %.0f um (%.3f mm^3), %d sub-steps per slice\n", edge, grid.voxel_um,
+              grid.volume_mm3(), static_cast<int>(p[abm::P::pde_substeps]));
+  std::printf("simulated       %d days (%d slices), single thread\n", days, slices);
+  std::printf("cancer only     %.2f ms per window-day (%lld cancer cells at the end)\n", 1e3 * seconds[0] / days,
+              static_cast<long long>(end[0].cells()));
+  std::printf(
+      "with T cells    %.2f ms per window-day (%lld cancer cells, %lld CD8, %lld Tregs at the end; %lld kills "
+      "in the last slice)\n",
+      1e3 * seconds[1] / days, static_cast<long long>(end[1].cells()), static_cast<long long>(end[1].cd8()),
+      static_cast<long long>(end[1].treg), static_cast<long long>(end[1].kills));
   return 0;
 }
