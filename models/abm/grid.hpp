@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace vct::models::abm {
 
@@ -52,5 +53,9 @@ struct Grid {
     return n;
   }
 };
+
+/// For every voxel: how many voxels of its box of radius r (clipped at the faces) have `mask`
+/// set, and how many voxels that box has (a 3-D prefix sum; O(voxels)).
+void box_counts(const Grid& g, const std::vector<char>& mask, int r, std::vector<int>& count, std::vector<int>& volume);
 
 }  // namespace vct::models::abm

@@ -69,17 +69,38 @@ TCell Window::recruit(TKind kind, std::uint32_t v) {
   return t;
 }
 
+// Port weights: 1 each, or with gating the TNBC spQSP rule on the cancer density n of the port's
+// box: port_weight_free at n = 0, rising linearly to 1 at port_gate_density, port_weight_dense above.
+void Window::port_weights(std::vector<double>& weight) const {
+  weight.assign(ports_.size(), 1.0);
+  if (!(parameters_[P::port_gating] > 0.5)) return;
+  std::vector<char> cancer(grid_.size(), 0);
+  for (const CancerCell& c : cells_) cancer[c.voxel] = 1;
+  std::vector<int> count, volume;
+  box_counts(grid_, cancer, static_cast<int>(std::lround(parameters_[P::port_gate_radius])), count, volume);
+  const double dense = parameters_[P::port_gate_density], w0 = parameters_[P::port_weight_free];
+  for (std::size_t k = 0; k < ports_.size(); ++k) {
+    const double n = static_cast<double>(count[ports_[k]]) / volume[ports_[k]];
+    weight[k] = n <= 0.0 ? w0 : n >= dense ? parameters_[P::port_weight_dense] : w0 + (1.0 - w0) * n / dense;
+  }
+}
+
 void Window::recruit_at_ports(const SliceInputs& in) {
-  const double p_cd8 = std::min(1.0, in.cd8_per_port), p_treg = std::min(1.0, in.treg_per_port);
-  if (!(p_cd8 > 0.0) && !(p_treg > 0.0)) return;
-  for (std::uint32_t port : ports_) {
-    const bool cd8 = rng_.uniform() < p_cd8, treg = rng_.uniform() < p_treg;
+  if (ports_.empty() || (!(in.cd8_expected > 0.0) && !(in.treg_expected > 0.0))) return;
+  port_weights(port_weight_);
+  double total = 0.0;
+  for (double w : port_weight_) total += w;
+  if (!(total > 0.0)) return;
+  for (std::size_t k = 0; k < ports_.size(); ++k) {
+    const double share = port_weight_[k] / total;
+    const bool cd8 = rng_.uniform() < std::min(1.0, in.cd8_expected * share);
+    const bool treg = rng_.uniform() < std::min(1.0, in.treg_expected * share);
     std::uint32_t v = 0;
-    if (cd8 && t_room_near(port, true, v)) {
+    if (cd8 && t_room_near(ports_[k], true, v)) {
       place_t(recruit(TKind::kCD8, v));
       ++counts_.cd8_recruited;
     }
-    if (treg && t_room_near(port, true, v)) {
+    if (treg && t_room_near(ports_[k], true, v)) {
       place_t(recruit(TKind::kTreg, v));
       ++counts_.treg_recruited;
     }

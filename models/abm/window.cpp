@@ -64,11 +64,12 @@ void Window::add_port(std::uint32_t v) {
   ports_.push_back(v);
 }
 
-void Window::populate() {
+void Window::populate(double tumour_extent) {
   const std::vector<double> composition = stationary_composition(rates_);
   const double density = parameters_[P::initial_density];
+  const double x_limit = tumour_extent * grid_.nx;
   for (std::uint32_t v = 0; v < grid_.size(); ++v) {
-    if (occupant_[v] >= 0 || rng_.uniform() >= density) continue;
+    if (occupant_[v] >= 0 || grid_.voxel(v).x >= x_limit || rng_.uniform() >= density) continue;
     double u = rng_.uniform();
     std::size_t k = 0;
     while (k + 1 < composition.size() && u >= composition[k]) u -= composition[k++];

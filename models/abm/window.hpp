@@ -60,8 +60,11 @@ struct TCell {
 /// What the QSP lesion tells the window for one slice (set by the coupling; defaults: no
 /// recruitment, no PD-1 suppression, no other suppression of killing).
 struct SliceInputs {
-  double cd8_per_port = 0.0;   ///< expected CD8 recruits per port this slice (used as a probability, <= 1)
-  double treg_per_port = 0.0;  ///< expected Treg recruits per port
+  /// Expected CD8 recruits into the whole window this slice (the QSP lesion's influx times the
+  /// window's share of the lesion); shared among the ports by their weights, each port recruiting
+  /// with probability min(1, expected x weight / total weight).
+  double cd8_expected = 0.0;
+  double treg_expected = 0.0;  ///< expected Treg recruits, shared the same way
   /// x in H_PD1 = (x p)^n / (1 + (x p)^n), p the cancer cell's PD-L1 share: the coupling picks x
   /// so that a cell at the lesion's mean PD-L1 has the QSP lesion's H_PD1 (anti-PD-1 included).
   double pd1_bond_scale = 0.0;
@@ -110,8 +113,10 @@ class Window {
 
   /// Fills each voxel with a cancer cell with probability initial_density, its state drawn from
   /// the stationary composition (SPQ's initial-condition sampler, with this window's rates), and
-  /// makes each voxel a recruitment port with probability port_fraction.
-  void populate();
+  /// makes each voxel a recruitment port with probability port_fraction. With tumour_extent < 1
+  /// only the voxels with x < tumour_extent nx get cancer cells: an invasive-margin window, tumour
+  /// on one side and stroma on the other (SPQ's margin window).
+  void populate(double tumour_extent = 1.0);
   /// Places one cell (tests, and the coupling's seeding); the voxel must have room.
   void add_cell(const CancerCell& cell);
   void add_t_cell(const TCell& cell);
@@ -160,6 +165,7 @@ class Window {
   bool t_room_near(std::uint32_t voxel, bool include_self, std::uint32_t& chosen);
   void place_t(const TCell& cell);
   void recruit_at_ports(const SliceInputs& in);
+  void port_weights(std::vector<double>& weight) const;
   void move_t_cells();
   void update_pdl1();
   void kill_step(const SliceInputs& in);
@@ -182,7 +188,7 @@ class Window {
   std::vector<std::uint8_t> cyt_count_;   ///< per voxel: cytotoxic CD8 cells
   std::vector<std::uint8_t> treg_count_;  ///< per voxel: Tregs
   std::vector<std::uint8_t> dead_, t_dead_;
-  std::vector<double> ifng_, il2_, release_, uptake_, work_;
+  std::vector<double> ifng_, il2_, release_, uptake_, work_, port_weight_;
   WindowCounts counts_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "core/parallel.hpp"
 #include "models/abm/diffusion.hpp"
+#include "models/abm/spatial_stats.hpp"
 #include "models/abm/window.hpp"
 
 namespace vct::models::abm {
@@ -192,7 +193,7 @@ TEST(AbmWindow, StemPoolGrowsAtTheQspGrowthRate) {
 }
 
 // recruitment, a PD-1 bond scale of 3 (H = 0.2 at the base PD-L1 of 1/6): T cells and fields in play
-const SliceInputs kImmuneInputs{0.05, 0.01, 3.0, 1.0};
+const SliceInputs kImmuneInputs{20.0, 4.0, 3.0, 1.0};
 
 Window dense_window(std::uint64_t seed, const DosePoint& centre = {}, int edge = 32) {
   Parameters p;
@@ -335,12 +336,13 @@ TEST(AbmImmune, KillRuleMatchesItsMeanFieldOnIsolatedPairs) {
 }
 
 TEST(AbmImmune, PortsRecruitTheExpectedNumberOfCells) {
-  // 1000 ports in an empty 32^3 window, 0.3 CD8 and 0.1 Treg per port: 300 (sd 14.5) and 100 (sd 9.5)
+  // 1000 ports in an empty 32^3 window, 300 CD8 and 100 Tregs expected: each port recruits with
+  // 0.3 and 0.1, so 300 (sd 14.5) and 100 (sd 9.5)
   const Grid g{32, 32, 32, 20.0};
   Window w(Parameters{}, g, {}, window_stream(5, 0, 0, 0));
   Rng place(6, Stream::kAbmWindow, 0);
   for (int k = 0; k < 1000; ++k) w.add_port(static_cast<std::uint32_t>(place.below(g.size())));
-  const WindowCounts& n = w.advance_slice({0.3, 0.1, 0.0, 1.0});
+  const WindowCounts& n = w.advance_slice({300.0, 100.0, 0.0, 1.0});
   EXPECT_NEAR(static_cast<double>(n.cd8_recruited), 300.0, 4.0 * 14.5);
   EXPECT_NEAR(static_cast<double>(n.treg_recruited), 100.0, 4.0 * 9.5);
   EXPECT_EQ(n.cd8_effector, n.cd8_recruited);  // no cancer cell: nobody is activated
@@ -440,6 +442,109 @@ TEST(AbmImmune, PdL1IsInducedWhereCytotoxicCellsSecreteAndFadesSlowly) {
   const double before = pdl1_at(1);
   w.advance_slice();
   EXPECT_NEAR(pdl1_at(1) / before, std::exp(-0.025), 1e-6);
+}
+
+// A half-space tumour: cancer in every voxel with x < 16 of a 32 x 8 x 8 window.
+Window half_space() {
+  Parameters p = still();
+  const Grid g{32, 8, 8, 20.0};
+  Window w(p, g, {}, window_stream(13, 0, 0, 0));
+  for (int z = 0; z < 8; ++z)
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 16; ++x) w.add_cell({g.index(x, y, z), CellState::kProgenitor, 9, false});
+  return w;
+}
+
+TEST(AbmSpatial, DepthIsTheDistanceFromTheSmoothedTumourBoundary) {
+  const Window w = half_space();
+  const Grid& g = w.grid();
+  const std::vector<int> depth = depth_map(w);
+  // a 5-voxel box is >= 25 % cancer up to x = 16 (2 of its 5 columns filled: 40 %), not at 17
+  // (1 of 5: 20 %), so the region is x <= 16: depth 1 at x = 16, 7 at x = 10, 0 at 17, -3 at 20
+  EXPECT_EQ(depth[g.index(16, 4, 4)], 1);
+  EXPECT_EQ(depth[g.index(10, 4, 4)], 7);
+  EXPECT_EQ(depth[g.index(17, 4, 4)], 0);
+  EXPECT_EQ(depth[g.index(20, 0, 7)], -3);
+}
+
+TEST(AbmSpatial, ProfilesContactsAndLabelsByHand) {
+  Window w = half_space();
+  const Grid& g = w.grid();
+  // three CD8 cells in the stroma at x = 20 (centre 3.5 voxels = 70 um outside: bin [-100, -50) um),
+  // two of them in one voxel; one cytotoxic cell at the front beside the tumour (x = 16, inside the
+  // region: centre 10 um deep, bin [0, 50) um)
+  TCell t;
+  t.life = 100;
+  for (int k = 0; k < 2; ++k) {
+    t.voxel = g.index(20, 4, 4);
+    w.add_t_cell(t);
+  }
+  t.voxel = g.index(20, 5, 4);
+  w.add_t_cell(t);
+  w.add_t_cell(cytotoxic(g.index(16, 4, 4)));
+  const SpatialStats s = spatial_statistics(w);
+  const auto bin_at = [&](double um) {
+    for (const ProfileBin& b : s.profile)
+      if (b.lower_um <= um && um < b.upper_um) return b;
+    return ProfileBin{};
+  };
+  const ProfileBin stroma = bin_at(-70.0), front = bin_at(10.0);
+  EXPECT_EQ(stroma.cd8, 3.0);
+  EXPECT_EQ(front.cd8, 1.0);
+  EXPECT_EQ(front.cytotoxic, 1.0);
+  // the bin [0, 50) um holds depths 1 and 2 (centres 10 and 30 um): x = 16 and 15, 2 x 64 voxels
+  EXPECT_NEAR(front.volume_mm3, 128 * 8000e-9, 1e-15);
+  EXPECT_NEAR(front.cd8_per_mm3(), 1.0 / (128 * 8000e-9), 1e-6);
+  EXPECT_EQ(front.cancer, 64.0);  // x = 15 only
+  // the front cell has 9 cancer neighbours (x = 15, y and z from 3 to 5): the share of cancer
+  // cells near a CD8 is 9 / 1024
+  EXPECT_NEAR(s.cancer_near_cd8, 9.0 / 1024.0, 1e-15);
+  // immune-cancer contacts 9 (front cell); immune-immune: the pair in one voxel, and each of them
+  // with the neighbour at (20, 5, 4): 3 pairs; mixing score 9 / 3
+  EXPECT_NEAR(s.mixing_score, 3.0, 1e-12);
+  // distances to the nearest cancer cell: 20 - 15 = 5 voxels for the three stroma cells, 1 for the
+  // front cell: median of {20, 100, 100, 100} um = 100 um
+  EXPECT_NEAR(s.median_cd8_to_cancer_um, 100.0, 1e-12);
+  // 4 immune cells per 1024 cancer cells is below 0.01: cold
+  EXPECT_EQ(s.label, ImmuneLabel::kCold);
+  SpatialOptions o;
+  o.cold_immune_per_cancer = 0.001;
+  EXPECT_EQ(spatial_statistics(w, o).label, ImmuneLabel::kMixed);  // mixing 3 >= 0.1
+  o.compartmentalised_mixing = 5.0;
+  EXPECT_EQ(spatial_statistics(w, o).label, ImmuneLabel::kCompartmentalised);
+}
+
+TEST(AbmImmune, GatedPortsRecruitMostAtTheSparseInvasiveEdge) {
+  // the half-space tumour (x < 16) and three ports: A at x = 25 with no cancer in its 5^3 box
+  // (weight 0.001), B at x = 17 whose box holds the x = 15 column (25 / 125 = 0.2 >= 0.02: dense,
+  // 0.05), C at x = 20 beside a lone cancer cell (1 / 125 = 0.008: 0.001 + 0.999 x 0.4 = 0.4006).
+  // One CD8 expected per slice: p = weight / 0.4516 = 0.0022, 0.1107, 0.8871; 100 slices, no
+  // movement, no deaths, no divisions (the cancer cells are senescent and immortal here)
+  Window w = half_space();
+  Parameters p = w.parameters();
+  p[P::port_gating] = 1.0;
+  p[P::CD8_life_mean_day] = 1000.0;
+  p[P::CD8_life_sd_day] = 0.0;
+  p[P::k_senescent_death_per_day] = 0.0;
+  Window gated(p, w.grid(), {}, window_stream(14, 0, 0, 0));
+  const Grid& g = w.grid();
+  for (CancerCell c : w.cells()) {
+    c.state = CellState::kSenescent;
+    gated.add_cell(c);
+  }
+  gated.add_cell({g.index(21, 4, 4), CellState::kSenescent, 0, false});
+  gated.add_port(g.index(25, 4, 4));
+  gated.add_port(g.index(17, 4, 4));
+  gated.add_port(g.index(20, 4, 4));
+  for (int s = 0; s < 100; ++s) gated.advance_slice({1.0, 0.0, 0.0, 0.0});
+  double near[3] = {0.0, 0.0, 0.0};
+  for (const TCell& t : gated.t_cells()) {
+    const int x = g.voxel(t.voxel).x;
+    near[x >= 24 ? 0 : x <= 18 ? 1 : 2] += 1.0;
+  }
+  EXPECT_LE(near[0], 3.0);                                      // 0.22 expected
+  EXPECT_NEAR(near[1], 11.07, 4.0 * std::sqrt(11.07 * 0.889));  // sd 3.1
+  EXPECT_NEAR(near[2], 88.71, 4.0 * std::sqrt(88.71 * 0.113));  // sd 3.2
 }
 
 TEST(AbmRadiotherapy, TCellsDieWithTheirOwnSensitivity) {

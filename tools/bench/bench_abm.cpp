@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   for (int immune = 0; immune < 2; ++immune) {
     abm::Window w(p, grid, {}, abm::window_stream(1, 0, 0, 0));
     w.populate();
-    const abm::SliceInputs in = immune ? abm::SliceInputs{0.02, 0.004, 3.0, 1.0} : abm::SliceInputs{};
+    const double ports = static_cast<double>(w.ports().size());
+    const abm::SliceInputs in = immune ? abm::SliceInputs{0.02 * ports, 0.004 * ports, 3.0, 1.0} : abm::SliceInputs{};
     const auto t0 = std::chrono::steady_clock::now();
     for (int s = 0; s < slices; ++s) w.advance_slice(in);
     seconds[immune] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
