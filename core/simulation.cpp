@@ -116,7 +116,10 @@ TreatmentPlan make_treatment_plan(const ModelDefinition& model, const std::vecto
 }
 
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
-                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options) {
+                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options,
+                              SliceCoupling* coupling) {
+  const double slice = coupling ? coupling->slice_days() : 0.0;
+  if (coupling && !(slice > 0.0)) throw Error(ErrorKind::kInput, "a coupled sub-model needs a slice length > 0 days");
   PatientRun run;
   Trajectory& traj = run.trajectory;
   traj.n_states = model.n_states();
@@ -133,19 +136,24 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
   std::vector<double> y = y0;
   std::vector<double> out(static_cast<std::size_t>(traj.n_outputs));
   std::size_t next_dose = 0, next_fraction = 0;
+  long next_slice = 1;  // the coupling's next boundary is next_slice x slice
   const auto& doses = plan.doses;
   const auto& fractions = plan.fractions;
   auto next_event_time = [&]() {
     double t = std::numeric_limits<double>::infinity();
     if (next_dose < doses.size()) t = doses[next_dose].time_day;
     if (next_fraction < fractions.size()) t = std::min(t, fractions[next_fraction].time_day);
+    if (coupling) t = std::min(t, static_cast<double>(next_slice) * slice);
     return t;
   };
 
   auto apply_doses_at = [&](double t) {
     bool any = false;
+    while (coupling && static_cast<double>(next_slice) * slice <= t + 1e-9)  // the slice before the doses
+      any = coupling->exchange(static_cast<double>(next_slice++) * slice, y.data(), params.data()) || any;
     while (next_fraction < fractions.size() && fractions[next_fraction].time_day <= t + 1e-9) {
       const RadiationFraction& f = fractions[next_fraction++];
+      if (coupling) coupling->on_fraction(f, y.data(), params.data());
       model.apply_radiation_fraction(f, params.data(), y.data());
       std::ostringstream detail;
       detail << f.course << ": " << f.dose_Gy << " Gy to lesion " << f.lesion + 1;
@@ -207,8 +215,8 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
 }
 
 PatientRun simulate_patient(const ModelDefinition& model, const std::vector<double>& params,
-                            const InitialisationOptions& init, const TreatmentPlan& plan,
-                            const SolverOptions& options) {
+                            const InitialisationOptions& init, const TreatmentPlan& plan, const SolverOptions& options,
+                            SliceCoupling* coupling) {
   const auto start = std::chrono::steady_clock::now();
   InitialisationResult ic;
   std::vector<double> y0(static_cast<std::size_t>(model.n_states()));
@@ -254,7 +262,7 @@ PatientRun simulate_patient(const ModelDefinition& model, const std::vector<doub
     }
   }
   const double t_init = seconds_since(start);
-  PatientRun run = simulate_treatment(model, params, y0, plan, options);
+  PatientRun run = simulate_treatment(model, params, y0, plan, options, coupling);
   run.initialisation = std::move(ic);
   run.wall_seconds_initialisation = t_init;
   run.wall_seconds_treatment = seconds_since(start) - t_init;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/coupling.hpp"
 #include "core/dosing.hpp"
 #include "core/model.hpp"
 #include "core/radiotherapy.hpp"
@@ -88,12 +89,15 @@ std::vector<double> output_grid(double horizon_day, double interval_day);
 /// Integrates the treatment phase piecewise between doses and model events, restarting the
 /// solver after every jump. Output rows at dose times hold the post-dose state, as SimBiology
 /// reports them. A solver failure returns status kSolverFailure with the rows computed so far.
+/// With a coupling, the solver also stops at every slice boundary (core/coupling.hpp).
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
-                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options);
+                              const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options,
+                              SliceCoupling* coupling = nullptr);
 
 /// Initialisation followed by treatment; never throws for numerical trouble, which is reported
 /// in the returned status instead.
 PatientRun simulate_patient(const ModelDefinition& model, const std::vector<double>& params,
-                            const InitialisationOptions& init, const TreatmentPlan& plan, const SolverOptions& options);
+                            const InitialisationOptions& init, const TreatmentPlan& plan, const SolverOptions& options,
+                            SliceCoupling* coupling = nullptr);
 
 }  // namespace vct

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/coupling.hpp"
 #include "core/dose_map.hpp"
 #include "core/error.hpp"
 #include "core/radiotherapy.hpp"
@@ -262,10 +263,8 @@ TEST(SystemicActivation, DampSignalSpeedsEffectorHomingByTheStatedFactor) {
   EXPECT_EQ(f2[idx(m, "V_C.T0")], f0[idx(m, "V_C.T0")]);
 }
 
-TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
-  const ModelDefinition& m = rt_model();
-  const std::vector<double> p = m.default_parameters();
-  const std::vector<double> y0 = grown_state(m, p);
+/// 20 days with 3 x 8 Gy to lesion 1 on days 1, 3 and 5.
+TreatmentPlan three_by_eight_plan() {
   TreatmentPlan plan;
   plan.horizon_day = 20.0;
   RadiotherapyCourse c;
@@ -276,6 +275,14 @@ TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
   c.schedule = FractionSchedule::kAlternate;
   c.lesions = {0};
   plan.fractions = expand_radiotherapy({c}, plan.horizon_day);
+  return plan;
+}
+
+TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
+  const ModelDefinition& m = rt_model();
+  const std::vector<double> p = m.default_parameters();
+  const std::vector<double> y0 = grown_state(m, p);
+  const TreatmentPlan plan = three_by_eight_plan();
   const PatientRun rt = simulate_treatment(m, p, y0, plan, SolverOptions{});
   ASSERT_EQ(rt.status, PatientStatus::kOk) << rt.message;
   std::vector<double> times;
@@ -307,6 +314,63 @@ TEST(RadiationEvents, FractionsApplyAtTheirDaysAndZeroDoseChangesNothing) {
                 1e-7 * a.trajectory.outputs[t * no + d]);
   // ...while 8 Gy fractions shrink the tumour within days.
   EXPECT_LT(rt.trajectory.outputs[20 * no + d], 0.95 * a.trajectory.outputs[20 * no + d]);
+}
+
+/// A coupled sub-model that records what the simulator shows it and may add cancer cells.
+struct RecordingCoupling : SliceCoupling {
+  std::size_t C1 = 0;
+  double add_per_slice = 0.0;
+  std::vector<double> slices, fraction_days, c1_before_fraction;
+  double slice_days() const override { return 0.25; }
+  bool exchange(double t, double* y, const double*) override {
+    slices.push_back(t);
+    y[C1] += add_per_slice;
+    return add_per_slice != 0.0;
+  }
+  void on_fraction(const RadiationFraction& f, const double* y, const double*) override {
+    fraction_days.push_back(f.time_day);
+    c1_before_fraction.push_back(y[C1]);
+  }
+};
+
+TEST(SliceCoupling, SlicesEndEveryQuarterDayAndSeeFractionsBeforeTheirJump) {
+  const ModelDefinition& m = rt_model();
+  const std::vector<double> p = m.default_parameters();
+  const std::vector<double> y0 = grown_state(m, p);
+  const TreatmentPlan plan = three_by_eight_plan();
+  const PatientRun alone = simulate_treatment(m, p, y0, plan, SolverOptions{});
+  RecordingCoupling quiet;
+  quiet.C1 = idx(m, "V_T.C1");
+  const PatientRun coupled = simulate_treatment(m, p, y0, plan, SolverOptions{}, &quiet);
+  ASSERT_EQ(coupled.status, PatientStatus::kOk) << coupled.message;
+  // 20 days / 0.25 = 80 slices, ending at 0.25, 0.5, ..., 20
+  ASSERT_EQ(quiet.slices.size(), 80u);
+  EXPECT_EQ(quiet.slices.front(), 0.25);
+  EXPECT_EQ(quiet.slices.back(), 20.0);
+  EXPECT_EQ(quiet.fraction_days, (std::vector<double>{1.0, 3.0, 5.0}));
+  // the state announced with a fraction is the pre-fraction one: the row at day 1 holds C1 x S(8 Gy)
+  const std::size_t ns = static_cast<std::size_t>(m.n_states());
+  std::vector<double> q = p;
+  const double alpha = param(m, q, "alpha_C_per_Gy");  // alpha/beta 10 Gy
+  const double s8 = std::exp(-alpha * 8.0 - alpha / 10.0 * 64.0);
+  EXPECT_NEAR(coupled.trajectory.states[1 * ns + quiet.C1], quiet.c1_before_fraction[0] * s8,
+              1e-9 * quiet.c1_before_fraction[0]);
+  // a sub-model that changes nothing leaves the solution as it was (the extra stops move it by
+  // about the tolerance, not bit for bit)
+  const std::size_t d = static_cast<std::size_t>(m.output_index("tumour_diameter_cm")), no = m.outputs().size();
+  for (std::size_t t = 0; t < alone.trajectory.time_day.size(); ++t)
+    EXPECT_NEAR(coupled.trajectory.outputs[t * no + d], alone.trajectory.outputs[t * no + d],
+                1e-5 * alone.trajectory.outputs[t * no + d]);
+  // jumps are applied: 1e6 cells per slice, the last one at day 20 itself
+  RecordingCoupling adding = quiet;
+  adding.slices.clear();
+  adding.fraction_days.clear();
+  adding.c1_before_fraction.clear();
+  adding.add_per_slice = 1e6;
+  const PatientRun grown = simulate_treatment(m, p, y0, plan, SolverOptions{}, &adding);
+  ASSERT_EQ(grown.status, PatientStatus::kOk);
+  const std::size_t last = alone.trajectory.time_day.size() - 1;
+  EXPECT_GT(grown.trajectory.states[last * ns + quiet.C1] - alone.trajectory.states[last * ns + quiet.C1], 0.99e6);
 }
 
 TEST(Lesions, RtModelWithoutRadiationMatchesReferenceModel) {

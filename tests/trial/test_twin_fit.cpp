@@ -289,6 +289,18 @@ recist: {first_scan_day: 42, scan_interval_day: 42}
   EXPECT_EQ(one.scan_coverage, two.scan_coverage);
   EXPECT_GE(one.scan_coverage, 0.0);
   EXPECT_LE(one.scan_coverage, 1.0);
+  // --vary-all: the truth also draws every other parameter that has a population law, so the same
+  // synthetic patient (seed 9, patient 0) follows another true course; what is fitted is unchanged
+  settings.patients = 1;
+  settings.samples = 2;
+  settings.threads = 1;
+  settings.vary_all = true;
+  const TwinCheck varied = check_twin(model, loaded.scenario, settings);
+  EXPECT_EQ(varied.parameters, one.parameters);
+  ASSERT_EQ(varied.patients.size(), 1u);
+  EXPECT_EQ(varied.patients[0].true_mm[0], 35.0);  // still grown to the baseline scan
+  EXPECT_NE(varied.patients[0].true_mm[2], one.patients[0].true_mm[2]);
+  settings.vary_all = false;
   // Too few scan days to hold one out is an input error.
   settings.fit_scans = 3;
   EXPECT_THROW(check_twin(model, loaded.scenario, settings), Error);
