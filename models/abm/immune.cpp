@@ -181,13 +181,85 @@ void Window::kill_step(const SliceInputs& in) {
 // Tregs (rate k_Treg, weighted by the Treg share of their neighbours and 1 + H_PD1) or, next to
 // cancer cells, by PD-1 (rate k_exhaustion x H_PD1 at the highest neighbouring PD-L1); otherwise
 // they divide, first on activation and then while their IL-2 exposure is above threshold.
+bool Window::try_activate(TCell& t) {
+  std::array<std::uint32_t, 26> around{};
+  const int n = grid_.moore(t.voxel, around);
+  bool antigen = false;
+  for (int k = -1; k < n && !antigen; ++k) {
+    const std::int32_t o = occupant_[k < 0 ? t.voxel : around[static_cast<std::size_t>(k)]];
+    if (o < 0) continue;
+    const CancerCell& c = cells_[static_cast<std::size_t>(o)];
+    antigen = !c.doomed && !dead_[static_cast<std::size_t>(o)] && c.state != CellState::kSenescent;
+  }
+  if (!antigen) return false;
+  t.state = TState::kCytotoxic;
+  ++cyt_count_[t.voxel];
+  t.ifng_left_s = static_cast<float>(parameters_[P::IFNg_release_h] * 3600.0);
+  t.il2_left_s = static_cast<float>(parameters_[P::IL2_release_h] * 3600.0);
+  t.divisions_left = static_cast<std::uint8_t>(std::lround(parameters_[P::CD8_divisions]));
+  t.cooldown = 0;
+  t.il2_exposure = 0.0f;
+  return true;
+}
+
+// Tregs among the neighbours: rate k_Treg x (Treg share of the neighbours) x (1 + H); otherwise,
+// next to cancer cells, rate k_exhaustion x H; H at the highest neighbouring PD-L1.
+bool Window::try_suppress(TCell& t, const SliceInputs& in) {
+  std::array<std::uint32_t, 26> around{};
+  const int n = grid_.moore(t.voxel, around);
+  int n_treg = treg_count_[t.voxel], n_all = t_count_[t.voxel] - 1 + (occupant_[t.voxel] >= 0 ? 1 : 0);
+  bool cancer_near = occupant_[t.voxel] >= 0;
+  for (int k = 0; k < n; ++k) {
+    const std::uint32_t v = around[static_cast<std::size_t>(k)];
+    n_treg += treg_count_[v];
+    n_all += t_count_[v] + (occupant_[v] >= 0 ? 1 : 0);
+    cancer_near = cancer_near || occupant_[v] >= 0;
+  }
+  if (n_treg == 0 && !cancer_near) return false;
+  const double dt_days = parameters_.slice_days();
+  const double h = pd1_suppression(local_max_pdl1(t.voxel), in.pd1_bond_scale, parameters_[P::n_PD1]);
+  const double p_suppress = n_treg > 0
+                                ? -std::expm1(-parameters_[P::k_Treg_suppression_per_day] * dt_days *
+                                              static_cast<double>(n_treg) / static_cast<double>(n_all) * (1.0 + h))
+                                : -std::expm1(-parameters_[P::k_exhaustion_per_day] * dt_days * h);
+  if (!(p_suppress > 0.0) || !(rng_.uniform() < p_suppress)) return false;
+  t.state = TState::kSuppressed;
+  --cyt_count_[t.voxel];
+  t.ifng_left_s = t.il2_left_s = 0.0f;
+  return true;
+}
+
+// After the cool-down: the first division after activation, later ones while the IL-2 exposure
+// is above threshold, into a neighbour with room; the daughter shares the mother's state.
+void Window::try_divide(std::size_t i) {
+  TCell& t = t_cells_[i];
+  if (t.cooldown > 0) {
+    --t.cooldown;
+    return;
+  }
+  const auto divisions = static_cast<std::uint8_t>(std::lround(parameters_[P::CD8_divisions]));
+  const bool first = t.divisions_left == divisions;
+  if (t.divisions_left == 0 || !(first || t.il2_exposure > parameters_[P::IL2_proliferation_ng_s_per_mL])) return;
+  std::uint32_t target = 0;
+  if (!t_room_near(t.voxel, false, target)) return;
+  const auto interval = static_cast<std::uint8_t>(std::lround(parameters_[P::CD8_division_interval_slices]));
+  --t.divisions_left;
+  t.cooldown = interval > 0 ? static_cast<std::uint8_t>(interval - 1) : 0;
+  TCell daughter = recruit(TKind::kCD8, target);
+  daughter.state = TState::kCytotoxic;
+  daughter.divisions_left = t.divisions_left;
+  daughter.cooldown = t.cooldown;
+  daughter.il2_exposure = t.il2_exposure;
+  daughter.ifng_left_s = t.ifng_left_s;
+  daughter.il2_left_s = t.il2_left_s;
+  place_t(daughter);  // t may dangle from here on
+  t_dead_.push_back(0);
+  ++counts_.cd8_divisions;
+}
+
 void Window::t_step(const SliceInputs& in, std::size_t present) {
   t_dead_.assign(present, 0);
-  const double dt_days = parameters_.slice_days(), dt_s = parameters_.slice_seconds();
-  const double n_pd1 = parameters_[P::n_PD1];
-  const auto divisions = static_cast<std::uint8_t>(std::lround(parameters_[P::CD8_divisions]));
-  const auto interval = static_cast<std::uint8_t>(std::lround(parameters_[P::CD8_division_interval_slices]));
-  std::array<std::uint32_t, 26> around{};
+  const double dt_s = parameters_.slice_seconds();
   for (std::size_t i = 0; i < present; ++i) {
     TCell& t = t_cells_[i];
     if (--t.life <= 0) {
@@ -196,68 +268,12 @@ void Window::t_step(const SliceInputs& in, std::size_t present) {
       continue;
     }
     if (t.kind == TKind::kTreg || t.state == TState::kSuppressed) continue;
-    const int n = grid_.moore(t.voxel, around);
     if (t.state == TState::kEffector) {
-      bool antigen = false;
-      for (int k = -1; k < n && !antigen; ++k) {
-        const std::int32_t o = occupant_[k < 0 ? t.voxel : around[static_cast<std::size_t>(k)]];
-        if (o < 0) continue;
-        const CancerCell& c = cells_[static_cast<std::size_t>(o)];
-        antigen = !c.doomed && !dead_[static_cast<std::size_t>(o)] && c.state != CellState::kSenescent;
-      }
-      if (!antigen) continue;
-      t.state = TState::kCytotoxic;
-      ++cyt_count_[t.voxel];
-      t.ifng_left_s = static_cast<float>(parameters_[P::IFNg_release_h] * 3600.0);
-      t.il2_left_s = static_cast<float>(parameters_[P::IL2_release_h] * 3600.0);
-      t.divisions_left = divisions;
-      t.cooldown = 0;
-      t.il2_exposure = 0.0f;
+      try_activate(t);
       continue;
     }
-    // cytotoxic
     t.il2_exposure += static_cast<float>(il2_[t.voxel] * dt_s);
-    int n_treg = treg_count_[t.voxel], n_all = t_count_[t.voxel] - 1 + (occupant_[t.voxel] >= 0 ? 1 : 0);
-    bool cancer_near = occupant_[t.voxel] >= 0;
-    for (int k = 0; k < n; ++k) {
-      const std::uint32_t v = around[static_cast<std::size_t>(k)];
-      n_treg += treg_count_[v];
-      n_all += t_count_[v] + (occupant_[v] >= 0 ? 1 : 0);
-      cancer_near = cancer_near || occupant_[v] >= 0;
-    }
-    double p_suppress = 0.0;
-    if (n_treg > 0 || cancer_near) {
-      const double h = pd1_suppression(local_max_pdl1(t.voxel), in.pd1_bond_scale, n_pd1);
-      p_suppress = n_treg > 0 ? -std::expm1(-parameters_[P::k_Treg_suppression_per_day] * dt_days *
-                                            static_cast<double>(n_treg) / static_cast<double>(n_all) * (1.0 + h))
-                              : -std::expm1(-parameters_[P::k_exhaustion_per_day] * dt_days * h);
-    }
-    if (p_suppress > 0.0 && rng_.uniform() < p_suppress) {
-      t.state = TState::kSuppressed;
-      --cyt_count_[t.voxel];
-      t.ifng_left_s = t.il2_left_s = 0.0f;
-      continue;
-    }
-    if (t.cooldown > 0) {
-      --t.cooldown;
-      continue;
-    }
-    const bool first = t.divisions_left == divisions;
-    if (t.divisions_left == 0 || !(first || t.il2_exposure > parameters_[P::IL2_proliferation_ng_s_per_mL])) continue;
-    std::uint32_t target = 0;
-    if (!t_room_near(t.voxel, false, target)) continue;
-    --t.divisions_left;
-    t.cooldown = interval > 0 ? static_cast<std::uint8_t>(interval - 1) : 0;
-    TCell daughter = recruit(TKind::kCD8, target);
-    daughter.state = TState::kCytotoxic;
-    daughter.divisions_left = t.divisions_left;
-    daughter.cooldown = t.cooldown;
-    daughter.il2_exposure = t.il2_exposure;
-    daughter.ifng_left_s = t.ifng_left_s;
-    daughter.il2_left_s = t.il2_left_s;
-    place_t(daughter);  // t may dangle from here on
-    t_dead_.push_back(0);
-    ++counts_.cd8_divisions;
+    if (!try_suppress(t, in)) try_divide(i);
   }
 }
 

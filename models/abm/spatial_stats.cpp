@@ -89,86 +89,113 @@ std::vector<int> depth_map(const Window& w, const SpatialOptions& o) {
   return depth;
 }
 
-SpatialStats spatial_statistics(const Window& w, const SpatialOptions& o) {
+namespace {
+
+/// Cells by kind per voxel: cancer occupancy (doomed included), T cells of any kind, CD8 cells.
+struct Occupancy {
+  std::vector<char> cancer;
+  std::vector<int> immune, cd8;
+};
+
+Occupancy occupancy(const Window& w) {
+  const std::size_t size = w.grid().size();
+  Occupancy occ{std::vector<char>(size, 0), std::vector<int>(size, 0), std::vector<int>(size, 0)};
+  for (const CancerCell& c : w.cells()) occ.cancer[c.voxel] = 1;
+  for (const TCell& t : w.t_cells()) {
+    ++occ.immune[t.voxel];
+    if (t.kind == TKind::kCD8) ++occ.cd8[t.voxel];
+  }
+  return occ;
+}
+
+/// The profile by depth: bin k holds voxels whose centres lie (depth - 0.5) h in [k b, (k + 1) b).
+std::vector<ProfileBin> depth_profile(const Window& w, const std::vector<int>& depth, const SpatialOptions& o) {
   const Grid& g = w.grid();
   const Parameters& p = w.parameters();
-  SpatialStats s;
-  const std::vector<int> depth = depth_map(w, o);
-  const double voxel_mm3 = g.voxel_um * g.voxel_um * g.voxel_um * 1e-9;
-  // profile by depth: bin k holds depths (in um, voxel centres at (d - 0.5) h) in [k b, (k + 1) b)
   std::map<long, ProfileBin> bins;
   const auto bin_of = [&](std::uint32_t v) -> ProfileBin& {
-    const double um = (depth[v] - 0.5) * g.voxel_um;
-    const long k = static_cast<long>(std::floor(um / o.bin_um));
+    const long k = static_cast<long>(std::floor((depth[v] - 0.5) * g.voxel_um / o.bin_um));
     ProfileBin& b = bins[k];
     b.lower_um = static_cast<double>(k) * o.bin_um;
     b.upper_um = b.lower_um + o.bin_um;
     return b;
   };
+  const double voxel_mm3 = g.voxel_um * g.voxel_um * g.voxel_um * 1e-9;
   for (std::uint32_t v = 0; v < g.size(); ++v) bin_of(v).volume_mm3 += voxel_mm3;
-  const double positive = p[P::PDL1_positive_fraction];
-  std::vector<char> cancer(g.size(), 0), immune(g.size(), 0);
-  double viable = 0.0;
   for (const CancerCell& c : w.cells()) {
-    cancer[c.voxel] = 1;
     if (c.doomed) continue;
-    viable += 1.0;
     ProfileBin& b = bin_of(c.voxel);
     b.cancer += 1.0;
     const double level = c.pdl1 < 0.0f ? p[P::PDL1_base_fraction] : static_cast<double>(c.pdl1);
-    if (level > positive) b.pdl1_positive += 1.0;
+    if (level > p[P::PDL1_positive_fraction]) b.pdl1_positive += 1.0;
   }
-  std::vector<int> cd8_at(g.size(), 0);
-  double cd8 = 0.0;
   for (const TCell& t : w.t_cells()) {
     ProfileBin& b = bin_of(t.voxel);
-    immune[t.voxel] += 1;
     if (t.kind == TKind::kTreg) {
       b.treg += 1.0;
-      continue;
+    } else {
+      b.cd8 += 1.0;
+      if (t.state == TState::kCytotoxic) b.cytotoxic += 1.0;
     }
-    b.cd8 += 1.0;
-    cd8 += 1.0;
-    ++cd8_at[t.voxel];
-    if (t.state == TState::kCytotoxic) b.cytotoxic += 1.0;
   }
-  for (auto& [k, b] : bins) s.profile.push_back(b);
-  s.cd8_per_mm3 = cd8 / g.volume_mm3();
-  // contacts (voxel and Moore neighbours): cancer cells near CD8, immune-cancer and immune-immune pairs
+  std::vector<ProfileBin> profile;
+  for (const auto& [k, b] : bins) profile.push_back(b);
+  return profile;
+}
+
+/// Contacts over a voxel and its Moore neighbours: the share of cancer cells with a CD8 cell near,
+/// and the mixing score (immune-cancer contacts per immune-immune contact).
+void contacts(const Grid& g, const Occupancy& occ, std::size_t cancer_cells, SpatialStats& s) {
   std::array<std::uint32_t, 26> around{};
   double near = 0.0, immune_cancer = 0.0, immune_immune = 0.0;
   for (std::uint32_t v = 0; v < g.size(); ++v) {
-    if (!cancer[v] && !immune[v]) continue;
+    if (!occ.cancer[v] && !occ.immune[v]) continue;
     const int n = g.moore(v, around);
-    int cd8_near = cd8_at[v], immune_near = 0, cancer_near = 0;
+    int cd8_near = occ.cd8[v], immune_near = 0, cancer_near = 0;
     for (int k = 0; k < n; ++k) {
       const std::uint32_t u = around[static_cast<std::size_t>(k)];
-      cd8_near += cd8_at[u];
-      immune_near += immune[u];
-      cancer_near += cancer[u];
+      cd8_near += occ.cd8[u];
+      immune_near += occ.immune[u];
+      cancer_near += occ.cancer[u];
     }
-    if (cancer[v] && cd8_near > 0) near += 1.0;
-    if (immune[v]) {
-      immune_cancer += static_cast<double>(immune[v]) * (cancer_near + cancer[v]);
-      // pairs within the voxel once, pairs with neighbours counted from both ends (halved below)
-      immune_immune += 0.5 * immune[v] * (immune[v] - 1) + 0.5 * static_cast<double>(immune[v]) * immune_near;
+    if (occ.cancer[v] && cd8_near > 0) near += 1.0;
+    if (occ.immune[v]) {
+      const double here = static_cast<double>(occ.immune[v]);
+      immune_cancer += here * (cancer_near + occ.cancer[v]);
+      // pairs within the voxel once; pairs with neighbours are met from both ends, hence halved
+      immune_immune += 0.5 * here * (here - 1.0) + 0.5 * here * immune_near;
     }
   }
-  const double cells = static_cast<double>(w.cells().size());
+  const double cells = static_cast<double>(cancer_cells);
   s.cancer_near_cd8 = cells > 0.0 ? near / cells : 0.0;
   s.mixing_score = immune_immune > 0.0 ? immune_cancer / immune_immune : (immune_cancer > 0.0 ? 1e9 : 0.0);
-  // nearest cancer cell from each CD8 cell
-  const std::vector<int> to_cancer = lattice_distance(g, cancer);
+}
+
+/// Median over CD8 cells of the lattice distance to the nearest cancer cell (NaN without either).
+double median_cd8_to_cancer_um(const Window& w, const Occupancy& occ) {
+  const std::vector<int> to_cancer = lattice_distance(w.grid(), occ.cancer);
   std::vector<double> distances;
   for (const TCell& t : w.t_cells())
-    if (t.kind == TKind::kCD8 && to_cancer[t.voxel] != kUnset) distances.push_back(to_cancer[t.voxel] * g.voxel_um);
-  if (distances.empty()) {
-    s.median_cd8_to_cancer_um = std::numeric_limits<double>::quiet_NaN();
-  } else {
-    std::sort(distances.begin(), distances.end());
-    const std::size_t m = distances.size() / 2;
-    s.median_cd8_to_cancer_um = distances.size() % 2 ? distances[m] : 0.5 * (distances[m - 1] + distances[m]);
-  }
+    if (t.kind == TKind::kCD8 && to_cancer[t.voxel] != kUnset)
+      distances.push_back(to_cancer[t.voxel] * w.grid().voxel_um);
+  if (distances.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(distances.begin(), distances.end());
+  const std::size_t m = distances.size() / 2;
+  return distances.size() % 2 ? distances[m] : 0.5 * (distances[m - 1] + distances[m]);
+}
+
+}  // namespace
+
+SpatialStats spatial_statistics(const Window& w, const SpatialOptions& o) {
+  SpatialStats s;
+  s.profile = depth_profile(w, depth_map(w, o), o);
+  double cd8 = 0.0;
+  for (const TCell& t : w.t_cells()) cd8 += t.kind == TKind::kCD8 ? 1.0 : 0.0;
+  s.cd8_per_mm3 = cd8 / w.grid().volume_mm3();
+  const Occupancy occ = occupancy(w);
+  contacts(w.grid(), occ, w.cells().size(), s);
+  s.median_cd8_to_cancer_um = median_cd8_to_cancer_um(w, occ);
+  const double viable = static_cast<double>(w.counts().cells() - w.counts().doomed);
   const double immune_cells = static_cast<double>(w.t_cells().size());
   if (viable == 0.0 || immune_cells / viable < o.cold_immune_per_cancer)
     s.label = ImmuneLabel::kCold;

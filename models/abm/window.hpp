@@ -170,6 +170,9 @@ class Window {
   void update_pdl1();
   void kill_step(const SliceInputs& in);
   void t_step(const SliceInputs& in, std::size_t present);
+  bool try_activate(TCell& t);
+  bool try_suppress(TCell& t, const SliceInputs& in);
+  void try_divide(std::size_t i);
   void advance_fields();
   double local_max_pdl1(std::uint32_t v) const;
 
