@@ -97,8 +97,8 @@ TEST(AbmDiffusion, SpreadsAPointWithVariance2DtPerAxis) {
 TEST(AbmDiffusion, ApproachesThePointSourceGreensFunction) {
   // c(r) = s / (4 pi D r) e^(-r / lambda), lambda = sqrt(D / k) = sqrt(10 / 1e-3) = 100 um = 5 voxels,
   // D = 10 um^2/s = 1e-7 cm^2/s, r in cm, c in ng/mL. Sub-steps of 6 s (r = D dt / h^2 = 0.15)
-  // keep the splitting error small; at 60 s (r = 1.5) the field 3-8 voxels out is 20-38 % high
-  // (docs/models/abm.md).
+  // keep the splitting error small; at the default 600-s sub-steps the error next to a source is
+  // large (docs/models/abm.md; build/tools/vct_abm_diffusion_accuracy).
   const Grid g{33, 33, 33, 20.0};
   const double D = 10.0, k = 1e-3, s = 1e-9;
   const DiffusionSolver solver(g, D, k, 6.0);

@@ -114,6 +114,23 @@ TEST(DoseMapFiles, GridCsvLoadsAndItsProblemsNameTheirLines) {
   fs::remove_all(dir);
 }
 
+TEST(DoseMapFiles, ResolvedScenarioKeepsTheMapAndTheDefaultEdicScalesWithIt) {
+  // 3 x 10 Gy to the lung, partial map: 30 % of the volume at 1, the rest 0 (no fall-off), so the
+  // mean relative dose is 0.3 and the default EDIC 0.033 /Gy x 30 Gy x 0.3 = 0.297 Gy
+  const std::string text =
+      "schema_version: 1\nmodel: qspio_nsclc_rt\nradiotherapy:\n"
+      "  - {dose_per_fraction_Gy: 10, fractions: 3, schedule: alternate,\n"
+      "     dose_map: {kind: partial, target_volume_fraction: 0.3}}\n";
+  const LoadedScenario a = load_scenario_text(text, "pathy.yaml");
+  ASSERT_EQ(a.scenario.radiotherapy.size(), 1u);
+  EXPECT_NEAR(a.scenario.radiotherapy[0].edic_Gy, 0.033 * 30.0 * 0.3, 1e-12);
+  const LoadedScenario b = load_scenario_text(a.resolved_yaml, "resolved.yaml");
+  EXPECT_EQ(b.resolved_yaml, a.resolved_yaml);
+  ASSERT_TRUE(b.scenario.radiotherapy[0].dose_map);
+  EXPECT_EQ(b.scenario.radiotherapy[0].dose_map->kind, DoseMapKind::kPartial);
+  EXPECT_EQ(b.scenario.radiotherapy[0].dose_map->target_volume_fraction, 0.3);
+}
+
 TEST(Encoding, WellFormedUtf8PassesAndTheFirstBadByteIsLocated) {
   // Two-, three- and four-byte characters (é, 東, 🙂) are accepted and kept verbatim.
   const std::string good =
