@@ -165,6 +165,10 @@ void read_patient(Validator& v, const YAML::Node& root, const ModelDefinition* m
           detail::unknown_name("parameter", key, *model, names) + "; 'vct params " + model->id() + "' lists them");
       continue;
     }
+    if (const std::string why = detail::parameter_not_settable(key); !why.empty()) {
+      v.problem(it->first, path, why);
+      continue;
+    }
     const ParameterInfo& info = model->parameters()[static_cast<std::size_t>(k)];
     double value = info.value;
     const std::size_t before = v.count();

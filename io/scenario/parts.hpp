@@ -68,6 +68,18 @@ std::string unknown_name(const std::string& what, const std::string& name, const
 /// The model's parameter names, for hints.
 std::vector<std::string> parameter_names(const ModelDefinition& model);
 
+/// For a parameter a scenario may not set by value: why (empty when it may). The hybrid lesion
+/// shares (lesion<k>_abm_share, docs/models/abm.md) come with the agent-based windows they give
+/// the share to; set alone they would drop that part of the lesion.
+inline std::string parameter_not_settable(const std::string& key) {
+  const std::string suffix = "_abm_share";
+  if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return "'" + key +
+           "' is the share of the lesion held by agent-based windows and is set together with the windows; "
+           "scenarios cannot run windows yet (docs/models/abm.md)";
+  return {};
+}
+
 /// A parameter override resolved against the model's table (-1 index when the model is unknown).
 ParameterOverride make_override(const ModelDefinition* model, const std::string& name, double value);
 

@@ -82,6 +82,10 @@ void read_varied_parameters(Validator& v, const YAML::Node& node, const ModelDef
       v.problem(it->first, path, unknown_name("parameter", key, *model, names));
       continue;
     }
+    if (const std::string why = parameter_not_settable(key); !why.empty()) {
+      v.problem(it->first, path, why);
+      continue;
+    }
     for (const auto& fixed : s.parameter_overrides)
       if (fixed.name == key)
         v.problem(it->first, path, "'" + key + "' is also fixed in patient.parameters; vary it here or fix it there");

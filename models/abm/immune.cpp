@@ -69,6 +69,24 @@ TCell Window::recruit(TKind kind, std::uint32_t v) {
   return t;
 }
 
+std::int64_t Window::seed_t_cells(std::int64_t cd8, std::int64_t treg) {
+  std::int64_t placed = 0;
+  const double n = static_cast<double>(grid_.size());
+  for (std::int64_t k = 0; k < cd8 + treg; ++k) {
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const auto v = static_cast<std::uint32_t>(std::min(n - 1.0, std::floor(rng_.uniform() * n)));
+      if (t_count_[v] >= t_capacity(v)) continue;
+      TCell t = recruit(k < cd8 ? TKind::kCD8 : TKind::kTreg, v);
+      t.life = static_cast<std::int32_t>(std::max(1.0, std::ceil(rng_.uniform() * t.life)));
+      place_t(t);
+      ++placed;
+      break;
+    }
+  }
+  recount();
+  return placed;
+}
+
 // Port weights: 1 each, or with gating the TNBC spQSP rule on the cancer density n of the port's
 // box: port_weight_free at n = 0, rising linearly to 1 at port_gate_density, port_weight_dense above.
 void Window::port_weights(std::vector<double>& weight) const {

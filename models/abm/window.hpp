@@ -124,6 +124,10 @@ class Window {
   void add_port(std::uint32_t v);
   /// A T cell as recruited now (effector CD8 or Treg, with a fresh lifespan), at voxel v.
   TCell recruit(TKind kind, std::uint32_t v);
+  /// Seeds cd8 effector CD8 cells and treg Tregs at uniformly random voxels with room (16 tries
+  /// each), each with a residual life uniform over a fresh lifespan (the age structure of a steady
+  /// influx): a window starting at the density of the compartment it samples. Returns the number placed.
+  std::int64_t seed_t_cells(std::int64_t cd8, std::int64_t treg);
 
   /// One slice: recruitment at the ports; movement (cancer cells, then T cells); PD-L1 from the
   /// IFN-gamma field; killing (decided on the cancer side); T-cell activation, suppression,

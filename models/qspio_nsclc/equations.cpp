@@ -39,7 +39,7 @@ struct SystemicExchange {
 /// reads only). Writes dx and adds the lesion's exchange with blood and LN to `ex`.
 template <class T>
 void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const double* p, T* dx, SystemicExchange<T>& ex,
-                const T& infiltration_boost, double* licensing_out) {
+                const T& infiltration_boost, LesionSignals* signals_out) {
   namespace P = par;
   namespace S = st;
   namespace L = lc;
@@ -50,7 +50,14 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
     for (int k : lay.locals) dx[k] = T(0.0);
     return;
   }
-  const T C2 = C * C;
+  // Hybrid lesion (models/abm_coupling): the compartment holds the share w of the lesion, its
+  // agent-based windows the rest. Extensive states and V_T are w times the whole lesion's, so the
+  // rate laws hold as they are except where a whole-lesion quantity enters: the carrying capacity
+  // and recruitment saturation, the antigen and DAMP released into the whole lesion, and the
+  // lesion's exchange with plasma and lymph node. w = 1 (no windows) is the compartmental lesion.
+  const double w = lesion_weight(lay, lesion, p);
+  const T C_lesion = C / w;
+  const T C2 = C_lesion * C_lesion;
   const T f_rec = C2 / (C2 + p[P::Kc_rec_cell2]);
   const T g_clr = p[P::Kc_rec_cell2] / (C2 + p[P::Kc_rec_cell2]);
   const double k_clear = p[P::k_cell_clear_per_day];
@@ -89,11 +96,11 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const T R_phago = p[P::k_M1_phago_per_day] * C * x[L::Mac_M1] / (x[L::Mac_M1] + p[P::K_Mac_C] * C + 1.0) *
                     (1.0 - H_Mac_C) * (1.0 - H_IL10_phago);
   const T basal_death = (p[P::k_C1_death_per_day] + p[P::k_C1_therapy_per_day]) * C;
-  dx[L::C1] = p[P::k_C1_growth_per_day] * C * (1.0 - C / p[P::C_max_cell]) - basal_death - R_kill - R_phago;
+  dx[L::C1] = p[P::k_C1_growth_per_day] * C * (1.0 - C / (p[P::C_max_cell] * w)) - basal_death - R_kill - R_phago;
   dx[L::C_x] = basal_death + R_kill + R_phago - k_clear * x[L::C_x];
 
   // RT: lethally hit cells die over days; the immunogenic part releases antigen and DAMPs.
-  const rt::LesionTerms<T> rt_terms = lay.rt ? rt::lesion_terms(x, dx, V_T, p) : rt::LesionTerms<T>{};
+  const rt::LesionTerms<T> rt_terms = lay.rt ? rt::lesion_terms(x, dx, T(V_T / w), p) : rt::LesionTerms<T>{};
   const T& icd_death = rt_terms.icd_death;
   const T& H_DAMP = rt_terms.H_DAMP;
   // Licensing module: the danger signal of this lesion.
@@ -107,6 +114,15 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   if (lay.rt) {  // effector (not regulatory) T cells home more while radiation activation lasts
     in_T1 = in_T1 * infiltration_boost;
     in_Th = in_Th * infiltration_boost;
+  }
+  if (signals_out) {
+    signals_out->V_T_L = value_of(V_T);
+    signals_out->cd8_homing_per_L_per_day =
+        value_of(T(p[P::q_T1_T_in_per_L_per_day] * f_rec * (lay.rt ? infiltration_boost : T(1.0))));
+    signals_out->treg_homing_per_L_per_day = value_of(T(p[P::q_T0_T_in_per_L_per_day] * f_rec));
+    signals_out->H_PD1 = value_of(H_PD1_C1);
+    signals_out->kill_factor = value_of(T((1.0 - H_TGFb_Teff) * (1.0 - H_MDSC)));
+    signals_out->kill_per_cell_per_day = value_of(C) > 0.0 ? value_of(R_kill) / value_of(C) : 0.0;
   }
   ex.infiltration_T1 = ex.infiltration_T1 + in_T1;
   ex.infiltration_Th = ex.infiltration_Th + in_Th;
@@ -157,7 +173,7 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const T maturation = p[P::k_APC_mat_per_day] * x[L::T_APC] * maturation_drive * (1.0 - H_IL10);
   dx[L::T_APC] = p[P::k_APC_death_per_day] * (p[P::APC0_T_cell_per_L] * V_T - x[L::T_APC]) - maturation;
   dx[L::T_mAPC] = maturation - p[P::k_APC_mig_per_day] * x[L::T_mAPC] - p[P::k_mAPC_death_per_day] * x[L::T_mAPC];
-  ex.mapc_migration = ex.mapc_migration + p[P::k_APC_mig_per_day] * x[L::T_mAPC];
+  ex.mapc_migration = ex.mapc_migration + p[P::k_APC_mig_per_day] * x[L::T_mAPC] / w;
 
   // MDSC and macrophages (§5.11)
   const T ccl2_drive = michaelis(x[L::CCL2], p[P::CCL2_50_nM]);
@@ -179,12 +195,12 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
       x, dx, AntigenIndices{L::T_P0, L::e_P0, L::e_p0, L::e_M1p0, L::s_M1p0},
       rates(p[P::k_xP0_deg_per_day], p[P::k_P0_up_per_cell_per_day], p[P::k_P0_deg_per_day], p[P::k_p0_deg_per_day],
             p[P::k_P0_on_per_nM_per_day], p[P::k_P0_d1_nM]),
-      T(p[P::n_T0_clones] * p[P::P0_C1_nmol_per_cell] * released_cells / V_T), x[L::T_APC], x[L::e_M1]);
+      T(p[P::n_T0_clones] * p[P::P0_C1_nmol_per_cell] * released_cells * w / V_T), x[L::T_APC], x[L::e_M1]);
   const T bind1 = antigen_presentation(
       x, dx, AntigenIndices{L::T_P1, L::e_P1, L::e_p1, L::e_M1p1, L::s_M1p1},
       rates(p[P::k_xP1_deg_per_day], p[P::k_P1_up_per_cell_per_day], p[P::k_P1_deg_per_day], p[P::k_p1_deg_per_day],
             p[P::k_P1_on_per_nM_per_day], p[P::k_P1_d1_nM]),
-      T(p[P::n_T1_clones] * p[P::P1_C1_nmol_per_cell] * released_cells / V_T), x[L::T_APC], x[L::e_M1]);
+      T(p[P::n_T1_clones] * p[P::P1_C1_nmol_per_cell] * released_cells * w / V_T), x[L::T_APC], x[L::e_M1]);
   const T cycling = p[P::kout_per_day] * x[L::e_M1] * p[P::A_e_um2] - p[P::kin_per_day] * x[L::s_M1] * p[P::A_s_um2];
   dx[L::e_M1] = -cycling / p[P::A_e_um2] - bind0 - bind1;
   dx[L::s_M1] = cycling / p[P::A_s_um2] + p[P::k_P0_d1_nM] * p[P::k_P0_on_per_nM_per_day] * x[L::s_M1p0] +
@@ -194,13 +210,13 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
     ex.pmhc0_primary = x[L::s_M1p0];
     ex.pmhc1_primary = x[L::s_M1p1];
   }
-  const T w = x[L::T_mAPC] + 1.0;
-  ex.pmhc_weight = ex.pmhc_weight + w;
-  ex.pmhc0 = ex.pmhc0 + w * x[L::s_M1p0];
-  ex.pmhc1 = ex.pmhc1 + w * x[L::s_M1p1];
+  const T w_apc = x[L::T_mAPC] / w + 1.0;
+  ex.pmhc_weight = ex.pmhc_weight + w_apc;
+  ex.pmhc0 = ex.pmhc0 + w_apc * x[L::s_M1p0];
+  ex.pmhc1 = ex.pmhc1 + w_apc * x[L::s_M1p1];
   if (lay.modules.licensing) {
-    ex.licensing = ex.licensing + w * licensing;
-    if (licensing_out) *licensing_out = value_of(licensing);
+    ex.licensing = ex.licensing + w_apc * licensing;
+    if (signals_out) signals_out->licensing = value_of(licensing);
   }
 
   // Antibody exchange between plasma and this lesion, drainage to the LN (§5.13)
@@ -214,11 +230,11 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   // solver can follow a dose. The floor changes a 3.7 cm lesion's rate by 4e-8 (relative).
   const T V_exchange = V_T + p[P::V_T_exchange_floor_L];
   for (int a = 0; a < 3; ++a) {
-    const T to_T = p[slots[a][2]] * (y[slots[a][0]] / p[gamma_C[a]] - x[slots[a][1]] / p[slots[a][3]]);
+    const T to_T = p[slots[a][2]] * w * (y[slots[a][0]] / p[gamma_C[a]] - x[slots[a][1]] / p[slots[a][3]]);
     const T drain_T = p[q_LD[a]] * V_T * x[slots[a][1]] / p[slots[a][3]];
     dx[slots[a][1]] = (to_T - drain_T) / V_exchange;
-    ex.ab_to_tumour[a] = ex.ab_to_tumour[a] + to_T;
-    ex.ab_drain[a] = ex.ab_drain[a] + drain_T;
+    ex.ab_to_tumour[a] = ex.ab_to_tumour[a] + to_T / w;  // the whole lesion's exchange
+    ex.ab_drain[a] = ex.ab_drain[a] + drain_T / w;
   }
 }
 
@@ -260,13 +276,13 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
   SystemicExchange<T> ex;
   T x[lc::kMaxCount], dx[lc::kMaxCount];
   T V_T_primary(0.0);
-  if (signals) signals->lesion_licensing.assign(static_cast<std::size_t>(lay.n_lesions), 0.0);
+  if (signals) signals->lesions.assign(static_cast<std::size_t>(lay.n_lesions), LesionSignals{});
   for (int l = 0; l < lay.n_lesions; ++l) {
     const auto& idx = lay.index[static_cast<std::size_t>(l)];
     for (int k : lay.locals) x[k] = y[idx[static_cast<std::size_t>(k)]];
-    if (l == 0) V_T_primary = lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading);
+    if (l == 0) V_T_primary = lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading) / lesion_weight(lay, 0, p);
     lesion_rhs(lay, l, x, y, p, dx, ex, infiltration_boost,
-               signals ? &signals->lesion_licensing[static_cast<std::size_t>(l)] : nullptr);
+               signals ? &signals->lesions[static_cast<std::size_t>(l)] : nullptr);
     for (int k : lay.locals) dy[idx[static_cast<std::size_t>(k)]] = dx[k];
   }
 
@@ -333,6 +349,7 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
   const T ctla4_occupancy = lay.modules.ctla4_priming ? ctla4::ln_occupancy(y + S::kSynTAPC, p) : T(0.0);
   const T priming_gate = lay.modules.ctla4_priming ? ctla4::priming_gate(licensing, ctla4_occupancy, p) : licensing;
   if (signals) {
+    for (const LesionSignals& s : signals->lesions) signals->lesion_licensing.push_back(s.licensing);
     signals->licensing = value_of(licensing);
     signals->H_PD1_APC = value_of(syn_apc.H_PD1);
     signals->ctla4_occupancy_LN = value_of(ctla4_occupancy);
@@ -374,7 +391,7 @@ double lesion_volume_of(const Layout& lay, int lesion, const double* y, const do
   const auto& idx = lay.index[static_cast<std::size_t>(lesion)];
   double x[lc::kMaxCount] = {};
   for (int k : lay.locals) x[k] = y[idx[static_cast<std::size_t>(k)]];
-  return lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading);
+  return lesion_volume(x, p, lay.rt, lay.modules.epitope_spreading) / lesion_weight(lay, lesion, p);
 }
 
 ModuleSignals module_signals(const Layout& lay, const double* y, const double* p) {

@@ -10,6 +10,10 @@
 
 #include "core/units.hpp"
 
+namespace vct {
+class ModelDefinition;
+}
+
 namespace vct::models::nsclc {
 
 using namespace vct::units;
@@ -166,7 +170,19 @@ struct Layout {
   std::vector<std::array<int, lc::kMaxCount>> index;  ///< [lesion][local] -> state index (-1: absent)
   std::array<int, sy::kCount> sys{};                  ///< systemic module state -> index (-1: absent)
   int n_states = st::kCount;
+  /// Index of lesion 0's hybrid share parameter (lesion l: + l), -1 without one (models before
+  /// the agent-based coupling). The lesion's compartment holds w = 1 - share of it (lesion_weight).
+  int abm_share_parameter = -1;
 };
+
+/// The layout of a QSP-IO NSCLC model built by make_qspio_nsclc or make_qspio_nsclc_rt; nullptr for
+/// any other model. Valid while the model lives.
+const Layout* layout_of(const ModelDefinition& model);
+
+/// The share w of lesion `lesion` its compartment holds (1 without agent-based windows).
+inline double lesion_weight(const Layout& lay, int lesion, const double* p) {
+  return lay.abm_share_parameter < 0 ? 1.0 : 1.0 - p[lay.abm_share_parameter + lesion];
+}
 
 /// The layout of a model with n_lesions lesions, with (rt) or without the radiotherapy states,
 /// and the immune modules switched on in `modules` (RT models only).

@@ -99,6 +99,7 @@ class NsclcModel final : public TabulatedModel {
          "fitted by vct calibrate to KEYNOTE-042 first-line pembrolizumab ORR at TPS >= 1 % (Mok 2019); "
          "mechanism: fewer naive CD8 T cells in advanced NSCLC and after chemotherapy (Zhang 2022 "
          "Front Immunol 13:996348; BMC Pulm Med 2022 doi:10.1186/s12890-022-01951-x)"});
+    if (rt) add_abm_share_parameters(n_lesions);
     open_lower_bounds();
 #define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
     NSCLC_COMPARTMENT_STATES(X_STATE)
@@ -344,6 +345,22 @@ class NsclcModel final : public TabulatedModel {
            (names.empty() ? "" : "; modules: " + names) + " (Wang et al. 2023 + docs/models/radiotherapy.md)";
   }
 
+  /// The hybrid share of each lesion (spQSP-IO's 1 - weight_qsp): the part of the lesion its
+  /// agent-based windows stand for (models/abm_coupling). The lesion's compartment then holds the
+  /// other part; 0 (the default) is the plain compartmental lesion, bit for bit. Last in the table so
+  /// that no other index moves.
+  void add_abm_share_parameters(int n_lesions) {
+    layout_.abm_share_parameter = static_cast<int>(parameters_.size());
+    for (int l = 0; l < n_lesions; ++l)
+      parameters_.push_back(
+          {"lesion" + std::to_string(l + 1) + "_abm_share", "1", 0.0, 0.0, 0.9,
+           "share of lesion " + std::to_string(l + 1) +
+               " represented by agent-based windows; its compartment holds the rest (0: no windows; set by "
+               "the scenario's abm block, docs/models/abm.md)",
+           "hybrid weighting of spQSP-IO (weight_qsp = 0.8, i.e. a share of 0.2; Gong 2017 J R Soc Interface "
+           "14:20170320; Mi 2022)"});
+  }
+
   /// Parameters the rate laws divide by (volumes, areas, clone numbers, half-saturation constants,
   /// expression maxima) or that a zero makes singular: their lower bound 0 is excluded, so a zero
   /// is an input error rather than a solver failure at t = 0 (issue #19 F9; each one was run at 0).
@@ -438,9 +455,17 @@ class NsclcModel final : public TabulatedModel {
   /// State index of lesion 1's local state k (for naming the other lesions' states).
   int local_state_of_lesion0(int k) const { return layout_.index[0][static_cast<std::size_t>(k)]; }
   Layout layout_;
+  friend const Layout* nsclc::layout_of(const ModelDefinition& model);
 };
 
 }  // namespace
+
+namespace nsclc {
+const Layout* layout_of(const ModelDefinition& model) {
+  const auto* m = dynamic_cast<const NsclcModel*>(&model);
+  return m ? &m->layout_ : nullptr;
+}
+}  // namespace nsclc
 
 std::unique_ptr<ModelDefinition> make_qspio_nsclc() { return std::make_unique<NsclcModel>("qspio_nsclc", 1, false); }
 

@@ -61,6 +61,10 @@ FractionEffect map_effect(const Layout& lay, const RadiationFraction& fraction, 
 
 }  // namespace
 
+double immunogenic_share(const Layout& lay, const RadiationFraction& fraction, const double* p, const double* y) {
+  return (fraction.dose_map ? map_effect(lay, fraction, p, y) : effect_at(lay, fraction.dose_Gy, p)).immunogenic;
+}
+
 void apply_fraction(const Layout& lay, const RadiationFraction& fraction, const double* p, double* y) {
   const FractionEffect e = fraction.dose_map ? map_effect(lay, fraction, p, y) : effect_at(lay, fraction.dose_Gy, p);
   const auto& idx = lay.index[static_cast<std::size_t>(fraction.lesion)];

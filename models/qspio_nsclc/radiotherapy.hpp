@@ -30,6 +30,9 @@ inline double trex1_factor(double dose_Gy, const double* p) {
 /// the lymphodepletion module, the circulating and nodal doses of the fraction
 /// (lymphodepletion.cpp).
 void apply_fraction(const Layout& lay, const RadiationFraction& fraction, const double* p, double* y);
+/// The share of the cells a fraction kills in its lesion that die immunogenically (as apply_fraction
+/// splits them between D_icd and D_non), at the state y before the fraction.
+double immunogenic_share(const Layout& lay, const RadiationFraction& fraction, const double* p, const double* y);
 
 /// State-table rows of the module's lesion states (lesion 1 names; other lesions are relabelled).
 std::vector<StateInfo> lesion_state_info();

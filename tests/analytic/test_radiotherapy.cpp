@@ -267,14 +267,7 @@ TEST(SystemicActivation, DampSignalSpeedsEffectorHomingByTheStatedFactor) {
 TreatmentPlan three_by_eight_plan() {
   TreatmentPlan plan;
   plan.horizon_day = 20.0;
-  RadiotherapyCourse c;
-  c.name = "3x8";
-  c.dose_per_fraction_Gy = 8.0;
-  c.fractions = 3;
-  c.start_day = 1.0;
-  c.schedule = FractionSchedule::kAlternate;
-  c.lesions = {0};
-  plan.fractions = expand_radiotherapy({c}, plan.horizon_day);
+  plan.fractions = expand_radiotherapy({test_support::three_by_eight_course()}, plan.horizon_day);
   return plan;
 }
 

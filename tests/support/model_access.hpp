@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/radiotherapy.hpp"
 #include "core/simulation.hpp"
 
 namespace vct::test_support {
@@ -32,6 +33,18 @@ inline std::vector<double> grown(const ModelDefinition& m, const std::vector<dou
   const InitialisationResult ic = grow_to_diameter(m, p, diameter_cm, 8000.0, SolverOptions{});
   EXPECT_TRUE(ic.reached);
   return ic.state;
+}
+
+/// 3 x 8 Gy to lesion 1 on alternate days from day 1 (days 1, 3, 5), uniform dose.
+inline RadiotherapyCourse three_by_eight_course() {
+  RadiotherapyCourse c;
+  c.name = "3x8";
+  c.dose_per_fraction_Gy = 8.0;
+  c.fractions = 3;
+  c.start_day = 1.0;
+  c.schedule = FractionSchedule::kAlternate;
+  c.lesions = {0};
+  return c;
 }
 
 }  // namespace vct::test_support

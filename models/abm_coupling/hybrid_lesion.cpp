@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+#include "models/abm_coupling/hybrid_lesion.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/geometry.hpp"
+#include "models/qspio_nsclc/equations.hpp"
+#include "models/qspio_nsclc/layout.hpp"
+#include "models/qspio_nsclc/radiotherapy.hpp"
+
+namespace vct::models::hybrid {
+
+namespace {
+
+namespace nsclc = vct::models::nsclc;
+using abm::P;
+
+const nsclc::Layout& rt_layout(const ModelDefinition& model) {
+  const nsclc::Layout* lay = nsclc::layout_of(model);
+  if (!lay || !lay->rt || lay->abm_share_parameter < 0)
+    throw Error(ErrorKind::kInput,
+                "agent-based windows need a QSP-IO NSCLC RT model (qspio_nsclc_rt...), not '" + model.id() + "'");
+  return *lay;
+}
+
+/// Tissue volume of a window, L (1 um = 1e-5 dm).
+double window_volume_L(const Grid& g) {
+  const double edge_dm = g.voxel_um * 1e-5;
+  return static_cast<double>(g.size()) * edge_dm * edge_dm * edge_dm;
+}
+
+/// Mean PD-L1 share of maximum over the window's viable cancer cells (the base level for cells
+/// not yet exposed); the base level when there are none.
+double mean_pdl1(const Window& w) {
+  const double base = w.parameters()[P::PDL1_base_fraction];
+  double sum = 0.0;
+  std::int64_t n = 0;
+  for (const abm::CancerCell& c : w.cells()) {
+    if (c.doomed) continue;
+    sum += c.pdl1 < 0.0f ? base : static_cast<double>(c.pdl1);
+    ++n;
+  }
+  return n > 0 ? sum / static_cast<double>(n) : base;
+}
+
+}  // namespace
+
+HybridLesions::HybridLesions(const ModelDefinition& model, HybridConfig config)
+    : model_(model), config_(std::move(config)) {
+  const nsclc::Layout& lay = rt_layout(model);
+  for (const WindowSpec& w : config_.windows) {
+    if (w.lesion < 0 || w.lesion >= lay.n_lesions)
+      throw Error(ErrorKind::kInput, "a window of lesion " + std::to_string(w.lesion + 1) + " but the model has " +
+                                         std::to_string(lay.n_lesions) + " lesion(s)");
+    if (!(w.region_share > 0.0 && w.region_share <= 1.0))
+      throw Error(ErrorKind::kInput,
+                  "a window's region share must be in (0, 1], found " + std::to_string(w.region_share));
+  }
+}
+
+HybridLesions::~HybridLesions() = default;
+
+double HybridLesions::slice_days() const { return config_.parameters.slice_days(); }
+
+double HybridLesions::lesion_volume_L(int lesion, const double* y, const double* p) const {
+  return nsclc::lesion_volume_of(rt_layout(model_), lesion, y, p);
+}
+
+void HybridLesions::start(const double* y, const double* p) {
+  const nsclc::Layout& lay = rt_layout(model_);
+  for (int l = 0; l < lay.n_lesions; ++l) {
+    bool has_window = false;
+    for (const WindowSpec& w : config_.windows) has_window = has_window || w.lesion == l;
+    const double share = p[lay.abm_share_parameter + l];
+    if (has_window != (share > 0.0))
+      throw Error(ErrorKind::kInput, "lesion " + std::to_string(l + 1) + (has_window ? " has" : " has no") +
+                                         " agent-based windows but lesion" + std::to_string(l + 1) + "_abm_share is " +
+                                         std::to_string(share));
+  }
+  // The windows follow the patient's own rates: growth, T-cell kill, radiosensitivity, clearance.
+  Parameters q = config_.parameters;
+  q[P::k_C_growth_per_day] = p[nsclc::par::k_C1_growth_per_day];
+  q[P::k_kill_per_day] = p[nsclc::par::k_C_T1_per_day];
+  q[P::alpha_C_per_Gy] = p[nsclc::rp::alpha_C_per_Gy];
+  q[P::beta_C_per_Gy2] = p[nsclc::rp::alpha_C_per_Gy] / p[nsclc::rp::alpha_beta_C_Gy];
+  q[P::alpha_T_per_Gy] = p[nsclc::rp::alpha_T_per_Gy];
+  q[P::beta_T_per_Gy2] = p[nsclc::rp::beta_T_per_Gy2];
+  q[P::k_doomed_death_per_day] = p[nsclc::rp::k_doomed_death_per_day];
+  // Tregs live as long as the compartment's (1 / k_T0_death; SPQ's 10 days would leave the window
+  // with a tenth of the compartment's Treg density).
+  if (p[nsclc::par::k_T0_death_per_day] > 0.0)
+    q[P::Treg_life_mean_day] = std::min(1000.0, 1.0 / p[nsclc::par::k_T0_death_per_day]);
+  k_treg_ = p[nsclc::par::K_T_Treg];
+  std::vector<std::uint32_t> per_lesion(static_cast<std::size_t>(lay.n_lesions), 0);
+  windows_.reserve(config_.windows.size());
+  for (const WindowSpec& spec : config_.windows) {
+    const double radius_mm = 5.0 * sphere_diameter_cm(lesion_volume_L(spec.lesion, y, p));
+    const bool margin = spec.region == WindowRegion::kMargin;
+    const DosePoint centre{margin ? radius_mm : 0.0, 0.0, 0.0};  // a margin window's tumour side faces the centre
+    windows_.emplace_back(q, spec.grid, centre,
+                          abm::window_stream(config_.seed, config_.patient, static_cast<std::uint32_t>(spec.lesion),
+                                             per_lesion[static_cast<std::size_t>(spec.lesion)]++));
+    windows_.back().populate(margin ? 0.5 : 1.0);
+    // T cells at the compartment's density (cells per litre of its volume w V_lesion).
+    const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
+    const double v =
+        window_volume_L(spec.grid) / (lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p));
+    windows_.back().seed_t_cells(std::llround(std::max(0.0, y[idx[nsclc::lc::T_T1]]) * v),
+                                 std::llround(std::max(0.0, y[idx[nsclc::lc::T_T0]]) * v));
+  }
+  icd_pool_.assign(windows_.size(), 0.0);
+  non_pool_.assign(windows_.size(), 0.0);
+}
+
+SliceInputs HybridLesions::inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const {
+  const Window& w = windows_[j];
+  const double v = window_volume_L(w.grid()) * slice_days();
+  SliceInputs in;
+  in.cd8_expected = lesion.cd8_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T1]) * v;
+  in.treg_expected = lesion.treg_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T0]) * v;
+  // H_PD1 = (x p)^n / (1 + (x p)^n) at the window's mean PD-L1 share p: x = (H / (1 - H))^(1/n) / p.
+  const double H = std::clamp(lesion.H_PD1, 0.0, 1.0 - 1e-12);
+  const double pbar = mean_pdl1(w);
+  in.pd1_bond_scale = H > 0.0 && pbar > 0.0 ? std::pow(H / (1.0 - H), 1.0 / w.parameters()[P::n_PD1]) / pbar : 0.0;
+  // The compartment's Treg factor of killing, Teff / (Teff + K_T_Treg Treg + 1), on the window's own
+  // counts: the window's Tregs also turn cytotoxic cells suppressed by contact, as the compartment's
+  // Tregs also remove effectors (its suppression term).
+  const double teff = static_cast<double>(w.counts().cd8_effector + w.counts().cd8_cytotoxic);
+  in.kill_factor = lesion.kill_factor * teff / (teff + k_treg_ * static_cast<double>(w.counts().treg) + 1.0);
+  return in;
+}
+
+void HybridLesions::push_back_to_model(std::size_t j, double t_day, double* y, const double* p, double V_lesion) {
+  namespace st = nsclc::st;
+  namespace par = nsclc::par;
+  const nsclc::Layout& lay = rt_layout(model_);
+  const WindowSpec& spec = config_.windows[j];
+  const WindowCounts& c = windows_[j].counts();
+  SliceRecord r;
+  r.t_day = t_day;
+  r.window = static_cast<int>(j);
+  r.counts = c;
+  r.scale = p[lay.abm_share_parameter + spec.lesion] * spec.region_share * V_lesion / window_volume_L(spec.grid);
+  // Recruits leave the blood; what it cannot supply is a deficit (conservation checked below).
+  const double cd8_before = y[st::C_T1], treg_before = y[st::C_T0];
+  const double cd8_wanted = static_cast<double>(c.cd8_recruited) * r.scale;
+  const double treg_wanted = static_cast<double>(c.treg_recruited) * r.scale;
+  r.cd8_from_blood = std::min(std::max(0.0, cd8_before), cd8_wanted);
+  r.treg_from_blood = std::min(std::max(0.0, treg_before), treg_wanted);
+  r.deficit = (cd8_wanted - r.cd8_from_blood) + (treg_wanted - r.treg_from_blood);
+  y[st::C_T1] = cd8_before - r.cd8_from_blood;
+  y[st::C_T0] = treg_before - r.treg_from_blood;
+  if (std::abs((cd8_before - y[st::C_T1]) + (treg_before - y[st::C_T0]) + r.deficit - cd8_wanted - treg_wanted) >
+      1e-9 * (1.0 + cd8_wanted + treg_wanted))
+    throw Error(ErrorKind::kInternal, "hybrid lesion: T cells not conserved across the window interface");
+  // Radiation deaths of the slice, split by the fate recorded when the cells were doomed.
+  const double pool = icd_pool_[j] + non_pool_[j];
+  const double icd = pool > 0.0 ? static_cast<double>(c.doomed_cleared) * icd_pool_[j] / pool : 0.0;
+  icd_pool_[j] = std::max(0.0, icd_pool_[j] - icd);
+  non_pool_[j] = std::max(0.0, non_pool_[j] - (static_cast<double>(c.doomed_cleared) - icd));
+  r.immunogenic_rt_deaths = icd * r.scale;
+  r.antigen_cells = static_cast<double>(c.kills + c.senescent_deaths) * r.scale + r.immunogenic_rt_deaths;
+  // The compartment's own laws: antigen per dead cell over the whole lesion's volume; DAMP per litre.
+  const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
+  y[idx[nsclc::lc::T_P0]] += p[par::n_T0_clones] * p[par::P0_C1_nmol_per_cell] * r.antigen_cells / V_lesion;
+  y[idx[nsclc::lc::T_P1]] += p[par::n_T1_clones] * p[par::P1_C1_nmol_per_cell] * r.antigen_cells / V_lesion;
+  y[idx[nsclc::lc::DAMP]] += r.immunogenic_rt_deaths / V_lesion;
+  records_.push_back(r);
+}
+
+bool HybridLesions::exchange(double t_day, double* y, const double* params) {
+  if (windows_.empty() && !config_.windows.empty()) start(y, params);
+  if (windows_.empty()) return false;
+  const nsclc::Layout& lay = rt_layout(model_);
+  const nsclc::ModuleSignals signals = nsclc::module_signals(lay, y, params);
+  // Every window's inputs come from the state at the slice's end, before any window's jump.
+  std::vector<SliceInputs> inputs(windows_.size());
+  std::vector<double> volume(windows_.size());
+  for (std::size_t j = 0; j < windows_.size(); ++j) {
+    const int l = config_.windows[j].lesion;
+    inputs[j] = inputs_for(j, signals.lesions[static_cast<std::size_t>(l)], y);
+    volume[j] = lesion_volume_L(l, y, params);
+  }
+  bool changed = false;
+  for (std::size_t j = 0; j < windows_.size(); ++j) {
+    windows_[j].advance_slice(inputs[j]);
+    if (!(volume[j] > 0.0)) continue;  // an empty lesion takes nothing back
+    push_back_to_model(j, t_day, y, params, volume[j]);
+    const nsclc::LesionSignals& l = signals.lesions[static_cast<std::size_t>(config_.windows[j].lesion)];
+    records_.back().compartment_kill_per_cell_per_day = l.kill_per_cell_per_day;
+    records_.back().compartment_H_PD1 = l.H_PD1;
+    changed = true;
+  }
+  return changed;
+}
+
+void HybridLesions::on_fraction(const RadiationFraction& fraction, const double* y, const double* params) {
+  if (windows_.empty() && !config_.windows.empty()) start(y, params);
+  const nsclc::Layout& lay = rt_layout(model_);
+  const DoseMap uniform;
+  const DoseMap& map = fraction.dose_map ? *fraction.dose_map : uniform;
+  for (std::size_t j = 0; j < windows_.size(); ++j) {
+    if (config_.windows[j].lesion != fraction.lesion) continue;
+    const double radius_mm = 5.0 * sphere_diameter_cm(lesion_volume_L(fraction.lesion, y, params));
+    const double doomed = static_cast<double>(windows_[j].irradiate(map, fraction.dose_Gy, radius_mm));
+    const double share = nsclc::rt::immunogenic_share(lay, fraction, params, y);
+    icd_pool_[j] += doomed * share;
+    non_pool_[j] += doomed * (1.0 - share);
+  }
+}
+
+}  // namespace vct::models::hybrid

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// Agent-based windows coupled to the lesions of the QSP-IO NSCLC RT model (issue #24;
+// docs/models/abm.md, "Coupling"; spQSP-IO's operator splitting, spatial-abm.md §1.5 and §6.4).
+//
+// A lesion with windows is a hybrid: its compartment holds the share w = 1 - s of it (the model
+// parameter lesion<k>_abm_share = s, models/qspio_nsclc/layout.hpp lesion_weight) and its windows
+// stand for the share s, each window j for s f_j of the lesion (f_j: its region's share, e.g. 0.95
+// core and 0.05 invasive margin, summing to 1 over the lesion's windows). A window of tissue volume
+// V_win then scales by S_j = s f_j V_lesion / V_win, V_lesion being the whole lesion's volume.
+//
+// Each slice (SliceCoupling::exchange), per window, from the model state at the slice's end:
+// - in: expected recruits = homing per blood cell per litre (the lesion's own law, RT boost
+//   included) x blood cells x V_win x slice, for effector CD8 (T1) and Tregs; the PD-1 bond scale
+//   that gives a cancer cell at the window's mean PD-L1 the lesion's H_PD1 (anti-PD-(L)1 included);
+//   the lesion's non-contact kill factor, times its Treg factor Teff / (Teff + K_T_Treg Treg + 1)
+//   on the window's own counts;
+// - the window advances one slice;
+// - out (a pure jump of the state): the recruits x S_j leave the blood pools (cells are conserved:
+//   what the blood cannot supply is recorded as a deficit, and the balance is checked every slice);
+//   the cells the window saw die by T-cell kill, senescence and immunogenic radiation death, x S_j,
+//   release tumour antigen (T_P0, T_P1) into the whole lesion's volume with the lesion's per-cell
+//   antigen laws, and the immunogenic ones raise its DAMP signal, as the compartment's own deaths do.
+// A fraction (on_fraction) irradiates the lesion's windows with the course's dose map at the
+// lesion's current radius; the immunogenic share of the window's doomed cells is the compartment's
+// (rt::immunogenic_share). The windows take the patient's growth rate, kill rate and radiosensitivity
+// from the model parameters. RECIST keeps reading the lesion's volume (the compartment's over w).
+//
+// One HybridLesions serves one patient run (not thread-safe); its windows' streams come from
+// (seed, patient, lesion, window), so results do not depend on threads or ranks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/coupling.hpp"
+#include "core/model.hpp"
+#include "models/abm/window.hpp"
+
+namespace vct::models::nsclc {
+struct LesionSignals;
+}
+
+namespace vct::models::hybrid {
+
+using abm::Grid;
+using abm::Parameters;
+using abm::SliceInputs;
+using abm::Window;
+using abm::WindowCounts;
+
+enum class WindowRegion : std::uint8_t { kCore = 0, kMargin = 1 };
+
+/// One window of a lesion.
+struct WindowSpec {
+  int lesion = 0;                             ///< 0-based
+  WindowRegion region = WindowRegion::kCore;  ///< core: centred in the lesion; margin: on its boundary
+  double region_share = 1.0;                  ///< f_j in (0, 1]; the lesion's windows sum to 1
+  Grid grid;                                  ///< size and voxel edge
+};
+
+struct HybridConfig {
+  Parameters parameters;  ///< the window rules (growth, kill and LQ values are taken from the model)
+  std::vector<WindowSpec> windows;
+  std::uint64_t seed = 0, patient = 0;
+};
+
+/// What one window exchanged in one slice.
+struct SliceRecord {
+  double t_day = 0.0;
+  int window = 0;
+  WindowCounts counts;
+  double scale = 0.0;                  ///< S_j
+  double cd8_from_blood = 0.0;         ///< cells removed from blood T1
+  double treg_from_blood = 0.0;        ///< cells removed from blood T0
+  double deficit = 0.0;                ///< recruits x S_j the blood could not supply
+  double antigen_cells = 0.0;          ///< dead cells x S_j releasing antigen
+  double immunogenic_rt_deaths = 0.0;  ///< of which radiation deaths (DAMP), x S_j
+  /// The compartment at the slice's end, for comparison with the window: CD8 killing per cancer
+  /// cell (1/day) and PD-1 engagement H_PD1.
+  double compartment_kill_per_cell_per_day = 0.0, compartment_H_PD1 = 0.0;
+};
+
+class HybridLesions final : public SliceCoupling {
+ public:
+  /// `model` must be a QSP-IO NSCLC RT model whose lesion<k>_abm_share parameters are in `params`
+  /// (checked at the first exchange). Throws Error(kInput) for a window of a lesion the model lacks
+  /// or a region share outside (0, 1].
+  HybridLesions(const ModelDefinition& model, HybridConfig config);
+  ~HybridLesions() override;
+
+  double slice_days() const override;
+  bool exchange(double t_day, double* y, const double* params) override;
+  void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) override;
+
+  const std::vector<SliceRecord>& records() const { return records_; }
+  const std::vector<Window>& windows() const { return windows_; }
+  const HybridConfig& config() const { return config_; }
+
+ private:
+  void start(const double* y, const double* p);
+  SliceInputs inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const;
+  void push_back_to_model(std::size_t j, double t_day, double* y, const double* p, double V_lesion);
+  double lesion_volume_L(int lesion, const double* y, const double* p) const;
+
+  const ModelDefinition& model_;
+  HybridConfig config_;
+  std::vector<Window> windows_;
+  std::vector<double> icd_pool_, non_pool_;  ///< per window: doomed cells by fate
+  std::vector<SliceRecord> records_;
+  double k_treg_ = 0.0;  ///< the model's K_T_Treg
+};
+
+}  // namespace vct::models::hybrid

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// The hybrid lesion (models/abm_coupling, docs/models/abm.md "Coupling"): a lesion whose
+// compartment holds the share w = 1 - s keeps the whole lesion's size and its per-volume rates;
+// the windows' slice exchange moves the recruits out of the blood (conserved), puts their dead
+// cells' antigen into the lesion with the compartment's law, sees every fraction, and is
+// deterministic.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/dosing.hpp"
+#include "core/error.hpp"
+#include "core/radiotherapy.hpp"
+#include "core/simulation.hpp"
+#include "models/abm_coupling/hybrid_lesion.hpp"
+#include "models/registry.hpp"
+#include "tests/support/model_access.hpp"
+
+namespace vct {
+namespace {
+
+using models::hybrid::HybridConfig;
+using models::hybrid::HybridLesions;
+using models::hybrid::SliceRecord;
+using models::hybrid::WindowRegion;
+using models::hybrid::WindowSpec;
+using test_support::idx;
+using test_support::param;
+
+const ModelDefinition& rt_model() { return models::get_model("qspio_nsclc_rt{}"); }
+
+/// Lesion-local states that count cells (scale with the compartment's share); the others are
+/// concentrations, per-cell amounts or synapse densities.
+const char* const kExtensive[] = {"V_T.C1",     "V_T.C_x",    "V_T.T1_exh",       "V_T.Th_exh",  "V_T.T1",
+                                  "V_T.T0",     "V_T.Th",     "V_T.APC",          "V_T.mAPC",    "V_T.MDSC",
+                                  "V_T.Mac_M1", "V_T.Mac_M2", "V_T.C_doomed_icd", "V_T.C_doomed"};
+
+HybridConfig one_core_window(int n = 16) {
+  HybridConfig c;
+  WindowSpec w;
+  w.lesion = 0;
+  w.region = WindowRegion::kCore;
+  w.region_share = 1.0;
+  w.grid.nx = w.grid.ny = w.grid.nz = n;
+  c.windows = {w};
+  c.seed = 7;
+  c.patient = 3;
+  return c;
+}
+
+TEST(HybridShare, CompartmentHoldingShareWKeepsTheWholeLesionsSizeAndPerCellRates) {
+  // A grown 3 cm lesion (s = 0) against the same lesion held at w = 0.8 (s = 0.2): every cell count
+  // x 0.8, concentrations unchanged. Then: the lesion's volume (RECIST) is the same; cell-count
+  // derivatives are 0.8 x the original (the rate laws are per cell and per volume; the "+ 1 cell"
+  // regularisers of the saturations are the only departure, < 1e-6 here); concentrations move as
+  // before; the mature APCs reaching the lymph node are the whole lesion's.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  const std::vector<double> y = test_support::grown(m, p);
+  std::vector<double> q = p;
+  param(m, q, "lesion1_abm_share") = 0.2;
+  std::vector<double> yw = y;
+  for (const char* name : kExtensive) yw[idx(m, name)] *= 0.8;
+  const std::size_t d = static_cast<std::size_t>(m.output_index("lesion1_diameter_cm")), no = m.outputs().size();
+  std::vector<double> o(no), ow(no);
+  m.compute_outputs(0.0, y.data(), p.data(), o.data());
+  m.compute_outputs(0.0, yw.data(), q.data(), ow.data());
+  EXPECT_NEAR(ow[d], o[d], 1e-12 * o[d]);  // (0.8 V / 0.8) = V
+  EXPECT_NEAR(o[d], 3.0, 1e-3);
+  std::vector<double> f(y.size()), fw(y.size());
+  m.rhs(0.0, y.data(), p.data(), f.data());
+  m.rhs(0.0, yw.data(), q.data(), fw.data());
+  for (const char* name : {"V_T.C1", "V_T.T1", "V_T.T0", "V_T.mAPC", "V_T.Mac_M1"})
+    EXPECT_NEAR(fw[idx(m, name)], 0.8 * f[idx(m, name)], 1e-6 * std::abs(f[idx(m, name)]) + 1e-9) << name;
+  for (const char* name : {"V_T.IFNg", "V_T.TGFb", "V_T.IL12", "V_T.aPD1"})
+    EXPECT_NEAR(fw[idx(m, name)], f[idx(m, name)], 1e-6 * std::abs(f[idx(m, name)]) + 1e-15) << name;
+  const std::size_t mapc = idx(m, "V_LN.mAPC");
+  EXPECT_NEAR(fw[mapc], f[mapc], 1e-9 * std::abs(f[mapc]) + 1e-12);
+}
+
+TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsLaw) {
+  // One exchange by hand: blood T1 falls by recruits x S, antigen T_P1 rises by
+  // n_T1 P1_C1 (kills + senescent deaths + immunogenic RT deaths) S / V_lesion.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion1_abm_share") = 0.2;
+  std::vector<double> y = test_support::grown(m, p);
+  HybridLesions h(m, one_core_window());
+  const std::vector<double> before = y;
+  ASSERT_TRUE(h.exchange(0.25, y.data(), p.data()));
+  ASSERT_EQ(h.records().size(), 1u);
+  const SliceRecord& r = h.records()[0];
+  // S = s f V_lesion / V_win, V_win = 16^3 (20 um)^3 = 4096 x 8e-12 L = 3.2768e-8 L; a 3 cm lesion
+  // holds (pi/6) 27 cm^3 = 0.01414 L, so S = 0.2 x 0.01414 / 3.2768e-8 = 8.63e4
+  EXPECT_NEAR(r.scale, 0.2 * (M_PI / 6.0 * 27e-3) / 3.2768e-8, 0.01 * r.scale);
+  const std::size_t C_T1 = idx(m, "V_C.T1"), C_T0 = idx(m, "V_C.T0"), P1 = idx(m, "V_T.P1");
+  EXPECT_NEAR(before[C_T1] - y[C_T1], static_cast<double>(r.counts.cd8_recruited) * r.scale, 1e-9 * before[C_T1]);
+  EXPECT_NEAR(before[C_T0] - y[C_T0], static_cast<double>(r.counts.treg_recruited) * r.scale, 1e-9 * before[C_T0]);
+  EXPECT_EQ(r.deficit, 0.0);
+  EXPECT_GT(r.counts.cells(), 1000);  // 16^3 voxels at the initial density
+  // the window starts at the compartment's CD8 density, T1 / (w V_lesion) x V_win, and after one
+  // slice holds that minus a few deaths plus the slice's recruits
+  const double seeded = before[idx(m, "V_T.T1")] / (0.8 * (M_PI / 6.0 * 27e-3)) * 3.2768e-8;
+  EXPECT_NEAR(static_cast<double>(r.counts.cd8()), seeded + static_cast<double>(r.counts.cd8_recruited), 0.05 * seeded);
+  std::vector<double> o(m.outputs().size());
+  m.compute_outputs(0.0, before.data(), p.data(), o.data());
+  const double V = o[static_cast<std::size_t>(m.output_index("lesion1_volume_L"))];
+  const double released = static_cast<double>(r.counts.kills + r.counts.senescent_deaths) * r.scale;
+  EXPECT_NEAR(r.antigen_cells, released, 1e-9 * released + 1e-12);  // no radiation yet
+  EXPECT_NEAR(y[P1] - before[P1], param(m, p, "n_T1_clones") * param(m, p, "P1_C1_nmol_per_cell") * r.antigen_cells / V,
+              1e-9 * std::abs(y[P1] - before[P1]) + 1e-30);
+}
+
+TreatmentPlan sbrt_with_nivolumab(const ModelDefinition& m, std::vector<double>& p) {
+  const std::vector<DoseRegimen> niv = {{"nivolumab", 240.0, 0.0, 0.0, 14.0, 1}};
+  apply_drug_parameters(m, niv, p);
+  return make_treatment_plan(m, niv, {test_support::three_by_eight_course()}, 80.0, 8.0, 1.0, p);
+}
+
+TEST(HybridLesions, CoupledRunConservesCellsSeesEveryFractionAndRepeatsBitForBit) {
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion1_abm_share") = 0.2;
+  const std::vector<double> y0 = test_support::grown(m, p);
+  const TreatmentPlan plan = sbrt_with_nivolumab(m, p);
+  HybridLesions a(m, one_core_window()), b(m, one_core_window());
+  const PatientRun ra = simulate_treatment(m, p, y0, plan, SolverOptions{}, &a);
+  const PatientRun rb = simulate_treatment(m, p, y0, plan, SolverOptions{}, &b);
+  ASSERT_EQ(ra.status, PatientStatus::kOk) << ra.message;
+  // 8 days / 6 h = 32 slices of one window
+  ASSERT_EQ(a.records().size(), 32u);
+  double wanted = 0.0, taken = 0.0, rt_deaths = 0.0;
+  std::int64_t doomed_max = 0;
+  for (const SliceRecord& r : a.records()) {
+    wanted += static_cast<double>(r.counts.cd8_recruited + r.counts.treg_recruited) * r.scale;
+    taken += r.cd8_from_blood + r.treg_from_blood + r.deficit;
+    rt_deaths += r.immunogenic_rt_deaths;
+    doomed_max = std::max(doomed_max, r.counts.doomed);
+  }
+  EXPECT_NEAR(taken, wanted, 1e-9 * wanted);
+  EXPECT_GT(wanted, 0.0);
+  // 8 Gy at the default alpha 0.146 /Gy, alpha/beta 10 Gy: survival exp(-1.168 - 0.934) = 0.122, so
+  // most of the window's cells are doomed after day 1 and some die immunogenically within the run
+  EXPECT_GT(doomed_max, a.records()[0].counts.cells() / 2);
+  EXPECT_GT(rt_deaths, 0.0);
+  // the same (seed, patient): the same windows and the same trajectory, bit for bit
+  EXPECT_EQ(a.windows()[0].digest(), b.windows()[0].digest());
+  EXPECT_EQ(ra.trajectory.states, rb.trajectory.states);
+  // another patient index: another stream
+  HybridConfig other = one_core_window();
+  other.patient = 4;
+  HybridLesions c(m, other);
+  ASSERT_EQ(simulate_treatment(m, p, y0, plan, SolverOptions{}, &c).status, PatientStatus::kOk);
+  EXPECT_NE(c.windows()[0].digest(), a.windows()[0].digest());
+}
+
+TEST(HybridLesions, RejectsWindowsTheModelCannotHold) {
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  std::vector<double> y = test_support::grown(m, p);
+  HybridLesions no_share(m, one_core_window());  // lesion1_abm_share left at 0
+  EXPECT_THROW(no_share.exchange(0.25, y.data(), p.data()), Error);
+  HybridConfig third = one_core_window();
+  third.windows[0].lesion = 2;
+  EXPECT_THROW(HybridLesions(m, third), Error);
+  HybridConfig zero = one_core_window();
+  zero.windows[0].region_share = 0.0;
+  EXPECT_THROW(HybridLesions(m, zero), Error);
+  EXPECT_THROW(HybridLesions(models::get_model("qspio_nsclc"), one_core_window()), Error);
+}
+
+}  // namespace
+}  // namespace vct
