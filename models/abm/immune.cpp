@@ -171,7 +171,7 @@ double Window::local_max_pdl1(std::uint32_t v) const {
 // and the cell dies with 1 - exp(-k dt q (1 - H_PD1) f), f the non-spatial suppression.
 void Window::kill_step(const SliceInputs& in) {
   const double k_dt = parameters_[P::k_kill_per_day] * parameters_.slice_days() * in.kill_factor;
-  const double n_pd1 = parameters_[P::n_PD1];
+  const double n_pd1 = parameters_[P::n_PD1], K = parameters_[P::K_kill_cancer_weight];
   std::array<std::uint32_t, 26> around{};
   const std::size_t present = dead_.size();
   for (std::size_t i = 0; i < present; ++i) {
@@ -185,7 +185,7 @@ void Window::kill_step(const SliceInputs& in) {
       n_c += occupant_[v] >= 0 ? 1 : 0;
     }
     if (n_t == 0) continue;
-    const double q = static_cast<double>(n_t) / static_cast<double>(n_t + n_c);
+    const double q = static_cast<double>(n_t) / (static_cast<double>(n_t) + K * static_cast<double>(n_c));
     const double h = pd1_suppression(static_cast<double>(c.pdl1), in.pd1_bond_scale, n_pd1);
     if (rng_.uniform() < -std::expm1(-k_dt * q * (1.0 - h))) {
       dead_[i] = 1;

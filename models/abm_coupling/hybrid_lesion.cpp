@@ -84,6 +84,7 @@ void HybridLesions::start(const double* y, const double* p) {
   Parameters q = config_.parameters;
   q[P::k_C_growth_per_day] = p[nsclc::par::k_C1_growth_per_day];
   q[P::k_kill_per_day] = p[nsclc::par::k_C_T1_per_day];
+  q[P::K_kill_cancer_weight] = p[nsclc::par::K_T_C];
   q[P::alpha_C_per_Gy] = p[nsclc::rp::alpha_C_per_Gy];
   q[P::beta_C_per_Gy2] = p[nsclc::rp::alpha_C_per_Gy] / p[nsclc::rp::alpha_beta_C_Gy];
   q[P::alpha_T_per_Gy] = p[nsclc::rp::alpha_T_per_Gy];
@@ -93,6 +94,13 @@ void HybridLesions::start(const double* y, const double* p) {
   // with a tenth of the compartment's Treg density).
   if (p[nsclc::par::k_T0_death_per_day] > 0.0)
     q[P::Treg_life_mean_day] = std::min(1000.0, 1.0 / p[nsclc::par::k_T0_death_per_day]);
+  // CD8 cells likewise live 1 / k_T1_death (SD in SPQ's proportion, 1.5 of 10 days); exhaustion by
+  // PD-1 (the window's suppressed state) shortens their killing life as the compartment's does.
+  if (p[nsclc::par::k_T1_death_per_day] > 0.0) {
+    const double life = std::min(1000.0, 1.0 / p[nsclc::par::k_T1_death_per_day]);
+    q[P::CD8_life_sd_day] = q[P::CD8_life_sd_day] / q[P::CD8_life_mean_day] * life;
+    q[P::CD8_life_mean_day] = life;
+  }
   k_treg_ = p[nsclc::par::K_T_Treg];
   std::vector<std::uint32_t> per_lesion(static_cast<std::size_t>(lay.n_lesions), 0);
   windows_.reserve(config_.windows.size());
@@ -104,10 +112,17 @@ void HybridLesions::start(const double* y, const double* p) {
                           abm::window_stream(config_.seed, config_.patient, static_cast<std::uint32_t>(spec.lesion),
                                              per_lesion[static_cast<std::size_t>(spec.lesion)]++));
     windows_.back().populate(margin ? 0.5 : 1.0);
-    // T cells at the compartment's density (cells per litre of its volume w V_lesion).
+    // The window stands for the compartment tissue holding as many cancer cells: V_eq = C_window x
+    // (w V_lesion) / C1. The lattice packs a quarter of the compartment's cancer-cell density (one
+    // 20-um voxel per cell at 60 % occupancy against 16.9-um cells filling 75 % of the tissue), so
+    // the geometric volume would give each cancer cell about four times the compartment's T cells.
     const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
-    const double v =
-        window_volume_L(spec.grid) / (lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p));
+    const double V_cpt = lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p);
+    const double C_cpt = y[idx[nsclc::lc::C1]];
+    const double C_win = static_cast<double>(windows_.back().counts().cells());
+    equivalent_volume_.push_back(C_cpt > 0.0 && C_win > 0.0 ? C_win * V_cpt / C_cpt : window_volume_L(spec.grid));
+    // T cells at the compartment's ratio to cancer cells.
+    const double v = equivalent_volume_.back() / V_cpt;
     windows_.back().seed_t_cells(std::llround(std::max(0.0, y[idx[nsclc::lc::T_T1]]) * v),
                                  std::llround(std::max(0.0, y[idx[nsclc::lc::T_T0]]) * v));
   }
@@ -117,7 +132,7 @@ void HybridLesions::start(const double* y, const double* p) {
 
 SliceInputs HybridLesions::inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const {
   const Window& w = windows_[j];
-  const double v = window_volume_L(w.grid()) * slice_days();
+  const double v = equivalent_volume_[j] * slice_days();
   SliceInputs in;
   in.cd8_expected = lesion.cd8_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T1]) * v;
   in.treg_expected = lesion.treg_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T0]) * v;
@@ -143,7 +158,7 @@ void HybridLesions::push_back_to_model(std::size_t j, double t_day, double* y, c
   r.t_day = t_day;
   r.window = static_cast<int>(j);
   r.counts = c;
-  r.scale = p[lay.abm_share_parameter + spec.lesion] * spec.region_share * V_lesion / window_volume_L(spec.grid);
+  r.scale = p[lay.abm_share_parameter + spec.lesion] * spec.region_share * V_lesion / equivalent_volume_[j];
   // Recruits leave the blood; what it cannot supply is a deficit (conservation checked below).
   const double cd8_before = y[st::C_T1], treg_before = y[st::C_T0];
   const double cd8_wanted = static_cast<double>(c.cd8_recruited) * r.scale;

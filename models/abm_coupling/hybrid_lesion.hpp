@@ -5,12 +5,14 @@
 // A lesion with windows is a hybrid: its compartment holds the share w = 1 - s of it (the model
 // parameter lesion<k>_abm_share = s, models/qspio_nsclc/layout.hpp lesion_weight) and its windows
 // stand for the share s, each window j for s f_j of the lesion (f_j: its region's share, e.g. 0.95
-// core and 0.05 invasive margin, summing to 1 over the lesion's windows). A window of tissue volume
-// V_win then scales by S_j = s f_j V_lesion / V_win, V_lesion being the whole lesion's volume.
+// core and 0.05 invasive margin, summing to 1 over the lesion's windows). Window j stands for the
+// compartment tissue holding as many cancer cells as it held when seeded, V_eq (the lattice packs
+// cancer cells about four times more loosely than the compartment), and scales by
+// S_j = s f_j V_lesion / V_eq, V_lesion being the whole lesion's volume.
 //
 // Each slice (SliceCoupling::exchange), per window, from the model state at the slice's end:
 // - in: expected recruits = homing per blood cell per litre (the lesion's own law, RT boost
-//   included) x blood cells x V_win x slice, for effector CD8 (T1) and Tregs; the PD-1 bond scale
+//   included) x blood cells x V_eq x slice, for effector CD8 (T1) and Tregs; the PD-1 bond scale
 //   that gives a cancer cell at the window's mean PD-L1 the lesion's H_PD1 (anti-PD-(L)1 included);
 //   the lesion's non-contact kill factor, times its Treg factor Teff / (Teff + K_T_Treg Treg + 1)
 //   on the window's own counts;
@@ -96,6 +98,10 @@ class HybridLesions final : public SliceCoupling {
   const std::vector<SliceRecord>& records() const { return records_; }
   const std::vector<Window>& windows() const { return windows_; }
   const HybridConfig& config() const { return config_; }
+  /// Window j's equivalent volume V_eq (L): the compartment tissue that holds as many cancer cells as
+  /// the window did when seeded. Recruitment, seeding and the scale S_j use it. Set at the first
+  /// slice or fraction.
+  double equivalent_volume_L(std::size_t j) const { return equivalent_volume_.at(j); }
 
  private:
   void start(const double* y, const double* p);
@@ -108,7 +114,8 @@ class HybridLesions final : public SliceCoupling {
   std::vector<Window> windows_;
   std::vector<double> icd_pool_, non_pool_;  ///< per window: doomed cells by fate
   std::vector<SliceRecord> records_;
-  double k_treg_ = 0.0;  ///< the model's K_T_Treg
+  std::vector<double> equivalent_volume_;  ///< per window: V_eq, L
+  double k_treg_ = 0.0;                    ///< the model's K_T_Treg
 };
 
 }  // namespace vct::models::hybrid

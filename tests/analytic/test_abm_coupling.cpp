@@ -91,17 +91,21 @@ TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsL
   ASSERT_TRUE(h.exchange(0.25, y.data(), p.data()));
   ASSERT_EQ(h.records().size(), 1u);
   const SliceRecord& r = h.records()[0];
-  // S = s f V_lesion / V_win, V_win = 16^3 (20 um)^3 = 4096 x 8e-12 L = 3.2768e-8 L; a 3 cm lesion
-  // holds (pi/6) 27 cm^3 = 0.01414 L, so S = 0.2 x 0.01414 / 3.2768e-8 = 8.63e4
-  EXPECT_NEAR(r.scale, 0.2 * (M_PI / 6.0 * 27e-3) / 3.2768e-8, 0.01 * r.scale);
+  // The window stands for the compartment tissue with as many cancer cells: V_eq = C_win w V / C1,
+  // with C_win about 0.6 x 16^3 = 2458 (binomial SD 31) and w V = 0.8 x (pi/6) 27 cm^3 = 0.01131 L.
+  const double V_cpt = 0.8 * (M_PI / 6.0 * 27e-3);
+  const double V_eq = h.equivalent_volume_L(0);
+  EXPECT_NEAR(V_eq, 2458.0 * V_cpt / before[idx(m, "V_T.C1")], 0.05 * V_eq);
+  // S = s f V_lesion / V_eq
+  EXPECT_NEAR(r.scale, 0.2 * (M_PI / 6.0 * 27e-3) / V_eq, 1e-3 * r.scale);
   const std::size_t C_T1 = idx(m, "V_C.T1"), C_T0 = idx(m, "V_C.T0"), P1 = idx(m, "V_T.P1");
   EXPECT_NEAR(before[C_T1] - y[C_T1], static_cast<double>(r.counts.cd8_recruited) * r.scale, 1e-9 * before[C_T1]);
   EXPECT_NEAR(before[C_T0] - y[C_T0], static_cast<double>(r.counts.treg_recruited) * r.scale, 1e-9 * before[C_T0]);
   EXPECT_EQ(r.deficit, 0.0);
-  EXPECT_GT(r.counts.cells(), 1000);  // 16^3 voxels at the initial density
-  // the window starts at the compartment's CD8 density, T1 / (w V_lesion) x V_win, and after one
+  // the window starts at the compartment's CD8 per cancer cell, T1 x V_eq / (w V), and after one
   // slice holds that minus a few deaths plus the slice's recruits
-  const double seeded = before[idx(m, "V_T.T1")] / (0.8 * (M_PI / 6.0 * 27e-3)) * 3.2768e-8;
+  const double seeded = before[idx(m, "V_T.T1")] * V_eq / V_cpt;
+  EXPECT_GT(seeded, 100.0);
   EXPECT_NEAR(static_cast<double>(r.counts.cd8()), seeded + static_cast<double>(r.counts.cd8_recruited), 0.05 * seeded);
   std::vector<double> o(m.outputs().size());
   m.compute_outputs(0.0, before.data(), p.data(), o.data());
@@ -153,6 +157,48 @@ TEST(HybridLesions, CoupledRunConservesCellsSeesEveryFractionAndRepeatsBitForBit
   HybridLesions c(m, other);
   ASSERT_EQ(simulate_treatment(m, p, y0, plan, SolverOptions{}, &c).status, PatientStatus::kOk);
   EXPECT_NE(c.windows()[0].digest(), a.windows()[0].digest());
+}
+
+TEST(HybridLesions, WellMixedWindowKillsAndHoldsCd8LikeItsCompartment) {
+  // The well-mixed limit (spatial-abm.md §4.1 T5) on one patient under nivolumab, no RT: over days
+  // 2-6 the window's kills per viable cancer cell per day and its effector CD8 per cancer cell match
+  // the compartment's within 30 % (measured on this 16^3 window: 0.0108 against 0.0095 per day,
+  // 0.156 against 0.147 CD8 per cell). Before the window was scaled by cancer cells (V_eq) and took
+  // the lesion's K_T_C it killed 2-3 times faster; with SPQ's 10-day CD8 lifespan its CD8 count
+  // stayed flat while the compartment's rose under nivolumab.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion1_abm_share") = 0.2;
+  const std::vector<double> y0 = test_support::grown(m, p);
+  const std::vector<DoseRegimen> niv = {{"nivolumab", 240.0, 0.0, 0.0, 14.0, 1}};
+  apply_drug_parameters(m, niv, p);
+  const TreatmentPlan plan = make_treatment_plan(m, niv, {}, 80.0, 6.0, 1.0, p);
+  HybridLesions h(m, one_core_window());
+  const PatientRun run = simulate_treatment(m, p, y0, plan, SolverOptions{}, &h);
+  ASSERT_EQ(run.status, PatientStatus::kOk) << run.message;
+  double win_kills = 0.0, win_cell_days = 0.0, cpt_rate = 0.0, win_ratio = 0.0;
+  int n = 0;
+  for (const SliceRecord& r : h.records()) {
+    if (r.t_day <= 1.0) continue;
+    win_kills += static_cast<double>(r.counts.kills);
+    win_cell_days += static_cast<double>(r.counts.cells() - r.counts.doomed) * 0.25;
+    cpt_rate += r.compartment_kill_per_cell_per_day;
+    win_ratio += static_cast<double>(r.counts.cd8_effector + r.counts.cd8_cytotoxic) /
+                 static_cast<double>(r.counts.cells() - r.counts.doomed);
+    ++n;
+  }
+  ASSERT_EQ(n, 20);  // slices ending at 1.25 .. 6
+  cpt_rate /= n;
+  win_ratio /= n;
+  const double win_rate = win_kills / win_cell_days;
+  EXPECT_GT(cpt_rate, 0.005);
+  EXPECT_NEAR(win_rate / cpt_rate, 1.0, 0.3) << win_rate << " vs " << cpt_rate;
+  const std::size_t ns = static_cast<std::size_t>(m.n_states());
+  double cpt_ratio = 0.0;
+  for (std::size_t t = 2; t <= 6; ++t)
+    cpt_ratio += run.trajectory.states[t * ns + idx(m, "V_T.T1")] / run.trajectory.states[t * ns + idx(m, "V_T.C1")];
+  cpt_ratio /= 5.0;
+  EXPECT_NEAR(win_ratio / cpt_ratio, 1.0, 0.3) << win_ratio << " vs " << cpt_ratio;
 }
 
 TEST(HybridLesions, RejectsWindowsTheModelCannotHold) {

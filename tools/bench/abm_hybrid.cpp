@@ -118,11 +118,10 @@ int main(int argc, char** argv) {
   std::printf("hybrid lesion: share %.2f in %zu window(s) of %d^3 voxels; RT %s; nivolumab %s\n", o.share,
               config.windows.size(), o.size, o.rt.c_str(), o.nivolumab ? "yes" : "no");
   std::printf("%5s %9s %9s %11s %4s %8s %6s %6s %7s %6s %8s %8s %9s %11s %15s %6s\n", "day", "diam cm", "plain cm",
-              "CD8/mm3 cpt", "win", "cancer", "doomed", "CD8", "cytotox", "Treg", "PD-L1+ %", "kills/d", "recruit/d",
-              "CD8/mm3 win", "kill/cell/d cpt", "win");
-  const std::size_t vol = static_cast<std::size_t>(m.output_index("lesion1_volume_L")),
-                    cd8 = static_cast<std::size_t>(m.output_index("lesion1_cd8_cells"));
-  const double window_mm3 = static_cast<double>(core.grid.size()) * std::pow(core.grid.voxel_um * 1e-3, 3);
+              "CD8:C cpt", "win", "cancer", "doomed", "CD8", "cytotox", "Treg", "PD-L1+ %", "kills/d", "recruit/d",
+              "CD8:C win", "kill/cell/d cpt", "win");
+  const std::size_t cd8 = static_cast<std::size_t>(m.output_index("lesion1_cd8_cells")),
+                    cancer = static_cast<std::size_t>(m.output_index("lesion1_cancer_cells"));
   const std::size_t nw = config.windows.size();
   const auto& rec = lesions.records();
   for (int day = 1; day <= o.days; ++day) {
@@ -139,15 +138,14 @@ int main(int argc, char** argv) {
       const auto& c = last->counts;
       const double viable = static_cast<double>(c.cells() - c.doomed);
       const double* out = run.trajectory.outputs.data() + static_cast<std::size_t>(day) * no;
-      // the compartment holds (1 - share) of the lesion's volume and of its cells
-      const double cpt_density = out[cd8] / ((1.0 - o.share) * out[vol] * 1e6);
-      std::printf("%5d %9.3f %9.3f %11.0f %4zu %8lld %6lld %6lld %7lld %6lld %8.1f %8lld %9lld %11.0f %15.4f %6.4f\n",
-                  day, out[d], plain.trajectory.outputs[static_cast<std::size_t>(day) * no + d], cpt_density, j,
+      const double cpt_ratio = out[cancer] > 0.0 ? out[cd8] / out[cancer] : 0.0;  // effector CD8 per cancer cell
+      std::printf("%5d %9.3f %9.3f %11.3f %4zu %8lld %6lld %6lld %7lld %6lld %8.1f %8lld %9lld %11.3f %15.4f %6.4f\n",
+                  day, out[d], plain.trajectory.outputs[static_cast<std::size_t>(day) * no + d], cpt_ratio, j,
                   static_cast<long long>(c.cells()), static_cast<long long>(c.doomed), static_cast<long long>(c.cd8()),
                   static_cast<long long>(c.cd8_cytotoxic), static_cast<long long>(c.treg),
                   viable > 0 ? 100.0 * static_cast<double>(c.pdl1_positive) / viable : 0.0, kills, recruits,
-                  static_cast<double>(c.cd8()) / window_mm3, last->compartment_kill_per_cell_per_day,
-                  viable > 0 ? static_cast<double>(kills) / viable : 0.0);
+                  viable > 0 ? static_cast<double>(c.cd8_effector + c.cd8_cytotoxic) / viable : 0.0,
+                  last->compartment_kill_per_cell_per_day, viable > 0 ? static_cast<double>(kills) / viable : 0.0);
     }
   }
   const double coupled_s = std::chrono::duration<double>(t1 - t0).count();
