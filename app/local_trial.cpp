@@ -104,7 +104,10 @@ class KeepingSink : public TrialSink {
   static void keep(const std::vector<CandidateResult>& batch, std::vector<CandidateResult>& kept) {
     for (const auto& c : batch) {
       kept.push_back(c);
-      for (auto& a : kept.back().arms) std::vector<double>().swap(a.trajectories);
+      for (auto& a : kept.back().arms) {
+        std::vector<double>().swap(a.trajectories);
+        std::vector<double>().swap(a.coupling_rows);
+      }
     }
   }
 

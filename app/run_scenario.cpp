@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "io/run_identity.hpp"
 #include "io/trial_writer.hpp"
+#include "models/abm_coupling/hybrid_lesion.hpp"
 #include "models/registry.hpp"
 #include "vct_version.h"
 
@@ -14,10 +15,51 @@
 
 namespace vct {
 
+namespace {
+
+/// The scenario's parameter overrides and the hybrid shares of its lesions with windows.
+std::vector<ParameterOverride> all_overrides(const Scenario& s) {
+  std::vector<ParameterOverride> out = s.parameter_overrides;
+  for (const LesionWindows& w : s.lesion_windows)
+    out.push_back({"lesion" + std::to_string(w.lesion + 1) + "_abm_share", w.share_parameter, w.share});
+  return out;
+}
+
+}  // namespace
+
+SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& s) {
+  SliceCouplingFactory f;
+  if (s.lesion_windows.empty()) return f;
+  models::hybrid::HybridConfig base;
+  for (const LesionWindows& w : s.lesion_windows) {
+    models::hybrid::WindowSpec core;
+    core.lesion = w.lesion;
+    core.grid.nx = core.grid.ny = core.grid.nz = w.size_voxels;
+    core.region_share = w.margin ? 1.0 - w.margin_share : 1.0;
+    base.windows.push_back(core);
+    if (w.margin) {
+      models::hybrid::WindowSpec margin = core;
+      margin.region = models::hybrid::WindowRegion::kMargin;
+      margin.region_share = w.margin_share;
+      base.windows.push_back(margin);
+    }
+  }
+  base.seed = s.population.seed;
+  const ModelDefinition* m = &model;
+  f.make = [m, base](std::size_t candidate) -> std::unique_ptr<SliceCoupling> {
+    models::hybrid::HybridConfig c = base;
+    c.patient = candidate;
+    return std::make_unique<models::hybrid::HybridLesions>(*m, std::move(c));
+  };
+  f.columns = models::hybrid::HybridLesions::columns();
+  f.table_name = "abm_slices";
+  return f;
+}
+
 std::vector<double> resolve_parameters(const ModelDefinition& model, const Scenario& scenario) {
   std::vector<double> params = model.default_parameters();
   apply_drug_parameters(model, scenario.treatment, params);
-  for (const auto& o : scenario.parameter_overrides) {
+  for (const auto& o : all_overrides(scenario)) {
     if (o.index < 0 || static_cast<std::size_t>(o.index) >= params.size())
       throw Error(ErrorKind::kInput, "unknown parameter '" + o.name + "' for model " + model.id());
     params[static_cast<std::size_t>(o.index)] = o.value;
@@ -29,7 +71,9 @@ PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scen
                               const std::vector<double>& params) {
   const TreatmentPlan plan = make_treatment_plan(model, scenario.treatment, scenario.radiotherapy, scenario.weight_kg,
                                                  scenario.horizon_day, scenario.output_interval_day, params);
-  return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver);
+  const SliceCouplingFactory windows = window_coupling(model, scenario);
+  const std::unique_ptr<SliceCoupling> coupling = windows ? windows.make(0) : nullptr;
+  return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver, coupling.get());
 }
 
 PopulationSpec population_spec(const ModelDefinition& model, const PopulationSettings& p) {
@@ -58,7 +102,8 @@ PopulationSpec population_spec(const ModelDefinition& model, const PopulationSet
 TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int threads) {
   TrialSpec spec;
   spec.model = &model;
-  spec.overrides = s.parameter_overrides;
+  spec.overrides = all_overrides(s);
+  spec.coupling = window_coupling(model, s);
   spec.weight_kg = s.weight_kg;
   spec.initialisation = s.initialisation;
   spec.arms = s.arms;

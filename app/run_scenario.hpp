@@ -32,6 +32,10 @@ PopulationSpec population_spec(const ModelDefinition& model, const PopulationSet
 /// the scenario's setting, or all available cores.
 TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& scenario, int threads);
 
+/// The coupling of the scenario's agent-based windows (lesions[].abm; models/abm_coupling), one per
+/// candidate with its streams from (population seed, candidate); empty without windows.
+SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& scenario);
+
 /// The software version: the project version and `git describe` of the build.
 std::string software_version();
 

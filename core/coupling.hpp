@@ -10,9 +10,21 @@
 // the uncoupled simulation, bit for bit.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "core/radiotherapy.hpp"
 
 namespace vct {
+
+/// What a coupled sub-model recorded during one run, for output files: one row per record (e.g.
+/// per slice and window), row-major, columns as SliceCoupling::columns() names them.
+struct SliceTable {
+  std::vector<double> rows;
+};
 
 class SliceCoupling {
  public:
@@ -24,6 +36,19 @@ class SliceCoupling {
   virtual bool exchange(double t_day, double* y, const double* params) = 0;
   /// A fraction is about to be applied at fraction.time_day to the state y.
   virtual void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) = 0;
+  /// What the run recorded so far (columns: the factory's `columns`); empty by default.
+  virtual SliceTable table() const { return {}; }
+};
+
+/// Makes the coupling of one candidate (its index in the population), for a trial: every arm and
+/// every re-simulation of a candidate gets a fresh one from the same index, so its random streams
+/// depend on the candidate alone. `columns` names the columns of SliceCoupling::table(), each
+/// ending with its unit; `table_name` names the per-arm table of the output file.
+struct SliceCouplingFactory {
+  std::function<std::unique_ptr<SliceCoupling>(std::size_t candidate)> make;
+  std::vector<std::string> columns;
+  std::string table_name;
+  explicit operator bool() const { return static_cast<bool>(make); }
 };
 
 }  // namespace vct

@@ -279,7 +279,9 @@ ArmResult simulate_arm(const TrialSpec& spec, std::size_t row, const TrialArm& a
   ArmResult a;
   const TreatmentPlan plan = make_treatment_plan(model, regimens, arm.radiotherapy, spec.weight_kg, spec.horizon_day,
                                                  spec.output_interval_day, p);
-  const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver);
+  const std::unique_ptr<SliceCoupling> coupling = spec.coupling ? spec.coupling.make(row) : nullptr;
+  const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver, coupling.get());
+  if (coupling) a.coupling_rows = coupling->table().rows;
   a.status = run.status;
   a.message = run.message;
   a.steps = run.stats.steps;

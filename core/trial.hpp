@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/biomarkers.hpp"
+#include "core/coupling.hpp"
 #include "core/dosing.hpp"
 #include "core/population.hpp"
 #include "core/progression.hpp"
@@ -78,6 +79,8 @@ struct TrialSpec {
   /// population.line_of_therapy: first_line applies the model's first-line scaling
   /// (ResolvedModel::first_line_scaling) to every candidate; false: the table's pretreated population.
   bool first_line = false;
+  /// A sub-model coupled to every patient run (the agent-based lesion windows); empty: none.
+  SliceCouplingFactory coupling;
   int threads = 1;
   int batch_size = 0;  ///< candidates per parallel batch (0: 32 per thread)
 };
@@ -116,6 +119,8 @@ struct ArmResult {
   /// kept).
   double earliest_stop_day = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
+  /// With TrialSpec::coupling: its records of this run, row-major (coupling.columns per row).
+  std::vector<double> coupling_rows;
   long steps = 0;
   double wall_seconds = 0.0;
 };

@@ -59,12 +59,14 @@ struct TrialWriter::Impl {
     std::unique_ptr<AppendableTable> outcomes;
     std::vector<std::unique_ptr<AppendableMatrix>> outputs;
     std::unique_ptr<AppendableMatrix> scan_response;
+    std::unique_ptr<AppendableTable> coupling;  ///< TrialSpec::coupling's records (none without one)
   };
   std::vector<Arm> arms;
 
   void check_room_for(const std::vector<CandidateResult>& batch);               ///< refuses a batch that may not fit
   void append_patients(const std::vector<CandidateResult>& batch);              ///< rows of /patients
   void append_arm(std::size_t arm, const std::vector<CandidateResult>& batch);  ///< one arm's rows and series
+  void append_coupling(std::size_t arm, const std::vector<CandidateResult>& batch);  ///< the coupling's records
 
   Impl(const std::string& p, const TrialSpec& s)
       : spec(s),
@@ -185,6 +187,11 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", impl_->n_scans, "code",
                                                          "RECIST category at each scan (response_codes)",
                                                          series_chunk_rows(batch, impl_->n_scans));
+    if (spec.coupling) {
+      std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false}};
+      for (const std::string& c : spec.coupling.columns) layout.emplace_back(c, false);
+      w.coupling = std::make_unique<AppendableTable>(g.get(), spec.coupling.table_name, layout);
+    }
     impl_->arms.push_back(std::move(w));
   }
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
@@ -259,7 +266,7 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
   std::size_t text = 0;
   for (const auto& c : batch) {
     text += c.message.size();
-    for (const auto& a : c.arms) text += a.message.size();
+    for (const auto& a : c.arms) text += a.message.size() + 8 * a.coupling_rows.size();  // and coupled records
   }
   check_room(file.get(), path, batch.size() * (8 * series + 256 * (1 + arms.size())) + text);
 }
@@ -422,12 +429,34 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   w.scan_response->append(scans.data(), n);
 }
 
+void TrialWriter::Impl::append_coupling(std::size_t a, const std::vector<CandidateResult>& batch) {
+  Arm& w = arms[a];
+  if (!w.coupling) return;
+  const std::size_t nc = spec.coupling.columns.size();
+  std::vector<std::vector<double>> col(nc + 1);
+  for (const CandidateResult& c : batch) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    const std::vector<double>& rows = c.arms[a].coupling_rows;
+    for (std::size_t r = 0; r + nc <= rows.size(); r += nc) {
+      col[0].push_back(static_cast<double>(c.candidate));
+      for (std::size_t k = 0; k < nc; ++k) col[k + 1].push_back(rows[r + k]);
+    }
+  }
+  if (col[0].empty()) return;
+  std::vector<Column> columns = {number_column("candidate_id", col[0])};
+  for (std::size_t k = 0; k < nc; ++k) columns.push_back(number_column(spec.coupling.columns[k], col[k + 1]));
+  w.coupling->append(columns, col[0].size());
+}
+
 void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {
   silence_errors();
   const std::size_t n = batch.size();
   impl_->check_room_for(batch);
   impl_->append_patients(batch);
-  for (std::size_t a = 0; a < impl_->arms.size(); ++a) impl_->append_arm(a, batch);
+  for (std::size_t a = 0; a < impl_->arms.size(); ++a) {
+    impl_->append_arm(a, batch);
+    impl_->append_coupling(a, batch);
+  }
   impl_->written += n;
   attr_int(impl_->file.get(), "n_candidates_written", static_cast<long long>(impl_->written));
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush '" + impl_->path + "'");

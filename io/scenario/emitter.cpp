@@ -259,10 +259,14 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     out << YAML::Key << "model" << YAML::Value << s.model;
   }
   schema::emit_field(out, schema::top_level().field("calibration"), s);
-  if (s.lesion_names.size() > 1) {
+  if (s.lesion_names.size() > 1 || !s.lesion_windows.empty()) {
     out << YAML::Key << "lesions" << YAML::Value << YAML::BeginSeq;
-    for (const auto& name : s.lesion_names)
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::EndMap;
+    for (std::size_t l = 0; l < s.lesion_names.size(); ++l) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << s.lesion_names[l];
+      for (const LesionWindows& w : s.lesion_windows)
+        if (w.lesion == static_cast<int>(l)) emit_map(out, schema::lesion_windows(), w);
+      out << YAML::EndMap;
+    }
     out << YAML::EndSeq;
   }
   emit_patient(out, s);

@@ -11,6 +11,25 @@ namespace vct::io::detail {
 
 namespace {
 constexpr std::size_t kMaxLesions = 8;
+
+/// `lesions[i].abm`: the lesion's agent-based windows.
+void load_windows(Validator& v, const YAML::Node& node, const std::string& path, int lesion,
+                  const ModelDefinition* model, Scenario& s) {
+  if (!v.is_map(node, path)) return;
+  const auto& section = schema::lesion_windows();
+  v.check_keys(node, path, section.names());
+  LesionWindows w;
+  w.lesion = lesion;
+  const std::size_t before = v.count();
+  for (const auto& f : section.fields) schema::read_field(v, node, path, f, w);
+  const std::string share = "lesion" + std::to_string(lesion + 1) + "_abm_share";
+  if (model) {
+    w.share_parameter = model->parameter_index(share);
+    if (w.share_parameter < 0)
+      v.problem(node, path, "model " + model->id() + " has no parameter " + share + "; windows need qspio_nsclc_rt");
+  }
+  if (v.count() == before) s.lesion_windows.push_back(w);
+}
 }  // namespace
 
 void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& model, Scenario& s) {
@@ -58,6 +77,7 @@ void load_lesions(Validator& v, const YAML::Node& list, const ModelDefinition*& 
       s.parameter_overrides.push_back(make_override(
           model, i == 0 ? "initial_tumour_diameter_cm" : "lesion" + std::to_string(i + 1) + "_initial_diameter_cm",
           entry.diameter_cm));
+    if (item["abm"]) load_windows(v, item["abm"], path + ".abm", i, model, s);
   }
 }
 

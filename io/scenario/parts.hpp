@@ -75,8 +75,8 @@ inline std::string parameter_not_settable(const std::string& key) {
   const std::string suffix = "_abm_share";
   if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0)
     return "'" + key +
-           "' is the share of the lesion held by agent-based windows and is set together with the windows; "
-           "scenarios cannot run windows yet (docs/models/abm.md)";
+           "' is the share of the lesion held by agent-based windows; give it with the windows, as "
+           "lesions[].abm.share (docs/models/abm.md)";
   return {};
 }
 

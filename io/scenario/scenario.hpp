@@ -98,6 +98,17 @@ constexpr double kMaxDosesPerRegimen = 100000;  ///< doses of one regimen within
 constexpr double kMaxOutputTimes = 1000000;     ///< rows of the output grid, horizon / interval + 1
 constexpr double kMaxStoredGiB = 64;            ///< estimated trajectory data of one result file
 
+/// `lesions[].abm`: agent-based windows of one lesion (docs/models/abm.md, "Coupling"): a core
+/// window, or a core and an invasive-margin window, holding `share` of the lesion together.
+struct LesionWindows {
+  int lesion = 0;              ///< 0-based, set by the loader
+  int share_parameter = -1;    ///< the model's lesion<k>_abm_share, resolved by the loader
+  double share = 0.2;          ///< s in (0, 0.9]
+  bool margin = false;         ///< windows: core_and_margin
+  int size_voxels = 32;        ///< voxels per edge of each window
+  double margin_share = 0.05;  ///< the margin window's share of the windows (the core has the rest)
+};
+
 /// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one
 /// treatment, or a virtual trial (population and/or arms). Every field holds a value: defaults
 /// are filled in by the loader and echoed to the output; names of parameters, drugs and outputs
@@ -114,6 +125,7 @@ struct Scenario {
   std::vector<DoseRegimen> treatment;
   std::vector<RadiotherapyCourse> radiotherapy;         ///< single-patient scenarios (arms carry their own)
   std::vector<std::string> lesion_names = {"primary"};  ///< lesion 1 is the primary
+  std::vector<LesionWindows> lesion_windows;            ///< lesions with agent-based windows
   double horizon_day = 400.0;
   double output_interval_day = 1.0;
   SolverOptions solver;

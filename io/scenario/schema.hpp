@@ -180,6 +180,7 @@ const Section<LesionEntry>& lesion();
 const Section<DoseRegimen>& regimen();
 const Section<RadiotherapyCourse>& course();
 const Section<DoseMap>& dose_map();
+const Section<LesionWindows>& lesion_windows();
 const Section<TrialArm>& arm();
 const Section<StopRule>& stop_rule();
 const Section<PopulationSettings>& population();

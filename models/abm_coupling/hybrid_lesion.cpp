@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "core/error.hpp"
@@ -225,6 +226,80 @@ void HybridLesions::on_fraction(const RadiationFraction& fraction, const double*
     icd_pool_[j] += doomed * share;
     non_pool_[j] += doomed * (1.0 - share);
   }
+}
+
+const std::vector<std::string>& HybridLesions::columns() {
+  static const std::vector<std::string> kColumns = {"t_day",
+                                                    "window_index",
+                                                    "stem_cells",
+                                                    "progenitor_cells",
+                                                    "senescent_cells",
+                                                    "doomed_cells",
+                                                    "cd8_effector_cells",
+                                                    "cd8_cytotoxic_cells",
+                                                    "cd8_suppressed_cells",
+                                                    "treg_cells",
+                                                    "pdl1_positive_cells",
+                                                    "divisions_per_slice",
+                                                    "kills_per_slice",
+                                                    "senescent_deaths_per_slice",
+                                                    "doomed_cleared_per_slice",
+                                                    "cd8_recruited_per_slice",
+                                                    "treg_recruited_per_slice",
+                                                    "cd8_divisions_per_slice",
+                                                    "t_deaths_per_slice",
+                                                    "mean_ifng_ng_per_mL",
+                                                    "mean_il2_ng_per_mL",
+                                                    "scale_1",
+                                                    "cd8_from_blood_cells",
+                                                    "treg_from_blood_cells",
+                                                    "deficit_cells",
+                                                    "antigen_release_cells",
+                                                    "immunogenic_rt_deaths_cells",
+                                                    "compartment_kill_per_cell_per_day",
+                                                    "compartment_H_PD1_1"};
+  return kColumns;
+}
+
+SliceTable HybridLesions::table() const {
+  SliceTable t;
+  t.rows.reserve(records_.size() * columns().size());
+  for (const SliceRecord& r : records_) {
+    const WindowCounts& c = r.counts;
+    auto n = [](std::int64_t x) { return static_cast<double>(x); };
+    const double row[] = {r.t_day,
+                          static_cast<double>(r.window),
+                          n(c.stem),
+                          n(c.progenitor),
+                          n(c.senescent),
+                          n(c.doomed),
+                          n(c.cd8_effector),
+                          n(c.cd8_cytotoxic),
+                          n(c.cd8_suppressed),
+                          n(c.treg),
+                          n(c.pdl1_positive),
+                          n(c.divisions),
+                          n(c.kills),
+                          n(c.senescent_deaths),
+                          n(c.doomed_cleared),
+                          n(c.cd8_recruited),
+                          n(c.treg_recruited),
+                          n(c.cd8_divisions),
+                          n(c.t_deaths),
+                          c.mean_ifng_ng_per_mL,
+                          c.mean_il2_ng_per_mL,
+                          r.scale,
+                          r.cd8_from_blood,
+                          r.treg_from_blood,
+                          r.deficit,
+                          r.antigen_cells,
+                          r.immunogenic_rt_deaths,
+                          r.compartment_kill_per_cell_per_day,
+                          r.compartment_H_PD1};
+    static_assert(sizeof(row) / sizeof(row[0]) == 29, "one value per column");
+    t.rows.insert(t.rows.end(), std::begin(row), std::end(row));
+  }
+  return t;
 }
 
 }  // namespace vct::models::hybrid

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/coupling.hpp"
@@ -96,6 +97,10 @@ class HybridLesions final : public SliceCoupling {
   void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) override;
 
   const std::vector<SliceRecord>& records() const { return records_; }
+  /// The records as a table (one row per slice and window, columns as columns() names them).
+  SliceTable table() const override;
+  /// Column names of table(), each ending with its unit (SliceCouplingFactory::columns).
+  static const std::vector<std::string>& columns();
   const std::vector<Window>& windows() const { return windows_; }
   const HybridConfig& config() const { return config_; }
   /// Window j's equivalent volume V_eq (L): the compartment tissue that holds as many cancer cells as

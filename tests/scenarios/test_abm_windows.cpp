@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// Agent-based windows from a scenario (lesions[].abm, docs/models/abm.md): the block survives the
+// resolved scenario, a trial writes every window's slices to /arms/<arm>/abm_slices, and the file
+// is the same for one thread and two.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "app/local_trial.hpp"
+#include "app/run_scenario.hpp"
+#include "io/scenario/loader.hpp"
+#include "io/trial_merge.hpp"
+#include "models/abm_coupling/hybrid_lesion.hpp"
+#include "models/registry.hpp"
+
+namespace vct {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kScenario = R"(schema_version: 1
+model: qspio_nsclc_rt
+lesions:
+  - {name: primary, diameter_cm: 3, abm: {share: 0.2, windows: core_and_margin, size_voxels: 12}}
+population:
+  size: 3
+  seed: 11
+arms:
+  - name: nivolumab
+    treatment:
+      - {drug: nivolumab, dose_mg: 240, interval_day: 14, doses: 1}
+simulation:
+  horizon_day: 4
+recist:
+  first_scan_day: 2
+  scan_interval_day: 2
+  confirmation: false
+output:
+  file: abm.h5
+)";
+
+TEST(AbmScenario, BlockResolvesAndRoundTrips) {
+  const io::LoadedScenario a = io::load_scenario_text(kScenario, "abm.yaml");
+  ASSERT_EQ(a.scenario.lesion_windows.size(), 1u);
+  const LesionWindows& w = a.scenario.lesion_windows[0];
+  EXPECT_EQ(w.lesion, 0);
+  EXPECT_EQ(w.share, 0.2);
+  EXPECT_TRUE(w.margin);
+  EXPECT_EQ(w.size_voxels, 12);
+  EXPECT_EQ(w.margin_share, 0.05);  // the default
+  const ModelDefinition& m = models::get_model(a.scenario.model);
+  EXPECT_EQ(w.share_parameter, m.parameter_index("lesion1_abm_share"));
+  const io::LoadedScenario b = io::load_scenario_text(a.resolved_yaml, "resolved.yaml");
+  EXPECT_EQ(b.resolved_yaml, a.resolved_yaml);
+  EXPECT_NE(a.resolved_yaml.find("abm: {share: 0.2"), std::string::npos) << a.resolved_yaml;
+  // the share reaches the patient's parameters; the factory makes a core and a margin window
+  const std::vector<double> p = resolve_parameters(m, a.scenario);
+  EXPECT_EQ(p[static_cast<std::size_t>(w.share_parameter)], 0.2);
+  const SliceCouplingFactory f = window_coupling(m, a.scenario);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f.columns.size(), 29u);
+  const auto made = f.make(2);
+  const auto* h = dynamic_cast<const models::hybrid::HybridLesions*>(made.get());
+  ASSERT_NE(h, nullptr);
+  ASSERT_EQ(h->config().windows.size(), 2u);
+  EXPECT_EQ(h->config().patient, 2u);
+  EXPECT_EQ(h->config().seed, 11u);
+  EXPECT_NEAR(h->config().windows[0].region_share, 0.95, 1e-15);
+  EXPECT_EQ(h->config().windows[1].region_share, 0.05);
+}
+
+TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
+  const io::LoadedScenario loaded = io::load_scenario_text(kScenario, "abm.yaml");
+  const ModelDefinition& m = models::get_model(loaded.scenario.model);
+  const fs::path dir = fs::temp_directory_path() / "vct_test_abm_windows";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<std::vector<CandidateResult>> results;
+  for (int threads : {1, 2}) {
+    LocalRunOptions o;
+    o.output = (dir / ("abm_" + std::to_string(threads) + ".h5")).string();
+    o.threads = threads;
+    const io::RunInfo info = make_run_info("test", "abm.yaml", loaded);
+    run_local_trial(loaded, m, o, info, nullptr);
+    results.push_back(io::read_trial_results(o.output, build_trial_spec(m, loaded.scenario, threads)));
+  }
+  ASSERT_EQ(results[0].size(), 3u);
+  int patients = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(results[0][i].status, results[1][i].status);
+    if (results[0][i].status != CandidateStatus::kPatient) continue;
+    ++patients;
+    const std::vector<double>& rows = results[0][i].arms[0].coupling_rows;
+    // 4 days of 6-h slices x 2 windows = 32 rows of 29 columns
+    EXPECT_EQ(rows.size(), 32u * 29u);
+    EXPECT_EQ(rows, results[1][i].arms[0].coupling_rows);
+    EXPECT_EQ(rows[0], 0.25);      // t_day of the first row
+    EXPECT_EQ(rows[29 + 1], 1.0);  // the second row is the margin window's
+  }
+  EXPECT_GT(patients, 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vct
