@@ -106,7 +106,7 @@ class KeepingSink : public TrialSink {
       kept.push_back(c);
       for (auto& a : kept.back().arms) {
         std::vector<double>().swap(a.trajectories);
-        std::vector<double>().swap(a.coupling_rows);
+        std::vector<std::vector<double>>().swap(a.coupling_rows);
       }
     }
   }

@@ -45,14 +45,21 @@ SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenari
     }
   }
   base.seed = s.population.seed;
+  // spatial statistics at baseline and at every scan (single patients: baseline and the horizon)
+  base.assessment_days = {0.0};
+  if (s.is_trial()) {
+    for (double day : scan_days(s.recist, s.horizon_day)) base.assessment_days.push_back(day);
+  } else {
+    base.assessment_days.push_back(s.horizon_day);
+  }
   const ModelDefinition* m = &model;
   f.make = [m, base](std::size_t candidate) -> std::unique_ptr<SliceCoupling> {
     models::hybrid::HybridConfig c = base;
     c.patient = candidate;
+    c.sections = candidate < kSectionCandidates;
     return std::make_unique<models::hybrid::HybridLesions>(*m, std::move(c));
   };
-  f.columns = models::hybrid::HybridLesions::columns();
-  f.table_name = "abm_slices";
+  f.tables = models::hybrid::HybridLesions::table_layouts();
   return f;
 }
 

@@ -33,8 +33,11 @@ PopulationSpec population_spec(const ModelDefinition& model, const PopulationSet
 TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& scenario, int threads);
 
 /// The coupling of the scenario's agent-based windows (lesions[].abm; models/abm_coupling), one per
-/// candidate with its streams from (population seed, candidate); empty without windows.
+/// candidate with its streams from (population seed, candidate); empty without windows. Spatial
+/// statistics are recorded at baseline and at the RECIST scans; the middle section of each window
+/// for the first kSectionCandidates candidates (they are for pictures, not statistics).
 SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& scenario);
+inline constexpr std::size_t kSectionCandidates = 10;
 
 /// The software version: the project version and `git describe` of the build.
 std::string software_version();

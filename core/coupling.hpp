@@ -20,10 +20,11 @@
 
 namespace vct {
 
-/// What a coupled sub-model recorded during one run, for output files: one row per record (e.g.
-/// per slice and window), row-major, columns as SliceCoupling::columns() names them.
-struct SliceTable {
-  std::vector<double> rows;
+/// One table a coupled sub-model writes to the output file: its name and columns (each name ending
+/// with its unit).
+struct CouplingTableLayout {
+  std::string name;
+  std::vector<std::string> columns;
 };
 
 class SliceCoupling {
@@ -36,18 +37,17 @@ class SliceCoupling {
   virtual bool exchange(double t_day, double* y, const double* params) = 0;
   /// A fraction is about to be applied at fraction.time_day to the state y.
   virtual void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) = 0;
-  /// What the run recorded so far (columns: the factory's `columns`); empty by default.
-  virtual SliceTable table() const { return {}; }
+  /// What the run recorded so far: per table of the factory's `tables`, the rows, row-major.
+  virtual std::vector<std::vector<double>> tables() const { return {}; }
 };
 
 /// Makes the coupling of one candidate (its index in the population), for a trial: every arm and
 /// every re-simulation of a candidate gets a fresh one from the same index, so its random streams
-/// depend on the candidate alone. `columns` names the columns of SliceCoupling::table(), each
-/// ending with its unit; `table_name` names the per-arm table of the output file.
+/// depend on the candidate alone. `tables` lays out what SliceCoupling::tables() returns; each is
+/// a per-arm table of the output file.
 struct SliceCouplingFactory {
   std::function<std::unique_ptr<SliceCoupling>(std::size_t candidate)> make;
-  std::vector<std::string> columns;
-  std::string table_name;
+  std::vector<CouplingTableLayout> tables;
   explicit operator bool() const { return static_cast<bool>(make); }
 };
 

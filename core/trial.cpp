@@ -281,7 +281,7 @@ ArmResult simulate_arm(const TrialSpec& spec, std::size_t row, const TrialArm& a
                                                  spec.output_interval_day, p);
   const std::unique_ptr<SliceCoupling> coupling = spec.coupling ? spec.coupling.make(row) : nullptr;
   const PatientRun run = simulate_treatment(model, p, y0, plan, spec.solver, coupling.get());
-  if (coupling) a.coupling_rows = coupling->table().rows;
+  if (coupling) a.coupling_rows = coupling->tables();
   a.status = run.status;
   a.message = run.message;
   a.steps = run.stats.steps;

@@ -119,8 +119,8 @@ struct ArmResult {
   /// kept).
   double earliest_stop_day = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> trajectories;  ///< [output][time] for TrialSpec::trajectory_outputs
-  /// With TrialSpec::coupling: its records of this run, row-major (coupling.columns per row).
-  std::vector<double> coupling_rows;
+  /// With TrialSpec::coupling: its records of this run, per table of coupling.tables, row-major.
+  std::vector<std::vector<double>> coupling_rows;
   long steps = 0;
   double wall_seconds = 0.0;
 };

@@ -282,20 +282,23 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
 /// in file order (which is the order they were written in).
 void read_coupling(hid_t f, std::size_t arm_index, const TrialArm& arm, const TrialSpec& spec,
                    std::vector<CandidateResult>& results) {
-  if (!spec.coupling) return;
-  const std::string t = "/arms/" + arm.name + "/" + spec.coupling.table_name;
-  if (H5Lexists(f, t.c_str(), H5P_DEFAULT) <= 0) return;
-  const std::size_t all = std::numeric_limits<std::size_t>::max();
-  const std::vector<double> id = read_number_field(f, t, "candidate_id", all);
-  std::vector<std::vector<double>> col;
-  for (const std::string& c : spec.coupling.columns) col.push_back(read_number_field(f, t, c.c_str(), all));
   std::map<std::size_t, std::size_t> row_of;
   for (std::size_t i = 0; i < results.size(); ++i) row_of[results[i].candidate] = i;
-  for (std::size_t r = 0; r < id.size(); ++r) {
-    const auto it = row_of.find(static_cast<std::size_t>(id[r]));
-    if (it == row_of.end() || results[it->second].arms.size() <= arm_index) continue;
-    std::vector<double>& rows = results[it->second].arms[arm_index].coupling_rows;
-    for (const auto& c : col) rows.push_back(c[r]);
+  const std::size_t n_tables = spec.coupling.tables.size();
+  for (std::size_t k = 0; k < n_tables; ++k) {
+    const std::string t = "/arms/" + arm.name + "/" + spec.coupling.tables[k].name;
+    if (H5Lexists(f, t.c_str(), H5P_DEFAULT) <= 0) continue;
+    const std::size_t all = std::numeric_limits<std::size_t>::max();
+    const std::vector<double> id = read_number_field(f, t, "candidate_id", all);
+    std::vector<std::vector<double>> col;
+    for (const std::string& c : spec.coupling.tables[k].columns) col.push_back(read_number_field(f, t, c.c_str(), all));
+    for (std::size_t r = 0; r < id.size(); ++r) {
+      const auto it = row_of.find(static_cast<std::size_t>(id[r]));
+      if (it == row_of.end() || results[it->second].arms.size() <= arm_index) continue;
+      std::vector<std::vector<double>>& tables = results[it->second].arms[arm_index].coupling_rows;
+      tables.resize(n_tables);
+      for (const auto& c : col) tables[k].push_back(c[r]);
+    }
   }
 }
 

@@ -59,7 +59,7 @@ struct TrialWriter::Impl {
     std::unique_ptr<AppendableTable> outcomes;
     std::vector<std::unique_ptr<AppendableMatrix>> outputs;
     std::unique_ptr<AppendableMatrix> scan_response;
-    std::unique_ptr<AppendableTable> coupling;  ///< TrialSpec::coupling's records (none without one)
+    std::vector<std::unique_ptr<AppendableTable>> coupling;  ///< TrialSpec::coupling's tables
   };
   std::vector<Arm> arms;
 
@@ -187,10 +187,10 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", impl_->n_scans, "code",
                                                          "RECIST category at each scan (response_codes)",
                                                          series_chunk_rows(batch, impl_->n_scans));
-    if (spec.coupling) {
+    for (const CouplingTableLayout& t : spec.coupling.tables) {
       std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false}};
-      for (const std::string& c : spec.coupling.columns) layout.emplace_back(c, false);
-      w.coupling = std::make_unique<AppendableTable>(g.get(), spec.coupling.table_name, layout);
+      for (const std::string& c : t.columns) layout.emplace_back(c, false);
+      w.coupling.push_back(std::make_unique<AppendableTable>(g.get(), t.name, layout));
     }
     impl_->arms.push_back(std::move(w));
   }
@@ -266,7 +266,10 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
   std::size_t text = 0;
   for (const auto& c : batch) {
     text += c.message.size();
-    for (const auto& a : c.arms) text += a.message.size() + 8 * a.coupling_rows.size();  // and coupled records
+    for (const auto& a : c.arms) {
+      text += a.message.size();
+      for (const auto& rows : a.coupling_rows) text += 8 * rows.size();  // and the coupled records
+    }
   }
   check_room(file.get(), path, batch.size() * (8 * series + 256 * (1 + arms.size())) + text);
 }
@@ -431,21 +434,23 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
 
 void TrialWriter::Impl::append_coupling(std::size_t a, const std::vector<CandidateResult>& batch) {
   Arm& w = arms[a];
-  if (!w.coupling) return;
-  const std::size_t nc = spec.coupling.columns.size();
-  std::vector<std::vector<double>> col(nc + 1);
-  for (const CandidateResult& c : batch) {
-    if (c.status != CandidateStatus::kPatient) continue;
-    const std::vector<double>& rows = c.arms[a].coupling_rows;
-    for (std::size_t r = 0; r + nc <= rows.size(); r += nc) {
-      col[0].push_back(static_cast<double>(c.candidate));
-      for (std::size_t k = 0; k < nc; ++k) col[k + 1].push_back(rows[r + k]);
+  for (std::size_t t = 0; t < w.coupling.size(); ++t) {
+    const std::vector<std::string>& names = spec.coupling.tables[t].columns;
+    const std::size_t nc = names.size();
+    std::vector<std::vector<double>> col(nc + 1);
+    for (const CandidateResult& c : batch) {
+      if (c.status != CandidateStatus::kPatient || c.arms[a].coupling_rows.size() <= t) continue;
+      const std::vector<double>& rows = c.arms[a].coupling_rows[t];
+      for (std::size_t r = 0; r + nc <= rows.size(); r += nc) {
+        col[0].push_back(static_cast<double>(c.candidate));
+        for (std::size_t k = 0; k < nc; ++k) col[k + 1].push_back(rows[r + k]);
+      }
     }
+    if (col[0].empty()) continue;
+    std::vector<Column> columns = {number_column("candidate_id", col[0])};
+    for (std::size_t k = 0; k < nc; ++k) columns.push_back(number_column(names[k], col[k + 1]));
+    w.coupling[t]->append(columns, col[0].size());
   }
-  if (col[0].empty()) return;
-  std::vector<Column> columns = {number_column("candidate_id", col[0])};
-  for (std::size_t k = 0; k < nc; ++k) columns.push_back(number_column(spec.coupling.columns[k], col[k + 1]));
-  w.coupling->append(columns, col[0].size());
 }
 
 void TrialWriter::write_batch(const std::vector<CandidateResult>& batch) {

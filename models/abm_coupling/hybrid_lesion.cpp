@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/geometry.hpp"
+#include "models/abm/spatial_stats.hpp"
 #include "models/qspio_nsclc/equations.hpp"
 #include "models/qspio_nsclc/layout.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
@@ -129,6 +130,74 @@ void HybridLesions::start(const double* y, const double* p) {
   }
   icd_pool_.assign(windows_.size(), 0.0);
   non_pool_.assign(windows_.size(), 0.0);
+  const auto& days = config_.assessment_days;
+  if (next_assessment_ < days.size() && days[next_assessment_] <= 0.0) {
+    record_assessment(0.0);
+    while (next_assessment_ < days.size() && days[next_assessment_] <= 0.0) ++next_assessment_;
+  }
+}
+
+void HybridLesions::record_assessment(double t_day) {
+  for (std::size_t j = 0; j < windows_.size(); ++j) {
+    const Window& w = windows_[j];
+    const abm::SpatialStats st = abm::spatial_statistics(w);
+    const double jd = static_cast<double>(j);
+    const double spatial[] = {t_day,
+                              jd,
+                              static_cast<double>(st.label),
+                              st.cd8_per_mm3,
+                              st.cancer_near_cd8,
+                              st.median_cd8_to_cancer_um,
+                              st.mixing_score};
+    spatial_rows_.insert(spatial_rows_.end(), std::begin(spatial), std::end(spatial));
+    for (const abm::ProfileBin& b : st.profile) {
+      const double bin[] = {t_day, jd,          b.lower_um, b.upper_um,      b.volume_mm3,    b.cancer,
+                            b.cd8, b.cytotoxic, b.treg,     b.pdl1_positive, b.cd8_per_mm3(), b.pdl1_positive_share()};
+      profile_rows_.insert(profile_rows_.end(), std::begin(bin), std::end(bin));
+    }
+    if (config_.sections) record_section(j, t_day);
+  }
+}
+
+void HybridLesions::record_section(std::size_t j, double t_day) {
+  const Window& w = windows_[j];
+  const Grid& g = w.grid();
+  const int z = g.nz / 2;
+  const std::size_t plane = static_cast<std::size_t>(g.nx) * static_cast<std::size_t>(g.ny);
+  std::vector<double> cancer(plane, 0.0), t(plane, 0.0), pdl1(plane, 0.0);
+  auto plane_index = [&](std::uint32_t voxel, std::size_t& k) {
+    const abm::Voxel v = g.voxel(voxel);
+    if (v.z != z) return false;
+    k = static_cast<std::size_t>(v.y) * static_cast<std::size_t>(g.nx) + static_cast<std::size_t>(v.x);
+    return true;
+  };
+  const double base = w.parameters()[P::PDL1_base_fraction];
+  for (const abm::CancerCell& c : w.cells()) {
+    std::size_t k = 0;
+    if (!plane_index(c.voxel, k)) continue;
+    cancer[k] = c.doomed ? 4.0 : 1.0 + static_cast<double>(c.state);
+    pdl1[k] = c.pdl1 < 0.0f ? base : static_cast<double>(c.pdl1);
+  }
+  static const int kRank[5] = {0, 2, 1, 3, 4};  // T code -> priority: cytotoxic, effector, suppressed, Treg
+  for (const abm::TCell& c : w.t_cells()) {
+    std::size_t k = 0;
+    if (!plane_index(c.voxel, k)) continue;
+    const int code = c.kind == abm::TKind::kTreg ? 4 : 1 + static_cast<int>(c.state);
+    const int now = static_cast<int>(t[k]);
+    if (now == 0 || kRank[code] < kRank[now]) t[k] = code;
+  }
+  const double jd = static_cast<double>(j);
+  for (std::size_t k = 0; k < plane; ++k) {
+    if (cancer[k] == 0.0 && t[k] == 0.0) continue;
+    const double row[] = {t_day,
+                          jd,
+                          static_cast<double>(k % static_cast<std::size_t>(g.nx)),
+                          static_cast<double>(k / static_cast<std::size_t>(g.nx)),
+                          cancer[k],
+                          t[k],
+                          pdl1[k]};
+    section_rows_.insert(section_rows_.end(), std::begin(row), std::end(row));
+  }
 }
 
 SliceInputs HybridLesions::inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const {
@@ -169,8 +238,11 @@ void HybridLesions::push_back_to_model(std::size_t j, double t_day, double* y, c
   r.deficit = (cd8_wanted - r.cd8_from_blood) + (treg_wanted - r.treg_from_blood);
   y[st::C_T1] = cd8_before - r.cd8_from_blood;
   y[st::C_T0] = treg_before - r.treg_from_blood;
-  if (std::abs((cd8_before - y[st::C_T1]) + (treg_before - y[st::C_T0]) + r.deficit - cd8_wanted - treg_wanted) >
-      1e-9 * (1.0 + cd8_wanted + treg_wanted))
+  // Every recruit is accounted for: taken from the blood or recorded as a deficit, and the blood
+  // never goes below zero (compared with the recruits' own scale, not the blood's).
+  const bool balanced = std::abs(r.cd8_from_blood + r.treg_from_blood + r.deficit - cd8_wanted - treg_wanted) <=
+                        1e-12 * (cd8_wanted + treg_wanted);
+  if (!balanced || (cd8_before >= 0.0 && y[st::C_T1] < 0.0) || (treg_before >= 0.0 && y[st::C_T0] < 0.0))
     throw Error(ErrorKind::kInternal, "hybrid lesion: T cells not conserved across the window interface");
   // Radiation deaths of the slice, split by the fate recorded when the cells were doomed.
   const double pool = icd_pool_[j] + non_pool_[j];
@@ -210,6 +282,11 @@ bool HybridLesions::exchange(double t_day, double* y, const double* params) {
     records_.back().compartment_H_PD1 = l.H_PD1;
     changed = true;
   }
+  const auto& days = config_.assessment_days;
+  if (next_assessment_ < days.size() && days[next_assessment_] <= t_day + 1e-9) {
+    record_assessment(t_day);
+    while (next_assessment_ < days.size() && days[next_assessment_] <= t_day + 1e-9) ++next_assessment_;
+  }
   return changed;
 }
 
@@ -228,42 +305,51 @@ void HybridLesions::on_fraction(const RadiationFraction& fraction, const double*
   }
 }
 
-const std::vector<std::string>& HybridLesions::columns() {
-  static const std::vector<std::string> kColumns = {"t_day",
-                                                    "window_index",
-                                                    "stem_cells",
-                                                    "progenitor_cells",
-                                                    "senescent_cells",
-                                                    "doomed_cells",
-                                                    "cd8_effector_cells",
-                                                    "cd8_cytotoxic_cells",
-                                                    "cd8_suppressed_cells",
-                                                    "treg_cells",
-                                                    "pdl1_positive_cells",
-                                                    "divisions_per_slice",
-                                                    "kills_per_slice",
-                                                    "senescent_deaths_per_slice",
-                                                    "doomed_cleared_per_slice",
-                                                    "cd8_recruited_per_slice",
-                                                    "treg_recruited_per_slice",
-                                                    "cd8_divisions_per_slice",
-                                                    "t_deaths_per_slice",
-                                                    "mean_ifng_ng_per_mL",
-                                                    "mean_il2_ng_per_mL",
-                                                    "scale_1",
-                                                    "cd8_from_blood_cells",
-                                                    "treg_from_blood_cells",
-                                                    "deficit_cells",
-                                                    "antigen_release_cells",
-                                                    "immunogenic_rt_deaths_cells",
-                                                    "compartment_kill_per_cell_per_day",
-                                                    "compartment_H_PD1_1"};
-  return kColumns;
+const std::vector<CouplingTableLayout>& HybridLesions::table_layouts() {
+  static const std::vector<CouplingTableLayout> kTables = {
+      {"abm_slices",
+       {"t_day",
+        "window_index",
+        "stem_cells",
+        "progenitor_cells",
+        "senescent_cells",
+        "doomed_cells",
+        "cd8_effector_cells",
+        "cd8_cytotoxic_cells",
+        "cd8_suppressed_cells",
+        "treg_cells",
+        "pdl1_positive_cells",
+        "divisions_per_slice",
+        "kills_per_slice",
+        "senescent_deaths_per_slice",
+        "doomed_cleared_per_slice",
+        "cd8_recruited_per_slice",
+        "treg_recruited_per_slice",
+        "cd8_divisions_per_slice",
+        "t_deaths_per_slice",
+        "mean_ifng_ng_per_mL",
+        "mean_il2_ng_per_mL",
+        "scale_1",
+        "cd8_from_blood_cells",
+        "treg_from_blood_cells",
+        "deficit_cells",
+        "antigen_release_cells",
+        "immunogenic_rt_deaths_cells",
+        "compartment_kill_per_cell_per_day",
+        "compartment_H_PD1_1"}},
+      {"abm_spatial",
+       {"t_day", "window_index", "label_code", "cd8_per_mm3", "cancer_near_cd8_share", "median_cd8_to_cancer_um",
+        "mixing_score"}},
+      {"abm_profiles",
+       {"t_day", "window_index", "depth_lower_um", "depth_upper_um", "volume_mm3", "cancer_cells", "cd8_cells",
+        "cytotoxic_cells", "treg_cells", "pdl1_positive_cells", "cd8_per_mm3", "pdl1_positive_share"}},
+      {"abm_sections", {"t_day", "window_index", "x_voxel", "y_voxel", "cancer_code", "t_code", "pdl1_share"}}};
+  return kTables;
 }
 
-SliceTable HybridLesions::table() const {
-  SliceTable t;
-  t.rows.reserve(records_.size() * columns().size());
+std::vector<std::vector<double>> HybridLesions::tables() const {
+  std::vector<double> slices;
+  slices.reserve(records_.size() * columns().size());
   for (const SliceRecord& r : records_) {
     const WindowCounts& c = r.counts;
     auto n = [](std::int64_t x) { return static_cast<double>(x); };
@@ -297,9 +383,9 @@ SliceTable HybridLesions::table() const {
                           r.compartment_kill_per_cell_per_day,
                           r.compartment_H_PD1};
     static_assert(sizeof(row) / sizeof(row[0]) == 29, "one value per column");
-    t.rows.insert(t.rows.end(), std::begin(row), std::end(row));
+    slices.insert(slices.end(), std::begin(row), std::end(row));
   }
-  return t;
+  return {slices, spatial_rows_, profile_rows_, section_rows_};
 }
 
 }  // namespace vct::models::hybrid

@@ -66,6 +66,10 @@ struct HybridConfig {
   Parameters parameters;  ///< the window rules (growth, kill and LQ values are taken from the model)
   std::vector<WindowSpec> windows;
   std::uint64_t seed = 0, patient = 0;
+  /// Days at which the windows' spatial statistics are recorded (ascending; 0: when seeded), e.g.
+  /// baseline and the RECIST scans; at the end of the slice that reaches each.
+  std::vector<double> assessment_days;
+  bool sections = false;  ///< also record each window's middle z plane at the assessments
 };
 
 /// What one window exchanged in one slice.
@@ -97,10 +101,16 @@ class HybridLesions final : public SliceCoupling {
   void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) override;
 
   const std::vector<SliceRecord>& records() const { return records_; }
-  /// The records as a table (one row per slice and window, columns as columns() names them).
-  SliceTable table() const override;
-  /// Column names of table(), each ending with its unit (SliceCouplingFactory::columns).
-  static const std::vector<std::string>& columns();
+  /// The records as tables, in table_layouts() order: per slice and window (abm_slices); per
+  /// assessment and window, the spatial statistics (abm_spatial), the depth profile (abm_profiles,
+  /// one row per bin) and, with config.sections, the occupied voxels of the middle z plane
+  /// (abm_sections: cancer code 0 none, 1 stem, 2 progenitor, 3 senescent, 4 doomed; T code 0 none,
+  /// 1 effector, 2 cytotoxic, 3 suppressed CD8, 4 Treg, the first present in that order 2, 1, 3, 4).
+  std::vector<std::vector<double>> tables() const override;
+  /// The tables' names and columns, each column ending with its unit.
+  static const std::vector<CouplingTableLayout>& table_layouts();
+  /// Column names of the abm_slices table.
+  static const std::vector<std::string>& columns() { return table_layouts()[0].columns; }
   const std::vector<Window>& windows() const { return windows_; }
   const HybridConfig& config() const { return config_; }
   /// Window j's equivalent volume V_eq (L): the compartment tissue that holds as many cancer cells as
@@ -110,6 +120,8 @@ class HybridLesions final : public SliceCoupling {
 
  private:
   void start(const double* y, const double* p);
+  void record_assessment(double t_day);
+  void record_section(std::size_t j, double t_day);
   SliceInputs inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const;
   void push_back_to_model(std::size_t j, double t_day, double* y, const double* p, double V_lesion);
   double lesion_volume_L(int lesion, const double* y, const double* p) const;
@@ -120,7 +132,9 @@ class HybridLesions final : public SliceCoupling {
   std::vector<double> icd_pool_, non_pool_;  ///< per window: doomed cells by fate
   std::vector<SliceRecord> records_;
   std::vector<double> equivalent_volume_;  ///< per window: V_eq, L
-  double k_treg_ = 0.0;                    ///< the model's K_T_Treg
+  std::size_t next_assessment_ = 0;
+  std::vector<double> spatial_rows_, profile_rows_, section_rows_;
+  double k_treg_ = 0.0;  ///< the model's K_T_Treg
 };
 
 }  // namespace vct::models::hybrid

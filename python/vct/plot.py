@@ -12,6 +12,10 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#0072B2", "SD": "#E69F00", "PD": "#D55E00", "NE": "#999999",
                     "none": "#999999"}
 RESPONSE_ORDER = ["CR", "PR", "SD", "PD", "NE"]
+CANCER_STATES = {1: ("stem", "#882255"), 2: ("progenitor", "#CC6677"), 3: ("senescent", "#DDCC77"),
+                 4: ("doomed", "#888888")}
+T_STATES = {1: ("CD8 effector", "#88CCEE"), 2: ("CD8 cytotoxic", "#0072B2"), 3: ("CD8 suppressed", "#332288"),
+            4: ("Treg", "#009E73")}
 
 
 def _pyplot():
@@ -411,6 +415,73 @@ class Plots:
             p = inter["orr_p"].iloc[0] if not inter.empty else float("nan")
             bx.set_xlabel("ORR difference (points, paired, 95 % CI)")
             bx.set_title(f"{first['second']} − {first['first']}; interaction p = {p:.2g} (Cochran Q)")
+        fig.tight_layout()
+        return fig
+
+    def abm_section(self, arm=None, candidate=None, day=None, window=0):
+        """The middle plane of one agent-based window (20-um voxels): cancer cells coloured by state,
+        T cells drawn on top (a voxel shows its cytotoxic, effector, suppressed or regulatory cell, in
+        that order). Defaults: the first arm, the first candidate with sections, the last assessment."""
+        sec = self._r.abm("sections", arm)
+        arm = arm if arm is not None else sec["arm"].iloc[0]
+        sec = sec[(sec["arm"] == arm) & (sec["window_index"] == window)]
+        if sec.empty:
+            raise ValueError(f"arm {arm} has no section of window {window}")
+        candidate = int(sec["candidate_id"].min()) if candidate is None else candidate
+        sec = sec[sec["candidate_id"] == candidate]
+        day = float(sec["t_day"].max()) if day is None else day
+        sec = sec[np.isclose(sec["t_day"], day)]
+        if sec.empty:
+            raise ValueError(f"no section of candidate {candidate}, window {window} at day {day}")
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(6, 6))
+        um = 20.0
+        for code, (label, colour) in CANCER_STATES.items():
+            cells = sec[sec["cancer_code"] == code]
+            if not cells.empty:
+                ax.scatter(cells["x_voxel"] * um, cells["y_voxel"] * um, s=14, marker="s", color=colour, label=label,
+                           linewidths=0)
+        for code, (label, colour) in T_STATES.items():
+            cells = sec[sec["t_code"] == code]
+            if not cells.empty:
+                ax.scatter(cells["x_voxel"] * um, cells["y_voxel"] * um, s=10, marker="o", color=colour, label=label,
+                           edgecolors="white", linewidths=0.4)
+        ax.set_aspect("equal")
+        ax.set_xlabel("x (um)")
+        ax.set_ylabel("y (um)")
+        ax.set_title(f"{arm}, candidate {candidate}, window {window}, day {day:g}")
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.tight_layout()
+        return fig
+
+
+    def abm_profiles(self, window=None, day=None):
+        """CD8 density and PD-L1+ share of cancer cells by depth from the tumour boundary (negative:
+        stroma), median over the patients per arm, at one assessment (default: the last). The margin
+        window (index 1 with windows: core_and_margin) shows the invasive front."""
+        prof = self._r.abm("profiles")
+        if window is None:
+            window = int(prof["window_index"].max())
+        prof = prof[prof["window_index"] == window]
+        day = float(prof["t_day"].max()) if day is None else day
+        prof = prof[np.isclose(prof["t_day"], day)]
+        plt = _pyplot()
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
+        for k, arm in enumerate(self._r.arms):
+            rows = prof[prof["arm"] == arm]
+            if rows.empty:
+                continue
+            mid = (rows["depth_lower_um"] + rows["depth_upper_um"]) / 2.0
+            by = rows.assign(depth_um=mid).groupby("depth_um")
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax1.plot(by["cd8_per_mm3"].median(), marker="o", color=colour, label=arm)
+            ax2.plot(by["pdl1_positive_share"].median(), marker="o", color=colour, label=arm)
+        for ax in (ax1, ax2):
+            ax.axvline(0.0, color="#999999", linewidth=0.8, linestyle="--")
+            ax.set_xlabel("depth from the tumour boundary (um; < 0: stroma)")
+        ax1.set_ylabel("CD8 cells per mm^3 (median over patients)")
+        ax2.set_ylabel("PD-L1+ share of cancer cells (median)")
+        ax1.legend(frameon=False, title=f"window {window}, day {day:g}")
         fig.tight_layout()
         return fig
 

@@ -205,6 +205,15 @@ def _trial_figures(r):
     for k, name in enumerate(dict.fromkeys(r.subgroups["subgroup"]) if not r.subgroups.empty else []):
         figures.append((lambda n=name: r.plot.subgroups(n), f"fig-subgroups-{k}", f"Subgroups by {name}"))
     figures.append((r.plot.trajectory, "fig-trajectory", "Tumour diameter: median and 10th–90th percentile per arm"))
+    if r.has_abm:
+        windows = sorted(set(r.abm("sections")["window_index"].astype(int)))
+        for arm in r.arms:
+            for w in windows:
+                figures.append((lambda a=arm, k=w: r.plot.abm_section(a, window=k), f"fig-abm-section-{arm}-{w}",
+                                f"{arm}: middle plane of agent-based window {w} at the last assessment "
+                                "(first candidate)"))
+        figures.append((r.plot.abm_profiles, "fig-abm-profiles",
+                        "Agent-based windows: CD8 density and PD-L1+ share by depth from the tumour boundary"))
     for make, ident, caption in figures:
         parts.append(_figure(make(), ident, caption))
     return "\n".join(parts), [ident for _, ident, _ in figures]

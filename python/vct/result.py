@@ -377,6 +377,39 @@ class Result:
         frame.attrs["units"] = units
         return frame
 
+    ABM_TABLES = ("slices", "spatial", "profiles", "sections")
+
+    @property
+    def has_abm(self):
+        """Whether the trial ran agent-based windows (scenario key lesions[].abm)."""
+        if self.kind != "trial":
+            return False
+        with self._file() as f:
+            return any("abm_slices" in f["arms"][name] for name in self.arms)
+
+    def abm(self, table="slices", arm=None):
+        """A table of the agent-based windows (docs/models/abm.md), long form with column `arm`.
+
+        slices: counts and events per 6-h slice and window; spatial: per assessment (baseline and
+        scans) and window, CD8 density, contacts, mixing score and label (0 cold, 1 mixed,
+        2 compartmentalised); profiles: the same by depth from the tumour boundary (negative:
+        stroma); sections: the occupied voxels of each window's middle plane (first 10 candidates).
+        """
+        self._need_trial("abm")
+        if table not in self.ABM_TABLES:
+            raise ValueError(f"unknown agent-based table '{table}'; expected one of {', '.join(self.ABM_TABLES)}")
+        frames = []
+        with self._file() as f:
+            for name in self._arms(arm):
+                group = f["arms"][name]
+                if "abm_" + table in group:
+                    frame = _frame(group["abm_" + table])
+                    frame.insert(0, "arm", name)
+                    frames.append(frame)
+        if not frames:
+            raise ValueError(f"{self.path}: no agent-based windows in this file (scenario key lesions[].abm)")
+        return pd.concat(frames, ignore_index=True)
+
     def best_change(self, arm, site="all"):
         """Best (smallest) change of the RECIST sum of diameters from baseline over the assessed
         scans up to the first PD, in %, per patient (Series by candidate_id; NaN without a scan):

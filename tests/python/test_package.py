@@ -437,6 +437,36 @@ class Figures(unittest.TestCase):
         self.assertEqual(len(fig.axes[0].containers), len(rt.arms))  # one error-bar series per arm
         self.check(fig, "subgroups")
 
+    def test_abm_windows_give_tables_pictures_and_report_sections(self):
+        # a 3-candidate trial with a core and a margin window of 12^3 voxels for 4 days
+        with open(os.path.join(ROOT, "tests", "scenarios", "good", "abm_trial.yaml")) as f:
+            scenario = yaml.safe_load(f)
+        r = vct.run(scenario, output=os.path.join(WORK, "abm.h5"), threads=2)
+        self.assertTrue(r.has_abm)
+        self.assertFalse(Fixtures.get().small.has_abm)
+        patients = len(r.outcomes())
+        slices = r.abm("slices")
+        self.assertEqual(len(slices), patients * 16 * 2)  # 4 days of 6-h slices, 2 windows
+        spatial = r.abm("spatial")
+        self.assertEqual(len(spatial), patients * 3 * 2)  # baseline and the scans of days 2 and 4
+        self.assertTrue(set(spatial["label_code"]) <= {0, 1, 2})
+        sections = r.abm("sections")
+        self.assertTrue(set(sections["candidate_id"]) <= set(range(10)))
+        fig = r.plot.abm_section(window=1)
+        self.assertGreaterEqual(len(fig.axes[0].collections), 2)  # cancer cells and T cells
+        self.check(fig, "abm_section")
+        fig = r.plot.abm_profiles()
+        self.assertEqual(len(fig.axes[0].lines), 1 + 1)  # the arm and the boundary line
+        self.check(fig, "abm_profiles")
+        from vct.report import render
+        html_text, ids = render(r)
+        self.assertIn("fig-abm-section-nivolumab-1", ids)
+        self.assertIn("fig-abm-profiles", ids)
+        with self.assertRaisesRegex(ValueError, "lesions\\[\\]\\.abm"):
+            Fixtures.get().small.abm("slices")
+        with self.assertRaisesRegex(ValueError, "unknown agent-based table"):
+            r.abm("cells")
+
     def test_figures_without_their_data_say_why(self):
         small = Fixtures.get().small
         with self.assertRaisesRegex(ValueError, "multi-lesion RT model"):

@@ -4,6 +4,7 @@
 // is the same for one thread and two.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -59,7 +60,9 @@ TEST(AbmScenario, BlockResolvesAndRoundTrips) {
   EXPECT_EQ(p[static_cast<std::size_t>(w.share_parameter)], 0.2);
   const SliceCouplingFactory f = window_coupling(m, a.scenario);
   ASSERT_TRUE(f);
-  EXPECT_EQ(f.columns.size(), 29u);
+  ASSERT_EQ(f.tables.size(), 4u);
+  EXPECT_EQ(f.tables[0].name, "abm_slices");
+  EXPECT_EQ(f.tables[0].columns.size(), 29u);
   const auto made = f.make(2);
   const auto* h = dynamic_cast<const models::hybrid::HybridLesions*>(made.get());
   ASSERT_NE(h, nullptr);
@@ -91,12 +94,38 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
     ASSERT_EQ(results[0][i].status, results[1][i].status);
     if (results[0][i].status != CandidateStatus::kPatient) continue;
     ++patients;
-    const std::vector<double>& rows = results[0][i].arms[0].coupling_rows;
+    const auto& tables = results[0][i].arms[0].coupling_rows;
+    ASSERT_EQ(tables.size(), 4u);
+    // identical, NaN where NaN (a depth bin without viable cancer cells has no PD-L1+ share)
+    const auto& other = results[1][i].arms[0].coupling_rows;
+    ASSERT_EQ(other.size(), tables.size());
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+      ASSERT_EQ(other[t].size(), tables[t].size()) << t;
+      for (std::size_t k = 0; k < tables[t].size(); ++k) {
+        if (!(std::isnan(tables[t][k]) && std::isnan(other[t][k]))) {
+          ASSERT_EQ(other[t][k], tables[t][k]) << "table " << t << " value " << k;
+        }
+      }
+    }
     // 4 days of 6-h slices x 2 windows = 32 rows of 29 columns
-    EXPECT_EQ(rows.size(), 32u * 29u);
-    EXPECT_EQ(rows, results[1][i].arms[0].coupling_rows);
-    EXPECT_EQ(rows[0], 0.25);      // t_day of the first row
-    EXPECT_EQ(rows[29 + 1], 1.0);  // the second row is the margin window's
+    EXPECT_EQ(tables[0].size(), 32u * 29u);
+    EXPECT_EQ(tables[0][0], 0.25);      // t_day of the first row
+    EXPECT_EQ(tables[0][29 + 1], 1.0);  // the second row is the margin window's
+    // spatial statistics at baseline and the scans of days 2 and 4: 3 x 2 windows of 7 columns
+    ASSERT_EQ(tables[1].size(), 6u * 7u);
+    EXPECT_EQ(tables[1][0], 0.0);
+    EXPECT_EQ(tables[1][2 * 7], 2.0);
+    EXPECT_EQ(tables[1][4 * 7], 4.0);
+    // depth profiles: whole rows of 12 columns; the margin window has stroma bins (depth < 0)
+    ASSERT_GT(tables[2].size(), 0u);
+    EXPECT_EQ(tables[2].size() % 12, 0u);
+    bool stroma = false;
+    for (std::size_t r = 0; r < tables[2].size(); r += 12)
+      stroma = stroma || (tables[2][r + 1] == 1.0 && tables[2][r + 2] < 0.0);
+    EXPECT_TRUE(stroma);
+    // sections of the middle plane (candidates 0-9): at most 12 x 12 voxels per window and time
+    EXPECT_GT(tables[3].size(), 0u);
+    EXPECT_LE(tables[3].size(), 6u * 144u * 7u);
   }
   EXPECT_GT(patients, 0);
   fs::remove_all(dir);
