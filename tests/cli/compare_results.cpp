@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // vct_compare_results A.h5 B.h5: exits 0 when two trial result files hold the same candidates with
 // identical statuses, baseline biomarkers, outcomes, scan responses, trajectories and sampled parameters (wall times
-// and provenance excluded); otherwise prints the first differences and exits 1.
+// and provenance excluded; agent-based window tables included); otherwise prints the first differences and exits 1.
 #include <cmath>
 #include <cstdio>
 
@@ -58,6 +58,14 @@ int main(int argc, char** argv) {
           differ(who + " trajectory in arm " + spec.arms[k].name);
           break;
         }
+      // the agent-based windows' tables (lesions[].abm), value by value
+      bool tables_same = p.coupling_rows.size() == q.coupling_rows.size();
+      for (std::size_t t = 0; tables_same && t < p.coupling_rows.size(); ++t) {
+        tables_same = p.coupling_rows[t].size() == q.coupling_rows[t].size();
+        for (std::size_t v = 0; tables_same && v < p.coupling_rows[t].size(); ++v)
+          tables_same = same(p.coupling_rows[t][v], q.coupling_rows[t][v]);
+      }
+      if (!tables_same) differ(who + " agent-based window tables in arm " + spec.arms[k].name);
     }
   }
   if (differences == 0) std::printf("identical: %zu candidates, %zu arms\n", a.size(), spec.arms.size());

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // vct_abm_hybrid [--days N] [--rt none|uniform|partial] [--no-nivolumab] [--size N] [--share S]
-//                [--margin]: one default patient of qspio_nsclc_rt{} grown to a 3 cm lesion and treated
+//                [--margin] [--set NAME=VALUE ...]: one default patient of qspio_nsclc_rt{} grown to a 3 cm lesion and treated
 // (nivolumab 240 mg every 2 weeks from day 0; 3 x 8 Gy on days 1, 3, 5, uniform or partial: 30 % of
 // the volume, periphery 0.1) with its lesion made a hybrid (models/abm_coupling; docs/models/abm.md,
 // "Coupling"): a core window (and with --margin an invasive-margin window with 5 % of the windows'
-// share) holding the share S (default 0.2, spQSP-IO's) of the lesion. Prints the lesion and the
+// share) holding the share S (default 0.2, spQSP-IO's) of the lesion; --set changes a window parameter
+// (models/abm/parameters.inc) for sensitivity runs. Prints the lesion and the
 // windows day by day, then the cost: wall time of the coupled and the plain run, and per window-day.
 #include <chrono>
 #include <cmath>
@@ -13,6 +14,8 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/dosing.hpp"
 #include "core/simulation.hpp"
@@ -28,6 +31,7 @@ struct Options {
   std::string rt = "uniform";
   bool nivolumab = true, margin = false;
   double share = 0.2;
+  std::vector<std::pair<std::string, double>> set;  ///< --set NAME=VALUE: window parameters
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -45,7 +49,12 @@ bool parse(int argc, char** argv, Options& o) {
       o.nivolumab = false;
     else if (std::strcmp(argv[i], "--margin") == 0)
       o.margin = true;
-    else
+    else if (std::strcmp(argv[i], "--set") == 0 && more) {
+      const std::string kv = argv[++i];
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) return false;
+      o.set.emplace_back(kv.substr(0, eq), std::atof(kv.c_str() + eq + 1));
+    } else
       return false;
   }
   return o.days >= 1 && o.size >= 4 && o.share > 0.0 && o.share <= 0.9 &&
@@ -84,7 +93,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: vct_abm_hybrid [--days N>=1] [--rt none|uniform|partial] [--no-nivolumab] [--size N>=4] "
-                 "[--share S in (0, 0.9]] [--margin]\n");
+                 "[--share S in (0, 0.9]] [--margin] [--set NAME=VALUE]\n");
     return 1;
   }
   const vct::ModelDefinition& m = vct::models::get_model("qspio_nsclc_rt{}");
@@ -93,6 +102,15 @@ int main(int argc, char** argv) {
   const vct::InitialisationResult ic = vct::grow_to_diameter(m, p, 3.0, 8000.0, vct::SolverOptions{});
   const vct::TreatmentPlan plan = plan_for(m, o, p);
   hybrid::HybridConfig config;
+  for (const auto& [name, value] : o.set) {
+    std::size_t k = 0;
+    while (k < vct::models::abm::kParameterCount && vct::models::abm::parameter_table()[k].name != name) ++k;
+    if (k == vct::models::abm::kParameterCount) {
+      std::fprintf(stderr, "vct_abm_hybrid: unknown window parameter '%s' (models/abm/parameters.inc)\n", name.c_str());
+      return 1;
+    }
+    config.parameters.values[k] = value;
+  }
   hybrid::WindowSpec core;
   core.grid.nx = core.grid.ny = core.grid.nz = o.size;
   core.region_share = o.margin ? 0.95 : 1.0;
