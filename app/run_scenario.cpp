@@ -36,6 +36,8 @@ SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenari
     core.lesion = w.lesion;
     core.grid.nx = core.grid.ny = core.grid.nz = w.size_voxels;
     core.region_share = w.margin ? 1.0 - w.margin_share : 1.0;
+    for (const ParameterOverride& o : w.parameters)
+      core.parameter_overrides.emplace_back(static_cast<std::size_t>(o.index), o.value);
     base.windows.push_back(core);
     if (w.margin) {
       models::hybrid::WindowSpec margin = core;

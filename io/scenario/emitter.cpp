@@ -177,6 +177,18 @@ void emit_map(YAML::Emitter& out, const schema::Section<S>& section, const S& va
   out << YAML::EndMap;
 }
 
+/// `abm: {declared keys, parameters: {name: value}}` of a lesion with agent-based windows.
+void emit_windows(YAML::Emitter& out, const LesionWindows& w) {
+  out << YAML::Key << "abm" << YAML::Value << YAML::BeginMap;
+  schema::emit_fields(out, schema::lesion_windows(), w);
+  if (!w.parameters.empty()) {
+    out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+    for (const auto& o : w.parameters) out << YAML::Key << o.name << YAML::Value << o.value;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 /// `search`: the settings resolved, each variable as its list of values (lesions by name), or
 /// its continuous range.
 void emit_search(YAML::Emitter& out, const Scenario& s) {
@@ -264,7 +276,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     for (std::size_t l = 0; l < s.lesion_names.size(); ++l) {
       out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << s.lesion_names[l];
       for (const LesionWindows& w : s.lesion_windows)
-        if (w.lesion == static_cast<int>(l)) emit_map(out, schema::lesion_windows(), w);
+        if (w.lesion == static_cast<int>(l)) emit_windows(out, w);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

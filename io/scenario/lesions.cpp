@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Scenario loader: the patient's lesions (multi-lesion radiotherapy model).
+#include <algorithm>
 #include <set>
 
 #include "io/scenario/parts.hpp"
 #include "io/scenario/schema.hpp"
+#include "models/abm/parameters.hpp"
 #include "models/qspio_nsclc/model.hpp"
 #include "models/registry.hpp"
 
@@ -11,6 +13,30 @@ namespace vct::io::detail {
 
 namespace {
 constexpr std::size_t kMaxLesions = 8;
+
+/// `lesions[i].abm.parameters`: window parameters by table name, each within its bounds.
+void read_window_parameters(Validator& v, const YAML::Node& node, const std::string& path, LesionWindows& w) {
+  if (!v.is_map(node, path)) return;
+  const std::vector<ParameterInfo>& table = models::abm::parameter_table();
+  std::vector<std::string> names;
+  for (const ParameterInfo& info : table) names.push_back(info.name);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    const auto found = std::find(names.begin(), names.end(), key);
+    if (found == names.end()) {
+      const std::string hint = closest_name(key, names);
+      v.problem(it->first, path + "." + key,
+                "unknown window parameter '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                    "; docs/models/abm.md, \"Parameters\", lists them");
+      continue;
+    }
+    const std::size_t k = static_cast<std::size_t>(found - names.begin());
+    double value = table[k].value;
+    const std::size_t before = v.count();
+    v.number(node, key, path, value, table[k].lower, table[k].upper, table[k].lower_open);
+    if (v.count() == before) w.parameters.push_back({key, static_cast<int>(k), value});
+  }
+}
 
 /// `lesions[i].abm`: the lesion's agent-based windows.
 void load_windows(Validator& v, const YAML::Node& node, const std::string& path, int lesion,
@@ -22,6 +48,7 @@ void load_windows(Validator& v, const YAML::Node& node, const std::string& path,
   w.lesion = lesion;
   const std::size_t before = v.count();
   for (const auto& f : section.fields) schema::read_field(v, node, path, f, w);
+  if (node["parameters"]) read_window_parameters(v, node["parameters"], path + ".parameters", w);
   const std::string share = "lesion" + std::to_string(lesion + 1) + "_abm_share";
   if (model) {
     w.share_parameter = model->parameter_index(share);

@@ -107,6 +107,8 @@ struct LesionWindows {
   bool margin = false;         ///< windows: core_and_margin
   int size_voxels = 32;        ///< voxels per edge of each window
   double margin_share = 0.05;  ///< the margin window's share of the windows (the core has the rest)
+  /// Window parameters by name (models/abm/parameters.inc), index into abm::parameter_table().
+  std::vector<ParameterOverride> parameters;
 };
 
 /// A fully resolved scenario (schema_version 1, docs/scenario-reference.md): one patient with one

@@ -326,6 +326,10 @@ const Section<LesionWindows>& lesion_windows() {
           member(number_key("margin_share", 0.0, 0.5, true, "0.05",
                             "core_and_margin: the margin window's part of the windows' share (spQSP-IO: 0.05)"),
                  &LesionWindows::margin_share),
+          other<LesionWindows>(other_key("parameters", "mapping", "none",
+                                         "window parameters by name, within their bounds (docs/models/abm.md, "
+                                         "\"Parameters\"); they win over the values a window takes from the model "
+                                         "(growth, kill, radiosensitivity, lifespans)")),
       }};
   return section;
 }

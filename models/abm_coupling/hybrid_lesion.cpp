@@ -110,7 +110,9 @@ void HybridLesions::start(const double* y, const double* p) {
     const double radius_mm = 5.0 * sphere_diameter_cm(lesion_volume_L(spec.lesion, y, p));
     const bool margin = spec.region == WindowRegion::kMargin;
     const DosePoint centre{margin ? radius_mm : 0.0, 0.0, 0.0};  // a margin window's tumour side faces the centre
-    windows_.emplace_back(q, spec.grid, centre,
+    Parameters own = q;
+    for (const auto& [index, value] : spec.parameter_overrides) own.values.at(index) = value;
+    windows_.emplace_back(own, spec.grid, centre,
                           abm::window_stream(config_.seed, config_.patient, static_cast<std::uint32_t>(spec.lesion),
                                              per_lesion[static_cast<std::size_t>(spec.lesion)]++));
     windows_.back().populate(margin ? 0.5 : 1.0);

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/coupling.hpp"
@@ -60,6 +61,9 @@ struct WindowSpec {
   WindowRegion region = WindowRegion::kCore;  ///< core: centred in the lesion; margin: on its boundary
   double region_share = 1.0;                  ///< f_j in (0, 1]; the lesion's windows sum to 1
   Grid grid;                                  ///< size and voxel edge
+  /// Window parameters set by the scenario (index into abm::parameter_table(), value); they win
+  /// over the values the window takes from the model.
+  std::vector<std::pair<std::size_t, double>> parameter_overrides;
 };
 
 struct HybridConfig {

@@ -86,9 +86,14 @@ TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsL
   std::vector<double> p = m.default_parameters();
   param(m, p, "lesion1_abm_share") = 0.2;
   std::vector<double> y = test_support::grown(m, p);
-  HybridLesions h(m, one_core_window());
+  HybridConfig config = one_core_window();
+  // a scenario's window parameter wins over the value taken from the model (k_C_T1 = 0.9 /day)
+  config.windows[0].parameter_overrides = {{static_cast<std::size_t>(models::abm::P::k_kill_per_day), 0.5}};
+  HybridLesions h(m, config);
   const std::vector<double> before = y;
   ASSERT_TRUE(h.exchange(0.25, y.data(), p.data()));
+  EXPECT_EQ(h.windows()[0].parameters()[models::abm::P::k_kill_per_day], 0.5);
+  EXPECT_EQ(h.windows()[0].parameters()[models::abm::P::K_kill_cancer_weight], 1.2);  // the model's K_T_C
   ASSERT_EQ(h.records().size(), 1u);
   const SliceRecord& r = h.records()[0];
   // The window stands for the compartment tissue with as many cancer cells: V_eq = C_win w V / C1,

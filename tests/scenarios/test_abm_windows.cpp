@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 const char* const kScenario = R"(schema_version: 1
 model: qspio_nsclc_rt
 lesions:
-  - {name: primary, diameter_cm: 3, abm: {share: 0.2, windows: core_and_margin, size_voxels: 12}}
+  - {name: primary, diameter_cm: 3, abm: {share: 0.2, windows: core_and_margin, size_voxels: 12,
+                                          parameters: {IFNg_release_ng_per_s: 4.31e-13}}}
 population:
   size: 3
   seed: 11
@@ -50,6 +51,10 @@ TEST(AbmScenario, BlockResolvesAndRoundTrips) {
   EXPECT_TRUE(w.margin);
   EXPECT_EQ(w.size_voxels, 12);
   EXPECT_EQ(w.margin_share, 0.05);  // the default
+  ASSERT_EQ(w.parameters.size(), 1u);
+  EXPECT_EQ(w.parameters[0].name, "IFNg_release_ng_per_s");
+  EXPECT_EQ(w.parameters[0].index, static_cast<int>(models::abm::P::IFNg_release_ng_per_s));
+  EXPECT_EQ(w.parameters[0].value, 4.31e-13);
   const ModelDefinition& m = models::get_model(a.scenario.model);
   EXPECT_EQ(w.share_parameter, m.parameter_index("lesion1_abm_share"));
   const io::LoadedScenario b = io::load_scenario_text(a.resolved_yaml, "resolved.yaml");
@@ -71,6 +76,10 @@ TEST(AbmScenario, BlockResolvesAndRoundTrips) {
   EXPECT_EQ(h->config().seed, 11u);
   EXPECT_NEAR(h->config().windows[0].region_share, 0.95, 1e-15);
   EXPECT_EQ(h->config().windows[1].region_share, 0.05);
+  for (const auto& spec : h->config().windows) {  // both windows of the lesion take its parameters
+    ASSERT_EQ(spec.parameter_overrides.size(), 1u);
+    EXPECT_EQ(spec.parameter_overrides[0].second, 4.31e-13);
+  }
 }
 
 TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
