@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/geometry.hpp"
+#include "core/parallel.hpp"
 #include "models/abm/spatial_stats.hpp"
 #include "models/qspio_nsclc/equations.hpp"
 #include "models/qspio_nsclc/layout.hpp"
@@ -274,9 +275,13 @@ bool HybridLesions::exchange(double t_day, double* y, const double* params) {
     inputs[j] = inputs_for(j, signals.lesions[static_cast<std::size_t>(l)], y);
     volume[j] = lesion_volume_L(l, y, params);
   }
+  // The windows advance independently, each on its own stream, so on any number of threads (one per
+  // window; a single thread inside a trial's parallel loop) with the same result; their jumps are
+  // applied in window order.
+  parallel_for(0, windows_.size(), static_cast<int>(windows_.size()),
+               [&](std::size_t j) { windows_[j].advance_slice(inputs[j]); });
   bool changed = false;
   for (std::size_t j = 0; j < windows_.size(); ++j) {
-    windows_[j].advance_slice(inputs[j]);
     if (!(volume[j] > 0.0)) continue;  // an empty lesion takes nothing back
     push_back_to_model(j, t_day, y, params, volume[j]);
     const nsclc::LesionSignals& l = signals.lesions[static_cast<std::size_t>(config_.windows[j].lesion)];

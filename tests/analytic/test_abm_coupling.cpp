@@ -156,6 +156,18 @@ TEST(HybridLesions, CoupledRunConservesCellsSeesEveryFractionAndRepeatsBitForBit
   // the same (seed, patient): the same windows and the same trajectory, bit for bit
   EXPECT_EQ(a.windows()[0].digest(), b.windows()[0].digest());
   EXPECT_EQ(ra.trajectory.states, rb.trajectory.states);
+  // two windows advance on two threads: still the same, run after run
+  HybridConfig two = one_core_window();
+  two.windows.push_back(two.windows[0]);
+  two.windows[0].region_share = 0.95;
+  two.windows[1].region = WindowRegion::kMargin;
+  two.windows[1].region_share = 0.05;
+  HybridLesions d(m, two), e(m, two);
+  const PatientRun rd = simulate_treatment(m, p, y0, plan, SolverOptions{}, &d);
+  const PatientRun re = simulate_treatment(m, p, y0, plan, SolverOptions{}, &e);
+  ASSERT_EQ(rd.status, PatientStatus::kOk) << rd.message;
+  EXPECT_EQ(d.windows()[1].digest(), e.windows()[1].digest());
+  EXPECT_EQ(rd.trajectory.states, re.trajectory.states);
   // another patient index: another stream
   HybridConfig other = one_core_window();
   other.patient = 4;
