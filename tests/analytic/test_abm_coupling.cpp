@@ -77,6 +77,19 @@ TEST(HybridShare, CompartmentHoldingShareWKeepsTheWholeLesionsSizeAndPerCellRate
     EXPECT_NEAR(fw[idx(m, name)], f[idx(m, name)], 1e-6 * std::abs(f[idx(m, name)]) + 1e-15) << name;
   const std::size_t mapc = idx(m, "V_LN.mAPC");
   EXPECT_NEAR(fw[mapc], f[mapc], 1e-9 * std::abs(f[mapc]) + 1e-12);
+  // Released antigen and DAMP go into the whole lesion's volume V_T / w: with no free antigen and no
+  // DAMP yet (so neither decays nor is taken up), the compartment's own sources are w = 0.8 times
+  // the whole lesion's; the windows add theirs by jumps.
+  std::vector<double> y0 = y, y0w = yw;
+  for (const char* name : {"V_T.P0", "V_T.P1", "V_T.DAMP"}) y0[idx(m, name)] = y0w[idx(m, name)] = 0.0;
+  y0[idx(m, "V_T.C_doomed_icd")] = 1e8;  // immunogenic deaths feed DAMP
+  y0w[idx(m, "V_T.C_doomed_icd")] = 0.8e8;
+  m.rhs(0.0, y0.data(), p.data(), f.data());
+  m.rhs(0.0, y0w.data(), q.data(), fw.data());
+  for (const char* name : {"V_T.P0", "V_T.P1", "V_T.DAMP"}) {
+    ASSERT_GT(f[idx(m, name)], 0.0) << name;
+    EXPECT_NEAR(fw[idx(m, name)], 0.8 * f[idx(m, name)], 1e-6 * f[idx(m, name)]) << name;
+  }
 }
 
 TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsLaw) {
@@ -94,6 +107,11 @@ TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsL
   ASSERT_TRUE(h.exchange(0.25, y.data(), p.data()));
   EXPECT_EQ(h.windows()[0].parameters()[models::abm::P::k_kill_per_day], 0.5);
   EXPECT_EQ(h.windows()[0].parameters()[models::abm::P::K_kill_cancer_weight], 1.2);  // the model's K_T_C
+  // lifespans from the model: 1 / k_T1_death = 1 / k_T0_death = 1 / (0.01 /day) = 100 days; the CD8
+  // SD keeps SPQ's proportion, 1.5 / 10 x 100 = 15 days
+  EXPECT_NEAR(h.windows()[0].parameters()[models::abm::P::CD8_life_mean_day], 100.0, 1e-9);
+  EXPECT_NEAR(h.windows()[0].parameters()[models::abm::P::CD8_life_sd_day], 15.0, 1e-9);
+  EXPECT_NEAR(h.windows()[0].parameters()[models::abm::P::Treg_life_mean_day], 100.0, 1e-9);
   ASSERT_EQ(h.records().size(), 1u);
   const SliceRecord& r = h.records()[0];
   // The window stands for the compartment tissue with as many cancer cells: V_eq = C_win w V / C1,
