@@ -36,6 +36,7 @@ SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenari
     core.lesion = w.lesion;
     core.grid.nx = core.grid.ny = core.grid.nz = w.size_voxels;
     core.region_share = w.margin ? 1.0 - w.margin_share : 1.0;
+    core.settle_days = w.settle_days;
     for (const ParameterOverride& o : w.parameters)
       core.parameter_overrides.emplace_back(static_cast<std::size_t>(o.index), o.value);
     base.windows.push_back(core);
@@ -82,7 +83,9 @@ PatientRun run_single_patient(const ModelDefinition& model, const Scenario& scen
                                                  scenario.horizon_day, scenario.output_interval_day, params);
   const SliceCouplingFactory windows = window_coupling(model, scenario);
   const std::unique_ptr<SliceCoupling> coupling = windows ? windows.make(0) : nullptr;
-  return simulate_patient(model, params, scenario.initialisation, plan, scenario.solver, coupling.get());
+  PatientRun run = simulate_patient(model, params, scenario.initialisation, plan, scenario.solver, coupling.get());
+  if (coupling) run.coupling_tables = windows.tables;
+  return run;
 }
 
 PopulationSpec population_spec(const ModelDefinition& model, const PopulationSettings& p) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A sub-model advanced in fixed slices alongside the ODE, such as the agent-based lesion windows
-// of models/abm (issue #24; docs/models/abm.md). The simulator integrates to each slice boundary
-// t = k slice_days (k >= 1), calls exchange(), which reads the state, advances the sub-model over
-// the slice that just ended and may apply a pure jump to the state, and restarts the solver when
+// of models/abm (issue #24; docs/models/abm.md). The simulator calls begin() with the initial
+// state, then integrates to each slice boundary t = k slice_days (k >= 1) and calls exchange(),
+// which reads the state, advances the sub-model over the slice that just ended and may apply a pure jump to the state, and restarts the solver when
 // the state changed. At a time with both a slice boundary and doses or fractions, the slice comes
 // first (it covers the time before them); each fraction is announced with on_fraction() before the
 // model's own jump, so the sub-model sees the same dose and the pre-fraction state.
@@ -32,6 +32,8 @@ class SliceCoupling {
   virtual ~SliceCoupling() = default;
   /// Slice length in days, > 0 (the agent-based window: 0.25).
   virtual double slice_days() const = 0;
+  /// At the start of the treatment (t = 0), before any dose or fraction: y is the initial state.
+  virtual void begin(const double* /*y*/, const double* /*params*/) {}
   /// At the end of a slice: y is the model state at t_day (read and jump in place); returns true
   /// when y was changed.
   virtual bool exchange(double t_day, double* y, const double* params) = 0;

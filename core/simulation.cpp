@@ -134,6 +134,7 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
   auto integrator = make_integrator(model, params.data(), options, std::move(roots));
 
   std::vector<double> y = y0;
+  if (coupling) coupling->begin(y.data(), params.data());
   std::vector<double> out(static_cast<std::size_t>(traj.n_outputs));
   std::size_t next_dose = 0, next_fraction = 0;
   long next_slice = 1;  // the coupling's next boundary is next_slice x slice
@@ -211,6 +212,7 @@ PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<do
     run.message = e.what();
   }
   run.stats = integrator->stats();
+  if (coupling) run.coupling_rows = coupling->tables();
   return run;
 }
 

@@ -81,6 +81,10 @@ struct PatientRun {
   SolverStats stats;  ///< Treatment phase only.
   double wall_seconds_initialisation = 0.0;
   double wall_seconds_treatment = 0.0;
+  /// With a coupling: its records (SliceCoupling::tables(), also after a failure), and the layouts
+  /// of those tables when the caller knows them (run_single_patient; empty otherwise).
+  std::vector<std::vector<double>> coupling_rows;
+  std::vector<CouplingTableLayout> coupling_tables;
 };
 
 /// Output times 0, dt, 2dt, ... up to and including horizon_day.

@@ -2,6 +2,9 @@
 #include "io/hdf5_writer.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
@@ -36,6 +39,31 @@ void write_provenance(hid_t root, const ModelDefinition& model, const Scenario& 
   dataset_string(group.get(), "identity", info.identity_yaml);
   attr_string(group.get(), "path", info.scenario_path);
 }
+
+namespace {
+
+/// The coupling's tables (agent-based windows) at the root, as a trial writes them per arm, each
+/// row starting with patient_id 0.
+void write_coupling_tables(hid_t root, const PatientRun& run) {
+  for (std::size_t t = 0; t < run.coupling_tables.size() && t < run.coupling_rows.size(); ++t) {
+    const CouplingTableLayout& layout = run.coupling_tables[t];
+    const std::vector<double>& rows = run.coupling_rows[t];
+    const std::size_t nc = layout.columns.size(), n = nc > 0 ? rows.size() / nc : 0;
+    std::vector<std::pair<std::string, bool>> names = {{"patient_id", false}};
+    for (const std::string& c : layout.columns) names.emplace_back(c, false);
+    AppendableTable table(root, layout.name, names);
+    if (n == 0) continue;
+    std::vector<Column> columns = {number_column("patient_id", std::vector<double>(n, 0.0))};
+    for (std::size_t k = 0; k < nc; ++k) {
+      std::vector<double> col(n);
+      for (std::size_t r = 0; r < n; ++r) col[r] = rows[r * nc + k];
+      columns.push_back(number_column(layout.columns[k], col));
+    }
+    table.append(columns, n);
+  }
+}
+
+}  // namespace
 
 void write_patient_result(const std::string& path, const ModelDefinition& model, const Scenario& scenario,
                           const std::vector<double>& params, const PatientRun& run, const RunInfo& info) {
@@ -98,6 +126,7 @@ void write_patient_result(const std::string& path, const ModelDefinition& model,
                  {number_column("patient_id", ids), number_column("time_day", times), text_column("kind", kinds),
                   text_column("detail", details)},
                  ids.size());
+  write_coupling_tables(root, run);
   write_course_table(root, "radiotherapy",
                      report_courses(scenario.radiotherapy, nominal_alpha_beta_Gy(model, scenario.parameter_overrides),
                                     scenario.lesion_names));

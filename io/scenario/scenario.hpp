@@ -107,6 +107,7 @@ struct LesionWindows {
   bool margin = false;         ///< windows: core_and_margin
   int size_voxels = 32;        ///< voxels per edge of each window
   double margin_share = 0.05;  ///< the margin window's share of the windows (the core has the rest)
+  double settle_days = 14.0;   ///< days the windows advance on the initial state before day 0
   /// Window parameters by name (models/abm/parameters.inc), index into abm::parameter_table().
   std::vector<ParameterOverride> parameters;
 };

@@ -326,6 +326,11 @@ const Section<LesionWindows>& lesion_windows() {
           member(number_key("margin_share", 0.0, 0.5, true, "0.05",
                             "core_and_margin: the margin window's part of the windows' share (spQSP-IO: 0.05)"),
                  &LesionWindows::margin_share),
+          member(number_key("settle_days", 0.0, 365.0, false, "14",
+                            "days the windows run before day 0 on the untreated initial state, nothing fed "
+                            "back, so that T cells, IFN-gamma and PD-L1 settle from the seeding (whole 6-h "
+                            "slices)"),
+                 &LesionWindows::settle_days),
           other<LesionWindows>(other_key("parameters", "mapping", "none",
                                          "window parameters by name, within their bounds (docs/models/abm.md, "
                                          "\"Parameters\"); they win over the values a window takes from the model "

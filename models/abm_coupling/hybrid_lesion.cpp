@@ -85,7 +85,11 @@ void HybridLesions::start(const double* y, const double* p) {
   }
   // The windows follow the patient's own rates: growth, T-cell kill, radiosensitivity, clearance.
   Parameters q = config_.parameters;
-  q[P::k_C_growth_per_day] = p[nsclc::par::k_C1_growth_per_day];
+  // A stem cell divides at most once per slice, so the stem pool can grow by at most a factor
+  // 2 - a per slice (a: asymmetric share): faster patients' windows grow at that cap,
+  // ln(2 - a) / slice = 0.195 /day at the defaults (docs/models/abm.md, "Coupling").
+  const double growth_cap = std::log(2.0 - q[P::asymmetric_division]) / q.slice_days();
+  q[P::k_C_growth_per_day] = std::min(p[nsclc::par::k_C1_growth_per_day], growth_cap);
   q[P::k_kill_per_day] = p[nsclc::par::k_C_T1_per_day];
   q[P::K_kill_cancer_weight] = p[nsclc::par::K_T_C];
   q[P::alpha_C_per_Gy] = p[nsclc::rp::alpha_C_per_Gy];
@@ -117,22 +121,17 @@ void HybridLesions::start(const double* y, const double* p) {
                           abm::window_stream(config_.seed, config_.patient, static_cast<std::uint32_t>(spec.lesion),
                                              per_lesion[static_cast<std::size_t>(spec.lesion)]++));
     windows_.back().populate(margin ? 0.5 : 1.0);
-    // The window stands for the compartment tissue holding as many cancer cells: V_eq = C_window x
-    // (w V_lesion) / C1. The lattice packs a quarter of the compartment's cancer-cell density (one
-    // 20-um voxel per cell at 60 % occupancy against 16.9-um cells filling 75 % of the tissue), so
-    // the geometric volume would give each cancer cell about four times the compartment's T cells.
-    const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
-    const double V_cpt = lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p);
-    const double C_cpt = y[idx[nsclc::lc::C1]];
-    const double C_win = static_cast<double>(windows_.back().counts().cells());
-    equivalent_volume_.push_back(C_cpt > 0.0 && C_win > 0.0 ? C_win * V_cpt / C_cpt : window_volume_L(spec.grid));
+    equivalent_volume_.push_back(anchored_volume_L(windows_.size() - 1, y, p));
     // T cells at the compartment's ratio to cancer cells.
-    const double v = equivalent_volume_.back() / V_cpt;
+    const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
+    const double v =
+        equivalent_volume_.back() / (lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p));
     windows_.back().seed_t_cells(std::llround(std::max(0.0, y[idx[nsclc::lc::T_T1]]) * v),
                                  std::llround(std::max(0.0, y[idx[nsclc::lc::T_T0]]) * v));
   }
   icd_pool_.assign(windows_.size(), 0.0);
   non_pool_.assign(windows_.size(), 0.0);
+  settle(y, p);
   const auto& days = config_.assessment_days;
   if (next_assessment_ < days.size() && days[next_assessment_] <= 0.0) {
     record_assessment(0.0);
@@ -140,18 +139,68 @@ void HybridLesions::start(const double* y, const double* p) {
   }
 }
 
+// The window stands for the compartment tissue holding as many cancer cells: V_eq = C_window x
+// (w V_lesion) / C1. The lattice packs a quarter of the compartment's cancer-cell density (one
+// 20-um voxel per cell at 60 % occupancy against 16.9-um cells filling 75 % of the tissue), so
+// the geometric volume would give each cancer cell about four times the compartment's T cells.
+double HybridLesions::anchored_volume_L(std::size_t j, const double* y, const double* p) const {
+  const nsclc::Layout& lay = rt_layout(model_);
+  const WindowSpec& spec = config_.windows[j];
+  const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
+  const double V_cpt = lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p);
+  const double C_cpt = y[idx[nsclc::lc::C1]];
+  const double C_win = static_cast<double>(windows_[j].counts().cells());
+  return C_cpt > 0.0 && C_win > 0.0 ? C_win * V_cpt / C_cpt : window_volume_L(spec.grid);
+}
+
+// Settling: each window advances settle_days on the initial state, slice by slice, with the inputs of the
+// initial compartment (recomputed each slice from the windows' own counts and PD-L1), and nothing is
+// fed back. Seeded CD8 cells all meet cancer cells at once and secrete IFN-gamma together; the PD-L1
+// this pulse induces falls below the positivity threshold after ln(1 / 0.5) / k_PDL1_loss = 7 days
+// at the defaults. The windows then stand again for as many cancer cells as they hold.
+void HybridLesions::settle(const double* y, const double* p) {
+  std::vector<long> slices(windows_.size());
+  long most = 0;
+  for (std::size_t j = 0; j < windows_.size(); ++j) {
+    slices[j] = static_cast<long>(std::floor(config_.windows[j].settle_days / slice_days() + 1e-9));
+    most = std::max(most, slices[j]);
+  }
+  if (most <= 0) return;
+  const nsclc::ModuleSignals signals = nsclc::module_signals(rt_layout(model_), y, p);
+  std::vector<SliceInputs> inputs(windows_.size());
+  for (long k = 0; k < most; ++k) {
+    for (std::size_t j = 0; j < windows_.size(); ++j)
+      inputs[j] = inputs_for(j, signals.lesions[static_cast<std::size_t>(config_.windows[j].lesion)], y);
+    parallel_for(0, windows_.size(), static_cast<int>(windows_.size()), [&](std::size_t j) {
+      if (k < slices[j]) windows_[j].advance_slice(inputs[j]);
+    });
+  }
+  for (std::size_t j = 0; j < windows_.size(); ++j)
+    if (slices[j] > 0) equivalent_volume_[j] = anchored_volume_L(j, y, p);
+}
+
+void HybridLesions::begin(const double* y, const double* params) {
+  if (windows_.empty() && !config_.windows.empty()) start(y, params);
+}
+
 void HybridLesions::record_assessment(double t_day) {
   for (std::size_t j = 0; j < windows_.size(); ++j) {
     const Window& w = windows_[j];
     const abm::SpatialStats st = abm::spatial_statistics(w);
     const double jd = static_cast<double>(j);
+    const WindowCounts& n = w.counts();
+    const auto viable = static_cast<double>(n.cells() - n.doomed);
+    const auto positive = static_cast<double>(n.pdl1_positive);
     const double spatial[] = {t_day,
                               jd,
                               static_cast<double>(st.label),
                               st.cd8_per_mm3,
                               st.cancer_near_cd8,
                               st.median_cd8_to_cancer_um,
-                              st.mixing_score};
+                              st.mixing_score,
+                              viable,
+                              positive,
+                              viable > 0.0 ? positive / viable : std::nan("")};
     spatial_rows_.insert(spatial_rows_.end(), std::begin(spatial), std::end(spatial));
     for (const abm::ProfileBin& b : st.profile) {
       const double bin[] = {t_day, jd,          b.lower_um, b.upper_um,      b.volume_mm3,    b.cancer,
@@ -346,7 +395,7 @@ const std::vector<CouplingTableLayout>& HybridLesions::table_layouts() {
         "compartment_H_PD1_1"}},
       {"abm_spatial",
        {"t_day", "window_index", "label_code", "cd8_per_mm3", "cancer_near_cd8_share", "median_cd8_to_cancer_um",
-        "mixing_score"}},
+        "mixing_score", "viable_cancer_cells", "pdl1_positive_cells", "pdl1_positive_share_1"}},
       {"abm_profiles",
        {"t_day", "window_index", "depth_lower_um", "depth_upper_um", "volume_mm3", "cancer_cells", "cd8_cells",
         "cytotoxic_cells", "treg_cells", "pdl1_positive_cells", "cd8_per_mm3", "pdl1_positive_share"}},

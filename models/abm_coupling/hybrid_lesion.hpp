@@ -64,6 +64,10 @@ struct WindowSpec {
   /// Window parameters set by the scenario (index into abm::parameter_table(), value); they win
   /// over the values the window takes from the model.
   std::vector<std::pair<std::size_t, double>> parameter_overrides;
+  /// Days (>= 0, whole slices) the window advances before day 0 on the initial state, nothing fed
+  /// back, so that its T cells, IFN-gamma and PD-L1 settle from the seeding (docs/models/abm.md,
+  /// "Settling").
+  double settle_days = 0.0;
 };
 
 struct HybridConfig {
@@ -101,6 +105,7 @@ class HybridLesions final : public SliceCoupling {
   ~HybridLesions() override;
 
   double slice_days() const override;
+  void begin(const double* y, const double* params) override;
   bool exchange(double t_day, double* y, const double* params) override;
   void on_fraction(const RadiationFraction& fraction, const double* y, const double* params) override;
 
@@ -118,12 +123,15 @@ class HybridLesions final : public SliceCoupling {
   const std::vector<Window>& windows() const { return windows_; }
   const HybridConfig& config() const { return config_; }
   /// Window j's equivalent volume V_eq (L): the compartment tissue that holds as many cancer cells as
-  /// the window did when seeded. Recruitment, seeding and the scale S_j use it. Set at the first
-  /// slice or fraction.
+  /// the window did at day 0 (when seeded, and again after settling). Recruitment, seeding and the
+  /// scale S_j use it. Set at begin() (or the first slice or fraction).
   double equivalent_volume_L(std::size_t j) const { return equivalent_volume_.at(j); }
 
  private:
   void start(const double* y, const double* p);
+  void settle(const double* y, const double* p);
+  /// V_eq of window j from its cancer cells now and the compartment's in y.
+  double anchored_volume_L(std::size_t j, const double* y, const double* p) const;
   void record_assessment(double t_day);
   void record_section(std::size_t j, double t_day);
   SliceInputs inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const;

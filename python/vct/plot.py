@@ -467,7 +467,7 @@ class Plots:
         prof = prof[np.isclose(prof["t_day"], day)]
         plt = _pyplot()
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
-        for k, arm in enumerate(self._r.arms):
+        for k, arm in enumerate(self._r.arms or ["patient"]):
             rows = prof[prof["arm"] == arm]
             if rows.empty:
                 continue

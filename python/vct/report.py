@@ -352,6 +352,14 @@ def render(result):
         body += ["<h2>Radiotherapy courses</h2>", _rt_table(r), "<h2>Figures</h2>"]
         body.append(_figure(r.plot.trajectory(), "fig-trajectory", "Tumour diameter over time"))
         ids = ["fig-trajectory"]
+        if r.has_abm:
+            for w in sorted(set(r.abm("sections")["window_index"].astype(int))):
+                body.append(_figure(r.plot.abm_section(window=w), f"fig-abm-section-{w}",
+                                    f"Middle plane of agent-based window {w} at the last assessment"))
+                ids.append(f"fig-abm-section-{w}")
+            body.append(_figure(r.plot.abm_profiles(), "fig-abm-profiles",
+                                "Agent-based windows: CD8 density and PD-L1+ share by depth from the tumour boundary"))
+            ids.append("fig-abm-profiles")
     body += ["<h2>Provenance</h2>", _provenance_table(r),
              "<h2>Resolved scenario</h2>", f"<details><summary>YAML</summary><pre>{html.escape(r.scenario)}</pre></details>"]
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -382,6 +382,9 @@ class Result:
     @property
     def has_abm(self):
         """Whether the trial ran agent-based windows (scenario key lesions[].abm)."""
+        if self.kind == "patient":
+            with self._file() as f:
+                return "abm_slices" in f
         if self.kind != "trial":
             return False
         with self._file() as f:
@@ -391,13 +394,24 @@ class Result:
         """A table of the agent-based windows (docs/models/abm.md), long form with column `arm`.
 
         slices: counts and events per 6-h slice and window; spatial: per assessment (baseline and
-        scans) and window, CD8 density, contacts, mixing score and label (0 cold, 1 mixed,
-        2 compartmentalised); profiles: the same by depth from the tumour boundary (negative:
+        scans, baseline after the windows settled) and window, CD8 density, contacts, mixing score,
+        label (0 cold, 1 mixed, 2 compartmentalised), viable and PD-L1+ cancer cells and their
+        share; profiles: the same by depth from the tumour boundary (negative:
         stroma); sections: the occupied voxels of each window's middle plane (first 10 candidates).
+        A single-patient file has the same tables at its root; they come with arm "patient" and
+        candidate_id 0.
         """
-        self._need_trial("abm")
         if table not in self.ABM_TABLES:
             raise ValueError(f"unknown agent-based table '{table}'; expected one of {', '.join(self.ABM_TABLES)}")
+        if self.kind == "patient":
+            with self._file() as f:
+                if "abm_" + table not in f:
+                    raise ValueError(f"{self.path}: no agent-based windows in this file (scenario key lesions[].abm)")
+                frame = _frame(f["abm_" + table])
+            frame.insert(0, "arm", "patient")
+            frame.insert(1, "candidate_id", frame.pop("patient_id"))
+            return frame
+        self._need_trial("abm")
         frames = []
         with self._file() as f:
             for name in self._arms(arm):

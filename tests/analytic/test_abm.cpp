@@ -413,7 +413,10 @@ TEST(AbmImmune, PdL1IsInducedWhereCytotoxicCellsSecreteAndFadesSlowly) {
   EXPECT_NEAR(induced_pdl1(0.05, p), 1.0 / 6.0 + 5.0 / 6.0 * 0.5, 1e-12);  // at K: half the way up
   EXPECT_NEAR(pd1_suppression(0.5, 2.0, 2.0), 0.5, 1e-15);                 // (2 x 0.5)^2 / (1 + 1)
   EXPECT_EQ(pd1_suppression(0.9, 0.0, 2.0), 0.0);                          // no bond scale, no suppression
-  // a full 31^3 block of progenitors with one secreting CD8 cell at its centre (no killing)
+  // a full 31^3 block of progenitors with one secreting CD8 cell at its centre (no killing), at
+  // spQSP-IO's secretion and uptake (7.64e-10 ng/s, 1e-3 /s; the calibrated defaults are lower)
+  p[P::IFNg_release_ng_per_s] = 7.64e-10;
+  p[P::IFNg_uptake_per_s] = 1e-3;
   p[P::initial_density] = 1.0;
   p[P::port_fraction] = 0.0;
   p[P::k_kill_per_day] = 0.0;

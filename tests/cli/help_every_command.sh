@@ -4,7 +4,7 @@
 # cannot be added without help, nor help promise a command that does not exist).
 set -euo pipefail
 vct=$1
-expected="run check merge calibrate validate search fit predict twin-check report tps-fit schema models params states drugs version help"
+expected="run check merge calibrate validate search fit predict twin-check report tps-fit abm-tps-fit schema models params states drugs version help"
 listed=$("$vct" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}' | xargs)
 if [ "$listed" != "$expected" ]; then
   echo "vct --help lists '$listed', expected '$expected'" >&2

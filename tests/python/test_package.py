@@ -467,6 +467,31 @@ class Figures(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "unknown agent-based table"):
             r.abm("cells")
 
+    def test_a_single_patient_with_windows_gets_their_tables_and_pictures(self):
+        # the trial scenario above as one patient: its windows' tables sit at the file's root
+        with open(os.path.join(ROOT, "tests", "scenarios", "good", "abm_trial.yaml")) as f:
+            scenario = yaml.safe_load(f)
+        scenario["treatment"] = scenario.pop("arms")[0]["treatment"]
+        del scenario["population"], scenario["recist"], scenario["run"]
+        scenario["lesions"][0]["abm"]["settle_days"] = 1
+        r = vct.run(scenario, output=os.path.join(WORK, "abm_patient.h5"))
+        self.assertEqual(r.kind, "patient")
+        self.assertTrue(r.has_abm)
+        slices = r.abm("slices")
+        self.assertEqual(len(slices), 16 * 2)  # 4 days of 6-h slices, 2 windows
+        self.assertEqual(set(slices["candidate_id"]), {0})
+        spatial = r.abm("spatial")
+        self.assertEqual(sorted(set(spatial["t_day"])), [0.0, 4.0])  # baseline and the horizon
+        share = spatial["pdl1_positive_cells"] / spatial["viable_cancer_cells"]
+        self.assertTrue(np.allclose(share, spatial["pdl1_positive_share_1"]))
+        fig = r.plot.abm_profiles()
+        self.assertEqual(len(fig.axes[0].lines), 1 + 1)  # the patient and the boundary line
+        self.check(fig, "abm_profiles_patient")
+        from vct.report import render
+        html_text, ids = render(r)
+        self.assertIn("fig-abm-section-1", ids)
+        self.assertIn("fig-abm-profiles", ids)
+
     def test_figures_without_their_data_say_why(self):
         small = Fixtures.get().small
         with self.assertRaisesRegex(ValueError, "multi-lesion RT model"):

@@ -7,11 +7,15 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "app/abm_tps.hpp"
 #include "app/local_trial.hpp"
 #include "app/run_scenario.hpp"
+#include "core/error.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/trial_merge.hpp"
+#include "models/abm/parameters.hpp"
 #include "models/abm_coupling/hybrid_lesion.hpp"
 #include "models/registry.hpp"
 
@@ -120,11 +124,15 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
     EXPECT_EQ(tables[0].size(), 32u * 29u);
     EXPECT_EQ(tables[0][0], 0.25);      // t_day of the first row
     EXPECT_EQ(tables[0][29 + 1], 1.0);  // the second row is the margin window's
-    // spatial statistics at baseline and the scans of days 2 and 4: 3 x 2 windows of 7 columns
-    ASSERT_EQ(tables[1].size(), 6u * 7u);
+    // spatial statistics at baseline and the scans of days 2 and 4: 3 x 2 windows of 10 columns
+    ASSERT_EQ(tables[1].size(), 6u * 10u);
     EXPECT_EQ(tables[1][0], 0.0);
-    EXPECT_EQ(tables[1][2 * 7], 2.0);
-    EXPECT_EQ(tables[1][4 * 7], 4.0);
+    EXPECT_EQ(tables[1][2 * 10], 2.0);
+    EXPECT_EQ(tables[1][4 * 10], 4.0);
+    for (std::size_t r = 0; r < tables[1].size(); r += 10) {  // PD-L1+ share = positive / viable
+      ASSERT_GT(tables[1][r + 7], 0.0);
+      EXPECT_DOUBLE_EQ(tables[1][r + 9], tables[1][r + 8] / tables[1][r + 7]);
+    }
     // depth profiles: whole rows of 12 columns; the margin window has stroma bins (depth < 0)
     ASSERT_GT(tables[2].size(), 0u);
     EXPECT_EQ(tables[2].size() % 12, 0u);
@@ -138,6 +146,52 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
   }
   EXPECT_GT(patients, 0);
   fs::remove_all(dir);
+}
+
+TEST(AbmTps, StrataMedianAndDivergenceByHand) {
+  // TPS 0, 0.5, 10, 60 %: one patient >= 50, one 1-49, two < 1 -> 25 / 25 / 50 %; median 5.25.
+  // Against 22 / 30 / 48 with m = (n + 0.5) / (N + 1.5) = 1.5/5.5, 1.5/5.5, 2.5/5.5:
+  // 0.22 ln(0.22 / 0.27273) + 0.30 ln(0.30 / 0.27273) + 0.48 ln(0.48 / 0.45455)
+  // = -0.047266 + 0.028593 + 0.026154 = 0.0074815.
+  const abm_tps::Evaluation e = abm_tps::score({0.0, 0.5, 10.0, 60.0}, {22.0, 30.0, 48.0});
+  EXPECT_EQ(e.patients, 4u);
+  EXPECT_EQ(e.strata_pct[0], 25.0);
+  EXPECT_EQ(e.strata_pct[1], 25.0);
+  EXPECT_EQ(e.strata_pct[2], 50.0);
+  EXPECT_DOUBLE_EQ(e.median_tps_pct, 5.25);
+  EXPECT_NEAR(e.divergence, 0.0074815, 1e-6);
+  // the target itself, 22 / 30 / 48 of 100 patients, is almost at 0 (only the + 0.5 smoothing)
+  std::vector<double> at_target(22, 60.0);
+  at_target.insert(at_target.end(), 30, 10.0);
+  at_target.insert(at_target.end(), 48, 0.0);
+  EXPECT_LT(abm_tps::score(at_target, {22.0, 30.0, 48.0}).divergence, 1e-4);
+}
+
+TEST(AbmTps, WindowTpsIsZeroWithoutIfnGammaHighWithItAndTheSameOnAnyThreadCount) {
+  // Day-0 TPS after settling 1 day: without IFN-gamma every cancer cell stays at the base PD-L1
+  // 1/6 < 0.5, so every TPS is exactly 0; at spQSP-IO's secretion the seeded cells' first burst
+  // (about 0.3 ng/mL at 20 um from one cell, against 0.033 ng/mL for PD-L1 share 0.5) makes most
+  // cells PD-L1+. One thread and two give the same values.
+  io::LoadedScenario a = io::load_scenario_text(kScenario, "abm.yaml");
+  a.scenario.lesion_windows[0].settle_days = 1.0;
+  const ModelDefinition& m = models::get_model(a.scenario.model);
+  const auto release = [](double v) {
+    return std::vector<ParameterOverride>{
+        {"IFNg_release_ng_per_s", static_cast<int>(models::abm::P::IFNg_release_ng_per_s), v}};
+  };
+  const std::vector<double> none = abm_tps::window_tps(m, a.scenario, release(0.0), 1);
+  const std::vector<double> high = abm_tps::window_tps(m, a.scenario, release(7.64e-10), 1);
+  const std::vector<double> high2 = abm_tps::window_tps(m, a.scenario, release(7.64e-10), 2);
+  ASSERT_FALSE(none.empty());
+  ASSERT_EQ(high.size(), none.size());
+  for (std::size_t k = 0; k < none.size(); ++k) {
+    EXPECT_EQ(none[k], 0.0) << k;
+    EXPECT_GT(high[k], 50.0) << k;
+  }
+  EXPECT_EQ(high2, high);
+  // a scenario without windows has no window TPS
+  a.scenario.lesion_windows.clear();
+  EXPECT_THROW(abm_tps::window_tps(m, a.scenario, {}, 1), Error);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // vct_abm_hybrid [--days N] [--rt none|uniform|partial] [--no-nivolumab] [--size N] [--share S]
-//                [--margin] [--set NAME=VALUE ...]: one default patient of qspio_nsclc_rt{} grown to a 3 cm lesion and treated
+//                [--margin] [--settle DAYS] [--set NAME=VALUE ...]: one default patient of qspio_nsclc_rt{} grown to a 3 cm lesion and treated
 // (nivolumab 240 mg every 2 weeks from day 0; 3 x 8 Gy on days 1, 3, 5, uniform or partial: 30 % of
 // the volume, periphery 0.1) with its lesion made a hybrid (models/abm_coupling; docs/models/abm.md,
 // "Coupling"): a core window (and with --margin an invasive-margin window with 5 % of the windows'
-// share) holding the share S (default 0.2, spQSP-IO's) of the lesion; --set changes a window parameter
+// share) holding the share S (default 0.2, spQSP-IO's) of the lesion, settled DAYS (default 0) on
+// the untreated initial state before day 0; --set changes a window parameter
 // (models/abm/parameters.inc) for sensitivity runs. Prints the lesion and the
 // windows day by day, then the cost: wall time of the coupled and the plain run, and per window-day.
 #include <chrono>
@@ -30,7 +31,7 @@ struct Options {
   int days = 28, size = 32;
   std::string rt = "uniform";
   bool nivolumab = true, margin = false;
-  double share = 0.2;
+  double share = 0.2, settle = 0.0;
   std::vector<std::pair<std::string, double>> set;  ///< --set NAME=VALUE: window parameters
 };
 
@@ -45,6 +46,8 @@ bool parse(int argc, char** argv, Options& o) {
       o.size = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--share") == 0 && more)
       o.share = std::atof(argv[++i]);
+    else if (std::strcmp(argv[i], "--settle") == 0 && more)
+      o.settle = std::atof(argv[++i]);
     else if (std::strcmp(argv[i], "--no-nivolumab") == 0)
       o.nivolumab = false;
     else if (std::strcmp(argv[i], "--margin") == 0)
@@ -57,7 +60,7 @@ bool parse(int argc, char** argv, Options& o) {
     } else
       return false;
   }
-  return o.days >= 1 && o.size >= 4 && o.share > 0.0 && o.share <= 0.9 &&
+  return o.days >= 1 && o.size >= 4 && o.share > 0.0 && o.share <= 0.9 && o.settle >= 0.0 &&
          (o.rt == "none" || o.rt == "uniform" || o.rt == "partial");
 }
 
@@ -93,7 +96,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: vct_abm_hybrid [--days N>=1] [--rt none|uniform|partial] [--no-nivolumab] [--size N>=4] "
-                 "[--share S in (0, 0.9]] [--margin] [--set NAME=VALUE]\n");
+                 "[--share S in (0, 0.9]] [--margin] [--settle DAYS>=0] [--set NAME=VALUE]\n");
     return 1;
   }
   const vct::ModelDefinition& m = vct::models::get_model("qspio_nsclc_rt{}");
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
   hybrid::WindowSpec core;
   core.grid.nx = core.grid.ny = core.grid.nz = o.size;
   core.region_share = o.margin ? 0.95 : 1.0;
+  core.settle_days = o.settle;
   config.windows = {core};
   if (o.margin) {
     hybrid::WindowSpec margin = core;

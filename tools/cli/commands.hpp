@@ -65,6 +65,14 @@ struct TpsFitArgs {
   double high_pct = 22.0, low_pct = 48.0;
 };
 
+/// `vct abm-tps-fit` options.
+struct AbmTpsFitArgs {
+  std::string scenario_path;
+  double high_pct = 22.0, low_pct = 48.0;
+  int size = 0, evaluations = 30, seeds = 3, threads = 0;
+  double release_start = 3e-10, uptake_start = 1e-3, step_decades = 0.4;
+};
+
 /// `vct search` options.
 struct SearchArgs {
   std::string scenario_path, output, calibration_path;
@@ -104,5 +112,6 @@ struct TwinCheckArgs {
 int cmd_twin_check(const TwinCheckArgs& a);
 /// tps_fit.cpp: the PD-L1 TPS mapping fitted to a prevalence on result files' baseline PD-L1.
 int cmd_tps_fit(const TpsFitArgs& a);
+int cmd_abm_tps_fit(const AbmTpsFitArgs& a);
 
 }  // namespace vct::cli

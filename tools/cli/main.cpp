@@ -335,6 +335,8 @@ struct Cli {
   std::string merge_output, table_model, help_topic, report_result;
   FlagValues report_output, tps_prevalence;
   TpsFitArgs tps_fit;
+  AbmTpsFitArgs abm_tps_fit;
+  FlagValues abm_tps_prevalence;
   std::function<int()> command;
 
   Cli() {
@@ -378,7 +380,62 @@ struct Cli {
       command = [this, rep] { return cmd_report(report_result, single(name(rep), report_output, true)); };
     });
     add_tps_fit();
+    add_abm_tps_fit();
     add_tables();
+  }
+
+  /// HIGH,MID,LOW percentages of --prevalence into a's high and low shares (unchanged when empty).
+  static void parse_prevalence(const std::string& command, const std::string& text, double& high_pct, double& low_pct) {
+    if (text.empty()) return;
+    double high = 0, mid = 0, low = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lf,%lf,%lf%c", &high, &mid, &low, &tail) != 3 || !(high > 0) || !(mid > 0) ||
+        !(low > 0) || std::abs(high + mid + low - 100.0) > 0.5)
+      throw UsageError{command,
+                       "--prevalence expects three positive percentages summing to 100, as "
+                       "HIGH,MID,LOW (e.g. 22,30,48); found '" +
+                           text + "'"};
+    high_pct = high;
+    low_pct = low;
+  }
+
+  void add_prevalence(CLI::App* t, FlagValues& values) {
+    add_values(t, "--prevalence", values, "HIGH,MID,LOW",
+               "percent of patients with TPS >= 50, 1-49 and < 1, summing to 100 (default 22,30,48: EXPRESS, "
+               "Dietel 2019)");
+  }
+
+  void add_abm_tps_fit() {
+    auto* t = app.add_subcommand("abm-tps-fit",
+                                 "fit the agent-based windows' IFN-gamma secretion and uptake to a PD-L1 TPS "
+                                 "prevalence on a scenario's population (NLopt; docs/models/abm.md)");
+    t->add_option("SCENARIO", abm_tps_fit.scenario_path, "a trial scenario with lesions[].abm windows")
+        ->required()
+        ->type_name("FILE.yaml");
+    add_prevalence(t, abm_tps_prevalence);
+    t->add_option("--size", abm_tps_fit.size, "candidates (default: the scenario's population size)")
+        ->check(CLI::Range(1, 1000000));
+    t->add_option("--evaluations", abm_tps_fit.evaluations, "at most this many objective evaluations (default 30)")
+        ->check(CLI::Range(1, 10000));
+    t->add_option("--seeds", abm_tps_fit.seeds, "then the optimum on this many fresh populations (default 3)")
+        ->check(CLI::Range(0, 100));
+    t->add_option("--start-release", abm_tps_fit.release_start,
+                  "IFN-gamma secretion to start from, ng/s (default 3e-10; searched in [1e-12, 1e-9])")
+        ->check(CLI::Range(1e-12, 1e-9));
+    t->add_option("--start-uptake", abm_tps_fit.uptake_start,
+                  "IFN-gamma uptake to start from, 1/s (default 1e-3; searched in [1e-4, 1e-2])")
+        ->check(CLI::Range(1e-4, 1e-2));
+    t->add_option("--step", abm_tps_fit.step_decades, "the first simplex's step on both log10 axes (default 0.4)")
+        ->check(CLI::Range(0.01, 3.0));
+    t->add_option("--threads", abm_tps_fit.threads, "threads (default: the scenario's setting, or all cores)")
+        ->check(CLI::Range(0, 4096));
+    add_verbose(t);
+    t->callback([this, t] {
+      command = [this, t] {
+        parse_prevalence(name(t), single(name(t), abm_tps_prevalence, true), abm_tps_fit.high_pct, abm_tps_fit.low_pct);
+        return cmd_abm_tps_fit(abm_tps_fit);
+      };
+    });
   }
 
   void add_tps_fit() {
@@ -388,25 +445,11 @@ struct Cli {
     t->add_option("RESULT", tps_fit.files, "trial result files of vct run (e.g. one per population seed)")
         ->required()
         ->type_name("FILE.h5");
-    add_values(t, "--prevalence", tps_prevalence, "HIGH,MID,LOW",
-               "percent of patients with TPS >= 50, 1-49 and < 1, summing to 100 (default 22,30,48: EXPRESS, "
-               "Dietel 2019)");
+    add_prevalence(t, tps_prevalence);
     add_verbose(t);
     t->callback([this, t] {
       command = [this, t] {
-        const std::string text = single(name(t), tps_prevalence, true);
-        if (!text.empty()) {
-          double high = 0, mid = 0, low = 0;
-          char tail = 0;
-          if (std::sscanf(text.c_str(), "%lf,%lf,%lf%c", &high, &mid, &low, &tail) != 3 || !(high > 0) || !(mid > 0) ||
-              !(low > 0) || std::abs(high + mid + low - 100.0) > 0.5)
-            throw UsageError{name(t),
-                             "--prevalence expects three positive percentages summing to 100, as "
-                             "HIGH,MID,LOW (e.g. 22,30,48); found '" +
-                                 text + "'"};
-          tps_fit.high_pct = high;
-          tps_fit.low_pct = low;
-        }
+        parse_prevalence(name(t), single(name(t), tps_prevalence, true), tps_fit.high_pct, tps_fit.low_pct);
         return cmd_tps_fit(tps_fit);
       };
     });

@@ -8,11 +8,19 @@ build/tools/vct run scenarios/nsclc_abm_pathy.yaml) and writes, into docs/figure
   abm_trial_profiles.png  CD8 density and PD-L1+ share by depth from the tumour boundary, margin
                           window, day 84, median over the patients per arm
 
+and prints the table of docs/models/abm.md: per arm and window, the change of viable cancer cells
+from day 0 to the last assessment (median, P10, P90), CD8 per mm^3 and the PD-L1+ share at the
+last assessment (medians); then, at baseline, the window TPS against the compartment's TPS
+(Spearman rank correlation over the patients).
+
 Usage: PYTHONPATH=build/python /usr/bin/python3 tools/figures/abm_trial.py
        [--results results/nsclc_abm_pathy.h5] [--out docs/figures]
 """
 import argparse
 import os
+import warnings
+
+import numpy as np
 
 import matplotlib
 
@@ -51,6 +59,39 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "abm_trial_sections.png"), dpi=90)
     r.plot.abm_profiles(window=1).savefig(os.path.join(a.out, "abm_trial_profiles.png"), dpi=90)
+    print_summary(r)
+
+
+def print_summary(r):
+    with warnings.catch_warnings():  # an emptied window has no shares: their medians are NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        summary(r)
+
+
+def summary(r):
+    sp = r.abm("spatial")
+    last = sp["t_day"].max()
+    print(f"{'arm':14} {'window':>6} {'cancer change % P50 (P10, P90)':>32} {'CD8/mm3':>9} {'PD-L1+ %':>9}"
+          f"   (day 0 to day {last:g})")
+    for arm in r.arms:
+        for w in sorted(set(sp["window_index"].astype(int))):
+            rows = sp[(sp["arm"] == arm) & (sp["window_index"] == w)]
+            start = rows[rows["t_day"] == 0].set_index("candidate_id")
+            end = rows[rows["t_day"] == last].set_index("candidate_id")
+            change = 100.0 * (end["viable_cancer_cells"] / start["viable_cancer_cells"] - 1.0)
+            p10, p50, p90 = np.nanpercentile(change, [10, 50, 90])
+            print(f"{arm:14} {w:>6} {p50:>+15.0f} ({p10:+.0f}, {p90:+.0f}){'':>6} {end['cd8_per_mm3'].median():>9.0f} "
+                  f"{100.0 * end['pdl1_positive_share_1'].median():>9.1f}")
+    base = sp[(sp["arm"] == r.arms[0]) & (sp["t_day"] == 0)]
+    share = {0: 0.95, 1: 0.05} if base["window_index"].max() > 0 else {0: 1.0}
+    weight = base["window_index"].map(share)
+    tps = ((base["pdl1_positive_cells"] * weight).groupby(base["candidate_id"]).sum()
+           / (base["viable_cancer_cells"] * weight).groupby(base["candidate_id"]).sum() * 100.0)
+    compartment = r.patients.set_index("candidate_id")["tps_pct"].reindex(tps.index)
+    rho = tps.rank().corr(compartment.rank())
+    print(f"baseline window TPS: median {tps.median():.1f} %, >= 50 / 1-49 / < 1: {100 * (tps >= 50).mean():.0f} / "
+          f"{100 * ((tps >= 1) & (tps < 50)).mean():.0f} / {100 * (tps < 1).mean():.0f} %; compartment TPS median "
+          f"{compartment.median():.2f} %; Spearman rho {rho:.2f} (n = {len(tps)})")
 
 
 if __name__ == "__main__":
