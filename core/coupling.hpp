@@ -2,10 +2,11 @@
 // A sub-model advanced in fixed slices alongside the ODE, such as the agent-based lesion windows
 // of models/abm (issue #24; docs/models/abm.md). The simulator calls begin() with the initial
 // state, then integrates to each slice boundary t = k slice_days (k >= 1) and calls exchange(),
-// which reads the state, advances the sub-model over the slice that just ended and may apply a pure jump to the state, and restarts the solver when
-// the state changed. At a time with both a slice boundary and doses or fractions, the slice comes
-// first (it covers the time before them); each fraction is announced with on_fraction() before the
-// model's own jump, so the sub-model sees the same dose and the pre-fraction state.
+// which reads the state, advances the sub-model over the slice that just ended and may apply a
+// pure jump to the state, and restarts the solver when the state changed. At a time with both a
+// slice boundary and doses or fractions, the slice comes first (it covers the time before them);
+// each fraction is announced with on_fraction() before the model's own jump, so the sub-model sees
+// the same dose and the pre-fraction state.
 // One coupling serves one patient run at a time (not thread-safe); runs without one (nullptr) are
 // the uncoupled simulation, bit for bit.
 #pragma once

@@ -86,6 +86,7 @@ void Window::populate(double tumour_extent) {
     occupant_[v] = static_cast<std::int32_t>(cells_.size());
     cells_.push_back(c);
   }
+  if (tumour_extent < 1.0) front_planes_ = static_cast<int>(std::ceil(x_limit));
   const double port_fraction = parameters_[P::port_fraction];
   for (std::uint32_t v = 0; v < grid_.size(); ++v)
     if (rng_.uniform() < port_fraction) ports_.push_back(v);
@@ -188,8 +189,56 @@ const WindowCounts& Window::advance_slice(const SliceInputs& in) {
   remove_dead();
   advance_fields();
   ++slice_;
+  const auto interval = static_cast<std::int64_t>(std::lround(parameters_[P::front_follow_interval_slices]));
+  if (front_planes_ > 0 && parameters_[P::front_follow] > 0.5 && slice_ % std::max<std::int64_t>(1, interval) == 0) {
+    const int k = front_plane() - front_planes_;
+    if (k > 0) shift_toward_tumour(k);
+  }
   recount();
   return counts_;
+}
+
+int Window::front_plane() const {
+  std::vector<int> per_plane(static_cast<std::size_t>(grid_.nx), 0);
+  for (const CancerCell& c : cells_) ++per_plane[static_cast<std::size_t>(grid_.voxel(c.voxel).x)];
+  const double threshold = 0.5 * parameters_[P::initial_density] * grid_.ny * grid_.nz;
+  int x = 0;
+  while (x < grid_.nx && per_plane[static_cast<std::size_t>(x)] >= threshold) ++x;
+  return x;
+}
+
+void Window::shift_toward_tumour(int k) {
+  // Keeps the cells of planes x >= k, moved k planes down; counts the others as having left.
+  auto shift = [&](auto& cells, std::int64_t& left) {
+    std::size_t kept = 0;
+    for (auto cell : cells) {
+      const Voxel p = grid_.voxel(cell.voxel);
+      if (p.x < k) {
+        ++left;
+        continue;
+      }
+      cell.voxel = grid_.index(p.x - k, p.y, p.z);
+      cells[kept++] = cell;
+    }
+    cells.resize(kept);
+  };
+  shift(cells_, counts_.cancer_left);
+  shift(t_cells_, counts_.t_left);
+  occupant_.assign(grid_.size(), -1);
+  t_count_.assign(grid_.size(), 0);
+  cyt_count_.assign(grid_.size(), 0);
+  treg_count_.assign(grid_.size(), 0);
+  for (std::size_t i = 0; i < cells_.size(); ++i) occupant_[cells_[i].voxel] = static_cast<std::int32_t>(i);
+  for (const TCell& t : t_cells_) {
+    ++t_count_[t.voxel];
+    if (t.kind == TKind::kTreg) ++treg_count_[t.voxel];
+    if (t.kind == TKind::kCD8 && t.state == TState::kCytotoxic) ++cyt_count_[t.voxel];
+  }
+  for (std::vector<double>* field : {&ifng_, &il2_})
+    for (int z = 0; z < grid_.nz; ++z)
+      for (int y = 0; y < grid_.ny; ++y)
+        for (int x = 0; x < grid_.nx; ++x)
+          (*field)[grid_.index(x, y, z)] = (*field)[grid_.index(std::min(x + k, grid_.nx - 1), y, z)];
 }
 
 void Window::remove_dead() {
@@ -305,13 +354,16 @@ std::uint64_t Window::digest() const {
   return h;
 }
 
-WindowState Window::checkpoint() const { return {rng_.state(), slice_, cells_, t_cells_, ports_, ifng_, il2_}; }
+WindowState Window::checkpoint() const {
+  return {rng_.state(), slice_, cells_, t_cells_, ports_, ifng_, il2_, front_planes_};
+}
 
 void Window::restore(const WindowState& state) {
   if (state.ifng.size() != grid_.size() || state.il2.size() != grid_.size())
     throw std::invalid_argument("abm window: a checkpoint of another grid size");
   rng_.set_state(state.rng);
   slice_ = state.slice;
+  front_planes_ = state.front_planes;
   cells_.clear();
   t_cells_.clear();
   ports_ = state.ports;

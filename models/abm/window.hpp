@@ -84,6 +84,8 @@ struct WindowCounts {
   std::int64_t cd8_recruited = 0, treg_recruited = 0;  ///< last slice
   std::int64_t cd8_divisions = 0;                      ///< last slice
   std::int64_t t_deaths = 0;                           ///< last slice (lifespan) or fraction (radiation)
+  /// last slice: cells that left the window on its tumour side as it followed the front (front_follow)
+  std::int64_t cancer_left = 0, t_left = 0;
   double mean_ifng_ng_per_mL = 0.0, mean_il2_ng_per_mL = 0.0;
   std::int64_t cells() const { return stem + progenitor + senescent; }  ///< every cancer cell, doomed included
   std::int64_t cd8() const { return cd8_effector + cd8_cytotoxic + cd8_suppressed; }
@@ -97,6 +99,7 @@ struct WindowState {
   std::vector<TCell> t_cells;
   std::vector<std::uint32_t> ports;
   std::vector<double> ifng, il2;
+  int front_planes = 0;
 };
 
 /// The random stream of one window.
@@ -116,7 +119,16 @@ class Window {
   /// makes each voxel a recruitment port with probability port_fraction. With tumour_extent < 1
   /// only the voxels with x < tumour_extent nx get cancer cells: an invasive-margin window, tumour
   /// on one side and stroma on the other (SPQ's margin window).
+  /// With tumour_extent < 1 it also sets the front the window follows (follow_front_at) to the
+  /// ceil(tumour_extent nx) planes it fills.
   void populate(double tumour_extent = 1.0);
+  /// With front_follow = 1, every front_follow_interval_slices the window finds its front, the
+  /// first plane x (from the tumour side, x = 0) whose share of voxels holding a cancer cell is below
+  /// initial_density / 2, and when it lies k >= 1 planes beyond `planes`, shifts its content k planes
+  /// toward the tumour: the cells of planes x < k leave (counts().cancer_left, t_left), empty stroma
+  /// planes enter at the far side with the fields of the last plane, and the ports stay in place
+  /// (spQSP-IO's margin window, whose camera follows the front). planes = 0: never shifts.
+  void follow_front_at(int planes) { front_planes_ = planes; }
   /// Places one cell (tests, and the coupling's seeding); the voxel must have room.
   void add_cell(const CancerCell& cell);
   void add_t_cell(const TCell& cell);
@@ -132,7 +144,8 @@ class Window {
   /// One slice: recruitment at the ports; movement (cancer cells, then T cells); PD-L1 from the
   /// IFN-gamma field; killing (decided on the cancer side); T-cell activation, suppression,
   /// division and ageing; cancer division, senescent death and doomed clearance; removal of the
-  /// dead; then the cytokine fields for the length of the slice.
+  /// dead; then the cytokine fields for the length of the slice; then, when it follows its front,
+  /// the shift (follow_front_at).
   const WindowCounts& advance_slice(const SliceInputs& in = {});
   /// One fraction of prescription_Gy shaped by `map`, for a lesion of radius lesion_radius_mm:
   /// at its voxel's dose D, a viable cancer cell survives with exp(-alpha D - beta D^2) or becomes
@@ -164,6 +177,8 @@ class Window {
   void cancer_step(std::size_t present);
   void remove_dead();
   void recount();
+  int front_plane() const;
+  void shift_toward_tumour(int k);
   // immune.cpp: T cells, killing, PD-L1, fields
   int t_capacity(std::uint32_t v) const;
   bool t_room_near(std::uint32_t voxel, bool include_self, std::uint32_t& chosen);
@@ -187,6 +202,7 @@ class Window {
   Rng rng_;
   DiffusionSolver ifng_solver_, il2_solver_;
   std::int64_t slice_ = 0;
+  int front_planes_ = 0;  ///< the front's plane to keep (follow_front_at); 0: fixed window
   std::vector<CancerCell> cells_;
   std::vector<TCell> t_cells_;
   std::vector<std::uint32_t> ports_;

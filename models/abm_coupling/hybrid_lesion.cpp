@@ -49,6 +49,31 @@ double mean_pdl1(const Window& w) {
   return n > 0 ? sum / static_cast<double>(n) : base;
 }
 
+/// r_j = m_j / (sum_k f_k m_k / sum_k f_k) over the windows k of window j's lesion, with m the
+/// margin_recruitment_fold of a margin window (its own value, scenario overrides included) and 1 for
+/// a core window. With every m = 1, r_j is exactly 1.
+std::vector<double> recruitment_factors(const HybridConfig& c) {
+  std::vector<double> fold(c.windows.size(), 1.0);
+  for (std::size_t j = 0; j < c.windows.size(); ++j) {
+    const WindowSpec& w = c.windows[j];
+    if (w.region != WindowRegion::kMargin) continue;
+    fold[j] = c.parameters[P::margin_recruitment_fold];
+    for (const auto& [index, value] : w.parameter_overrides)
+      if (index == static_cast<std::size_t>(P::margin_recruitment_fold)) fold[j] = value;
+  }
+  std::vector<double> factor(c.windows.size(), 1.0);
+  for (std::size_t j = 0; j < c.windows.size(); ++j) {
+    double weighted = 0.0, shares = 0.0;
+    for (std::size_t k = 0; k < c.windows.size(); ++k) {
+      if (c.windows[k].lesion != c.windows[j].lesion) continue;
+      weighted += c.windows[k].region_share * fold[k];
+      shares += c.windows[k].region_share;
+    }
+    factor[j] = fold[j] / (weighted / shares);
+  }
+  return factor;
+}
+
 }  // namespace
 
 HybridLesions::HybridLesions(const ModelDefinition& model, HybridConfig config)
@@ -111,6 +136,7 @@ void HybridLesions::start(const double* y, const double* p) {
   k_treg_ = p[nsclc::par::K_T_Treg];
   std::vector<std::uint32_t> per_lesion(static_cast<std::size_t>(lay.n_lesions), 0);
   windows_.reserve(config_.windows.size());
+  recruitment_factor_ = recruitment_factors(config_);
   for (const WindowSpec& spec : config_.windows) {
     const double radius_mm = 5.0 * sphere_diameter_cm(lesion_volume_L(spec.lesion, y, p));
     const bool margin = spec.region == WindowRegion::kMargin;
@@ -122,10 +148,12 @@ void HybridLesions::start(const double* y, const double* p) {
                                              per_lesion[static_cast<std::size_t>(spec.lesion)]++));
     windows_.back().populate(margin ? 0.5 : 1.0);
     equivalent_volume_.push_back(anchored_volume_L(windows_.size() - 1, y, p));
-    // T cells at the compartment's ratio to cancer cells.
+    // T cells at the compartment's ratio to cancer cells, times the recruitment factor (a better
+    // perfused margin holds more of them).
     const auto& idx = lay.index[static_cast<std::size_t>(spec.lesion)];
-    const double v =
-        equivalent_volume_.back() / (lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p));
+    const double v = equivalent_volume_.back() /
+                     (lesion_volume_L(spec.lesion, y, p) * nsclc::lesion_weight(lay, spec.lesion, p)) *
+                     recruitment_factor_[windows_.size() - 1];
     windows_.back().seed_t_cells(std::llround(std::max(0.0, y[idx[nsclc::lc::T_T1]]) * v),
                                  std::llround(std::max(0.0, y[idx[nsclc::lc::T_T0]]) * v));
   }
@@ -254,7 +282,7 @@ void HybridLesions::record_section(std::size_t j, double t_day) {
 
 SliceInputs HybridLesions::inputs_for(std::size_t j, const nsclc::LesionSignals& lesion, const double* y) const {
   const Window& w = windows_[j];
-  const double v = equivalent_volume_[j] * slice_days();
+  const double v = equivalent_volume_[j] * recruitment_factor_[j] * slice_days();
   SliceInputs in;
   in.cd8_expected = lesion.cd8_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T1]) * v;
   in.treg_expected = lesion.treg_homing_per_L_per_day * std::max(0.0, y[nsclc::st::C_T0]) * v;
@@ -392,7 +420,9 @@ const std::vector<CouplingTableLayout>& HybridLesions::table_layouts() {
         "antigen_release_cells",
         "immunogenic_rt_deaths_cells",
         "compartment_kill_per_cell_per_day",
-        "compartment_H_PD1_1"}},
+        "compartment_H_PD1_1",
+        "cancer_left_per_slice",
+        "t_left_per_slice"}},
       {"abm_spatial",
        {"t_day", "window_index", "label_code", "cd8_per_mm3", "cancer_near_cd8_share", "median_cd8_to_cancer_um",
         "mixing_score", "viable_cancer_cells", "pdl1_positive_cells", "pdl1_positive_share_1"}},
@@ -437,8 +467,10 @@ std::vector<std::vector<double>> HybridLesions::tables() const {
                           r.antigen_cells,
                           r.immunogenic_rt_deaths,
                           r.compartment_kill_per_cell_per_day,
-                          r.compartment_H_PD1};
-    static_assert(sizeof(row) / sizeof(row[0]) == 29, "one value per column");
+                          r.compartment_H_PD1,
+                          n(c.cancer_left),
+                          n(c.t_left)};
+    static_assert(sizeof(row) / sizeof(row[0]) == 31, "one value per column");
     slices.insert(slices.end(), std::begin(row), std::end(row));
   }
   return {slices, spatial_rows_, profile_rows_, section_rows_};

@@ -126,6 +126,11 @@ class HybridLesions final : public SliceCoupling {
   /// the window did at day 0 (when seeded, and again after settling). Recruitment, seeding and the
   /// scale S_j use it. Set at begin() (or the first slice or fraction).
   double equivalent_volume_L(std::size_t j) const { return equivalent_volume_.at(j); }
+  /// Window j's recruitment factor r_j: its recruits per equivalent volume relative to a lesion of
+  /// uniform perfusion. A margin window has the fold m = margin_recruitment_fold, a core window 1;
+  /// r_j = m_j / sum_k(f_k m_k) over the lesion's windows (f: region shares summing to 1), so the
+  /// lesion's windows recruit as many cells in total as with m = 1 (exactly 1 then). Set at begin().
+  double recruitment_factor(std::size_t j) const { return recruitment_factor_.at(j); }
 
  private:
   void start(const double* y, const double* p);
@@ -143,7 +148,8 @@ class HybridLesions final : public SliceCoupling {
   std::vector<Window> windows_;
   std::vector<double> icd_pool_, non_pool_;  ///< per window: doomed cells by fate
   std::vector<SliceRecord> records_;
-  std::vector<double> equivalent_volume_;  ///< per window: V_eq, L
+  std::vector<double> equivalent_volume_;   ///< per window: V_eq, L
+  std::vector<double> recruitment_factor_;  ///< per window: r_j (recruitment_factor())
   std::size_t next_assessment_ = 0;
   std::vector<double> spatial_rows_, profile_rows_, section_rows_;
   double k_treg_ = 0.0;  ///< the model's K_T_Treg

@@ -550,6 +550,53 @@ TEST(AbmImmune, GatedPortsRecruitMostAtTheSparseInvasiveEdge) {
   EXPECT_NEAR(near[2], 88.71, 4.0 * std::sqrt(88.71 * 0.113));  // sd 3.2
 }
 
+TEST(AbmWindow, MarginWindowFollowingItsFrontShiftsItsContentTowardTheTumour) {
+  // The half-space tumour fills the planes x < 16 (senescent and immortal; nothing moves), and the
+  // window keeps its front at plane 12. After one slice (a check every slice) the front, the first
+  // plane holding fewer than 0.5 x 0.6 x 8 x 8 = 19.2 cancer cells, is 16, so the content shifts by
+  // k = 16 - 12 = 4: the 4 x 64 = 256 cancer cells of planes 0-3 leave, the effector at x = 2 leaves
+  // and the secreting cytotoxic cell at x = 20 moves to 16; the fields are those of the same window
+  // without following, moved by 4 planes, the last 4 planes repeating its plane 31.
+  const Window base = half_space();
+  const Grid& g = base.grid();
+  Parameters p = base.parameters();
+  p[P::k_senescent_death_per_day] = 0.0;
+  p[P::front_follow_interval_slices] = 1.0;
+  Parameters q = p;
+  q[P::front_follow] = 1.0;
+  Window fixed(p, g, {}, window_stream(15, 0, 0, 0)), following(q, g, {}, window_stream(15, 0, 0, 0));
+  for (Window* w : {&fixed, &following}) {
+    for (CancerCell c : base.cells()) {
+      c.state = CellState::kSenescent;
+      w->add_cell(c);
+    }
+    TCell effector = cytotoxic(g.index(2, 4, 4));
+    effector.state = TState::kEffector;
+    w->add_t_cell(effector);
+    TCell secreting = cytotoxic(g.index(20, 4, 4));
+    secreting.ifng_left_s = 36000.0f;
+    w->add_t_cell(secreting);
+    w->follow_front_at(12);
+    w->advance_slice();
+  }
+  EXPECT_EQ(fixed.counts().cells(), 1024);  // front_follow 0: never shifts
+  EXPECT_EQ(fixed.counts().cancer_left, 0);
+  EXPECT_EQ(following.counts().cells(), 768);
+  EXPECT_EQ(following.counts().cancer_left, 256);
+  EXPECT_EQ(following.counts().t_left, 1);
+  int max_x = 0;
+  for (const CancerCell& c : following.cells()) max_x = std::max(max_x, g.voxel(c.voxel).x);
+  EXPECT_EQ(max_x, 11);
+  ASSERT_EQ(following.t_cells().size(), 1u);
+  EXPECT_EQ(following.t_cells()[0].voxel, g.index(16, 4, 4));
+  ASSERT_GT(fixed.ifng()[g.index(20, 4, 4)], 0.0);
+  for (int z = 0; z < 8; ++z)
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 32; ++x) {
+        EXPECT_EQ(following.ifng()[g.index(x, y, z)], fixed.ifng()[g.index(std::min(x + 4, 31), y, z)]);
+      }
+}
+
 TEST(AbmRadiotherapy, TCellsDieWithTheirOwnSensitivity) {
   // 2 Gy: T cells survive e^(-0.347 x 2) = 0.4997 (LD50 2 Gy), cancer cells e^(-0.3504) = 0.7044
   const Grid g{32, 32, 32, 20.0};

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "core/dosing.hpp"
@@ -192,6 +193,57 @@ TEST(HybridLesions, FastGrowingPatientsWindowsGrowAtTheOneDivisionPerSliceCap) {
     EXPECT_NEAR(h.windows()[0].parameters()[models::abm::P::k_C_growth_per_day], std::min(k, std::log(1.05) / 0.25),
                 1e-12);
   }
+}
+
+TEST(HybridLesions, MarginRecruitmentFoldMovesRecruitsToTheMarginAndKeepsTheLesionsTotal) {
+  // Core (f = 0.95) and margin (f = 0.05) windows of one lesion, margin_recruitment_fold m = 4:
+  // r_core = 1 / (0.95 + 0.05 x 4) = 1 / 1.15 = 0.869565, r_margin = 4 / 1.15 = 3.478261, and
+  // 0.95 r_core + 0.05 r_margin = 1 (the lesion's windows recruit as many cells as at m = 1). Per
+  // equivalent volume the margin window then recruits r_margin / r_core = 4 times the core's. With
+  // m = 1 set explicitly, both factors are exactly 1 and the run is bit for bit the default one.
+  const ModelDefinition& m = rt_model();
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion1_abm_share") = 0.2;
+  const std::vector<double> y0 = test_support::grown(m, p);
+  auto two_windows = [](double fold, bool set) {
+    HybridConfig c = one_core_window(16);
+    c.windows[0].region_share = 0.95;
+    WindowSpec margin = c.windows[0];
+    margin.region = WindowRegion::kMargin;
+    margin.region_share = 0.05;
+    c.windows.push_back(margin);
+    if (set)
+      for (WindowSpec& w : c.windows)
+        w.parameter_overrides = {{static_cast<std::size_t>(models::abm::P::margin_recruitment_fold), fold}};
+    return c;
+  };
+  // 80 slices, each from the same state (no ODE in between, so the blood is not drained).
+  auto run = [&](const HybridConfig& c, std::vector<double>& y) {
+    auto h = std::make_unique<HybridLesions>(m, c);
+    h->begin(y.data(), p.data());
+    for (int k = 1; k <= 80; ++k) {
+      y = y0;
+      h->exchange(0.25 * k, y.data(), p.data());
+    }
+    return h;
+  };
+  std::vector<double> ya = y0, yb = y0, yc = y0;
+  const auto plain = run(two_windows(1.0, false), ya);
+  const auto one = run(two_windows(1.0, true), yb);
+  const auto four = run(two_windows(4.0, true), yc);
+  EXPECT_EQ(one->recruitment_factor(0), 1.0);
+  EXPECT_EQ(one->recruitment_factor(1), 1.0);
+  EXPECT_EQ(ya, yb);
+  for (std::size_t j = 0; j < 2; ++j) EXPECT_EQ(plain->windows()[j].digest(), one->windows()[j].digest());
+  EXPECT_NEAR(four->recruitment_factor(0), 0.869565, 1e-6);
+  EXPECT_NEAR(four->recruitment_factor(1), 3.478261, 1e-6);
+  EXPECT_NEAR(0.95 * four->recruitment_factor(0) + 0.05 * four->recruitment_factor(1), 1.0, 1e-12);
+  double recruits[2] = {0.0, 0.0};
+  for (const SliceRecord& r : four->records())
+    recruits[r.window] += static_cast<double>(r.counts.cd8_recruited) / four->equivalent_volume_L(r.window);
+  ASSERT_GT(recruits[0], 0.0);
+  EXPECT_GT(recruits[1] / recruits[0], 3.0);  // 4 in expectation; 3.62 here
+  EXPECT_LT(recruits[1] / recruits[0], 5.0);
 }
 
 TreatmentPlan sbrt_with_nivolumab(const ModelDefinition& m, std::vector<double>& p) {

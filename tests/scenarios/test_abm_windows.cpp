@@ -71,7 +71,7 @@ TEST(AbmScenario, BlockResolvesAndRoundTrips) {
   ASSERT_TRUE(f);
   ASSERT_EQ(f.tables.size(), 4u);
   EXPECT_EQ(f.tables[0].name, "abm_slices");
-  EXPECT_EQ(f.tables[0].columns.size(), 29u);
+  EXPECT_EQ(f.tables[0].columns.size(), 31u);
   const auto made = f.make(2);
   const auto* h = dynamic_cast<const models::hybrid::HybridLesions*>(made.get());
   ASSERT_NE(h, nullptr);
@@ -120,10 +120,10 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
         }
       }
     }
-    // 4 days of 6-h slices x 2 windows = 32 rows of 29 columns
-    EXPECT_EQ(tables[0].size(), 32u * 29u);
+    // 4 days of 6-h slices x 2 windows = 32 rows of 31 columns
+    EXPECT_EQ(tables[0].size(), 32u * 31u);
     EXPECT_EQ(tables[0][0], 0.25);      // t_day of the first row
-    EXPECT_EQ(tables[0][29 + 1], 1.0);  // the second row is the margin window's
+    EXPECT_EQ(tables[0][31 + 1], 1.0);  // the second row is the margin window's
     // spatial statistics at baseline and the scans of days 2 and 4: 3 x 2 windows of 10 columns
     ASSERT_EQ(tables[1].size(), 6u * 10u);
     EXPECT_EQ(tables[1][0], 0.0);

@@ -9,8 +9,10 @@ build/tools/vct run scenarios/nsclc_abm_pathy.yaml) and writes, into docs/figure
                           window, day 84, median over the patients per arm
 
 and prints the table of docs/models/abm.md: per arm and window, the change of viable cancer cells
-from day 0 to the last assessment (median, P10, P90), CD8 per mm^3 and the PD-L1+ share at the
-last assessment (medians); then, at baseline, the window TPS against the compartment's TPS
+from day 0 to the last assessment (median, P10, P90; a window following its front counts the cells
+it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); per arm and
+assessment, CD8 per mm^3 at the invasive front (within 100 um of the margin window's tumour
+boundary) against the core window; then, at baseline, the window TPS against the compartment's TPS
 (Spearman rank correlation over the patients).
 
 Usage: PYTHONPATH=build/python /usr/bin/python3 tools/figures/abm_trial.py
@@ -39,7 +41,8 @@ def main():
     r = vct.load(a.results)
     sec = r.abm("sections")
     sec = sec[sec["window_index"] == 1]
-    fig, axes = plt.subplots(1, len(r.arms), figsize=(4.2 * len(r.arms), 4.4), sharey=True)
+    fig, axes = plt.subplots(1, len(r.arms), figsize=(4.2 * len(r.arms), 4.4), sharey=True, squeeze=False)
+    axes = axes[0]
     for ax, arm in zip(axes, r.arms):
         rows = sec[sec["arm"] == arm]
         cand = rows["candidate_id"].min()
@@ -70,6 +73,7 @@ def print_summary(r):
 
 def summary(r):
     sp = r.abm("spatial")
+    slices = r.abm("slices")
     last = sp["t_day"].max()
     print(f"{'arm':14} {'window':>6} {'cancer change % P50 (P10, P90)':>32} {'CD8/mm3':>9} {'PD-L1+ %':>9}"
           f"   (day 0 to day {last:g})")
@@ -78,10 +82,14 @@ def summary(r):
             rows = sp[(sp["arm"] == arm) & (sp["window_index"] == w)]
             start = rows[rows["t_day"] == 0].set_index("candidate_id")
             end = rows[rows["t_day"] == last].set_index("candidate_id")
-            change = 100.0 * (end["viable_cancer_cells"] / start["viable_cancer_cells"] - 1.0)
+            # cells a window following its front passed on to the rest of the lesion still count
+            sl = slices[(slices["arm"] == arm) & (slices["window_index"] == w) & (slices["t_day"] <= last + 1e-9)]
+            passed = sl.groupby("candidate_id")["cancer_left_per_slice"].sum().reindex(end.index).fillna(0.0)
+            change = 100.0 * ((end["viable_cancer_cells"] + passed) / start["viable_cancer_cells"] - 1.0)
             p10, p50, p90 = np.nanpercentile(change, [10, 50, 90])
             print(f"{arm:14} {w:>6} {p50:>+15.0f} ({p10:+.0f}, {p90:+.0f}){'':>6} {end['cd8_per_mm3'].median():>9.0f} "
                   f"{100.0 * end['pdl1_positive_share_1'].median():>9.1f}")
+    front_versus_core(r, sp)
     base = sp[(sp["arm"] == r.arms[0]) & (sp["t_day"] == 0)]
     share = {0: 0.95, 1: 0.05} if base["window_index"].max() > 0 else {0: 1.0}
     weight = base["window_index"].map(share)
@@ -92,6 +100,36 @@ def summary(r):
     print(f"baseline window TPS: median {tps.median():.1f} %, >= 50 / 1-49 / < 1: {100 * (tps >= 50).mean():.0f} / "
           f"{100 * ((tps >= 1) & (tps < 50)).mean():.0f} / {100 * (tps < 1).mean():.0f} %; compartment TPS median "
           f"{compartment.median():.2f} %; Spearman rho {rho:.2f} (n = {len(tps)})")
+
+
+def band_density(p, lower, upper):
+    b = p[(p["depth_lower_um"] >= lower) & (p["depth_upper_um"] <= upper)]
+    v = b["volume_mm3"].sum()
+    return b["cd8_cells"].sum() / v if v > 0 else np.nan
+
+
+def front_versus_core(r, sp):
+    """CD8 per mm^3 at the invasive front (margin window, within 100 um of the tumour boundary) and in
+    the core window, medians over the patients, and the share of patients whose front is denser."""
+    prof = r.abm("profiles")
+    if prof["window_index"].max() < 1:
+        return
+    print(f"{'arm':14} {'day':>4} {'front CD8/mm3':>14} {'core CD8/mm3':>13} {'front > core':>13}")
+    for arm in r.arms:
+        for day in sorted(set(sp["t_day"])):
+            pairs = []
+            for cand, p in prof[(prof["arm"] == arm) & (prof["window_index"] == 1) &
+                                np.isclose(prof["t_day"], day)].groupby("candidate_id"):
+                core = sp[(sp["arm"] == arm) & (sp["candidate_id"] == cand) & (sp["window_index"] == 0) &
+                          np.isclose(sp["t_day"], day)]["cd8_per_mm3"]
+                front = band_density(p, -100.0, 100.0)
+                if len(core) and not np.isnan(front):
+                    pairs.append((front, float(core.iloc[0])))
+            if not pairs:
+                continue
+            a = np.array(pairs)
+            print(f"{arm:14} {day:>4g} {np.median(a[:, 0]):>14.0f} {np.median(a[:, 1]):>13.0f} "
+                  f"{100.0 * np.mean(a[:, 0] > a[:, 1]):>11.0f} % (n = {len(a)})")
 
 
 if __name__ == "__main__":
