@@ -556,7 +556,8 @@ TEST(AbmWindow, MarginWindowFollowingItsFrontShiftsItsContentTowardTheTumour) {
   // plane holding fewer than 0.5 x 0.6 x 8 x 8 = 19.2 cancer cells, is 16, so the content shifts by
   // k = 16 - 12 = 4: the 4 x 64 = 256 cancer cells of planes 0-3 leave, the effector at x = 2 leaves
   // and the secreting cytotoxic cell at x = 20 moves to 16; the fields are those of the same window
-  // without following, moved by 4 planes, the last 4 planes repeating its plane 31.
+  // without following, moved by 4 planes, the last 4 planes repeating its plane 31. A window
+  // restored from a checkpoint taken before the slice does the same.
   const Window base = half_space();
   const Grid& g = base.grid();
   Parameters p = base.parameters();
@@ -577,8 +578,14 @@ TEST(AbmWindow, MarginWindowFollowingItsFrontShiftsItsContentTowardTheTumour) {
     secreting.ifng_left_s = 36000.0f;
     w->add_t_cell(secreting);
     w->follow_front_at(12);
-    w->advance_slice();
   }
+  // A checkpoint carries the front to keep: a window restored from one shifts in the same slice.
+  Window resumed(q, g, {}, window_stream(0, 0, 0, 0));
+  resumed.restore(following.checkpoint());
+  fixed.advance_slice();
+  following.advance_slice();
+  resumed.advance_slice();
+  EXPECT_EQ(resumed.digest(), following.digest());
   EXPECT_EQ(fixed.counts().cells(), 1024);  // front_follow 0: never shifts
   EXPECT_EQ(fixed.counts().cancer_left, 0);
   EXPECT_EQ(following.counts().cells(), 768);
