@@ -47,7 +47,9 @@ const char* to_string(DoseMapKind kind) {
   return "?";
 }
 
-std::string describe(const DoseMap& m) {
+namespace {
+
+std::string describe_kind(const DoseMap& m) {
   char text[256];
   switch (m.kind) {
     case DoseMapKind::kUniform:
@@ -68,9 +70,21 @@ std::string describe(const DoseMap& m) {
   return "?";
 }
 
+}  // namespace
+
+std::string describe(const DoseMap& m) {
+  std::string text = describe_kind(m);
+  if (m.margin_mm > 0.0) {
+    char margin[64];
+    std::snprintf(margin, sizeof margin, "; planning margin %g mm", m.margin_mm);
+    text += margin;
+  }
+  return text;
+}
+
 double DoseMap::relative_dose_at(const DosePoint& p, double radius_mm) const {
   const double r = std::hypot(p.x, p.y, p.z);
-  if (r > radius_mm) return 0.0;
+  if (r > radius_mm + margin_mm) return 0.0;
   switch (kind) {
     case DoseMapKind::kUniform:
       return 1.0;

@@ -13,8 +13,15 @@
 //            valley_relative between them (Wu 2020; Amendola 2019: 18 Gy vertices, 3 Gy between);
 //   grid     values on a regular grid (a dose file): origin and spacing in mm, x fastest, nearest
 //            grid point, 0 off the grid.
-// Every kind gives 0 outside the lesion (r > R). Immutable once built; safe to share between
-// threads.
+// Every kind gives 0 outside the lesion and its planning margin (r > R + margin_mm). Within the
+// margin (R < r <= R + margin_mm: the peritumoural tissue a planning target volume takes in) a kind
+// gives the dose its formula gives there, e.g. 1 for uniform. margin_mm = 0 (the default) leaves the
+// peritumoural niche unirradiated, as PATHY plans it (Tubin 2022: the peritumoural immune
+// microenvironment as an organ at risk); whole-lesion lung SBRT covers a PTV reaching 0 to over
+// 15 mm beyond the tumour (docs/models/radiotherapy.md, "Planning margin", with sources). The
+// dose-volume histogram covers the lesion only (the margin holds no cancer cells of the
+// compartment); the agent-based windows see the margin in their stroma. Immutable once built;
+// safe to share between threads.
 #pragma once
 
 #include <string>
@@ -44,6 +51,7 @@ struct DoseMap {
   double vertex_diameter_mm = 10.0;     ///< lattice
   double spacing_mm = 30.0;             ///< lattice: centre to centre, > vertex diameter
   double valley_relative = 0.0;         ///< lattice
+  double margin_mm = 0.0;               ///< every kind: planning margin beyond the lesion surface, >= 0
   DoseGrid grid;                        ///< grid
   std::string file;                     ///< grid: where it was read from (for the resolved scenario)
 

@@ -18,13 +18,13 @@ namespace {
 std::vector<std::string> keys_of(DoseMapKind kind) {
   switch (kind) {
     case DoseMapKind::kUniform:
-      return {};
+      return {"margin_mm"};
     case DoseMapKind::kPartial:
-      return {"target_volume_fraction", "periphery_relative", "falloff_mm"};
+      return {"target_volume_fraction", "periphery_relative", "falloff_mm", "margin_mm"};
     case DoseMapKind::kLattice:
-      return {"vertex_diameter_mm", "spacing_mm", "valley_relative", "falloff_mm"};
+      return {"vertex_diameter_mm", "spacing_mm", "valley_relative", "falloff_mm", "margin_mm"};
     case DoseMapKind::kGrid:
-      return {"file"};
+      return {"file", "margin_mm"};
   }
   return {};
 }

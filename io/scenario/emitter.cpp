@@ -31,6 +31,7 @@ void emit_dose_map(YAML::Emitter& out, const DoseMap& m) {
   if (m.kind == DoseMapKind::kPartial) keys = {"target_volume_fraction", "periphery_relative", "falloff_mm"};
   if (m.kind == DoseMapKind::kLattice) keys = {"vertex_diameter_mm", "spacing_mm", "valley_relative", "falloff_mm"};
   if (m.kind == DoseMapKind::kGrid) keys = {"file"};
+  keys.push_back("margin_mm");
   for (const char* k : keys) schema::emit_field(out, section.field(k), m);
   out << YAML::EndMap;
 }

@@ -484,7 +484,9 @@ const Section<DoseMap>& dose_map() {
       "How a course's dose spreads inside each lesion it treats, relative to `dose_per_fraction_Gy` (1 = the "
       "prescription; docs/models/radiotherapy.md, \"Dose maps\"). The lesion is a sphere of its current size at "
       "each fraction. The lesion's cancer and T cells are killed by the linear-quadratic law averaged over the "
-      "map's dose-volume histogram. Keys other than `kind` belong to one kind each.",
+      "map's dose-volume histogram. Keys other than `kind` and `margin_mm` belong to one kind each. "
+      "`margin_mm` reaches the peritumoural stroma of agent-based margin windows only: the compartmental lesion "
+      "has no tissue beyond its surface.",
       "Example, SBRT-PATHY (Tubin 2019): 3 × 10 Gy to the central 30 % of the lesion, 1 Gy beyond a 5-mm "
       "fall-off:\n\n```yaml\n"
       "radiotherapy:\n"
@@ -515,6 +517,11 @@ const Section<DoseMap>& dose_map() {
           member(number_key("valley_relative", 0.0, 10.0, false, "0",
                             "lattice: dose between the vertices, relative to the prescription (the vertex dose)"),
                  &DoseMap::valley_relative),
+          member(number_key("margin_mm", 0.0, 50.0, false, "0",
+                            "every kind: planning margin; tissue up to this distance beyond the lesion surface gets "
+                            "the kind's dose there (1 for uniform), 0 beyond it. 0 spares the peritumoural niche "
+                            "(PATHY); whole-lesion SBRT plans 3-15 mm"),
+                 &DoseMap::margin_mm),
           member(simple_key("file", Kind::kText, "",
                             "grid: a CSV (relative to the scenario file) with the header x_mm,y_mm,z_mm,relative_dose "
                             "and one row per point of a regular grid (equal spacing on all axes; mm from the lesion "

@@ -165,6 +165,8 @@ void Window::cancer_step(std::size_t present) {
 const WindowCounts& Window::advance_slice(const SliceInputs& in) {
   const double mean_ifng = counts_.mean_ifng_ng_per_mL, mean_il2 = counts_.mean_il2_ng_per_mL;
   counts_ = WindowCounts{};
+  counts_.t_deaths = rt_t_deaths_;  // fractions given since the last slice
+  rt_t_deaths_ = 0;
   counts_.mean_ifng_ng_per_mL = mean_ifng;
   counts_.mean_il2_ng_per_mL = mean_il2;
   recruit_at_ports(in);
@@ -303,6 +305,7 @@ std::int64_t Window::irradiate(const DoseMap& map, double prescription_Gy, doubl
   remove_dead();
   recount();
   counts_.t_deaths = t_deaths;
+  rt_t_deaths_ += t_deaths;
   return doomed;
 }
 
@@ -355,7 +358,7 @@ std::uint64_t Window::digest() const {
 }
 
 WindowState Window::checkpoint() const {
-  return {rng_.state(), slice_, cells_, t_cells_, ports_, ifng_, il2_, front_planes_};
+  return {rng_.state(), slice_, cells_, t_cells_, ports_, ifng_, il2_, front_planes_, rt_t_deaths_};
 }
 
 void Window::restore(const WindowState& state) {
@@ -364,6 +367,7 @@ void Window::restore(const WindowState& state) {
   rng_.set_state(state.rng);
   slice_ = state.slice;
   front_planes_ = state.front_planes;
+  rt_t_deaths_ = state.rt_t_deaths;
   cells_.clear();
   t_cells_.clear();
   ports_ = state.ports;

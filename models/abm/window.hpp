@@ -83,7 +83,9 @@ struct WindowCounts {
   std::int64_t kills = 0;                              ///< last slice: cancer cells killed by CD8 cells
   std::int64_t cd8_recruited = 0, treg_recruited = 0;  ///< last slice
   std::int64_t cd8_divisions = 0;                      ///< last slice
-  std::int64_t t_deaths = 0;                           ///< last slice (lifespan) or fraction (radiation)
+  /// T cells that died: after a slice, of their lifespan in it plus those radiation killed since
+  /// the slice before; right after irradiate(), those that fraction killed
+  std::int64_t t_deaths = 0;
   /// last slice: cells that left the window on its tumour side as it followed the front (front_follow)
   std::int64_t cancer_left = 0, t_left = 0;
   double mean_ifng_ng_per_mL = 0.0, mean_il2_ng_per_mL = 0.0;
@@ -100,6 +102,7 @@ struct WindowState {
   std::vector<std::uint32_t> ports;
   std::vector<double> ifng, il2;
   int front_planes = 0;
+  std::int64_t rt_t_deaths = 0;  ///< T cells radiation killed since the last slice, not yet reported
 };
 
 /// The random stream of one window.
@@ -202,7 +205,8 @@ class Window {
   Rng rng_;
   DiffusionSolver ifng_solver_, il2_solver_;
   std::int64_t slice_ = 0;
-  int front_planes_ = 0;  ///< the front's plane to keep (follow_front_at); 0: fixed window
+  int front_planes_ = 0;          ///< the front's plane to keep (follow_front_at); 0: fixed window
+  std::int64_t rt_t_deaths_ = 0;  ///< T cells radiation killed since the last slice (its t_deaths count them)
   std::vector<CancerCell> cells_;
   std::vector<TCell> t_cells_;
   std::vector<std::uint32_t> ports_;

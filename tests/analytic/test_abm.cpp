@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -611,7 +612,54 @@ TEST(AbmRadiotherapy, TCellsDieWithTheirOwnSensitivity) {
   for (std::uint32_t k = 0; k < 2000; ++k) w.add_t_cell(w.recruit(TKind::kCD8, k * 16));
   w.irradiate(DoseMap{}, 2.0, 20.0);
   EXPECT_NEAR(static_cast<double>(w.counts().cd8()), 2000.0 * std::exp(-0.694), 4.0 * std::sqrt(2000.0 * 0.25));
-  EXPECT_EQ(w.counts().t_deaths, 2000 - w.counts().cd8());
+  const std::int64_t killed = w.counts().t_deaths;
+  EXPECT_EQ(killed, 2000 - w.counts().cd8());
+  // the next slice reports them with its lifespan deaths (about 1,000 x 0.25 d / 100 d = 2.5), also
+  // from a window restored between the fraction and the slice; the slice after does not
+  Window restored(Parameters{}, g, {}, window_stream(10, 0, 0, 0));
+  restored.restore(w.checkpoint());
+  const std::int64_t reported = w.advance_slice().t_deaths;
+  EXPECT_GE(reported, killed);
+  EXPECT_LT(reported - killed, 20);
+  EXPECT_EQ(restored.advance_slice().t_deaths, reported);
+  EXPECT_LT(w.advance_slice().t_deaths, 20);
+}
+
+TEST(AbmRadiotherapy, PlanningMarginKillsTCellsInTheStromaBesideTheLesionAndNoneBeyond) {
+  // a 0.64-mm window centred on the surface of a 20-mm lesion: x from 19.68 to 20.32 mm. With a
+  // 0.16-mm margin the dose reaches r = 20.16 mm. 2 Gy: T cells survive e^(-0.347 x 2) = 0.4997
+  const Grid g{32, 32, 32, 20.0};
+  const auto run = [&](double margin_mm) {
+    Window w(Parameters{}, g, {20.0, 0.0, 0.0}, window_stream(11, 0, 0, 0));
+    std::vector<std::uint32_t> placed;
+    for (std::uint32_t k = 0; k < 4000; ++k) {
+      const TCell t = w.recruit(TKind::kCD8, (k * 7919u) % static_cast<std::uint32_t>(g.size()));
+      w.add_t_cell(t);
+      placed.push_back(t.voxel);
+    }
+    DoseMap map;
+    map.margin_mm = margin_mm;
+    w.irradiate(map, 2.0, 20.0);
+    // survivors by band: inside the lesion, in the margin, beyond it
+    double n[3] = {0, 0, 0}, alive[3] = {0, 0, 0};
+    const auto band = [&](std::uint32_t v) {
+      const DosePoint x = w.voxel_centre_mm(v);
+      const double r = std::hypot(x.x, x.y, x.z);
+      return r <= 20.0 ? 0 : (r <= 20.16 ? 1 : 2);
+    };
+    for (std::uint32_t v : placed) n[band(v)] += 1.0;
+    for (const TCell& t : w.t_cells()) alive[band(t.voxel)] += 1.0;
+    return std::array<double, 6>{n[0], alive[0], n[1], alive[1], n[2], alive[2]};
+  };
+  const auto none = run(0.0), margin = run(0.16);
+  ASSERT_GT(margin[2], 500.0);
+  ASSERT_GT(margin[4], 500.0);
+  const double s = std::exp(-0.694);
+  const auto sd = [s](double count) { return 4.0 * std::sqrt(count * s * (1.0 - s)); };
+  EXPECT_NEAR(none[1], none[0] * s, sd(none[0]));        // inside: LQ either way
+  EXPECT_EQ(none[3], none[2]);                           // no margin: the stroma is untouched
+  EXPECT_NEAR(margin[3], margin[2] * s, sd(margin[2]));  // the margin's stroma: LQ
+  EXPECT_EQ(margin[5], margin[4]);                       // beyond the margin: untouched
 }
 
 TEST(AbmParameters, TableHasUnitsSourcesAndDefaultsWithinBoundsAndIsDocumented) {

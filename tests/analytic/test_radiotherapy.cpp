@@ -177,6 +177,40 @@ TEST(DoseMaps, KindsGiveTheirRelativeDoseByPosition) {
   EXPECT_DOUBLE_EQ(file.relative_dose_at({4.0, 0.0, 0.0}, 5.0), 0.0);  // off the grid
 }
 
+TEST(DoseMaps, PlanningMarginExtendsTheDoseBeyondTheSurfaceAndLeavesTheHistogramAlone) {
+  DoseMap uniform;
+  uniform.margin_mm = 5.0;
+  // R 10 mm, margin 5 mm: 1 out to r = 15 mm, 0 beyond
+  EXPECT_DOUBLE_EQ(uniform.relative_dose_at({0.0, 12.0, 0.0}, 10.0), 1.0);
+  EXPECT_DOUBLE_EQ(uniform.relative_dose_at({9.0, 12.0, 0.0}, 10.0), 1.0);  // r = 15 exactly
+  EXPECT_DOUBLE_EQ(uniform.relative_dose_at({0.0, 15.01, 0.0}, 10.0), 0.0);
+  EXPECT_DOUBLE_EQ(DoseMap{}.relative_dose_at({0.0, 10.01, 0.0}, 10.0), 0.0);  // no margin: 0 beyond R
+  // partial: the margin gets the periphery's dose (the target's edge at 6.694 mm + 2 mm fall-off < 12)
+  DoseMap partial;
+  partial.kind = DoseMapKind::kPartial;
+  partial.periphery_relative = 0.2;
+  partial.falloff_mm = 2.0;
+  partial.margin_mm = 3.0;
+  EXPECT_DOUBLE_EQ(partial.relative_dose_at({0.0, 0.0, 12.0}, 10.0), 0.2);
+  EXPECT_DOUBLE_EQ(partial.relative_dose_at({0.0, 0.0, 13.5}, 10.0), 0.0);
+  // the histogram covers the lesion only: bin for bin the same with and without the margin
+  DoseMap lattice;
+  lattice.kind = DoseMapKind::kLattice;
+  lattice.valley_relative = 0.2;
+  lattice.margin_mm = 4.0;
+  for (DoseMap map : {uniform, partial, lattice}) {
+    const auto with = dose_volume_histogram(map, 10.0);
+    map.margin_mm = 0.0;
+    const auto without = dose_volume_histogram(map, 10.0);
+    ASSERT_EQ(with.size(), without.size());
+    for (std::size_t i = 0; i < with.size(); ++i) {
+      EXPECT_EQ(with[i].volume_fraction, without[i].volume_fraction);
+      EXPECT_EQ(with[i].relative_dose, without[i].relative_dose);
+    }
+  }
+  EXPECT_EQ(describe(uniform), "uniform; planning margin 5 mm");
+}
+
 TEST(DoseMaps, QspFractionAveragesTheLqKillOverTheHistogram) {
   const ModelDefinition& m = rt_model();
   std::vector<double> p = m.default_parameters();
