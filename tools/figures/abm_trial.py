@@ -10,7 +10,8 @@ build/tools/vct run scenarios/nsclc_abm_pathy.yaml) and writes, into docs/figure
 
 and prints the table of docs/models/abm.md: per arm and window, the change of viable cancer cells
 from day 0 to the last assessment (median, P10, P90; a window following its front counts the cells
-it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); per arm and
+it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); each arm's margin window (the rim) against
+the first arm's, patient by patient (median difference, better / worse, exact sign test); per arm and
 assessment, CD8 per mm^3 at the invasive front (within 100 um of the margin window's tumour
 boundary) against the core window; then, at baseline, the window TPS against the compartment's TPS
 (Spearman rank correlation over the patients).
@@ -19,6 +20,7 @@ Usage: PYTHONPATH=build/python /usr/bin/python3 tools/figures/abm_trial.py
        [--results results/nsclc_abm_pathy.h5] [--out docs/figures]
 """
 import argparse
+import math
 import os
 import warnings
 
@@ -77,18 +79,15 @@ def summary(r):
     last = sp["t_day"].max()
     print(f"{'arm':14} {'window':>6} {'cancer change % P50 (P10, P90)':>32} {'CD8/mm3':>9} {'PD-L1+ %':>9}"
           f"   (day 0 to day {last:g})")
+    changes = {}
     for arm in r.arms:
         for w in sorted(set(sp["window_index"].astype(int))):
-            rows = sp[(sp["arm"] == arm) & (sp["window_index"] == w)]
-            start = rows[rows["t_day"] == 0].set_index("candidate_id")
-            end = rows[rows["t_day"] == last].set_index("candidate_id")
-            # cells a window following its front passed on to the rest of the lesion still count
-            sl = slices[(slices["arm"] == arm) & (slices["window_index"] == w) & (slices["t_day"] <= last + 1e-9)]
-            passed = sl.groupby("candidate_id")["cancer_left_per_slice"].sum().reindex(end.index).fillna(0.0)
-            change = 100.0 * ((end["viable_cancer_cells"] + passed) / start["viable_cancer_cells"] - 1.0)
+            change, end = window_change(sp, slices, arm, w, last)
+            changes[(arm, w)] = change
             p10, p50, p90 = np.nanpercentile(change, [10, 50, 90])
             print(f"{arm:14} {w:>6} {p50:>+15.0f} ({p10:+.0f}, {p90:+.0f}){'':>6} {end['cd8_per_mm3'].median():>9.0f} "
                   f"{100.0 * end['pdl1_positive_share_1'].median():>9.1f}")
+    paired_against_control(r, changes)
     front_versus_core(r, sp)
     base = sp[(sp["arm"] == r.arms[0]) & (sp["t_day"] == 0)]
     share = {0: 0.95, 1: 0.05} if base["window_index"].max() > 0 else {0: 1.0}
@@ -100,6 +99,39 @@ def summary(r):
     print(f"baseline window TPS: median {tps.median():.1f} %, >= 50 / 1-49 / < 1: {100 * (tps >= 50).mean():.0f} / "
           f"{100 * ((tps >= 1) & (tps < 50)).mean():.0f} / {100 * (tps < 1).mean():.0f} %; compartment TPS median "
           f"{compartment.median():.2f} %; Spearman rho {rho:.2f} (n = {len(tps)})")
+
+
+def window_change(sp, slices, arm, w, last):
+    """Per candidate, % change of a window's viable cancer cells from day 0 to `last`, counting the
+    cells a window following its front passed on to the rest of the lesion; and the last rows."""
+    rows = sp[(sp["arm"] == arm) & (sp["window_index"] == w)]
+    start = rows[rows["t_day"] == 0].set_index("candidate_id")
+    end = rows[rows["t_day"] == last].set_index("candidate_id")
+    sl = slices[(slices["arm"] == arm) & (slices["window_index"] == w) & (slices["t_day"] <= last + 1e-9)]
+    passed = sl.groupby("candidate_id")["cancer_left_per_slice"].sum().reindex(end.index).fillna(0.0)
+    return 100.0 * ((end["viable_cancer_cells"] + passed) / start["viable_cancer_cells"] - 1.0), end
+
+
+def sign_test_p(wins, losses):
+    """Two-sided exact sign test: P(|W - n/2| >= |wins - n/2|) for W ~ Binomial(n, 1/2), ties dropped."""
+    n = wins + losses
+    if n == 0:
+        return float("nan")
+    k = min(wins, losses)
+    return min(1.0, 2.0 * sum(math.comb(n, i) for i in range(k + 1)) / 2.0 ** n)
+
+
+def paired_against_control(r, changes):
+    """The margin window's (the rim's) change in each arm against the first arm, patient by patient:
+    the median difference, how many patients' rims did better, and the sign test."""
+    if (r.arms[0], 1) not in changes:
+        return
+    control = changes[(r.arms[0], 1)]
+    print(f"margin window against {r.arms[0]}, paired: median difference (points), better / worse, sign test p")
+    for arm in r.arms[1:]:
+        d = (changes[(arm, 1)] - control).dropna()
+        better, worse = int((d < 0).sum()), int((d > 0).sum())
+        print(f"  {arm:14} {d.median():>+8.1f} {better:>4} / {worse:<4} p = {sign_test_p(better, worse):.3g}")
 
 
 def band_density(p, lower, upper):
