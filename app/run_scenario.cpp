@@ -27,7 +27,8 @@ std::vector<ParameterOverride> all_overrides(const Scenario& s) {
 
 }  // namespace
 
-SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& s) {
+SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& s,
+                                     std::shared_ptr<models::hybrid::SettledWindowCache> settled) {
   SliceCouplingFactory f;
   if (s.lesion_windows.empty()) return f;
   models::hybrid::HybridConfig base;
@@ -55,6 +56,7 @@ SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenari
   } else {
     base.assessment_days.push_back(s.horizon_day);
   }
+  base.settled = std::move(settled);
   const ModelDefinition* m = &model;
   f.make = [m, base](std::size_t candidate) -> std::unique_ptr<SliceCoupling> {
     models::hybrid::HybridConfig c = base;
@@ -115,7 +117,6 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
   TrialSpec spec;
   spec.model = &model;
   spec.overrides = all_overrides(s);
-  spec.coupling = window_coupling(model, s);
   spec.weight_kg = s.weight_kg;
   spec.initialisation = s.initialisation;
   spec.arms = s.arms;
@@ -136,6 +137,11 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& s, int 
     spec.trajectory_outputs.push_back(o.index);
   }
   spec.threads = threads > 0 ? threads : (s.threads > 0 ? s.threads : omp_get_max_threads());
+  // the arms of a candidate run one after another on one thread: keep each thread's last
+  // candidates' settled windows for its other arms
+  spec.coupling = window_coupling(model, s,
+                                  std::make_shared<models::hybrid::SettledWindowCache>(
+                                      2 * static_cast<std::size_t>(std::max(1, spec.threads)) + 2));
   spec.batch_size = s.batch_size;
 
   const PopulationSettings& p = s.population;

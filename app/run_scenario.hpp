@@ -3,6 +3,7 @@
 // the provenance record every result file carries.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@
 #include "io/hdf5_writer.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/scenario/scenario.hpp"
+
+namespace vct::models::hybrid {
+class SettledWindowCache;
+}
 
 namespace vct {
 
@@ -35,8 +40,13 @@ TrialSpec build_trial_spec(const ModelDefinition& model, const Scenario& scenari
 /// The coupling of the scenario's agent-based windows (lesions[].abm; models/abm_coupling), one per
 /// candidate with its streams from (population seed, candidate); empty without windows. Spatial
 /// statistics are recorded at baseline and at the RECIST scans; the middle section of each window
-/// for the first kSectionCandidates candidates (they are for pictures, not statistics).
-SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& scenario);
+/// for the first kSectionCandidates candidates (they are for pictures, not statistics). With a
+/// `settled` cache the runs share it: a candidate's later arms and re-simulations restore the
+/// windows its first run settled instead of settling again (the same windows bit for bit;
+/// docs/models/abm.md, "Settling"). build_trial_spec gives each trial one, holding 2 x threads + 2
+/// candidates (a thread runs one candidate's arms one after another).
+SliceCouplingFactory window_coupling(const ModelDefinition& model, const Scenario& scenario,
+                                     std::shared_ptr<models::hybrid::SettledWindowCache> settled = nullptr);
 inline constexpr std::size_t kSectionCandidates = 10;
 
 /// The software version: the project version and `git describe` of the build.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <string>
 
@@ -159,7 +160,7 @@ void HybridLesions::start(const double* y, const double* p) {
   }
   icd_pool_.assign(windows_.size(), 0.0);
   non_pool_.assign(windows_.size(), 0.0);
-  settle(y, p);
+  settle_or_restore(y, p);
   const auto& days = config_.assessment_days;
   if (next_assessment_ < days.size() && days[next_assessment_] <= 0.0) {
     record_assessment(0.0);
@@ -205,6 +206,60 @@ void HybridLesions::settle(const double* y, const double* p) {
   }
   for (std::size_t j = 0; j < windows_.size(); ++j)
     if (slices[j] > 0) equivalent_volume_[j] = anchored_volume_L(j, y, p);
+}
+
+// Settles the windows, or restores those another run of this patient settled from the same start.
+void HybridLesions::settle_or_restore(const double* y, const double* p) {
+  if (!config_.settled) {
+    settle(y, p);
+    return;
+  }
+  std::vector<double> y0(y, y + model_.n_states()), p0(p, p + model_.parameters().size());
+  if (const auto found = config_.settled->find(config_.patient, y0, p0)) {
+    for (std::size_t j = 0; j < windows_.size(); ++j) windows_[j].restore(found->windows[j]);
+    equivalent_volume_ = found->equivalent_volume_L;
+    return;
+  }
+  settle(y, p);
+  auto entry = std::make_shared<SettledWindowCache::Entry>();
+  entry->y = std::move(y0);
+  entry->p = std::move(p0);
+  for (const Window& w : windows_) entry->windows.push_back(w.checkpoint());
+  entry->equivalent_volume_L = equivalent_volume_;
+  config_.settled->store(config_.patient, std::move(entry));
+}
+
+std::shared_ptr<const SettledWindowCache::Entry> SettledWindowCache::find(std::uint64_t patient,
+                                                                          const std::vector<double>& y,
+                                                                          const std::vector<double>& p) const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [who, entry] : entries_) {
+    if (who != patient || entry->y.size() != y.size() || entry->p.size() != p.size()) continue;
+    // bit for bit (memcmp: NaN parameters compare equal to themselves)
+    if (std::memcmp(entry->y.data(), y.data(), y.size() * sizeof(double)) != 0 ||
+        std::memcmp(entry->p.data(), p.data(), p.size() * sizeof(double)) != 0)
+      continue;
+    ++hits_;
+    return entry;
+  }
+  return nullptr;
+}
+
+void SettledWindowCache::store(std::uint64_t patient, std::shared_ptr<const Entry> entry) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  entries_.emplace_back(patient, std::move(entry));
+  ++stores_;
+  while (entries_.size() > capacity_) entries_.pop_front();
+}
+
+std::size_t SettledWindowCache::hits() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return hits_;
+}
+
+std::size_t SettledWindowCache::stores() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return stores_;
 }
 
 void HybridLesions::begin(const double* y, const double* params) {

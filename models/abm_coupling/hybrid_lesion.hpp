@@ -32,7 +32,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +72,36 @@ struct WindowSpec {
   double settle_days = 0.0;
 };
 
+/// Settled windows kept between the arms of one candidate and its re-simulations (stopping
+/// rules). Every arm of a candidate starts from the same initial state and parameters, so settling
+/// gives the same windows: the first run settles and stores them, the others restore them
+/// (docs/models/abm.md, "Settling"). An entry is found by candidate and used only when the initial
+/// state and parameters are equal bit for bit, so a different start settles anew. One cache serves
+/// the runs of one HybridConfig (its window specs are not compared). Holds the `capacity` most
+/// recently stored candidates. Thread-safe.
+class SettledWindowCache {
+ public:
+  struct Entry {
+    std::vector<double> y, p;                 ///< the initial state and parameters it was settled from
+    std::vector<abm::WindowState> windows;    ///< after settling
+    std::vector<double> equivalent_volume_L;  ///< re-anchored after settling
+  };
+  explicit SettledWindowCache(std::size_t capacity) : capacity_(capacity) {}
+  /// The entry of `patient` settled from exactly y and p, or null.
+  std::shared_ptr<const Entry> find(std::uint64_t patient, const std::vector<double>& y,
+                                    const std::vector<double>& p) const;
+  void store(std::uint64_t patient, std::shared_ptr<const Entry> entry);
+  std::size_t hits() const;    ///< entries found so far
+  std::size_t stores() const;  ///< entries stored so far
+
+ private:
+  mutable std::mutex mutex_;
+  std::size_t capacity_;
+  std::deque<std::pair<std::uint64_t, std::shared_ptr<const Entry>>> entries_;
+  mutable std::size_t hits_ = 0;
+  std::size_t stores_ = 0;
+};
+
 struct HybridConfig {
   Parameters parameters;  ///< the window rules (growth, kill and LQ values are taken from the model)
   std::vector<WindowSpec> windows;
@@ -78,6 +110,8 @@ struct HybridConfig {
   /// baseline and the RECIST scans; at the end of the slice that reaches each.
   std::vector<double> assessment_days;
   bool sections = false;  ///< also record each window's middle z plane at the assessments
+  /// Settled windows shared with the other runs of this patient (null: every run settles its own).
+  std::shared_ptr<SettledWindowCache> settled;
 };
 
 /// What one window exchanged in one slice.
@@ -135,6 +169,7 @@ class HybridLesions final : public SliceCoupling {
  private:
   void start(const double* y, const double* p);
   void settle(const double* y, const double* p);
+  void settle_or_restore(const double* y, const double* p);
   /// V_eq of window j from its cancer cells now and the compartment's in y.
   double anchored_volume_L(std::size_t j, const double* y, const double* p) const;
   void record_assessment(double t_day);

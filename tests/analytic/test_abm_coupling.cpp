@@ -18,12 +18,14 @@
 #include "models/abm_coupling/hybrid_lesion.hpp"
 #include "models/registry.hpp"
 #include "tests/support/model_access.hpp"
+#include "tests/support/same_values.hpp"
 
 namespace vct {
 namespace {
 
 using models::hybrid::HybridConfig;
 using models::hybrid::HybridLesions;
+using models::hybrid::SettledWindowCache;
 using models::hybrid::SliceRecord;
 using models::hybrid::WindowRegion;
 using models::hybrid::WindowSpec;
@@ -141,6 +143,15 @@ TEST(HybridLesions, RecruitsLeaveTheBloodAndDeadCellsReleaseAntigenByTheLesionsL
               1e-9 * std::abs(y[P1] - before[P1]) + 1e-30);
 }
 
+/// The default patient with lesion 1 a hybrid at share 0.2: parameters, then the state grown without
+/// drug.
+std::pair<std::vector<double>, std::vector<double>> hybrid_patient(const ModelDefinition& m) {
+  std::vector<double> p = m.default_parameters();
+  param(m, p, "lesion1_abm_share") = 0.2;
+  std::vector<double> y = test_support::grown(m, p);
+  return {p, y};
+}
+
 TEST(HybridLesions, SettlingRunsTheWindowsBeforeDayZeroAndReanchorsTheirVolume) {
   // settle_days = 2: begin() advances the window 2 / 0.25 = 8 slices on the initial state before
   // day 0, leaves the model state alone and records nothing; the baseline assessment is taken after
@@ -148,9 +159,7 @@ TEST(HybridLesions, SettlingRunsTheWindowsBeforeDayZeroAndReanchorsTheirVolume) 
   // 0.3 ng/mL at 20 um from one cell against a half-induction of 0.05 ng/mL), so the settled
   // window's cancer cells are PD-L1+; unsettled, every cell is at the base level 1/6 < 0.5, none is.
   const ModelDefinition& m = rt_model();
-  std::vector<double> p = m.default_parameters();
-  param(m, p, "lesion1_abm_share") = 0.2;
-  const std::vector<double> y = test_support::grown(m, p);
+  const auto [p, y] = hybrid_patient(m);
   HybridConfig config = one_core_window();
   config.assessment_days = {0.0};
   HybridLesions fresh(m, config);
@@ -175,6 +184,48 @@ TEST(HybridLesions, SettlingRunsTheWindowsBeforeDayZeroAndReanchorsTheirVolume) 
   EXPECT_NEAR(settled.equivalent_volume_L(0), C_win * V_cpt / y[idx(m, "V_T.C1")],
               1e-3 * settled.equivalent_volume_L(0));
   EXPECT_NE(settled.equivalent_volume_L(0), fresh.equivalent_volume_L(0));
+}
+
+TEST(HybridLesions, RunsSharingSettledWindowsMatchRunsThatSettleTheirOwn) {
+  // Three runs of one patient share a cache: the first settles (8 slices) and stores, the second
+  // restores; they and a run without the cache then exchange 6 slices with identical tables and
+  // window digests. A run from another initial state settles anew (no hit), as does another patient.
+  const ModelDefinition& m = rt_model();
+  const auto [p, y] = hybrid_patient(m);
+  HybridConfig config = one_core_window();
+  config.windows[0].settle_days = 2.0;
+  config.assessment_days = {0.0, 1.0};
+  const auto run = [&](const HybridConfig& c, std::vector<double> state) {
+    auto h = std::make_unique<HybridLesions>(m, c);
+    h->begin(state.data(), p.data());
+    for (int k = 1; k <= 6; ++k) h->exchange(0.25 * k, state.data(), p.data());
+    return h;
+  };
+  const auto own = run(config, y);
+  HybridConfig shared = config;
+  shared.settled = std::make_shared<SettledWindowCache>(4);
+  const auto first = run(shared, y);
+  EXPECT_EQ(shared.settled->stores(), 1u);
+  EXPECT_EQ(shared.settled->hits(), 0u);
+  const auto second = run(shared, y);
+  EXPECT_EQ(shared.settled->hits(), 1u);
+  EXPECT_EQ(shared.settled->stores(), 1u);
+  for (const auto* h : {first.get(), second.get()}) {
+    EXPECT_EQ(h->windows()[0].digest(), own->windows()[0].digest());
+    EXPECT_EQ(h->equivalent_volume_L(0), own->equivalent_volume_L(0));
+    const auto a = own->tables(), b = h->tables();
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t t = 0; t < a.size(); ++t) EXPECT_TRUE(test_support::same_values(a[t], b[t])) << "table " << t;
+  }
+  // another start (one more cancer cell) or another patient: no entry to restore
+  std::vector<double> other = y;
+  other[static_cast<std::size_t>(idx(m, "V_T.C1"))] += 1.0;
+  run(shared, other);
+  HybridConfig next = shared;
+  next.patient = 4;
+  run(next, y);
+  EXPECT_EQ(shared.settled->hits(), 1u);
+  EXPECT_EQ(shared.settled->stores(), 3u);
 }
 
 TEST(HybridLesions, FastGrowingPatientsWindowsGrowAtTheOneDivisionPerSliceCap) {

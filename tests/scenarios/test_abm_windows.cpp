@@ -18,6 +18,7 @@
 #include "models/abm/parameters.hpp"
 #include "models/abm_coupling/hybrid_lesion.hpp"
 #include "models/registry.hpp"
+#include "tests/support/same_values.hpp"
 
 namespace vct {
 namespace {
@@ -112,14 +113,7 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
     // identical, NaN where NaN (a depth bin without viable cancer cells has no PD-L1+ share)
     const auto& other = results[1][i].arms[0].coupling_rows;
     ASSERT_EQ(other.size(), tables.size());
-    for (std::size_t t = 0; t < tables.size(); ++t) {
-      ASSERT_EQ(other[t].size(), tables[t].size()) << t;
-      for (std::size_t k = 0; k < tables[t].size(); ++k) {
-        if (!(std::isnan(tables[t][k]) && std::isnan(other[t][k]))) {
-          ASSERT_EQ(other[t][k], tables[t][k]) << "table " << t << " value " << k;
-        }
-      }
-    }
+    for (std::size_t t = 0; t < tables.size(); ++t) ASSERT_TRUE(test_support::same_values(tables[t], other[t])) << t;
     // 4 days of 6-h slices x 2 windows = 32 rows of 31 columns
     EXPECT_EQ(tables[0].size(), 32u * 31u);
     EXPECT_EQ(tables[0][0], 0.25);      // t_day of the first row
@@ -146,6 +140,46 @@ TEST(AbmScenario, TrialWritesEachWindowsSlicesTheSameForOneThreadAndTwo) {
   }
   EXPECT_GT(patients, 0);
   fs::remove_all(dir);
+}
+
+TEST(AbmScenario, ArmsRestoringTheFirstArmsSettledWindowsGiveWhatSettlingAgainGives) {
+  // Two arms (nivolumab alone; after one 8-Gy fraction) of three candidates, windows settled 2 days
+  // (8 slices): with a shared cache the second arm of each patient restores the first arm's settled
+  // windows (one hit per patient); without one it settles again. Every arm's window tables and
+  // trajectories are the same bit for bit.
+  std::string text = kScenario;
+  text.replace(text.find("parameters: {IFNg"), 0, "settle_days: 2, ");
+  text.replace(text.find("simulation:"), 0,
+               "  - name: RT\n    radiotherapy:\n      - {name: SBRT, dose_per_fraction_Gy: 8, fractions: 1, "
+               "lesions: [primary]}\n    treatment:\n      - {drug: nivolumab, dose_mg: 240, interval_day: 14, "
+               "doses: 1}\n");
+  const io::LoadedScenario loaded = io::load_scenario_text(text, "abm.yaml");
+  ASSERT_EQ(loaded.scenario.arms.size(), 2u);
+  ASSERT_EQ(loaded.scenario.lesion_windows[0].settle_days, 2.0);
+  const ModelDefinition& m = models::get_model(loaded.scenario.model);
+  TrialSpec cached = build_trial_spec(m, loaded.scenario, 1);
+  auto cache = std::make_shared<models::hybrid::SettledWindowCache>(4);
+  cached.coupling = window_coupling(m, loaded.scenario, cache);
+  TrialSpec fresh = cached;
+  fresh.coupling = window_coupling(m, loaded.scenario);
+  const std::vector<double> scans = scan_days(cached.recist, cached.horizon_day);
+  int patients = 0;
+  for (std::size_t row = 0; row < 3; ++row) {
+    std::vector<double> y0;
+    const CandidateResult c = screen_candidate(cached, row, &y0);
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++patients;
+    for (const TrialArm& arm : cached.arms) {
+      const ArmResult a = treat_candidate(cached, c, arm, y0, scans), b = treat_candidate(fresh, c, arm, y0, scans);
+      ASSERT_EQ(a.coupling_rows.size(), b.coupling_rows.size());
+      for (std::size_t t = 0; t < a.coupling_rows.size(); ++t)
+        EXPECT_TRUE(test_support::same_values(a.coupling_rows[t], b.coupling_rows[t])) << arm.name << " table " << t;
+      EXPECT_TRUE(test_support::same_values(a.trajectories, b.trajectories)) << arm.name;
+    }
+  }
+  ASSERT_GT(patients, 0);
+  EXPECT_EQ(cache->stores(), static_cast<std::size_t>(patients));
+  EXPECT_EQ(cache->hits(), static_cast<std::size_t>(patients));  // the second arm of each
 }
 
 TEST(AbmTps, StrataMedianAndDivergenceByHand) {
