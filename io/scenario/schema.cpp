@@ -520,7 +520,7 @@ const Section<DoseMap>& dose_map() {
           member(number_key("margin_mm", 0.0, 50.0, false, "0",
                             "every kind: planning margin; tissue up to this distance beyond the lesion surface gets "
                             "the kind's dose there (1 for uniform), 0 beyond it. 0 spares the peritumoural niche "
-                            "(PATHY); whole-lesion SBRT plans 3-15 mm"),
+                            "(PATHY); lung SBRT commonly plans 3-15 mm"),
                  &DoseMap::margin_mm),
           member(simple_key("file", Kind::kText, "",
                             "grid: a CSV (relative to the scenario file) with the header x_mm,y_mm,z_mm,relative_dose "

@@ -124,7 +124,7 @@ def sign_test_p(wins, losses):
 def paired_against_control(r, changes):
     """The margin window's (the rim's) change in each arm against the first arm, patient by patient:
     the median difference, how many patients' rims did better, and the sign test."""
-    if (r.arms[0], 1) not in changes:
+    if len(r.arms) < 2 or (r.arms[0], 1) not in changes:
         return
     control = changes[(r.arms[0], 1)]
     print(f"margin window against {r.arms[0]}, paired: median difference (points), better / worse, sign test p")
