@@ -116,11 +116,12 @@ TEST(DoseMapFiles, GridCsvLoadsAndItsProblemsNameTheirLines) {
 
 TEST(DoseMapFiles, ResolvedScenarioKeepsTheMapAndTheDefaultEdicScalesWithIt) {
   // 3 x 10 Gy to the lung, partial map: 30 % of the volume at 1, the rest 0 (no fall-off), so the
-  // mean relative dose is 0.3 and the default EDIC 0.033 /Gy x 30 Gy x 0.3 = 0.297 Gy
+  // mean relative dose is 0.3 and the default EDIC 0.033 /Gy x 30 Gy x 0.3 = 0.297 Gy; a 4-mm
+  // planning margin lies outside the lesion, so it changes neither
   const std::string text =
       "schema_version: 1\nmodel: qspio_nsclc_rt\nradiotherapy:\n"
       "  - {dose_per_fraction_Gy: 10, fractions: 3, schedule: alternate,\n"
-      "     dose_map: {kind: partial, target_volume_fraction: 0.3}}\n";
+      "     dose_map: {kind: partial, target_volume_fraction: 0.3, margin_mm: 4}}\n";
   const LoadedScenario a = load_scenario_text(text, "pathy.yaml");
   ASSERT_EQ(a.scenario.radiotherapy.size(), 1u);
   EXPECT_NEAR(a.scenario.radiotherapy[0].edic_Gy, 0.033 * 30.0 * 0.3, 1e-12);
@@ -129,6 +130,7 @@ TEST(DoseMapFiles, ResolvedScenarioKeepsTheMapAndTheDefaultEdicScalesWithIt) {
   ASSERT_TRUE(b.scenario.radiotherapy[0].dose_map);
   EXPECT_EQ(b.scenario.radiotherapy[0].dose_map->kind, DoseMapKind::kPartial);
   EXPECT_EQ(b.scenario.radiotherapy[0].dose_map->target_volume_fraction, 0.3);
+  EXPECT_EQ(b.scenario.radiotherapy[0].dose_map->margin_mm, 4.0);  // emitted and read back
 }
 
 TEST(Encoding, WellFormedUtf8PassesAndTheFirstBadByteIsLocated) {
