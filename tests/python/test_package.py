@@ -500,6 +500,69 @@ class Figures(unittest.TestCase):
             small.plot.km("os")
 
 
+def abm_trial_script():
+    """tools/figures/abm_trial.py as a module."""
+    sys.path.insert(0, os.path.join(ROOT, "tools", "figures"))
+    try:
+        import abm_trial
+    finally:
+        sys.path.pop(0)
+    return abm_trial
+
+
+class AbmTrialScript(unittest.TestCase):
+    def test_rim_table_gives_per_patient_rates_and_their_medians(self):
+        import pandas as pd
+        script = abm_trial_script()
+        rows = []
+        # candidate 0: slices at days 0.25 and 0.5 (4 per day), 100 viable cancer cells, kills 2 then 4
+        # by 10 then 30 cytotoxic cells, T-cell deaths 1 then 2, H_PD1 0.5 then 0.7;
+        # candidate 1: no kills, 5 cytotoxic, 50 viable (60 cells, 10 of them doomed), deaths 5, H 0.2
+        for cand, t, kills, cyt, stem, doomed, deaths, h in [(0, 0.25, 2, 10, 100, 0, 1, 0.5),
+                                                            (0, 0.5, 4, 30, 100, 0, 2, 0.7),
+                                                            (1, 0.25, 0, 5, 60, 10, 5, 0.2),
+                                                            (1, 0.5, 0, 5, 60, 10, 0, 0.2)]:
+            rows.append({"arm": "a", "candidate_id": cand, "t_day": t, "window_index": 1, "kills_per_slice": kills,
+                         "cd8_effector_cells": 1, "cd8_cytotoxic_cells": cyt, "cd8_suppressed_cells": 0,
+                         "stem_cells": stem, "progenitor_cells": 0, "senescent_cells": 0, "doomed_cells": doomed,
+                         "t_deaths_per_slice": deaths, "compartment_H_PD1_1": h})
+        slices = pd.DataFrame(rows)
+        sp = pd.DataFrame({"arm": ["a", "a"], "window_index": [1, 1], "t_day": [0.5, 0.5],
+                           "cancer_near_cd8_share": [0.8, 0.4]})
+
+        class Arms:
+            arms = ["a"]
+
+        t = script.rim_table(Arms(), sp, slices, 0.5, deaths_until=0.5, cd8_days=(0.25,), late_from=0.0).loc["a"]
+        self.assertEqual(t["patients"], 2)
+        self.assertEqual(t["t_deaths"], 4.0)  # median of 1 + 2 = 3 and 5 + 0 = 5
+        self.assertEqual(t["cd8_day0.25"], 8.5)  # median of 1 + 10 and 1 + 5
+        self.assertAlmostEqual(t["kills_per_cytotoxic_per_slice"], 0.075)  # median of 6 / 40 and 0 / 10
+        self.assertAlmostEqual(t["kills_per_cancer_per_day"], 0.06)  # median of 6 / 200 x 4 and 0 / 100 x 4
+        self.assertAlmostEqual(t["H_PD1"], 0.4)  # median of (0.5 + 0.7) / 2 and 0.2
+        self.assertAlmostEqual(t["contact"], 0.6)  # median of 0.8 and 0.4
+        # the sign test: 5 of 19 against, 2 x (C(19,0) + ... + C(19,5)) / 2^19 = 2 x 16,664 / 524,288
+        self.assertAlmostEqual(script.sign_test_p(14, 5), 0.063568115234375)
+        self.assertEqual(script.sign_test_p(3, 3), 1.0)
+
+    def test_irradiating_the_rim_shows_in_its_t_cell_deaths(self):
+        # the 3-candidate, 4-day trial of the figures test with a second arm that gives its lesion one
+        # 8-Gy fraction on day 0 over a 5-mm margin: the margin window's T cells survive it with
+        # exp(-0.347 x 8) = 6 %, so its deaths over days 0-4 exceed nivolumab alone's (lifespans only)
+        with open(os.path.join(ROOT, "tests", "scenarios", "good", "abm_trial.yaml")) as f:
+            scenario = yaml.safe_load(f)
+        rt_arm = dict(scenario["arms"][0], name="rt")
+        rt_arm["radiotherapy"] = [{"name": "8Gy", "dose_per_fraction_Gy": 8, "fractions": 1, "lesions": ["primary"],
+                                   "dose_map": {"kind": "uniform", "margin_mm": 5}}]
+        scenario["arms"].append(rt_arm)
+        r = vct.run(scenario, output=os.path.join(WORK, "abm_rim.h5"), threads=2)
+        script = abm_trial_script()
+        t = script.rim_table(r, r.abm("spatial"), r.abm("slices"), 4.0, deaths_until=4.0, cd8_days=(1.0,), late_from=0.0)
+        self.assertEqual(list(t.index), ["nivolumab", "rt"])
+        self.assertGreater(t.loc["rt", "t_deaths"], t.loc["nivolumab", "t_deaths"])
+        self.assertLess(t.loc["rt", "cd8_day1"], t.loc["nivolumab", "cd8_day1"])
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1:
         os.environ["VCT_SOURCE_DIR"] = sys.argv.pop(1)

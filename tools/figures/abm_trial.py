@@ -7,11 +7,15 @@ build/tools/vct run scenarios/nsclc_abm_pathy.yaml) and writes, into docs/figure
   abm_trial_sections.png  the middle plane of the margin window at day 84, first candidate, per arm
   abm_trial_profiles.png  CD8 density and PD-L1+ share by depth from the tumour boundary, margin
                           window, day 84, median over the patients per arm
+  abm_trial_rim.png       the margin window's (the rim's) change per patient and arm, and each arm's
+                          against the first arm's, patient by patient
 
 and prints the table of docs/models/abm.md: per arm and window, the change of viable cancer cells
 from day 0 to the last assessment (median, P10, P90; a window following its front counts the cells
 it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); each arm's margin window (the rim) against
-the first arm's, patient by patient (median difference, better / worse, exact sign test); per arm and
+the first arm's, patient by patient (median difference, better / worse, exact sign test); why the rim
+does or does not shrink (T-cell deaths in it over days 0-14, its CD8 cells at days 5, 14 and 42, kills
+per cytotoxic CD8 cell and per viable cancer cell, the compartment's PD-1 suppression, and contact at the last assessment); per arm and
 assessment, CD8 per mm^3 at the invasive front (within 100 um of the margin window's tumour
 boundary) against the core window; then, at baseline, the window TPS against the compartment's TPS
 (Spearman rank correlation over the patients).
@@ -25,6 +29,7 @@ import os
 import warnings
 
 import numpy as np
+import pandas as pd
 
 import matplotlib
 
@@ -40,6 +45,7 @@ def main():
     ap.add_argument("--results", default="results/nsclc_abm_pathy.h5")
     ap.add_argument("--out", default="docs/figures")
     a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
     r = vct.load(a.results)
     sec = r.abm("sections")
     sec = sec[sec["window_index"] == 1]
@@ -64,13 +70,44 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "abm_trial_sections.png"), dpi=90)
     r.plot.abm_profiles(window=1).savefig(os.path.join(a.out, "abm_trial_profiles.png"), dpi=90)
-    print_summary(r)
+    changes = print_summary(r)
+    rim_figure(r, changes).savefig(os.path.join(a.out, "abm_trial_rim.png"), dpi=90)
 
 
 def print_summary(r):
     with warnings.catch_warnings():  # an emptied window has no shares: their medians are NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        summary(r)
+        return summary(r)
+
+
+def rim_figure(r, changes):
+    """Left: each patient's margin-window (rim) change per arm, with the median. Right: each arm's
+    rim change minus the first arm's, patient by patient (below 0: the rim did better), with the
+    better / worse counts and the sign test."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    rng = np.random.default_rng(0)  # jitter only
+    for i, arm in enumerate(r.arms):
+        c = changes[(arm, 1)].dropna()
+        left.scatter(i + rng.uniform(-0.15, 0.15, len(c)), c.clip(upper=200), s=12, alpha=0.7, color=f"C{i}")
+        left.hlines(c.median(), i - 0.3, i + 0.3, color="black")
+    left.set_xticks(range(len(r.arms)), r.arms, rotation=20)
+    left.set_ylabel("rim: viable cancer cells, % change")
+    left.set_title("Margin window (the rim) per patient; line: median; capped at +200", fontsize=10)
+    left.axhline(0.0, color="grey", lw=0.6)
+    control = changes[(r.arms[0], 1)]
+    for i, arm in enumerate(r.arms[1:]):
+        d = (changes[(arm, 1)] - control).dropna()
+        better, worse = int((d < 0).sum()), int((d > 0).sum())
+        right.scatter(i + rng.uniform(-0.15, 0.15, len(d)), d.clip(upper=200), s=12, alpha=0.7, color=f"C{i + 1}")
+        right.hlines(d.median(), i - 0.3, i + 0.3, color="black")
+        right.annotate(f"{better} / {worse}\np = {sign_test_p(better, worse):.2g}", (i, 1.0),
+                       xycoords=("data", "axes fraction"), ha="center", va="top", fontsize=8)
+    right.set_xticks(range(len(r.arms) - 1), r.arms[1:], rotation=20)
+    right.axhline(0.0, color="grey", lw=0.6)
+    right.set_ylabel(f"rim change minus {r.arms[0]}'s (points)")
+    right.set_title(f"Paired with {r.arms[0]} (better / worse, sign test)", fontsize=10)
+    fig.tight_layout()
+    return fig
 
 
 def summary(r):
@@ -88,6 +125,7 @@ def summary(r):
             print(f"{arm:14} {w:>6} {p50:>+15.0f} ({p10:+.0f}, {p90:+.0f}){'':>6} {end['cd8_per_mm3'].median():>9.0f} "
                   f"{100.0 * end['pdl1_positive_share_1'].median():>9.1f}")
     paired_against_control(r, changes)
+    rim_diagnostics(r, sp, slices, last)
     front_versus_core(r, sp)
     base = sp[(sp["arm"] == r.arms[0]) & (sp["t_day"] == 0)]
     share = {0: 0.95, 1: 0.05} if base["window_index"].max() > 0 else {0: 1.0}
@@ -99,6 +137,7 @@ def summary(r):
     print(f"baseline window TPS: median {tps.median():.1f} %, >= 50 / 1-49 / < 1: {100 * (tps >= 50).mean():.0f} / "
           f"{100 * ((tps >= 1) & (tps < 50)).mean():.0f} / {100 * (tps < 1).mean():.0f} %; compartment TPS median "
           f"{compartment.median():.2f} %; Spearman rho {rho:.2f} (n = {len(tps)})")
+    return changes
 
 
 def window_change(sp, slices, arm, w, last):
@@ -132,6 +171,60 @@ def paired_against_control(r, changes):
         d = (changes[(arm, 1)] - control).dropna()
         better, worse = int((d < 0).sum()), int((d > 0).sum())
         print(f"  {arm:14} {d.median():>+8.1f} {better:>4} / {worse:<4} p = {sign_test_p(better, worse):.3g}")
+
+
+def rim_diagnostics(r, sp, slices, last):
+    """Prints rim_table: why the rim does or does not shrink."""
+    t = rim_table(r, sp, slices, last)
+    if t is None:
+        return
+    print(f"margin window, medians: {'T deaths d0-14':>14} {'CD8 d5':>7} {'d14':>6} {'d42':>6} {'kills/cyt/slice':>16} "
+          f"{'kills/cancer/d':>15} {'H_PD1':>6} {'contact %':>10}   (kills, H_PD1: days 42-{last:g})")
+    for arm, row in t.iterrows():
+        print(f"  {arm:14} {row['t_deaths']:>14.0f} {row['cd8_day5']:>7.0f} {row['cd8_day14']:>6.0f} "
+              f"{row['cd8_day42']:>6.0f} {row['kills_per_cytotoxic_per_slice']:>16.4f} "
+              f"{row['kills_per_cancer_per_day']:>15.4f} {row['H_PD1']:>6.2f} {100.0 * row['contact']:>10.0f}"
+              f"   (n = {row['patients']:.0f})")
+
+
+def rim_table(r, sp, slices, last, deaths_until=14.0, cd8_days=(5.0, 14.0, 42.0), late_from=42.0):
+    """Why the rim does or does not shrink, per arm (margin window, medians over the patients):
+    t_deaths, the T cells that died in it up to day `deaths_until` (radiation and lifespan);
+    cd8_day<d>, its CD8 cells at the slices nearest `cd8_days`; over the slices after `late_from`
+    up to `last`, kills_per_cytotoxic_per_slice (the patient's kills over its cytotoxic-cell slices)
+    and kills_per_cancer_per_day (its kills over its viable-cancer-cell days), and H_PD1 (the
+    compartment's PD-1 suppression, which sets the window's); at `last`, contact (the share of viable
+    cancer cells with a CD8 cell within reach). None without margin windows."""
+    sl = slices[slices["window_index"] == 1]
+    if sl.empty:
+        return None
+    cd8 = sl["cd8_effector_cells"] + sl["cd8_cytotoxic_cells"] + sl["cd8_suppressed_cells"]
+    viable = sl["stem_cells"] + sl["progenitor_cells"] + sl["senescent_cells"] - sl["doomed_cells"]
+    sl = sl.assign(cd8=cd8, viable=viable)
+    slices_per_day = 1.0 / np.median(np.diff(np.sort(sl["t_day"].unique())))
+    rows = {}
+    for arm in r.arms:
+        a = sl[sl["arm"] == arm]
+        row = {"patients": a["candidate_id"].nunique(),
+               "t_deaths": a[a["t_day"] <= deaths_until + 1e-9].groupby("candidate_id")["t_deaths_per_slice"].sum()
+               .median()}
+        for d in cd8_days:
+            row[f"cd8_day{d:g}"] = nearest_day(a, d)["cd8"].median()
+        late = a[(a["t_day"] > late_from + 1e-9) & (a["t_day"] <= last + 1e-9)].groupby("candidate_id")
+        kills = late["kills_per_slice"].sum()
+        row["kills_per_cytotoxic_per_slice"] = (kills / late["cd8_cytotoxic_cells"].sum().where(lambda v: v > 0)).median()
+        row["kills_per_cancer_per_day"] = (kills / late["viable"].sum().where(lambda v: v > 0) * slices_per_day).median()
+        row["H_PD1"] = late["compartment_H_PD1_1"].mean().median()
+        contact = sp[(sp["arm"] == arm) & (sp["window_index"] == 1) & np.isclose(sp["t_day"], last)]
+        row["contact"] = contact["cancer_near_cd8_share"].median()
+        rows[arm] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def nearest_day(rows, day):
+    """Each candidate's slice row closest to `day`."""
+    idx = (rows["t_day"] - day).abs().groupby(rows["candidate_id"]).idxmin()
+    return rows.loc[idx]
 
 
 def band_density(p, lower, upper):
