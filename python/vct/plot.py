@@ -485,6 +485,55 @@ class Plots:
         fig.tight_layout()
         return fig
 
+    def abm_change(self, window=1, day=None):
+        """Left: each patient's change of one agent-based window's viable cancer cells (Result.abm_change;
+        window 1: the margin window, the rim) per arm, with the median. Right, with two or more arms:
+        each arm's change minus the first arm's, patient by patient (below 0: the window did better),
+        with the better / worse counts and the exact two-sided sign test."""
+        change = self._r.abm_change(window, day)
+        arms = list(dict.fromkeys(change["arm"]))
+        plt = _pyplot()
+        fig, axes = plt.subplots(1, 2 if len(arms) > 1 else 1, figsize=(11 if len(arms) > 1 else 5.5, 4.2),
+                                 squeeze=False)
+        left = axes[0][0]
+        jitter = np.random.default_rng(0)  # jitter only
+        by_arm = {arm: change[change["arm"] == arm].set_index("candidate_id")["change_pct"] for arm in arms}
+        for i, arm in enumerate(arms):
+            c = by_arm[arm].dropna()
+            left.scatter(i + jitter.uniform(-0.15, 0.15, len(c)), c.clip(upper=200), s=12, alpha=0.7,
+                         color=OKABE_ITO[i % len(OKABE_ITO)])
+            left.hlines(c.median(), i - 0.3, i + 0.3, color="black")
+        left.set_xticks(range(len(arms)), arms, rotation=20)
+        left.axhline(0.0, color="#999999", linewidth=0.6)
+        left.set_ylabel(f"window {window}: viable cancer cells, % change")
+        left.set_title("Per patient (line: median; capped at +200)", fontsize=10)
+        if len(arms) > 1:
+            right = axes[0][1]
+            for i, arm in enumerate(arms[1:]):
+                d = (by_arm[arm] - by_arm[arms[0]]).dropna()
+                better, worse = int((d < 0).sum()), int((d > 0).sum())
+                right.scatter(i + jitter.uniform(-0.15, 0.15, len(d)), d.clip(upper=200), s=12, alpha=0.7,
+                              color=OKABE_ITO[(i + 1) % len(OKABE_ITO)])
+                right.hlines(d.median(), i - 0.3, i + 0.3, color="black")
+                right.annotate(f"{better} / {worse}\np = {sign_test_p(better, worse):.2g}", (i, 1.0),
+                               xycoords=("data", "axes fraction"), ha="center", va="top", fontsize=8)
+            right.set_xticks(range(len(arms) - 1), arms[1:], rotation=20)
+            right.axhline(0.0, color="#999999", linewidth=0.6)
+            right.set_ylabel(f"change minus {arms[0]}'s (points)")
+            right.set_title(f"Paired with {arms[0]}: better / worse, sign test", fontsize=10)
+        fig.tight_layout()
+        return fig
+
+
+def sign_test_p(wins, losses):
+    """Exact two-sided sign test, ties dropped: P(|W - n/2| >= |wins - n/2|) for W ~ Binomial(n, 1/2),
+    n = wins + losses, i.e. min(1, 2 sum_{i <= min(wins, losses)} C(n, i) / 2^n); NaN for n = 0."""
+    n = wins + losses
+    if n == 0:
+        return float("nan")
+    k = min(wins, losses)
+    return min(1.0, 2.0 * sum(math.comb(n, i) for i in range(k + 1)) / 2.0 ** n)
+
 
 def paired_difference_ci(c, z=1.959963984540054):
     """(label, difference, lower, upper, McNemar p, adjusted for multiplicity when the file has it)

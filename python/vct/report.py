@@ -214,6 +214,10 @@ def _trial_figures(r):
                                 "(first candidate)"))
         figures.append((r.plot.abm_profiles, "fig-abm-profiles",
                         "Agent-based windows: CD8 density and PD-L1+ share by depth from the tumour boundary"))
+        if 1 in windows:
+            figures.append((lambda: r.plot.abm_change(window=1), "fig-abm-change",
+                            "Agent-based margin window (the rim): change of its viable cancer cells per patient, "
+                            "and each arm paired with the first"))
     for make, ident, caption in figures:
         parts.append(_figure(make(), ident, caption))
     return "\n".join(parts), [ident for _, ident, _ in figures]

@@ -424,6 +424,31 @@ class Result:
             raise ValueError(f"{self.path}: no agent-based windows in this file (scenario key lesions[].abm)")
         return pd.concat(frames, ignore_index=True)
 
+    def abm_change(self, window=1, day=None):
+        """Per arm and patient, the % change of one agent-based window's viable cancer cells from
+        baseline (day 0, after settling) to `day` (default: the last assessment), counting the cells a
+        window following its front passed on to the rest of the lesion (abm_slices
+        cancer_left_per_slice up to `day`). Columns arm, candidate_id, change_pct (NaN for a window
+        that started empty). window 1 is the margin window of windows: core_and_margin."""
+        sp = self.abm("spatial")
+        sp = sp[sp["window_index"] == window]
+        if sp.empty:
+            raise ValueError(f"{self.path}: no agent-based window {window} in this file")
+        day = float(sp["t_day"].max()) if day is None else float(day)
+        slices = self.abm("slices")
+        slices = slices[(slices["window_index"] == window) & (slices["t_day"] <= day + 1e-9)]
+        frames = []
+        for arm, rows in sp.groupby("arm", sort=False):
+            start = rows[np.isclose(rows["t_day"], 0.0)].set_index("candidate_id")["viable_cancer_cells"]
+            end = rows[np.isclose(rows["t_day"], day)].set_index("candidate_id")["viable_cancer_cells"]
+            passed = (slices[slices["arm"] == arm].groupby("candidate_id")["cancer_left_per_slice"].sum()
+                      .reindex(end.index).fillna(0.0))
+            start = start.reindex(end.index).where(lambda v: v > 0)
+            change = 100.0 * ((end + passed) / start - 1.0)
+            frames.append(pd.DataFrame({"arm": arm, "candidate_id": end.index.astype(np.int64),
+                                        "change_pct": change.to_numpy()}))
+        return pd.concat(frames, ignore_index=True)
+
     def best_change(self, arm, site="all"):
         """Best (smallest) change of the RECIST sum of diameters from baseline over the assessed
         scans up to the first PD, in %, per patient (Series by candidate_id; NaN without a scan):

@@ -458,10 +458,22 @@ class Figures(unittest.TestCase):
         fig = r.plot.abm_profiles()
         self.assertEqual(len(fig.axes[0].lines), 1 + 1)  # the arm and the boundary line
         self.check(fig, "abm_profiles")
+        # the margin window's change: (viable at day 4 + cells it passed on) / viable at day 0 - 1
+        change = r.abm_change(window=1)
+        self.assertEqual(len(change), patients)
+        first = spatial[(spatial["window_index"] == 1) & (spatial["candidate_id"] == change["candidate_id"][0])]
+        passed = slices[(slices["window_index"] == 1) & (slices["candidate_id"] == change["candidate_id"][0])][
+            "cancer_left_per_slice"].sum()
+        by_day = first.set_index("t_day")["viable_cancer_cells"]
+        self.assertAlmostEqual(change["change_pct"][0], 100.0 * ((by_day[4.0] + passed) / by_day[0.0] - 1.0))
+        fig = r.plot.abm_change()
+        self.assertEqual(len(fig.axes), 1)  # one arm: no paired panel
+        self.check(fig, "abm_change")
         from vct.report import render
         html_text, ids = render(r)
         self.assertIn("fig-abm-section-nivolumab-1", ids)
         self.assertIn("fig-abm-profiles", ids)
+        self.assertIn("fig-abm-change", ids)
         with self.assertRaisesRegex(ValueError, "lesions\\[\\]\\.abm"):
             Fixtures.get().small.abm("slices")
         with self.assertRaisesRegex(ValueError, "unknown agent-based table"):
@@ -542,8 +554,9 @@ class AbmTrialScript(unittest.TestCase):
         self.assertAlmostEqual(t["H_PD1"], 0.4)  # median of (0.5 + 0.7) / 2 and 0.2
         self.assertAlmostEqual(t["contact"], 0.6)  # median of 0.8 and 0.4
         # the sign test: 5 of 19 against, 2 x (C(19,0) + ... + C(19,5)) / 2^19 = 2 x 16,664 / 524,288
-        self.assertAlmostEqual(script.sign_test_p(14, 5), 0.063568115234375)
-        self.assertEqual(script.sign_test_p(3, 3), 1.0)
+        self.assertAlmostEqual(vct.plot.sign_test_p(14, 5), 0.063568115234375)
+        self.assertEqual(vct.plot.sign_test_p(3, 3), 1.0)  # 2 x (1 + 6 + 15 + 20) / 64 > 1
+        self.assertTrue(math.isnan(vct.plot.sign_test_p(0, 0)))
 
     def test_irradiating_the_rim_shows_in_its_t_cell_deaths(self):
         # the 3-candidate, 4-day trial of the figures test with a second arm that gives its lesion one
@@ -561,6 +574,11 @@ class AbmTrialScript(unittest.TestCase):
         self.assertEqual(list(t.index), ["nivolumab", "rt"])
         self.assertGreater(t.loc["rt", "t_deaths"], t.loc["nivolumab", "t_deaths"])
         self.assertLess(t.loc["rt", "cd8_day1"], t.loc["nivolumab", "cd8_day1"])
+        fig = r.plot.abm_change()
+        self.assertEqual(len(fig.axes), 2)  # per patient, and paired with nivolumab
+        d = r.abm_change().pivot(index="candidate_id", columns="arm", values="change_pct")
+        d = (d["rt"] - d["nivolumab"]).dropna()
+        self.assertIn(f"{int((d < 0).sum())} / {int((d > 0).sum())}", fig.axes[1].texts[0].get_text())
 
 
 if __name__ == "__main__":

@@ -8,14 +8,15 @@ build/tools/vct run scenarios/nsclc_abm_pathy.yaml) and writes, into docs/figure
   abm_trial_profiles.png  CD8 density and PD-L1+ share by depth from the tumour boundary, margin
                           window, day 84, median over the patients per arm
   abm_trial_rim.png       the margin window's (the rim's) change per patient and arm, and each arm's
-                          against the first arm's, patient by patient
+                          against the first arm's, patient by patient (vct's plot.abm_change)
 
 and prints the table of docs/models/abm.md: per arm and window, the change of viable cancer cells
 from day 0 to the last assessment (median, P10, P90; a window following its front counts the cells
-it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); each arm's margin window (the rim) against
-the first arm's, patient by patient (median difference, better / worse, exact sign test); why the rim
-does or does not shrink (T-cell deaths in it over days 0-14, its CD8 cells at days 5, 14 and 42, kills
-per cytotoxic CD8 cell and per viable cancer cell, the compartment's PD-1 suppression, and contact at the last assessment); per arm and
+it passed on), CD8 per mm^3 and the PD-L1+ share at the last assessment (medians); each arm's
+margin window (the rim) against the first arm's, patient by patient (median difference, better /
+worse, exact sign test); why the rim does or does not shrink (T-cell deaths in it over days 0-14,
+its CD8 cells at days 5, 14 and 42, kills per cytotoxic CD8 cell and per viable cancer cell, the
+compartment's PD-1 suppression, and contact at the last assessment); per arm and
 assessment, CD8 per mm^3 at the invasive front (within 100 um of the margin window's tumour
 boundary) against the core window; then, at baseline, the window TPS against the compartment's TPS
 (Spearman rank correlation over the patients).
@@ -24,7 +25,6 @@ Usage: PYTHONPATH=build/python /usr/bin/python3 tools/figures/abm_trial.py
        [--results results/nsclc_abm_pathy.h5] [--out docs/figures]
 """
 import argparse
-import math
 import os
 import warnings
 
@@ -37,7 +37,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import vct  # noqa: E402
-from vct.plot import CANCER_STATES, T_STATES  # noqa: E402
+from vct.plot import CANCER_STATES, T_STATES, sign_test_p  # noqa: E402
 
 
 def main():
@@ -71,43 +71,14 @@ def main():
     fig.savefig(os.path.join(a.out, "abm_trial_sections.png"), dpi=90)
     r.plot.abm_profiles(window=1).savefig(os.path.join(a.out, "abm_trial_profiles.png"), dpi=90)
     changes = print_summary(r)
-    rim_figure(r, changes).savefig(os.path.join(a.out, "abm_trial_rim.png"), dpi=90)
+    if (r.arms[0], 1) in changes:  # margin windows
+        r.plot.abm_change(window=1).savefig(os.path.join(a.out, "abm_trial_rim.png"), dpi=90)
 
 
 def print_summary(r):
     with warnings.catch_warnings():  # an emptied window has no shares: their medians are NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         return summary(r)
-
-
-def rim_figure(r, changes):
-    """Left: each patient's margin-window (rim) change per arm, with the median. Right: each arm's
-    rim change minus the first arm's, patient by patient (below 0: the rim did better), with the
-    better / worse counts and the sign test."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    rng = np.random.default_rng(0)  # jitter only
-    for i, arm in enumerate(r.arms):
-        c = changes[(arm, 1)].dropna()
-        left.scatter(i + rng.uniform(-0.15, 0.15, len(c)), c.clip(upper=200), s=12, alpha=0.7, color=f"C{i}")
-        left.hlines(c.median(), i - 0.3, i + 0.3, color="black")
-    left.set_xticks(range(len(r.arms)), r.arms, rotation=20)
-    left.set_ylabel("rim: viable cancer cells, % change")
-    left.set_title("Margin window (the rim) per patient; line: median; capped at +200", fontsize=10)
-    left.axhline(0.0, color="grey", lw=0.6)
-    control = changes[(r.arms[0], 1)]
-    for i, arm in enumerate(r.arms[1:]):
-        d = (changes[(arm, 1)] - control).dropna()
-        better, worse = int((d < 0).sum()), int((d > 0).sum())
-        right.scatter(i + rng.uniform(-0.15, 0.15, len(d)), d.clip(upper=200), s=12, alpha=0.7, color=f"C{i + 1}")
-        right.hlines(d.median(), i - 0.3, i + 0.3, color="black")
-        right.annotate(f"{better} / {worse}\np = {sign_test_p(better, worse):.2g}", (i, 1.0),
-                       xycoords=("data", "axes fraction"), ha="center", va="top", fontsize=8)
-    right.set_xticks(range(len(r.arms) - 1), r.arms[1:], rotation=20)
-    right.axhline(0.0, color="grey", lw=0.6)
-    right.set_ylabel(f"rim change minus {r.arms[0]}'s (points)")
-    right.set_title(f"Paired with {r.arms[0]} (better / worse, sign test)", fontsize=10)
-    fig.tight_layout()
-    return fig
 
 
 def summary(r):
@@ -117,9 +88,12 @@ def summary(r):
     print(f"{'arm':14} {'window':>6} {'cancer change % P50 (P10, P90)':>32} {'CD8/mm3':>9} {'PD-L1+ %':>9}"
           f"   (day 0 to day {last:g})")
     changes = {}
+    windows = sorted(set(sp["window_index"].astype(int)))
+    tables = {w: r.abm_change(w, last) for w in windows}
     for arm in r.arms:
-        for w in sorted(set(sp["window_index"].astype(int))):
-            change, end = window_change(sp, slices, arm, w, last)
+        for w in windows:
+            change = tables[w][tables[w]["arm"] == arm].set_index("candidate_id")["change_pct"]
+            end = sp[(sp["arm"] == arm) & (sp["window_index"] == w) & (sp["t_day"] == last)]
             changes[(arm, w)] = change
             p10, p50, p90 = np.nanpercentile(change, [10, 50, 90])
             print(f"{arm:14} {w:>6} {p50:>+15.0f} ({p10:+.0f}, {p90:+.0f}){'':>6} {end['cd8_per_mm3'].median():>9.0f} "
@@ -138,26 +112,6 @@ def summary(r):
           f"{100 * ((tps >= 1) & (tps < 50)).mean():.0f} / {100 * (tps < 1).mean():.0f} %; compartment TPS median "
           f"{compartment.median():.2f} %; Spearman rho {rho:.2f} (n = {len(tps)})")
     return changes
-
-
-def window_change(sp, slices, arm, w, last):
-    """Per candidate, % change of a window's viable cancer cells from day 0 to `last`, counting the
-    cells a window following its front passed on to the rest of the lesion; and the last rows."""
-    rows = sp[(sp["arm"] == arm) & (sp["window_index"] == w)]
-    start = rows[rows["t_day"] == 0].set_index("candidate_id")
-    end = rows[rows["t_day"] == last].set_index("candidate_id")
-    sl = slices[(slices["arm"] == arm) & (slices["window_index"] == w) & (slices["t_day"] <= last + 1e-9)]
-    passed = sl.groupby("candidate_id")["cancer_left_per_slice"].sum().reindex(end.index).fillna(0.0)
-    return 100.0 * ((end["viable_cancer_cells"] + passed) / start["viable_cancer_cells"] - 1.0), end
-
-
-def sign_test_p(wins, losses):
-    """Two-sided exact sign test: P(|W - n/2| >= |wins - n/2|) for W ~ Binomial(n, 1/2), ties dropped."""
-    n = wins + losses
-    if n == 0:
-        return float("nan")
-    k = min(wins, losses)
-    return min(1.0, 2.0 * sum(math.comb(n, i) for i in range(k + 1)) / 2.0 ** n)
 
 
 def paired_against_control(r, changes):
@@ -212,8 +166,10 @@ def rim_table(r, sp, slices, last, deaths_until=14.0, cd8_days=(5.0, 14.0, 42.0)
             row[f"cd8_day{d:g}"] = nearest_day(a, d)["cd8"].median()
         late = a[(a["t_day"] > late_from + 1e-9) & (a["t_day"] <= last + 1e-9)].groupby("candidate_id")
         kills = late["kills_per_slice"].sum()
-        row["kills_per_cytotoxic_per_slice"] = (kills / late["cd8_cytotoxic_cells"].sum().where(lambda v: v > 0)).median()
-        row["kills_per_cancer_per_day"] = (kills / late["viable"].sum().where(lambda v: v > 0) * slices_per_day).median()
+        cytotoxic = late["cd8_cytotoxic_cells"].sum().where(lambda v: v > 0)
+        cancer_days = late["viable"].sum().where(lambda v: v > 0) / slices_per_day
+        row["kills_per_cytotoxic_per_slice"] = (kills / cytotoxic).median()
+        row["kills_per_cancer_per_day"] = (kills / cancer_days).median()
         row["H_PD1"] = late["compartment_H_PD1_1"].mean().median()
         contact = sp[(sp["arm"] == arm) & (sp["window_index"] == 1) & np.isclose(sp["t_day"], last)]
         row["contact"] = contact["cancer_near_cd8_share"].median()
