@@ -466,6 +466,8 @@ class Figures(unittest.TestCase):
             "cancer_left_per_slice"].sum()
         by_day = first.set_index("t_day")["viable_cancer_cells"]
         self.assertAlmostEqual(change["change_pct"][0], 100.0 * ((by_day[4.0] + passed) / by_day[0.0] - 1.0))
+        with self.assertRaisesRegex(ValueError, "no agent-based window 2 in this file"):
+            r.abm_change(window=2)  # core_and_margin: windows 0 and 1 only
         fig = r.plot.abm_change()
         self.assertEqual(len(fig.axes), 1)  # one arm: no paired panel
         self.check(fig, "abm_change")
