@@ -21,7 +21,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> list = {
       {"qspio_nsclc", &make_qspio_nsclc},
-      {"qspio_nsclc_rt", [] { return make_qspio_nsclc_rt(1, rt_module_names()); }},
+      {"qspio_nsclc_rt", [] { return make_qspio_nsclc_rt(1, rt_default_module_names()); }},
       {"qspio2020_example1", &make_qspio2020_example1},
   };
   return list;

@@ -23,12 +23,13 @@ namespace vct::models::nsclc::spreading {
 /// Lymph-node signals the T2 family reads, computed once per right-hand side.
 template <class T>
 struct PrimingInputs {
-  T sites;         ///< APC binding sites, n_sites_APC x LN mature APCs
-  T pmhc1;         ///< neo-antigen surface pMHC carried by the migrating APCs (molecule/um^2)
-  T licensing;     ///< systemic licensing L_sys, 0..1
-  T N_aT;          ///< CD8 generations per activation (shared with T1)
-  T H_PD1_APC;     ///< PD-1 engagement in the T-APC synapse, 0..1
-  T infiltration;  ///< T2 effectors/day leaving blood into all lesions
+  T sites;               ///< APC binding sites, n_sites_APC x LN mature APCs
+  T pmhc1;               ///< neo-antigen surface pMHC carried by the migrating APCs (molecule/um^2)
+  T licensing;           ///< systemic licensing L_sys, 0..1
+  T N_aT;                ///< CD8 generations per activation (shared with T1)
+  T H_PD1_APC;           ///< PD-1 engagement in the T-APC synapse, 0..1
+  T infiltration;        ///< T2 effectors/day leaving blood into all lesions
+  const T* naive_drive;  ///< factor on naive homeostatic proliferation (IL-7 recovery); nullptr: none
 };
 
 /// Naive, activated and mature T2 pools (the caller adds aT2 and LN_T2 to IL-2 secretion and
@@ -46,7 +47,7 @@ void systemic_rhs(const Layout& lay, const T* y, T* dy, const double* p, const P
              NaiveRates{p[P::Q_nT1_thym_cell_per_day], p[P::div_T1], p[P::k_nT1_pro_cell_per_day], p[P::K_nT1_pro_cell],
                         p[P::k_nT1_death_per_day], p[P::q_nT1_P_in_per_day], p[P::q_nT1_P_out_per_day],
                         p[P::q_nT1_LN_in_per_day], p[P::q_nT1_LN_out_per_day]},
-             activation);
+             activation, in.naive_drive);
   const T exit = p[P::k_T1_pro_per_day] / in.N_aT * y[s[sy::aT2]];
   const T loss =
       lay.modules.priming_checkpoint ? T(p[mp::k_T2_PD1_loss_per_day] * in.H_PD1_APC * y[s[sy::aT2]]) : T(0.0);

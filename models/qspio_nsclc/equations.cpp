@@ -12,6 +12,7 @@
 #include "models/common/modules.hpp"
 #include "models/qspio_nsclc/ctla4.hpp"
 #include "models/qspio_nsclc/epitope_spreading.hpp"
+#include "models/qspio_nsclc/il7_recovery.hpp"
 #include "models/qspio_nsclc/licensing.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
 #include "models/qspio_nsclc/synapses.hpp"
@@ -303,7 +304,15 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
   const T H_APC = sites / (sites + y[S::LN_nT0] * p[P::n_T0_clones] + 1.0);
   const T H_APCh = sites / (sites + y[S::LN_nT0] * p[P::n_T1_clones] + 1.0);
 
-  // Naive T cells per clone (§5.3)
+  // Naive T cells per clone (§5.3); the IL-7 recovery module drives their homeostatic
+  // proliferation by the relative IL-7 level (il7_recovery.hpp).
+  T il7_drive(1.0);
+  const T* drive = nullptr;
+  if (lay.modules.il7_recovery) {
+    il7_drive = il7::proliferation_factor(lay, y, p);
+    drive = &il7_drive;
+    dy[lay.sys[sy::N0_IL7]] = T(0.0);  // the set point is constant
+  }
   const T act_T1 = p[P::k_T1_act_per_day] * H_mAPC * H_P1 * y[S::LN_nT1];
   const T act_T0 = p[P::k_T0_act_per_day] * H_APC * H_P0 * y[S::LN_nT0];
   const T act_Th = p[P::k_Th_act_per_day] * H_APCh * H_P1 * y[S::LN_nT0];
@@ -311,12 +320,12 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
              NaiveRates{p[P::Q_nT1_thym_cell_per_day], p[P::div_T1], p[P::k_nT1_pro_cell_per_day], p[P::K_nT1_pro_cell],
                         p[P::k_nT1_death_per_day], p[P::q_nT1_P_in_per_day], p[P::q_nT1_P_out_per_day],
                         p[P::q_nT1_LN_in_per_day], p[P::q_nT1_LN_out_per_day]},
-             act_T1);
+             act_T1, drive);
   naive_pool(y, dy, S::C_nT0, S::P_nT0, S::LN_nT0,
              NaiveRates{p[P::Q_nT0_thym_cell_per_day], p[P::div_T0], p[P::k_nT0_pro_cell_per_day], p[P::K_nT0_pro_cell],
                         p[P::k_nT0_death_per_day], p[P::q_nT0_P_in_per_day], p[P::q_nT0_P_out_per_day],
                         p[P::q_nT0_LN_in_per_day], p[P::q_nT0_LN_out_per_day]},
-             T(act_T0 + act_Th));
+             T(act_T0 + act_Th), drive);
 
   // Programmed expansion (§5.4): N generations, daughters released as mature cells in the LN.
   const T il2_drive = michaelis(y[S::IL2], p[P::IL2_50_nM]);
@@ -357,7 +366,8 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
   T il2_secreting = y[S::aT1] + y[S::aTh], il2_consuming = y[S::LN_T1];
   if (lay.modules.epitope_spreading) {
     spreading::systemic_rhs(
-        lay, y, dy, p, spreading::PrimingInputs<T>{sites, s1, priming_gate, N_aT, syn_apc.H_PD1, ex.infiltration_T2});
+        lay, y, dy, p,
+        spreading::PrimingInputs<T>{sites, s1, priming_gate, N_aT, syn_apc.H_PD1, ex.infiltration_T2, drive});
     il2_secreting = il2_secreting + y[lay.sys[sy::aT2]];
     il2_consuming = il2_consuming + y[lay.sys[sy::LN_T2]];
   }

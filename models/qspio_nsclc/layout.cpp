@@ -5,7 +5,13 @@ namespace vct::models::nsclc {
 
 const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"licensing",       "epitope_spreading", "priming_checkpoint",
-                                                 "lymphodepletion", "treg_adcc",         "ctla4_priming"};
+                                                 "lymphodepletion", "treg_adcc",         "ctla4_priming",
+                                                 "il7_recovery"};
+  return names;
+}
+
+const std::vector<std::string>& default_module_names() {
+  static const std::vector<std::string> names(module_names().begin(), module_names().end() - 1);
   return names;
 }
 
@@ -42,6 +48,7 @@ Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {
     for (int k = sy::C_nT2; k <= sy::P_T2; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
   if (lay.modules.treg_adcc)
     for (int k = sy::P_TR_CTLA4; k <= sy::P_TR_CTLA4_aCTLA4_CTLA4; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
+  if (lay.modules.il7_recovery) lay.sys[sy::N0_IL7] = next++;
   lay.n_states = next;
   return lay;
 }

@@ -25,6 +25,7 @@ constexpr double kon2d(double kon_per_uM_per_s) {
 
 #include "models/qspio_nsclc/ctla4_parameters.inc"
 #include "models/qspio_nsclc/epitope_spreading_parameters.inc"
+#include "models/qspio_nsclc/il7_recovery_parameters.inc"
 #include "models/qspio_nsclc/licensing_parameters.inc"
 #include "models/qspio_nsclc/lymphodepletion_parameters.inc"
 #include "models/qspio_nsclc/parameters.inc"
@@ -111,6 +112,7 @@ enum : int {
   P_TR_CTLA4,
   P_TR_CTLA4_aCTLA4,
   P_TR_CTLA4_aCTLA4_CTLA4,  // Treg ADCC: CTLA-4 per peripheral Treg (molecule)
+  N0_IL7,                   // IL-7 recovery: naive T cells at the treatment start (constant, cell)
   kCount
 };
 }  // namespace sy
@@ -122,14 +124,15 @@ enum : int { first_ = par::kCount - 1, NSCLC_RT_PARAMETERS(X_ENUM) kCount };
 }  // namespace rp
 
 /// Parameters of the immune modules, after the RT parameters (tables: licensing_parameters.inc,
-/// epitope_spreading_parameters.inc, lymphodepletion_parameters.inc, ctla4_parameters.inc). Present in every RT model,
+/// epitope_spreading_parameters.inc, lymphodepletion_parameters.inc, ctla4_parameters.inc,
+/// il7_recovery_parameters.inc). Present in every RT model,
 /// whether or not a module is switched on, so their indices are fixed.
 namespace mp {
 #define X_ENUM(name, unit, value, lo, hi, desc, src) name,
 enum : int {
   first_ = rp::kCount - 1,
   NSCLC_LICENSING_PARAMETERS(X_ENUM) NSCLC_SPREADING_PARAMETERS(X_ENUM) NSCLC_LYMPHODEPLETION_PARAMETERS(X_ENUM)
-      NSCLC_CTLA4_PARAMETERS(X_ENUM) kCount
+      NSCLC_CTLA4_PARAMETERS(X_ENUM) NSCLC_IL7_PARAMETERS(X_ENUM) kCount
 };
 #undef X_ENUM
 }  // namespace mp
@@ -143,17 +146,23 @@ struct ModuleSet {
   bool lymphodepletion = false;     ///< RT kill of the recirculating lymphocyte pool (M4)
   bool treg_adcc = false;           ///< Fc-mediated Treg depletion by anti-CTLA-4 (M5)
   bool ctla4_priming = false;       ///< CTLA-4 blockade lets unlicensed APCs prime T2 (M6; needs M2)
+  bool il7_recovery = false;        ///< IL-7 feedback on naive homeostatic proliferation (M7; not a default)
   bool any() const {
-    return licensing || epitope_spreading || priming_checkpoint || lymphodepletion || treg_adcc || ctla4_priming;
+    return licensing || epitope_spreading || priming_checkpoint || lymphodepletion || treg_adcc || ctla4_priming ||
+           il7_recovery;
   }
   /// The flags in module_names() order.
-  std::array<bool, 6> flags() const {
-    return {licensing, epitope_spreading, priming_checkpoint, lymphodepletion, treg_adcc, ctla4_priming};
+  std::array<bool, 7> flags() const {
+    return {licensing, epitope_spreading, priming_checkpoint, lymphodepletion, treg_adcc, ctla4_priming, il7_recovery};
   }
 };
 
 /// Names of the modules as scenarios and model ids spell them, in ModuleSet order.
 const std::vector<std::string>& module_names();
+
+/// The modules a scenario without a `modules` key gets (model id "qspio_nsclc_rt[@N]"): every
+/// module but il7_recovery, which is built but not yet part of the calibrated model.
+const std::vector<std::string>& default_module_names();
 
 /// Initial diameter parameter of lesion l >= 1 (0-based), after the RT and module parameters.
 inline int lesion_diameter_parameter(int lesion, bool modules_tables) {

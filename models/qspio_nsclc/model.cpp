@@ -19,6 +19,7 @@
 #include "models/qspio_nsclc/drugs.inc"
 #include "models/qspio_nsclc/epitope_spreading.hpp"
 #include "models/qspio_nsclc/equations.hpp"
+#include "models/qspio_nsclc/il7_recovery.hpp"
 #include "models/qspio_nsclc/layout.hpp"
 #include "models/qspio_nsclc/lymphodepletion.hpp"
 #include "models/qspio_nsclc/radiotherapy.hpp"
@@ -80,6 +81,7 @@ class NsclcModel final : public TabulatedModel {
       NSCLC_SPREADING_PARAMETERS(X_PARAM)
       NSCLC_LYMPHODEPLETION_PARAMETERS(X_PARAM)
       NSCLC_CTLA4_PARAMETERS(X_PARAM)
+      NSCLC_IL7_PARAMETERS(X_PARAM)
       for (int l = 1; l < n_lesions; ++l)
         parameters_.push_back({"lesion" + std::to_string(l + 1) + "_initial_diameter_cm", "cm", 2.0, 0.1, 30.0,
                                "baseline diameter of lesion " + std::to_string(l + 1),
@@ -205,7 +207,9 @@ class NsclcModel final : public TabulatedModel {
 
   /// Secondary lesions start as copies of the grown primary scaled to their own volume: the same
   /// composition (cell densities, cytokines, synapses) at the same stage of immune editing.
+  /// The IL-7 module's set point is the naive pool reached here (il7_recovery.hpp).
   void complete_initial_state(const double* p, double* y) const override {
+    if (layout_.modules.il7_recovery) il7::set_reference(layout_, p, y);
     if (layout_.n_lesions == 1) return;
     const auto& first = layout_.index[0];
     double x0[lc::kMaxCount] = {};
@@ -423,6 +427,10 @@ class NsclcModel final : public TabulatedModel {
     }
     if (m.ctla4_priming)
       outputs_.push_back({"CTLA4_occupancy_LN", "1", "antibody-held share of CTLA-4 in the T-APC synapse of the LN"});
+    if (m.il7_recovery) {
+      outputs_.push_back({"IL7_relative", "1", "IL-7 relative to its level at the treatment start (IL-7 recovery)"});
+      outputs_.push_back({"naive_T_cells", "cell", "naive CD8 and CD4 T cells in blood, periphery and lymph node"});
+    }
     outputs_.push_back({"blood_lymphocytes_per_L", "cell/L", "blood T cells: naive CD8, CD4 and effectors"});
   }
 
@@ -446,6 +454,10 @@ class NsclcModel final : public TabulatedModel {
       *o++ = (y[idx[lc::TR_CTLA4_aCTLA4]] + 2.0 * y[idx[lc::TR_CTLA4_aCTLA4_CTLA4]]) / p[mp::Treg_CTLA4_total_molecule];
     }
     if (m.ctla4_priming) *o++ = signals.ctla4_occupancy_LN;
+    if (m.il7_recovery) {
+      *o++ = il7::relative_level(layout_, y, p);
+      *o++ = il7::naive_cells(y, p);
+    }
     *o++ = lymphodepletion::blood_lymphocytes_per_L(layout_, y, p);
   }
 
@@ -470,12 +482,13 @@ const Layout* layout_of(const ModelDefinition& model) {
 std::unique_ptr<ModelDefinition> make_qspio_nsclc() { return std::make_unique<NsclcModel>("qspio_nsclc", 1, false); }
 
 const std::vector<std::string>& rt_module_names() { return nsclc::module_names(); }
+const std::vector<std::string>& rt_default_module_names() { return nsclc::default_module_names(); }
 
 namespace {
 ModuleSet module_set(const std::vector<std::string>& modules) {
   ModuleSet set;
-  bool* flags[6] = {&set.licensing,       &set.epitope_spreading, &set.priming_checkpoint,
-                    &set.lymphodepletion, &set.treg_adcc,         &set.ctla4_priming};
+  bool* flags[7] = {&set.licensing, &set.epitope_spreading, &set.priming_checkpoint, &set.lymphodepletion,
+                    &set.treg_adcc, &set.ctla4_priming,     &set.il7_recovery};
   for (const auto& name : modules) {
     const auto& names = module_names();
     const auto it = std::find(names.begin(), names.end(), name);
@@ -502,8 +515,8 @@ ModuleSet module_set(const std::vector<std::string>& modules) {
 std::string rt_model_id(int n_lesions, const std::vector<std::string>& modules) {
   const ModuleSet set = module_set(modules);
   std::string id = n_lesions == 1 ? "qspio_nsclc_rt" : "qspio_nsclc_rt@" + std::to_string(n_lesions);
+  if (set.flags() == module_set(default_module_names()).flags()) return id;
   const auto on = set.flags();
-  if (std::all_of(on.begin(), on.end(), [](bool b) { return b; })) return id;
   std::string list;
   for (std::size_t k = 0; k < on.size(); ++k)
     if (on[k]) list += (list.empty() ? "" : ",") + module_names()[k];
@@ -524,7 +537,7 @@ bool parse_rt_model_id(const std::string& id, int& n_lesions, std::vector<std::s
   }
   modules.clear();
   if (rest.empty()) {
-    modules = module_names();
+    modules = default_module_names();
     return true;
   }
   if (rest.front() != '{' || rest.back() != '}') return false;

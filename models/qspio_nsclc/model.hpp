@@ -18,11 +18,16 @@ namespace vct::models {
 std::unique_ptr<ModelDefinition> make_qspio_nsclc();
 
 /// Names of the RT model's immune modules, in canonical order: licensing, epitope_spreading,
-/// priming_checkpoint, lymphodepletion (docs/models/radiotherapy.md).
+/// priming_checkpoint, lymphodepletion (docs/models/radiotherapy.md), treg_adcc, ctla4_priming
+/// (docs/models/anti-ctla4.md), il7_recovery (docs/models/radiotherapy.md).
 const std::vector<std::string>& rt_module_names();
 
+/// The modules of "qspio_nsclc_rt[@N]" and of a scenario without a `modules` key: all but
+/// il7_recovery.
+const std::vector<std::string>& rt_default_module_names();
+
 /// The model id of the RT model with n_lesions lesions and `modules` switched on (names from
-/// rt_module_names(), any order): "qspio_nsclc_rt" or "qspio_nsclc_rt@N" with every module,
+/// rt_module_names(), any order): "qspio_nsclc_rt" or "qspio_nsclc_rt@N" with the default modules,
 /// otherwise followed by the modules on in canonical order, e.g. "qspio_nsclc_rt@2{licensing}"
 /// ("{}": none). Throws Error(kInput) for an unknown module or one without the module it needs
 /// (epitope_spreading needs licensing, priming_checkpoint needs epitope_spreading).

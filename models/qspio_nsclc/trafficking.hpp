@@ -12,12 +12,19 @@ struct NaiveRates {
   double Q, div, kpro, Kpro, kdeath, qPin, qPout, qLNin, qLNout;
 };
 
+/// `drive`: factor on homeostatic proliferation (IL-7 recovery module); nullptr: none.
 template <class T>
-void naive_pool(const T* y, T* dy, int iC, int iP, int iLN, const NaiveRates& r, const T& activation) {
+void naive_pool(const T* y, T* dy, int iC, int iP, int iLN, const NaiveRates& r, const T& activation,
+                const T* drive = nullptr) {
+  T pro_P = r.kpro / r.div * y[iP] / (r.Kpro / r.div + y[iP]);
+  T pro_LN = r.kpro / r.div * y[iLN] / (r.Kpro / r.div + y[iLN]);
+  if (drive) {
+    pro_P = pro_P * *drive;
+    pro_LN = pro_LN * *drive;
+  }
   dy[iC] = r.Q / r.div - r.kdeath * y[iC] - r.qPin * y[iC] + r.qPout * y[iP] - r.qLNin * y[iC] + r.qLNout * y[iLN];
-  dy[iP] = r.kpro / r.div * y[iP] / (r.Kpro / r.div + y[iP]) - r.kdeath * y[iP] + r.qPin * y[iC] - r.qPout * y[iP];
-  dy[iLN] = r.kpro / r.div * y[iLN] / (r.Kpro / r.div + y[iLN]) - r.kdeath * y[iLN] + r.qLNin * y[iC] -
-            r.qLNout * y[iLN] - activation;
+  dy[iP] = pro_P - r.kdeath * y[iP] + r.qPin * y[iC] - r.qPout * y[iP];
+  dy[iLN] = pro_LN - r.kdeath * y[iLN] + r.qLNin * y[iC] - r.qLNout * y[iLN] - activation;
 }
 
 /// Mature T cells of one family: released into the LN (`gain`), leave it for blood, exchange

@@ -20,21 +20,18 @@ namespace {
 
 using test_support::grown;
 using test_support::idx;
+using test_support::output;
 using test_support::param;
-
-double output(const ModelDefinition& m, const std::vector<double>& p, const std::vector<double>& y,
-              const std::string& name) {
-  std::vector<double> out(m.outputs().size());
-  m.compute_outputs(0.0, y.data(), p.data(), out.data());
-  const int k = m.output_index(name);
-  EXPECT_GE(k, 0) << name;
-  return out[static_cast<std::size_t>(k)];
-}
 
 TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   const auto& all = models::rt_module_names();
-  ASSERT_EQ(all.size(), 6u);  // four RT modules (M1-M4) and two anti-CTLA-4 modules (M5, M6)
-  EXPECT_EQ(models::rt_model_id(1, all), "qspio_nsclc_rt");
+  ASSERT_EQ(all.size(), 7u);  // four RT modules (M1-M4), two anti-CTLA-4 modules (M5, M6), IL-7 recovery (M7)
+  const auto& defaults = models::rt_default_module_names();
+  ASSERT_EQ(defaults.size(), 6u);  // every module but il7_recovery
+  EXPECT_EQ(models::rt_model_id(1, defaults), "qspio_nsclc_rt");
+  EXPECT_EQ(models::rt_model_id(1, all),
+            "qspio_nsclc_rt{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,ctla4_priming,"
+            "il7_recovery}");
   EXPECT_EQ(models::rt_model_id(2, {}), "qspio_nsclc_rt@2{}");
   EXPECT_EQ(models::rt_model_id(3, {"lymphodepletion", "licensing"}), "qspio_nsclc_rt@3{licensing,lymphodepletion}");
   int n = 0;
@@ -43,7 +40,7 @@ TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   EXPECT_EQ(n, 3);
   EXPECT_EQ(modules, (std::vector<std::string>{"licensing", "lymphodepletion"}));
   ASSERT_TRUE(models::parse_rt_model_id("qspio_nsclc_rt", n, modules));
-  EXPECT_EQ(modules, all);
+  EXPECT_EQ(modules, defaults);
   EXPECT_FALSE(models::parse_rt_model_id("qspio_nsclc", n, modules));
   try {
     models::rt_model_id(1, {"epitope_spreading"});

@@ -4,7 +4,9 @@
 //   two-lesion patient (SBRT to one lesion, conventional RT to the other, nivolumab, blood dose
 //   per fraction);
 // - the anti-CTLA-4 modules of issue #17 off, the four RT modules on: the model of commit 5b488c7,
-//   for a two-lesion patient with SBRT, nivolumab and ipilimumab.
+//   for a two-lesion patient with SBRT, nivolumab and ipilimumab;
+// - the IL-7 recovery module off, the six default modules on: the model of commit 607745c, for the
+//   same patient.
 // Every state on every listed day equals the hexadecimal values the earlier model wrote, and so do
 // the solver's step counts.
 #include <gtest/gtest.h>
@@ -75,6 +77,11 @@ TEST(ModulesOff, ReproducesThePreviousRtModelBitForBit) { expect_reference("rt_m
 TEST(Ctla4ModulesOff, ReproduceThePreviousExtendedModelBitForBit) {
   expect_reference("ctla4_modules_off",
                    "qspio_nsclc_rt@2{licensing,epitope_spreading,priming_checkpoint,lymphodepletion}");
+}
+
+TEST(Il7RecoveryOff, ReproducesTheSixModuleModelBitForBit) {
+  // The scenario lists the six modules; "qspio_nsclc_rt" is that set, as it was before il7_recovery.
+  expect_reference("il7_recovery_off", "qspio_nsclc_rt@2");
 }
 
 }  // namespace

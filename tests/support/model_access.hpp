@@ -28,6 +28,16 @@ inline double& param(const ModelDefinition& m, std::vector<double>& p, const std
   return p[static_cast<std::size_t>(k)];
 }
 
+/// Output `name` of the model at state y (time 0).
+inline double output(const ModelDefinition& m, const std::vector<double>& p, const std::vector<double>& y,
+                     const std::string& name) {
+  std::vector<double> out(m.outputs().size());
+  m.compute_outputs(0.0, y.data(), p.data(), out.data());
+  const int k = m.output_index(name);
+  EXPECT_GE(k, 0) << name;
+  return out[static_cast<std::size_t>(k)];
+}
+
 /// The state of a patient grown from one cancer cell to diameter_cm without drug.
 inline std::vector<double> grown(const ModelDefinition& m, const std::vector<double>& p, double diameter_cm = 3.0) {
   const InitialisationResult ic = grow_to_diameter(m, p, diameter_cm, 8000.0, SolverOptions{});

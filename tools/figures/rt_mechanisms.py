@@ -10,6 +10,8 @@ scenarios/validation/calibrated.yaml) and plots, into docs/figures/:
   rt_priming_checkpoint.png T2 effectors in blood after 3 x 8 Gy with nivolumab from day 0 or
                             day 11, with and without the priming checkpoint
   rt_lymphodepletion.png    blood lymphocytes relative to day 0 after courses of EDIC 0.8 to 7.3 Gy
+  rt_il7_recovery.png       blood lymphocytes and IL-7 after liver SBRT and chemoradiotherapy, without
+                            the IL-7 recovery module (M7) and with it at gamma_IL7 5, 10 and 20
 
 Usage: /usr/bin/python3 tools/figures/rt_mechanisms.py [--vct build/tools/vct] [--out docs/figures]
 Needs python3-h5py, python3-matplotlib (Debian).
@@ -120,6 +122,40 @@ def lymphocyte_figure(vct, work, out):
     save(fig, out, "rt_lymphodepletion.png")
 
 
+LIVER_SBRT = "{name: liver, dose_per_fraction_Gy: 9, fractions: 5, site: liver}"
+CHEMO_RT = "{name: crt, dose_per_fraction_Gy: 1.5, fractions: 30, schedule: weekdays, edic_Gy: 7.3}"
+DEFAULT_MODULES = ["licensing", "epitope_spreading", "priming_checkpoint", "lymphodepletion", "treg_adcc",
+                   "ctla4_priming"]
+
+
+def il7_figure(vct, work, out):
+    fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
+    for col, (title, course) in enumerate((("liver SBRT 5 x 9 Gy (EDIC 4.05 Gy)", LIVER_SBRT),
+                                           ("chemoradiotherapy, EDIC 7.3 Gy", CHEMO_RT))):
+        for gamma, colour in ((None, "k"), (5, "C0"), (10, "C1"), (20, "C2")):
+            modules = DEFAULT_MODULES + ([] if gamma is None else ["il7_recovery"])
+            text = scenario([course], nivolumab_start=None, horizon=365, lesions=1, modules=modules)
+            if gamma is not None:
+                text = text.replace("patient: {weight_kg: 80}",
+                                    "patient: {weight_kg: 80, parameters: {gamma_IL7: %g}}" % gamma)
+            d, _ = run(vct, text, work, "il7_%d_%s" % (col, gamma))
+            alc = d["blood_lymphocytes_per_L"]
+            label = "without M7" if gamma is None else "M7, gamma %g" % gamma
+            ax[col].plot(d["time"], alc / alc[0], color=colour, label=label)
+            if col == 0 and gamma is not None:
+                ax[2].plot(d["time"], d["IL7_relative"], color=colour, label=label)
+        ax[col].axhline(1.0, color="grey", lw=0.5)
+        ax[col].set(xlabel="day", ylabel="blood lymphocytes / day 0", ylim=(0, 1.15), title=title)
+    ax[0].plot([14, 365], [0.5, 1.0], "rs", label="Zhuang 2019 (day 14, 1 year)")
+    ax[1].axhline(0.29, color="r", ls=":", label="Yu 2021 nadir (29 %)")
+    ax[0].legend(fontsize=7)
+    ax[1].legend(fontsize=7)
+    ax[2].set(xlabel="day", ylabel="IL-7 / day 0", title="IL-7 after liver SBRT (phi 0.8)")
+    ax[2].legend(fontsize=7)
+    fig.suptitle("IL-7-driven lymphocyte recovery (M7)", fontsize=10)
+    save(fig, out, "rt_il7_recovery.png")
+
+
 def main():
     args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as work:
@@ -128,8 +164,9 @@ def main():
         dose_factor_figure(params, args.out)
         checkpoint_figure(args.vct, work, args.out)
         lymphocyte_figure(args.vct, work, args.out)
-    print("wrote rt_licensing.png, rt_dose_factors.png, rt_priming_checkpoint.png, rt_lymphodepletion.png to",
-          args.out)
+        il7_figure(args.vct, work, args.out)
+    print("wrote rt_licensing.png, rt_dose_factors.png, rt_priming_checkpoint.png, rt_lymphodepletion.png, "
+          "rt_il7_recovery.png to", args.out)
     return 0
 
 
