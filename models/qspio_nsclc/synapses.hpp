@@ -33,6 +33,15 @@ void pdl_expression(const T& pdl1_total, const T& pdl2_total, const T& base, dou
             p[P::k_in_PDL1_per_day] * (base * r_pdl2 / a - pdl2_total);
 }
 
+/// The free receptor an antibody can still bind when only a fraction f of the receptor can ever
+/// be antibody-occupied. Ligand binding does not tell the two kinds apart, so the occupiable share
+/// of the receptor not bound by antibody (N, of which `free` is unbound) is
+/// (f T - B) / N = 1 - (1 - f) T / N, with B the antibody-bound part and T = N + B.
+template <class T>
+T occupiable_free(const T& free, const T& not_bound, const T& bound, double f) {
+  return not_bound > 0.0 ? T(free * positive_part(T(1.0 - (1.0 - f) * (not_bound + bound) / not_bound))) : T(0.0);
+}
+
 template <class T>
 struct SynapseReadout {
   T H_PD1;
@@ -61,23 +70,24 @@ SynapseReadout<T> t_synapse(const T* s, T* ds, const T& aPD1, const T& aPDL1, co
 
   const T r1 = k_pdl1 * s[ts::PD1] * s[ts::PDL1] - kr_pdl1 * s[ts::PD1_PDL1];
   const T r2 = k_pdl2 * s[ts::PD1] * s[ts::PDL2] - kr_pdl2 * s[ts::PD1_PDL2];
-  // Only a fraction f of a T cell's PD-1 can be occupied by antibody; ligand binding does not tell
-  // the two kinds apart, so the occupiable share of the PD-1 not bound by antibody (N) is
-  // (f T - B) / N = 1 - (1 - f) T / N, with B the antibody-bound part and T = N + B.
-  T pd1_free_occupiable = s[ts::PD1];
-  if (p[P::f_PD1_blockable] != 1.0) {  // the Jacobian pattern is detected at perturbed f, so != 1
-    const T pd1_bound = s[ts::PD1_aPD1] + 2.0 * s[ts::PD1_aPD1_PD1];
-    const T pd1_not_bound = s[ts::PD1] + s[ts::PD1_PDL1] + s[ts::PD1_PDL2];
-    pd1_free_occupiable =
-        pd1_not_bound > 0.0
-            ? T(s[ts::PD1] *
-                positive_part(T(1.0 - (1.0 - p[P::f_PD1_blockable]) * (pd1_not_bound + pd1_bound) / pd1_not_bound)))
-            : T(0.0);
-  }
+  // Only a fraction f of a T cell's PD-1 (f_PD1_blockable) can be occupied by antibody
+  // (occupiable_free); of the PD-L1 facing it, at most a fraction f_PDL1_blockable of the PD-L1 in
+  // no synapse complex (free or antibody-held): N is then the free PD-L1 alone, which adds no
+  // Jacobian entry (the antibody rates already read all three), so f = 1 stays bit for bit.
+  const T pd1_free_occupiable =
+      p[P::f_PD1_blockable] == 1.0  // the Jacobian pattern is detected at perturbed f, so != 1
+          ? s[ts::PD1]
+          : occupiable_free(s[ts::PD1], T(s[ts::PD1] + s[ts::PD1_PDL1] + s[ts::PD1_PDL2]),
+                            T(s[ts::PD1_aPD1] + 2.0 * s[ts::PD1_aPD1_PD1]), p[P::f_PD1_blockable]);
+  const T pdl1_free_occupiable =
+      p[P::f_PDL1_blockable] == 1.0
+          ? s[ts::PDL1]
+          : occupiable_free(s[ts::PDL1], s[ts::PDL1], T(s[ts::PDL1_aPDL1] + 2.0 * s[ts::PDL1_aPDL1_PDL1]),
+                            p[P::f_PDL1_blockable]);
   const T r3 = 2.0 * k_a1 * pd1_free_occupiable * aPD1 - kr_a1 * s[ts::PD1_aPD1];
   const T r4 = x_a1 * k_a1 * pd1_free_occupiable * s[ts::PD1_aPD1] - 2.0 * kr_a1 * s[ts::PD1_aPD1_PD1];
-  const T r5 = 2.0 * k_al1 * s[ts::PDL1] * aPDL1 - kr_al1 * s[ts::PDL1_aPDL1];
-  const T r6 = x_al1 * k_al1 * s[ts::PDL1] * s[ts::PDL1_aPDL1] - 2.0 * kr_al1 * s[ts::PDL1_aPDL1_PDL1];
+  const T r5 = 2.0 * k_al1 * pdl1_free_occupiable * aPDL1 - kr_al1 * s[ts::PDL1_aPDL1];
+  const T r6 = x_al1 * k_al1 * pdl1_free_occupiable * s[ts::PDL1_aPDL1] - 2.0 * kr_al1 * s[ts::PDL1_aPDL1_PDL1];
   const T r7 = 2.0 * k_2880 * s[ts::CD28] * s[ts::CD80] - kr_2880 * s[ts::CD28_CD80];
   const T r8 = k_2880 * s[ts::CD28] * s[ts::CD28_CD80] - 2.0 * kr_2880 * s[ts::CD28_CD80_CD28];
   const T r9 = k_2886 * s[ts::CD28] * s[ts::CD86] - kr_2886 * s[ts::CD28_CD86];

@@ -344,33 +344,67 @@ TEST_F(NsclcPatient, AntibodyExchangeOfAVanishedLesionUsesTheVolumeFloor) {
   EXPECT_FALSE(std::isfinite(dy[tumour])) << "the reference rule divides by a zero volume";
 }
 
+/// Two doses of `drug` (10 mg/kg Q2W) from the model's initial state with parameter `cap` set to
+/// f: the run (28 days) and the antibody-held share at day 28 of tumour-synapse PD-1 (pd1) or of
+/// its PD-L1 in no synapse complex (free or antibody-held).
+struct Blockade {
+  PatientRun run;
+  double occupancy = 0.0;
+};
+Blockade blockade(const std::vector<double>& params, const char* drug, const char* cap, double f, bool pd1) {
+  const ModelDefinition& m = nsclc();
+  const std::vector<DoseRegimen> regimen = {{drug, 0.0, 10.0, 0.0, 14.0, 2}};
+  std::vector<double> p = params;
+  p[static_cast<std::size_t>(m.parameter_index(cap))] = f;
+  std::vector<double> y0(static_cast<std::size_t>(m.n_states()));
+  m.initial_state(p.data(), y0.data());
+  apply_drug_parameters(m, regimen, p);
+  TreatmentPlan plan;
+  plan.horizon_day = 28.0;
+  plan.doses = expand_schedule(m, regimen, 80.0, 28.0, p);
+  Blockade b;
+  b.run = simulate_treatment(m, p, y0, plan, SolverOptions{});
+  EXPECT_EQ(b.run.status, PatientStatus::kOk) << b.run.message;
+  const double* y = b.run.trajectory.states.data() + 28 * static_cast<std::size_t>(m.n_states());
+  auto s = [&](const char* species) { return y[m.state_index(std::string("syn_T_C1.") + species)]; };
+  if (pd1) {
+    const double total = synapse_totals(m, y, "syn_T_C1")[0];
+    EXPECT_NEAR(total, synapse_totals(m, y0.data(), "syn_T_C1")[0], 1e-6 * total) << "PD-1 conserved, f " << f;
+    b.occupancy = (s("PD1_aPD1") + 2 * s("PD1_aPD1_PD1")) / total;
+  } else {
+    const double bound = s("PDL1_aPDL1") + 2 * s("PDL1_aPDL1_PDL1");
+    b.occupancy = bound / (bound + s("PDL1"));  // of the PD-L1 in no synapse complex
+  }
+  return b;
+}
+
 // f_PD1_blockable < 1: antibody occupancy of T-cell PD-1 plateaus at f however high the dose, the
 // rest still binds PD-L1, and PD-1 is conserved; f = 1 is the reference (near-complete occupancy).
 TEST_F(NsclcPatient, AntiPd1OccupancyPlateausAtTheBlockableFraction) {
-  const ModelDefinition& m = nsclc();
-  const std::vector<DoseRegimen> regimen = {{"nivolumab", 0.0, 10.0, 0.0, 14.0, 2}};
-  auto occupancy_at_day_28 = [&](double f) {
-    std::vector<double> p = *params_;
-    p[static_cast<std::size_t>(m.parameter_index("f_PD1_blockable"))] = f;
-    std::vector<double> y0(static_cast<std::size_t>(m.n_states()));
-    m.initial_state(p.data(), y0.data());
-    apply_drug_parameters(m, regimen, p);
-    TreatmentPlan plan;
-    plan.horizon_day = 28.0;
-    plan.doses = expand_schedule(m, regimen, 80.0, 28.0, p);
-    const PatientRun run = simulate_treatment(m, p, y0, plan, SolverOptions{});
-    EXPECT_EQ(run.status, PatientStatus::kOk) << run.message;
-    const double* y = run.trajectory.states.data() + 28 * static_cast<std::size_t>(m.n_states());
-    auto s = [&](const char* species) { return y[m.state_index(std::string("syn_T_C1.") + species)]; };
-    const double bound = s("PD1_aPD1") + 2 * s("PD1_aPD1_PD1");
-    const double total = synapse_totals(m, y, "syn_T_C1")[0];
-    EXPECT_NEAR(total, synapse_totals(m, y0.data(), "syn_T_C1")[0], 1e-6 * total) << "PD-1 conserved, f " << f;
-    return bound / total;
-  };
-  EXPECT_GT(occupancy_at_day_28(1.0), 0.95);
-  const double partial = occupancy_at_day_28(0.8);
+  EXPECT_GT(blockade(*params_, "nivolumab", "f_PD1_blockable", 1.0, true).occupancy, 0.95);
+  const double partial = blockade(*params_, "nivolumab", "f_PD1_blockable", 0.8, true).occupancy;
   EXPECT_LE(partial, 0.8 + 1e-6);
   EXPECT_GT(partial, 0.75);
+}
+
+// f_PDL1_blockable < 1: the same plateau for anti-PD-L1 on the cancer cells' PD-L1 not engaged by
+// PD-1 or CD80 (PD-L1, unlike PD-1, is made and lost, so it is not conserved); f = 1 is the reference.
+TEST_F(NsclcPatient, AntiPdl1OccupancyPlateausAtTheBlockableFraction) {
+  EXPECT_GT(blockade(*params_, "durvalumab", "f_PDL1_blockable", 1.0, false).occupancy, 0.95);
+  const double partial = blockade(*params_, "durvalumab", "f_PDL1_blockable", 0.8, false).occupancy;
+  EXPECT_LE(partial, 0.8 + 1e-6);
+  EXPECT_GT(partial, 0.75);
+}
+
+// Each cap acts only on its own antibody: with no anti-PD-L1 in the body, the PD-L1 cap multiplies
+// a zero binding rate, so a nivolumab run is the same bit for bit at f_PDL1_blockable 0.5 and 1.
+TEST_F(NsclcPatient, AntiPdl1CapLeavesAntiPd1TherapyUnchanged) {
+  const Blockade capped = blockade(*params_, "nivolumab", "f_PDL1_blockable", 0.5, true);
+  const Blockade reference = blockade(*params_, "nivolumab", "f_PDL1_blockable", 1.0, true);
+  EXPECT_EQ(capped.run.stats.steps, reference.run.stats.steps);
+  ASSERT_EQ(capped.run.trajectory.states.size(), reference.run.trajectory.states.size());
+  for (std::size_t k = 0; k < capped.run.trajectory.states.size(); ++k)
+    ASSERT_EQ(capped.run.trajectory.states[k], reference.run.trajectory.states[k]) << k;
 }
 
 // After eradication, round-off leaves cell counts of order -1e-28. A growth law applied to a
