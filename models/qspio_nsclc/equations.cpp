@@ -312,6 +312,7 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
     il7_drive = il7::proliferation_factor(lay, y, p);
     drive = &il7_drive;
     dy[lay.sys[sy::N0_IL7]] = T(0.0);  // the set point is constant
+    dy[lay.sys[sy::IL7]] = il7::rate(lay, y, p);
   }
   const T act_T1 = p[P::k_T1_act_per_day] * H_mAPC * H_P1 * y[S::LN_nT1];
   const T act_T0 = p[P::k_T0_act_per_day] * H_APC * H_P0 * y[S::LN_nT0];

@@ -3,15 +3,17 @@
 // IL-7 is made at a constant rate and cleared partly by the T cells that use it, so when
 // radiotherapy depletes the naive pools its level rises and drives their homeostatic proliferation
 // harder until they refill (Byun 2021: serum IL-7 rises after RT-induced lymphopenia and predicts the
-// count two months later). In quasi-steady state (IL-7 turns over in hours, the pools in months)
-// the level relative to the set point is
-//     I = 1 / (phi + (1 - phi) N / N0),
+// count two months later). IL-7 relative to its level at the treatment start, I, follows
+//     dI/dt = k_IL7 (1 - I (phi + (1 - phi) N / N0)),
 // N the naive T cells (CD8 and CD4; blood, periphery, lymph node), N0 their number at the start of
-// treatment, phi the share of IL-7 cleared other than by T cells. Every naive pool's homeostatic
+// treatment, phi the share of IL-7 cleared other than by T cells, k_IL7 its turnover there; it
+// settles within hours at 1 / (phi + (1 - phi) N / N0). Every naive pool's homeostatic
 // proliferation is multiplied by I^gamma. N0 is a constant state set when initialisation reaches
-// the treatment start (0 before: the growth phase is untouched), so at treatment start I = 1 and
-// the module changes nothing until something depletes the pools. Parameter table:
-// il7_recovery_parameters.inc.
+// the treatment start (0 before, and I held at 1: the growth phase is untouched), so at the
+// treatment start dI/dt = 0, I = 1 and the module changes nothing until something depletes the
+// pools. IL-7 is a state rather than its quasi-steady value so that only its own row reads the six
+// naive pools: the quasi-steady form puts all six into every naive row and doubles the cost of a
+// step (docs/performance.md). Parameter table: il7_recovery_parameters.inc.
 #pragma once
 
 #include <cmath>
@@ -28,20 +30,20 @@ T naive_cells(const T* y, const double* p) {
          (y[st::C_nT0] + y[st::P_nT0] + y[st::LN_nT0]) * p[par::div_T0];
 }
 
-/// IL-7 relative to the set point, 1 / (phi + (1 - phi) N / N0); 1 while N0 is unset (<= 0).
+/// dI/dt, 1/day: k_IL7 (1 - I (phi + (1 - phi) N / N0)); 0 while N0 is unset (<= 0).
 template <class T>
-T relative_level(const Layout& lay, const T* y, const double* p) {
+T rate(const Layout& lay, const T* y, const double* p) {
   const T& n0 = y[lay.sys[sy::N0_IL7]];
-  if (!(n0 > 0.0)) return T(1.0);
+  if (!(n0 > 0.0)) return T(0.0);
   const double phi = p[mp::phi_IL7];
-  return 1.0 / (phi + (1.0 - phi) * naive_cells(y, p) / n0);
+  return p[mp::k_IL7_per_day] * (1.0 - y[lay.sys[sy::IL7]] * (phi + (1.0 - phi) * naive_cells(y, p) / n0));
 }
 
-/// Factor on naive homeostatic proliferation, (relative IL-7)^gamma.
+/// Factor on naive homeostatic proliferation, I^gamma.
 template <class T>
 T proliferation_factor(const Layout& lay, const T* y, const double* p) {
   using std::pow;
-  return pow(relative_level(lay, y, p), p[mp::gamma_IL7]);
+  return pow(y[lay.sys[sy::IL7]], p[mp::gamma_IL7]);
 }
 
 /// Sets the set point N0 to the naive T cells of `y` (at the treatment start).

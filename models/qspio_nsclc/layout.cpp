@@ -48,7 +48,8 @@ Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {
     for (int k = sy::C_nT2; k <= sy::P_T2; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
   if (lay.modules.treg_adcc)
     for (int k = sy::P_TR_CTLA4; k <= sy::P_TR_CTLA4_aCTLA4_CTLA4; ++k) lay.sys[static_cast<std::size_t>(k)] = next++;
-  if (lay.modules.il7_recovery) lay.sys[sy::N0_IL7] = next++;
+  if (lay.modules.il7_recovery)
+    for (int k : {sy::N0_IL7, sy::IL7}) lay.sys[static_cast<std::size_t>(k)] = next++;
   lay.n_states = next;
   return lay;
 }

@@ -113,6 +113,7 @@ enum : int {
   P_TR_CTLA4_aCTLA4,
   P_TR_CTLA4_aCTLA4_CTLA4,  // Treg ADCC: CTLA-4 per peripheral Treg (molecule)
   N0_IL7,                   // IL-7 recovery: naive T cells at the treatment start (constant, cell)
+  IL7,                      // IL-7 recovery: IL-7 relative to the treatment start (1)
   kCount
 };
 }  // namespace sy

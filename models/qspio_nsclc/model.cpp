@@ -270,6 +270,7 @@ class NsclcModel final : public TabulatedModel {
     y[S::kSynMC + ms::CD80] = p[P::C1_CD80_total_molecule] / p[P::A_cell_um2];
     if (layout_.modules.licensing) y[layout_.index[0][lc::g_TREX1]] = 1.0;  // no fraction yet: full IFN-I arm
     if (layout_.modules.epitope_spreading) spreading::initial_state(layout_, p, y);
+    if (layout_.modules.il7_recovery) y[layout_.sys[sy::IL7]] = 1.0;  // at its set point; N0 is 0 until treatment
     if (layout_.modules.treg_adcc) {  // every Treg's CTLA-4 free (secondary lesions copy lesion 1)
       y[layout_.index[0][lc::TR_CTLA4]] = p[mp::Treg_CTLA4_total_molecule];
       y[layout_.sys[sy::P_TR_CTLA4]] = p[mp::Treg_CTLA4_total_molecule];
@@ -455,7 +456,7 @@ class NsclcModel final : public TabulatedModel {
     }
     if (m.ctla4_priming) *o++ = signals.ctla4_occupancy_LN;
     if (m.il7_recovery) {
-      *o++ = il7::relative_level(layout_, y, p);
+      *o++ = y[layout_.sys[sy::IL7]];
       *o++ = il7::naive_cells(y, p);
     }
     *o++ = lymphodepletion::blood_lymphocytes_per_L(layout_, y, p);

@@ -133,9 +133,11 @@ std::vector<StateInfo> systemic_state_info(const ModuleSet& modules) {
     rows.push_back({"V_P.Treg_CTLA4_aCTLA4_CTLA4", "molecule", "V_P",
                     "antibodies bridging two CTLA-4 per peripheral Treg (Treg ADCC)"});
   }
-  if (modules.il7_recovery)
+  if (modules.il7_recovery) {
     rows.push_back({"V_P.N0_IL7", "cell", "V_P",
                     "IL-7 set point: naive T cells at the treatment start (constant; IL-7 recovery)"});
+    rows.push_back({"V_P.IL7", "1", "V_P", "IL-7 relative to its level at the treatment start (IL-7 recovery)"});
+  }
   return rows;
 }
 

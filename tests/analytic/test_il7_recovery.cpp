@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The IL-7 recovery module (M7, il7_recovery.hpp; docs/models/radiotherapy.md) against hand
 // arithmetic: its set point is the naive pool at the treatment start, so an undepleted patient's
-// right-hand side is the model without it bit for bit; a halved pool raises IL-7 to
-// 1/(phi + (1 - phi)/2) and naive proliferation by that to the power gamma; gamma 0 is the module
+// right-hand side is the model without it bit for bit; a halved pool raises IL-7 towards
+// 1/(phi + (1 - phi)/2) and naive proliferation by it to the power gamma; gamma 0 is the module
 // off; and after liver SBRT it brings blood lymphocytes back faster, the more so the larger gamma.
 #include <gtest/gtest.h>
 
@@ -22,7 +22,7 @@ constexpr const char* kWith = "qspio_nsclc_rt{lymphodepletion,il7_recovery}";
 constexpr const char* kWithout = "qspio_nsclc_rt{lymphodepletion}";
 const char* const kNaive[] = {"V_C.nT1", "V_P.nT1", "V_LN.nT1", "V_C.nT0", "V_P.nT0", "V_LN.nT0"};
 
-/// The module-off model's state: the module's model state without its set point.
+/// The module-off model's state: the module's model state without its two states.
 std::vector<double> without_set_point(const ModelDefinition& on, const ModelDefinition& off,
                                       const std::vector<double>& y) {
   std::vector<double> x(static_cast<std::size_t>(off.n_states()));
@@ -40,10 +40,11 @@ TEST(Il7Recovery, SetPointIsTheNaivePoolAtTreatmentStartSoNothingChangesThere) {
   for (int k = 0; k < 6; ++k) naive += y[idx(on, kNaive[k])] * (k < 3 ? 1.11e6 : 1.16e6);
   EXPECT_DOUBLE_EQ(y[idx(on, "V_P.N0_IL7")], naive);
   EXPECT_DOUBLE_EQ(output(on, p, y, "naive_T_cells"), naive);
-  EXPECT_EQ(output(on, p, y, "IL7_relative"), 1.0);  // 1 / (0.8 + 0.2 x 1)
-  // Growth was untouched (the set point is 0 until the treatment start): the grown states equal
-  // the module-off model's to solver tolerance (the set point is one more state in the solver's
-  // error norm, so the steps differ), and at the same state the right-hand sides are equal bit for bit.
+  EXPECT_EQ(output(on, p, y, "IL7_relative"), 1.0);
+  // Growth was untouched (the set point is 0 until the treatment start, IL-7 held at 1): the grown
+  // states equal the module-off model's to solver tolerance (the module's two states enter the
+  // solver's error norm, so the steps differ), and at the same state the right-hand sides are
+  // equal bit for bit, with dI/dt = 2/day x (1 - 1 x (0.8 + 0.2 x 1)) = 0.
   const std::vector<double> grown_off = grown(off, q);
   for (int i = 0; i < off.n_states(); ++i) {
     const double a = y[idx(on, off.states()[i].name)], b = grown_off[static_cast<std::size_t>(i)];
@@ -56,6 +57,7 @@ TEST(Il7Recovery, SetPointIsTheNaivePoolAtTreatmentStartSoNothingChangesThere) {
   for (int i = 0; i < off.n_states(); ++i)
     EXPECT_EQ(dy[idx(on, off.states()[i].name)], dx[static_cast<std::size_t>(i)]) << off.states()[i].name;
   EXPECT_EQ(dy[idx(on, "V_P.N0_IL7")], 0.0);
+  EXPECT_EQ(dy[idx(on, "V_P.IL7")], 0.0);
 }
 
 TEST(Il7Recovery, HalvedNaivePoolDrivesProliferationByTheIl7LevelToThePowerGamma) {
@@ -64,14 +66,19 @@ TEST(Il7Recovery, HalvedNaivePoolDrivesProliferationByTheIl7LevelToThePowerGamma
   const std::vector<double> p = on.default_parameters(), q = off.default_parameters();
   std::vector<double> y = grown(on, p);
   for (const char* s : kNaive) y[idx(on, s)] *= 0.5;
-  // phi 0.8, N/N0 0.5: IL-7 = 1 / (0.8 + 0.2 x 0.5) = 1/0.9 = 1.1111; drive 1.1111^5 = 1.6935.
+  std::vector<double> dy(static_cast<std::size_t>(on.n_states())), dx(static_cast<std::size_t>(off.n_states()));
+  // Still at I = 1, IL-7 rises at k (1 - I (phi + (1 - phi) N/N0)) = 2 x (1 - (0.8 + 0.2 x 0.5)) = 0.2 /day
+  // towards its new level 1 / (0.8 + 0.2 x 0.5) = 1/0.9 = 1.1111.
+  on.rhs(0.0, y.data(), p.data(), dy.data());
+  EXPECT_NEAR(dy[idx(on, "V_P.IL7")], 0.2, 1e-12);
+  // There, dI/dt = 0 and proliferation is driven by 1.1111^5 = 1.6935.
   const double level = 1.0 / 0.9, drive = std::pow(level, 5.0);
-  EXPECT_NEAR(output(on, p, y, "IL7_relative"), 1.111111, 1e-6);
+  y[idx(on, "V_P.IL7")] = level;
   EXPECT_NEAR(drive, 1.693509, 1e-6);
   const std::vector<double> x = without_set_point(on, off, y);
-  std::vector<double> dy(static_cast<std::size_t>(on.n_states())), dx(static_cast<std::size_t>(off.n_states()));
   on.rhs(0.0, y.data(), p.data(), dy.data());
   off.rhs(0.0, x.data(), q.data(), dx.data());
+  EXPECT_NEAR(dy[idx(on, "V_P.IL7")], 0.0, 1e-12);
   // Periphery and LN naive pools gain homeostatic proliferation x (drive - 1):
   // k_pro/div x n/(K_pro/div + n), k_pro 3.2e8 cell/day, K_pro 1e9 cells.
   for (const auto& [state, div] : {std::pair{"V_P.nT1", 1.11e6}, {"V_LN.nT1", 1.11e6}, {"V_P.nT0", 1.16e6}}) {
