@@ -357,8 +357,9 @@ nlopt::algorithm nlopt_algorithm(const std::string& name) {
 
 }  // namespace
 
-CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
-                            const std::function<void(const CalibrationEvaluation&)>& progress) {
+CalibrationReport calibrate(
+    const Suite& suite, Runner& runner, const Calibration& base,
+    const std::function<void(const CalibrationEvaluation&, const CalibrationReport& so_far)>& progress) {
   const CalibrationSpec& spec = suite.calibration;
   if (spec.parameters.empty()) throw Error(ErrorKind::kInput, suite.path + ": no calibration parameters to fit");
   std::vector<const Target*> targets;
@@ -383,7 +384,7 @@ CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibratio
       report.best = e;
       report.calibration = c;
     }
-    if (progress) progress(e);
+    if (progress) progress(e, report);
     return e.objective;
   };
   const std::size_t n = spec.parameters.size();

@@ -76,8 +76,12 @@ struct CalibrationReport {
 /// Fits every parameter of suite.calibration jointly to every calibration target with NLopt
 /// (derivative-free, bounded, in scaled coordinates), starting from each parameter's start value,
 /// on top of `base` (values not fitted). Deterministic: every evaluation uses the scenarios' seeds.
-CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
-                            const std::function<void(const CalibrationEvaluation&)>& progress);
+/// `progress` (may be empty) is called after every evaluation with it and the report so far, whose
+/// `best` and `calibration` already include it: a caller can keep the best values of a run that is
+/// later killed.
+CalibrationReport calibrate(
+    const Suite& suite, Runner& runner, const Calibration& base,
+    const std::function<void(const CalibrationEvaluation&, const CalibrationReport& so_far)>& progress);
 
 /// One row of the validation table.
 struct Row {

@@ -54,7 +54,7 @@ const ModelDefinition* read_model(Validator& v, const YAML::Node& root, Scenario
   return &models::get_model(s.model);
 }
 
-/// `modules`: the RT model's immune modules (default: all but il7_recovery); selects the model variant.
+/// `modules`: the RT model's immune modules (default: all seven); selects the model variant.
 void read_modules(Validator& v, const YAML::Node& root, const ModelDefinition*& model, Scenario& s) {
   const YAML::Node node = root["modules"];
   int n = 1;
@@ -186,10 +186,12 @@ void read_initialisation(Validator& v, const YAML::Node& root, const ModelDefini
               "model " + model->id() + " cannot grow its own initial state; expected published_state or model_default");
   const bool il7 = std::find(s.rt_modules.begin(), s.rt_modules.end(), "il7_recovery") != s.rt_modules.end();
   if (model && il7 && s.initialisation.mode != InitialisationMode::kGrowToDiameter)
-    v.problem(root["initialisation"] ? root["initialisation"] : root, "initialisation",
-              std::string("module il7_recovery takes its IL-7 set point from the naive T cells that growth "
-                          "initialisation reaches at the treatment start; expected grow_to_diameter, found ") +
-                  to_string(s.initialisation.mode));
+    v.problem(
+        root["initialisation"] ? root["initialisation"] : root, "initialisation",
+        std::string("module il7_recovery takes its IL-7 set point from the naive T cells that growth "
+                    "initialisation reaches at the treatment start; expected grow_to_diameter (or a `modules` list "
+                    "without il7_recovery), found ") +
+            to_string(s.initialisation.mode));
   if (model && s.initialisation.mode == InitialisationMode::kPublishedState) {
     std::vector<double> p = model->default_parameters(), y(static_cast<std::size_t>(model->n_states()));
     if (!model->published_treatment_start_state(p.data(), y.data()))

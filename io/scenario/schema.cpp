@@ -139,7 +139,7 @@ const Section<Scenario>& top_level() {
               other_key("modules",
                         "list of `licensing`, `epitope_spreading`, `priming_checkpoint`, `lymphodepletion`, "
                         "`treg_adcc`, `ctla4_priming`, `il7_recovery`",
-                        "the first six (`il7_recovery` off)",
+                        "all seven",
                         "`qspio_nsclc_rt` only: the immune modules of the extended model (RT: "
                         "docs/models/radiotherapy.md; anti-CTLA-4: docs/models/anti-ctla4.md); "
                         "`[]` runs the RT model without them. `epitope_spreading` needs `licensing`, "

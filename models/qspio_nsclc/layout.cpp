@@ -11,8 +11,7 @@ const std::vector<std::string>& module_names() {
 }
 
 const std::vector<std::string>& default_module_names() {
-  static const std::vector<std::string> names(module_names().begin(), module_names().end() - 1);
-  return names;
+  return module_names();  // il7_recovery joined the defaults with the joint recalibration of issue #16
 }
 
 Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {

@@ -6,6 +6,7 @@
 // replaced between its markers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -244,7 +245,20 @@ calibration:
   const Suite suite = load_suite(suite_path.string());
   RunOptions options{0, 2, false};
   Runner runner(suite, options);
-  const CalibrationReport report = calibrate(suite, runner, Calibration{}, {});
+  // After every evaluation the progress callback sees the report so far with that evaluation in it
+  // and its best already updated, which is what `vct calibrate` writes to FILE.partial.
+  int calls = 0;
+  double lowest = HUGE_VAL;
+  const CalibrationReport report =
+      calibrate(suite, runner, Calibration{}, [&](const CalibrationEvaluation& e, const CalibrationReport& so_far) {
+        ++calls;
+        lowest = std::min(lowest, e.objective);
+        EXPECT_EQ(so_far.trace.size(), static_cast<std::size_t>(calls));
+        EXPECT_EQ(so_far.trace.back().index, e.index);
+        EXPECT_EQ(so_far.best.objective, lowest);
+        EXPECT_DOUBLE_EQ(so_far.calibration.population_medians.at("n_T1_clones").first, so_far.best.values[0]);
+      });
+  EXPECT_EQ(static_cast<std::size_t>(calls), report.trace.size());
   ASSERT_GE(report.trace.size(), 2u);
   ASSERT_LE(report.trace.size(), 12u);
   // The first evaluation is the start; the best is no worse and closer to the 40 % target (ORR

@@ -24,6 +24,25 @@ void announce_trial(const std::string& scenario, std::size_t arms, double second
   std::fprintf(stderr, "  simulated %s (%zu arm(s)) in %.1f s\n", scenario.c_str(), arms, seconds);
 }
 
+/// Writes a calibration file through a temporary file renamed into place, so that a reader (or a
+/// run killed mid-write) never sees half a file.
+void write_calibration_file(const std::string& path, const validation::Calibration& c, const std::string& header) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << validation::calibration_yaml(c, header);
+    if (!out) throw Error(ErrorKind::kIo, "cannot write '" + tmp + "'");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw Error(ErrorKind::kIo, "cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
+}
+
+std::string calibration_header(const char* summary) {
+  return "# Written by: " + process().command_line + "\n# vct " + software_version() +
+         "; do not edit by hand, re-run the command (docs/validation.md).\n" + summary;
+}
+
 /// One line per objective evaluation: parameters, then each calibration target's value.
 void print_evaluation(const validation::Suite& suite, const validation::CalibrationEvaluation& e) {
   std::printf("%4d  objective %9.3f |", e.index, e.objective);
@@ -120,7 +139,21 @@ int cmd_calibrate(const SuiteArgs& a) {
   for (const auto& t : suite.targets)
     if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
   std::printf("\n");
-  const auto report = validation::calibrate(suite, runner, base, [&](const auto& e) { print_evaluation(suite, e); });
+  const std::string path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
+  // Every new best goes to PATH.partial as it is found, so a killed run keeps it; the finished run
+  // writes PATH and removes the partial file.
+  const std::string partial = path + ".partial";
+  const auto report = validation::calibrate(suite, runner, base, [&](const auto& e, const auto& so_far) {
+    print_evaluation(suite, e);
+    if (so_far.best.index != e.index) return;
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "# unfinished: best of the %zu evaluations so far, objective %.4g at evaluation %d; %d candidates "
+                  "per scenario; the finished run writes %s and removes this file\n",
+                  so_far.trace.size(), so_far.best.objective, so_far.best.index, options.population_size,
+                  std::filesystem::path(path).filename().string().c_str());
+    write_calibration_file(partial, so_far.calibration, calibration_header(line));
+  });
   std::printf("\n%s after %zu evaluations; best: evaluation %d, objective %.3f\n", report.result.c_str(),
               report.trace.size(), report.best.index, report.best.objective);
   std::size_t k = 0;
@@ -140,12 +173,9 @@ int cmd_calibrate(const SuiteArgs& a) {
   std::snprintf(
       summary, sizeof summary, "# %s: %zu evaluations, objective %.4g at evaluation %d; %d candidates per scenario\n",
       report.result.c_str(), report.trace.size(), report.best.objective, report.best.index, options.population_size);
-  const std::string header = "# Written by: " + process().command_line + "\n# vct " + software_version() +
-                             "; do not edit by hand, re-run the command (docs/validation.md).\n" + summary;
-  const std::string path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
-  std::ofstream out(path);
-  out << validation::calibration_yaml(report.calibration, header);
-  if (!out) throw Error(ErrorKind::kIo, "cannot write '" + path + "'");
+  write_calibration_file(path, report.calibration, calibration_header(summary));
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);
   std::printf("\nWrote %s\n", path.c_str());
   return kOk;
 }

@@ -70,8 +70,9 @@ def with_size(text, size):
     return re.sub(r"\n  size: \d+\n", "\n  size: %d\n" % size, text, count=1) if size else text
 
 
-def add_il7(folder):
-    """Every qspio_nsclc_rt scenario without a modules list gets the seven modules."""
+def add_modules(folder, modules):
+    """Every qspio_nsclc_rt scenario without a modules list gets `modules` (the default is all seven
+    since the joint recalibration, so the six-module columns list their six)."""
     for sub in ("", "validation"):
         d = os.path.join(folder, sub)
         for name in sorted(os.listdir(d)):
@@ -81,7 +82,7 @@ def add_il7(folder):
                     text = f.read()
                 if re.search(r"^model: qspio_nsclc_rt$", text, re.M) and not re.search(r"^modules:", text, re.M):
                     with open(p, "w") as f:
-                        f.write(with_modules(text, SEVEN))
+                        f.write(with_modules(text, modules))
 
 
 def run(args, scenario, work):
@@ -147,7 +148,8 @@ def scan_gamma(args, work):
 def scan_rt(args, work):
     six = copy_scenarios(work, "rt_six")
     seven = copy_scenarios(work, "rt_seven")
-    add_il7(seven)
+    add_modules(six, SIX)
+    add_modules(seven, SEVEN)
     columns = [("six modules", validate(args, os.path.join(six, "validation", "suite.yaml"), RT_TARGETS, work)),
                ("with M7", validate(args, os.path.join(seven, "validation", "suite.yaml"), RT_TARGETS, work))]
     mdacc = [t for t in RT_TARGETS if t.startswith("mdacc")]
@@ -185,6 +187,7 @@ def scan_pdl2(args, work):
     with open(os.path.join(ROOT, "scenarios", "validation", "calibrated.yaml")) as f:
         text = f.read()
     with open(calibrated, "w") as f:
+        text = re.sub(r"\n  r_PDL2C1: \{[^}]*\}", "", text)  # the calibrated file now fits its own median
         f.write(text.replace("population_medians:\n", "population_medians:\n  r_PDL2C1: {median: 0.02, sigma: 1.33}\n", 1))
     suite = os.path.join(ROOT, "scenarios", "validation", "suite.yaml")
     targets = ["checkmate017_nivolumab_orr", "keynote042_orr_tps1", "checkmate227_ipilimumab_increment",
