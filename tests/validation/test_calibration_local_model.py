@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """tools/validation/calibration_local_model.py on synthetic traces whose answer is known by hand.
 
-Two parameters, a (linear, bounds 0-10) and b (log, bounds 0.1-10), and three targets whose rates
+Two parameters, a (a fixed value, linear, bounds 0-10) and b (a population sigma, log, bounds 0.1-10;
+the suite also has b's population median with other bounds, 1-1000, which must not be used), and
+three targets whose rates
 are exactly linear in the optimiser's [0, 1] coordinates ua = a / 10 and ub = log(b / 0.1) / log(100):
   t1 = 10 + 20 ua          (tolerance 2)
   t2 = 30 + 10 ub          (tolerance 5)
@@ -31,8 +33,9 @@ SUITE = """targets:
   - {id: held_out}
 calibration:
   parameters:
-    - {parameter: a, lower: 0, upper: 10, scale: linear}
-    - {parameter: b, lower: 0.1, upper: 10, scale: log}
+    - {parameter: a, fit: value, lower: 0, upper: 10, scale: linear}
+    - {parameter: b, fit: population_sigma, lower: 0.1, upper: 10, scale: log}
+    - {parameter: b, fit: population_median, lower: 1, upper: 1000, scale: log}
 """
 
 
@@ -41,7 +44,7 @@ def rates(ua, ub):
 
 
 def trace(published):
-    lines = ["parameters: a b (median)", "targets (%): " + " ".join(f"t{i + 1} {p}" for i, p in enumerate(published))]
+    lines = ["parameters: a b (sigma)", "targets (%): " + " ".join(f"t{i + 1} {p}" for i, p in enumerate(published))]
     points = [(0.2, 0.4), (0.25, 0.4), (0.15, 0.4), (0.2, 0.45), (0.2, 0.35), (0.22, 0.43)]
     for k, (ua, ub) in enumerate(points, start=1):
         y = rates(ua, ub)
@@ -68,7 +71,7 @@ def minimum(text):
 
 
 def value_at_minimum(text, name):
-    line = next(l for l in text.splitlines() if l.strip().startswith(name + " ") and "->" in l)
+    line = next(l for l in text.splitlines() if l.strip().startswith(name) and "->" in l)
     return float(line.split("->")[1])
 
 
@@ -82,8 +85,9 @@ def check(cond, what):
 
 exact = run([16, 35, 13])
 check(minimum(exact) < 1e-6, f"reachable published values: minimum {minimum(exact)} (expected 0)")
-check(abs(value_at_minimum(exact, "a") - 3) < 1e-3, "reachable: a at the minimum (expected 3)")
-check(abs(value_at_minimum(exact, "b") - 1) < 1e-3, "reachable: b at the minimum (expected 0.1 * 100^0.5 = 1)")
+check(abs(value_at_minimum(exact, "a ") - 3) < 1e-3, "reachable: a at the minimum (expected 3)")
+check(abs(value_at_minimum(exact, "b (sigma)") - 1) < 1e-3,
+      "reachable: b (sigma) at the minimum (expected 0.1 * 100^0.5 = 1; the median's bounds would give 31.6)")
 
 trade = run([16, 35, 16])
 # Hand bound: the minimum is positive (t3 cannot be met with t1 and t2) and at most the 9 of
@@ -92,7 +96,7 @@ check(0 < minimum(trade) < 9, f"conflicting published values: minimum {minimum(t
 
 bounded = run([40, 35, 13])
 check(minimum(bounded) > 1, f"unreachable t1: minimum {minimum(bounded)} (expected > 1: ua would need 1.5)")
-check(value_at_minimum(bounded, "a") <= 10 + 1e-9, "unreachable t1: a stays inside its bounds (<= 10)")
+check(value_at_minimum(bounded, "a ") <= 10 + 1e-9, "unreachable t1: a stays inside its bounds (<= 10)")
 
 local = run([16, 35, 13], radius="0.05")
 # The trace's best evaluation is ua 0.25, ub 0.4 (objective (1/2)^2 + (1/5)^2 + 1.5^2 = 2.54, the

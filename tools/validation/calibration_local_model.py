@@ -9,6 +9,8 @@ bounds (scipy's lsq_linear). It answers: if the targets moved linearly with the 
 could the objective go, and which targets would still miss? A small gap between the run's best and
 that minimum says the run has converged on what the parameters can do; the residuals name the
 targets the parameters cannot reach together (docs/validation.md, "What the fit cannot reach").
+The trace prints values to 4 significant digits, so the fit carries that rounding (about 1e-4 of a
+value, far below the spread of the evaluations it is fitted to).
 
 Usage: calibration_local_model.py SUITE.yaml CALIBRATE.log [--radius R] [--drop TARGET]...
   --radius R     use only evaluations within R (max-norm, [0, 1] coordinates) of the best (default 0.2),
@@ -28,10 +30,17 @@ from scipy.optimize import lsq_linear
 
 def read_trace(path):
     names, targets, published, rows = None, None, None, []
+    kinds = {"(median)": "population_median", "(sigma)": "population_sigma"}
     line_re = re.compile(r"^\s*(\d+)\s+objective\s+(\S+)\s*\|(.*)\|(.*)$")
     for line in open(path, encoding="utf-8"):
         if line.startswith("parameters:"):
-            names = [w for w in line.split()[1:] if w != "(median)"]
+            # "NAME", "NAME (median)" or "NAME (sigma)": a parameter and how it is fitted
+            names = []
+            for w in line.split()[1:]:
+                if w in kinds:
+                    names[-1] = (names[-1][0], kinds[w])
+                else:
+                    names.append((w, "value"))
         elif line.startswith("targets (%):"):
             words = line.split()[2:]
             targets, published = words[0::2], [float(w) for w in words[1::2]]
@@ -49,9 +58,12 @@ def read_trace(path):
 def read_suite(path, names, targets):
     suite = yaml.safe_load(open(path, encoding="utf-8"))
     tol = {t["id"]: float(t["tolerance_pct"]) for t in suite["targets"] if "tolerance_pct" in t}
-    params = {p["parameter"]: p for p in suite["calibration"]["parameters"]}
+    # one entry per (parameter, fit): a population median and its sigma have their own bounds
+    params = {(p["parameter"], p.get("fit", "value")): p for p in suite["calibration"]["parameters"]}
     bounds = []
     for n in names:
+        if n not in params:
+            sys.exit(f"{path}: no calibration entry for {n[0]} with fit: {n[1]} (named by the trace)")
         p = params[n]
         bounds.append((float(p["lower"]), float(p["upper"]), p.get("scale", "linear")))
     return np.array([tol[t] for t in targets]), bounds
@@ -114,10 +126,11 @@ def main():
         mark = "  dropped" if not kept[i] else ""
         print(f"{t:40s} {published[i]:9.1f} {tol[i]:5.1f} {best[3][i]:7.1f} {y_min[i]:9.1f} {z:6.2f} {rms[i]:7.2f}{mark}")
     print("parameters at the linear model's minimum (best -> minimum):")
-    for n, v0, v1 in zip(names, best[2], from_unit(u_best + res.x, bounds)):
-        print(f"  {n:36s} {v0:10.4g} -> {v1:10.4g}")
+    for (n, kind), v0, v1 in zip(names, best[2], from_unit(u_best + res.x, bounds)):
+        label = n + {"value": "", "population_median": " (median)", "population_sigma": " (sigma)"}[kind]
+        print(f"  {label:36s} {v0:10.4g} -> {v1:10.4g}")
     print("sensitivities near the best (points of each target per 0.05 of a parameter's [0, 1] range):")
-    print(" " * 40 + " ".join(f"{n[:8]:>8s}" for n in names))
+    print(" " * 40 + " ".join(f"{n[:8]:>8s}" for n, _ in names))
     for i, t in enumerate(targets):
         print(f"{t:40s}" + " ".join(f"{0.05 * J[i, j]:8.2f}" for j in range(len(names))))
 
