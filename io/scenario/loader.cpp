@@ -54,7 +54,7 @@ const ModelDefinition* read_model(Validator& v, const YAML::Node& root, Scenario
   return &models::get_model(s.model);
 }
 
-/// `modules`: the RT model's immune modules (default: all seven); selects the model variant.
+/// `modules`: the RT model's immune modules (default: all eight); selects the model variant.
 void read_modules(Validator& v, const YAML::Node& root, const ModelDefinition*& model, Scenario& s) {
   const YAML::Node node = root["modules"];
   int n = 1;

@@ -138,12 +138,13 @@ const Section<Scenario>& top_level() {
           other<Scenario>(
               other_key("modules",
                         "list of `licensing`, `epitope_spreading`, `priming_checkpoint`, `lymphodepletion`, "
-                        "`treg_adcc`, `ctla4_priming`, `il7_recovery`",
-                        "all seven",
+                        "`treg_adcc`, `ctla4_priming`, `il7_recovery`, `priming_threshold`",
+                        "all eight",
                         "`qspio_nsclc_rt` only: the immune modules of the extended model (RT: "
                         "docs/models/radiotherapy.md; anti-CTLA-4: docs/models/anti-ctla4.md); "
                         "`[]` runs the RT model without them. `epitope_spreading` needs `licensing`, "
-                        "`priming_checkpoint` and `ctla4_priming` need `epitope_spreading`")),
+                        "`priming_checkpoint`, `ctla4_priming` and `priming_threshold` need "
+                        "`epitope_spreading`")),
           other<Scenario>(other_key("patient", "mapping", "", "the patient; see \"Patient\"")),
           accessor<Scenario>(
               choice_key("initialisation", {"grow_to_diameter", "published_state", "model_default"},

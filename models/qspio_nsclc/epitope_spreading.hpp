@@ -6,7 +6,8 @@
 // gated by the systemic licensing L_sys of the licensing module, which checkpoint inhibitors alone
 // leave at zero. With the priming checkpoint on, proliferating new T2 cells are lost at a rate
 // gated by PD-1 in the T-APC synapse, so blockade present during the priming wave keeps more of
-// it. In the lesions T2 cells kill, suppress, exhaust and secrete IFN-gamma as T1 cells do.
+// it. With the priming threshold on (M8), only licensing above a threshold primes the family.
+// In the lesions T2 cells kill, suppress, exhaust and secrete IFN-gamma as T1 cells do.
 // States: sy:: (systemic) and lc::T_T2 (per lesion); parameters in
 // epitope_spreading_parameters.inc, otherwise the CD8 (T1) parameters. Templates over the scalar type.
 #pragma once
@@ -31,6 +32,15 @@ struct PrimingInputs {
   T infiltration;        ///< T2 effectors/day leaving blood into all lesions
   const T* naive_drive;  ///< factor on naive homeostatic proliferation (IL-7 recovery); nullptr: none
 };
+
+/// The priming threshold (M8): the share of licensed APCs that prime the T2 family,
+///   L F(L),  F(L) = L^n / (L^n + K^n)  (K = K_priming_licensing, n = n_priming_licensing),
+/// so that weak licensing (3 Gy fractions) primes almost no T2 cell and strong licensing (6 Gy and
+/// more per fraction) nearly as many as without the threshold. 0 at L = 0; at most L.
+template <class T>
+T thresholded_licensing(const T& licensing, const double* p) {
+  return licensing * hill(licensing, p[mp::K_priming_licensing], p[mp::n_priming_licensing]);
+}
 
 /// Naive, activated and mature T2 pools (the caller adds aT2 and LN_T2 to IL-2 secretion and
 /// consumption with the T1 family).

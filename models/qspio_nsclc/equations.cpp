@@ -357,7 +357,9 @@ void rhs_impl(const Layout& lay, const T* y, const double* p, T* dy, ModuleSigna
   const T licensing = lay.modules.licensing ? T(ex.licensing / ex.pmhc_weight) : T(0.0);
   // CTLA-4 blockade in the LN lets unlicensed APCs prime the T2 family (ctla4_priming).
   const T ctla4_occupancy = lay.modules.ctla4_priming ? ctla4::ln_occupancy(y + S::kSynTAPC, p) : T(0.0);
-  const T priming_gate = lay.modules.ctla4_priming ? ctla4::priming_gate(licensing, ctla4_occupancy, p) : licensing;
+  // Priming threshold (M8): licensed APCs prime the T2 family only as far as the licensing clears it.
+  const T licensed = lay.modules.priming_threshold ? spreading::thresholded_licensing(licensing, p) : licensing;
+  const T priming_gate = lay.modules.ctla4_priming ? ctla4::priming_gate(licensed, ctla4_occupancy, p) : licensed;
   if (signals) {
     for (const LesionSignals& s : signals->lesions) signals->lesion_licensing.push_back(s.licensing);
     signals->licensing = value_of(licensing);

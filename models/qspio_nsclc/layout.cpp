@@ -6,12 +6,14 @@ namespace vct::models::nsclc {
 const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"licensing",       "epitope_spreading", "priming_checkpoint",
                                                  "lymphodepletion", "treg_adcc",         "ctla4_priming",
-                                                 "il7_recovery"};
+                                                 "il7_recovery",    "priming_threshold"};
   return names;
 }
 
 const std::vector<std::string>& default_module_names() {
-  return module_names();  // il7_recovery joined the defaults with the joint recalibration of issue #16
+  // il7_recovery joined the defaults with the joint recalibration of issue #16, priming_threshold
+  // with the recalibration of the T2 parameters that followed it (docs/validation.md).
+  return module_names();
 }
 
 Layout make_layout(int n_lesions, bool rt, ModuleSet modules) {

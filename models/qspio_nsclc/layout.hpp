@@ -147,14 +147,16 @@ struct ModuleSet {
   bool lymphodepletion = false;     ///< RT kill of the recirculating lymphocyte pool (M4)
   bool treg_adcc = false;           ///< Fc-mediated Treg depletion by anti-CTLA-4 (M5)
   bool ctla4_priming = false;       ///< CTLA-4 blockade lets unlicensed APCs prime T2 (M6; needs M2)
-  bool il7_recovery = false;        ///< IL-7 feedback on naive homeostatic proliferation (M7; not a default)
+  bool il7_recovery = false;        ///< IL-7 feedback on naive homeostatic proliferation (M7)
+  bool priming_threshold = false;   ///< T2 priming needs licensing above a threshold (M8; needs M2)
   bool any() const {
     return licensing || epitope_spreading || priming_checkpoint || lymphodepletion || treg_adcc || ctla4_priming ||
-           il7_recovery;
+           il7_recovery || priming_threshold;
   }
   /// The flags in module_names() order.
-  std::array<bool, 7> flags() const {
-    return {licensing, epitope_spreading, priming_checkpoint, lymphodepletion, treg_adcc, ctla4_priming, il7_recovery};
+  std::array<bool, 8> flags() const {
+    return {licensing, epitope_spreading, priming_checkpoint, lymphodepletion,
+            treg_adcc, ctla4_priming,     il7_recovery,       priming_threshold};
   }
 };
 
@@ -162,7 +164,8 @@ struct ModuleSet {
 const std::vector<std::string>& module_names();
 
 /// The modules a scenario without a `modules` key gets (model id "qspio_nsclc_rt[@N]"): every
-/// module but il7_recovery, which is built but not yet part of the calibrated model.
+/// module (il7_recovery joined them with the joint recalibration of issue #16, priming_threshold
+/// with its recalibration of the T2 parameters).
 const std::vector<std::string>& default_module_names();
 
 /// Initial diameter parameter of lesion l >= 1 (0-based), after the RT and module parameters.

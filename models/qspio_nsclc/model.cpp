@@ -488,8 +488,8 @@ const std::vector<std::string>& rt_default_module_names() { return nsclc::defaul
 namespace {
 ModuleSet module_set(const std::vector<std::string>& modules) {
   ModuleSet set;
-  bool* flags[7] = {&set.licensing, &set.epitope_spreading, &set.priming_checkpoint, &set.lymphodepletion,
-                    &set.treg_adcc, &set.ctla4_priming,     &set.il7_recovery};
+  bool* flags[8] = {&set.licensing, &set.epitope_spreading, &set.priming_checkpoint, &set.lymphodepletion,
+                    &set.treg_adcc, &set.ctla4_priming,     &set.il7_recovery,       &set.priming_threshold};
   for (const auto& name : modules) {
     const auto& names = module_names();
     const auto it = std::find(names.begin(), names.end(), name);
@@ -506,6 +506,8 @@ ModuleSet module_set(const std::vector<std::string>& modules) {
   if (set.priming_checkpoint && !set.epitope_spreading)
     throw Error(ErrorKind::kInput,
                 "module priming_checkpoint needs module epitope_spreading (it acts on new T2 cells)");
+  if (set.priming_threshold && !set.epitope_spreading)
+    throw Error(ErrorKind::kInput, "module priming_threshold needs module epitope_spreading (it acts on T2 priming)");
   if (set.ctla4_priming && !set.epitope_spreading)
     throw Error(ErrorKind::kInput,
                 "module ctla4_priming needs module epitope_spreading (CTLA-4 blockade acts on T2 priming)");

@@ -19,12 +19,13 @@ std::unique_ptr<ModelDefinition> make_qspio_nsclc();
 
 /// Names of the RT model's immune modules, in canonical order: licensing, epitope_spreading,
 /// priming_checkpoint, lymphodepletion (docs/models/radiotherapy.md), treg_adcc, ctla4_priming
-/// (docs/models/anti-ctla4.md), il7_recovery (docs/models/radiotherapy.md).
+/// (docs/models/anti-ctla4.md), il7_recovery, priming_threshold (docs/models/radiotherapy.md).
 const std::vector<std::string>& rt_module_names();
 
-/// The modules of "qspio_nsclc_rt[@N]" and of a scenario without a `modules` key: all seven
-/// (il7_recovery joined them with the joint recalibration of issue #16; the six-module model is
-/// reproduced bit for bit by listing the other six).
+/// The modules of "qspio_nsclc_rt[@N]" and of a scenario without a `modules` key: all eight
+/// (il7_recovery joined them with the joint recalibration of issue #16, priming_threshold with the
+/// refit of the T2 parameters; the six- and seven-module models are reproduced bit for bit by
+/// listing their modules).
 const std::vector<std::string>& rt_default_module_names();
 
 /// The model id of the RT model with n_lesions lesions and `modules` switched on (names from

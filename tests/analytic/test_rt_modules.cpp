@@ -25,13 +25,15 @@ using test_support::param;
 
 TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   const auto& all = models::rt_module_names();
-  ASSERT_EQ(all.size(), 7u);  // four RT modules (M1-M4), two anti-CTLA-4 modules (M5, M6), IL-7 recovery (M7)
+  // four RT modules (M1-M4), two anti-CTLA-4 modules (M5, M6), IL-7 recovery (M7), priming threshold (M8)
+  ASSERT_EQ(all.size(), 8u);
   const auto& defaults = models::rt_default_module_names();
-  ASSERT_EQ(defaults.size(), 7u);  // every module, il7_recovery included since the joint recalibration
+  ASSERT_EQ(defaults.size(), 8u);  // every module: il7_recovery and priming_threshold joined with recalibrations
   EXPECT_EQ(models::rt_model_id(1, defaults), "qspio_nsclc_rt");
   EXPECT_EQ(models::rt_model_id(1, all), "qspio_nsclc_rt");
   EXPECT_EQ(models::rt_model_id(1, {all.begin(), all.end() - 1}),
-            "qspio_nsclc_rt{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,ctla4_priming}");
+            "qspio_nsclc_rt{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,ctla4_priming,"
+            "il7_recovery}");
   EXPECT_EQ(models::rt_model_id(2, {}), "qspio_nsclc_rt@2{}");
   EXPECT_EQ(models::rt_model_id(3, {"lymphodepletion", "licensing"}), "qspio_nsclc_rt@3{licensing,lymphodepletion}");
   int n = 0;
@@ -49,6 +51,12 @@ TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
     EXPECT_STREQ(e.what(), "module epitope_spreading needs module licensing (licensed APCs prime the T2 family)");
   }
   EXPECT_THROW(models::rt_model_id(1, {"licensing", "priming_checkpoint"}), Error);
+  try {
+    models::rt_model_id(1, {"licensing", "priming_threshold"});
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "module priming_threshold needs module epitope_spreading (it acts on T2 priming)");
+  }
   EXPECT_THROW(models::rt_model_id(1, {"licencing"}), Error);
   try {
     models::rt_model_id(1, {"licensing", "ctla4_priming"});
@@ -58,7 +66,7 @@ TEST(ModuleIds, NameTheModulesSwitchedOnAndCheckTheirDependencies) {
   }
   // Modules add states: per lesion IFN-I and TREX1 factor, T2, three CTLA-4 states per Treg;
   // systemic: seven T2 pools and three CTLA-4 states per peripheral Treg, and the IL-7 level and
-  // its set point. 2 x 6 + 7 + 3 + 2 = 24.
+  // its set point; the priming threshold adds none. 2 x 6 + 7 + 3 + 2 = 24.
   EXPECT_EQ(models::get_model("qspio_nsclc_rt@2").n_states(), models::get_model("qspio_nsclc_rt@2{}").n_states() + 24);
   EXPECT_EQ(models::get_model("qspio_nsclc_rt{treg_adcc}").n_states(),
             models::get_model("qspio_nsclc_rt{}").n_states() + 3 + 3);
@@ -157,6 +165,77 @@ TEST(PrimingCheckpoint, LosesNewT2CellsAtTheRateGatedByPd1) {
   EXPECT_GT(h, 0.5);  // PD-1 engaged without blockade
   const std::size_t a = idx(with, "V_LN.aT2");
   EXPECT_NEAR(d0[a] - d1[a], 0.3 * h * 1e5, 1e-9 * 0.3 * 1e5);
+}
+
+TEST(PrimingThreshold, ScalesT2ActivationByTheHillFunctionOfTheLicensing) {
+  // The same state in the model with and without the threshold (M8 adds no state): no T2 cell is
+  // activated yet, so d(aT2)/dt is the activation alone and the two differ by F(L).
+  const ModelDefinition& with =
+      models::get_model("qspio_nsclc_rt{licensing,epitope_spreading,priming_checkpoint,priming_threshold}");
+  const ModelDefinition& without = models::get_model("qspio_nsclc_rt{licensing,epitope_spreading,priming_checkpoint}");
+  ASSERT_EQ(with.n_states(), without.n_states());
+  std::vector<double> p = with.default_parameters();
+  std::vector<double> y = grown(with, p);
+  const std::size_t a = idx(with, "V_LN.aT2");
+  ASSERT_EQ(y[a], 0.0);
+  std::vector<double> d1(y.size()), d0(y.size());
+  auto ratio = [&] {
+    with.rhs(0.0, y.data(), p.data(), d1.data());
+    without.rhs(0.0, y.data(), p.data(), d0.data());
+    EXPECT_GT(d0[a], 0.0);
+    return d1[a] / d0[a];
+  };
+  // Strong licensing, the state of Licensing.IsTheHillFunctionOfTheImmunogenicDeathRate: L = 0.558621;
+  // L^2 = 0.312057, L^4 = 0.097380; F = 0.097380 / (0.097380 + 0.2^4 = 0.0016) = 0.983836
+  y[idx(with, "V_T.C1")] = 1e9;
+  y[idx(with, "V_T.C_doomed_icd")] = 2e9;
+  y[idx(with, "V_T.C_doomed")] = 1e9;
+  y[idx(with, "V_T.IFN_I")] = 0.1;
+  const double L = output(with, p, y, "licensing_systemic");
+  ASSERT_NEAR(L, 0.558621, 1e-6);
+  EXPECT_NEAR(ratio(), std::pow(L, 4) / (std::pow(L, 4) + 0.0016), 1e-12);
+  EXPECT_NEAR(ratio(), 0.983836, 1e-6);
+  // Weak licensing, as after 3 Gy fractions: X = 0.35 x 0.1e9 / 4e9 + 0.5 x 0.02 = 0.01875 per day,
+  // L = 0.01875^2 / (0.01875^2 + 0.04) = 0.000351563 / 0.0403516 = 0.00871249;
+  // F = L^4 / (L^4 + 0.0016) = 5.7617e-9 / 0.0016 = 3.6011e-6: the threshold primes almost nothing.
+  y[idx(with, "V_T.C1")] = 3.9e9;
+  y[idx(with, "V_T.C_doomed_icd")] = 0.1e9;
+  y[idx(with, "V_T.C_doomed")] = 0.0;
+  y[idx(with, "V_T.IFN_I")] = 0.02;
+  ASSERT_NEAR(output(with, p, y, "licensing_systemic"), 0.00871249, 1e-8);
+  EXPECT_NEAR(ratio(), 3.6011e-6, 1e-9);
+}
+
+TEST(PrimingThreshold, KeepsAblativeFractionsPrimingAndStopsThreeGyFractions) {
+  // Two lesions, SBRT 4 x 12.5 Gy or 15 x 3 Gy (weekdays) to the primary, nivolumab from day 0:
+  // the T2 effectors in blood at day 60 with the threshold, relative to without it. The ablative
+  // course licenses far above K (kept), the 3 Gy course near 0.09 (F = 0.036, lost).
+  const ModelDefinition& with = models::get_model("qspio_nsclc_rt@2");
+  const ModelDefinition& without = models::get_model(
+      "qspio_nsclc_rt@2{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,ctla4_priming,"
+      "il7_recovery}");
+  auto t2_at_day_60 = [&](const ModelDefinition& m, double dose, int fractions, FractionSchedule schedule) {
+    std::vector<double> p = m.default_parameters();
+    param(m, p, "lesion2_initial_diameter_cm") = 2.5;
+    param(m, p, "initial_tumour_diameter_cm") = 4.0;
+    RadiotherapyCourse course;
+    course.dose_per_fraction_Gy = dose;
+    course.fractions = fractions;
+    course.schedule = schedule;
+    course.lesions = {0};
+    const std::vector<DoseRegimen> niv = {{"nivolumab", 240.0, 0.0, 0.0, 14.0, 5}};
+    apply_drug_parameters(m, niv, p);
+    const TreatmentPlan plan = make_treatment_plan(m, niv, {course}, 80.0, 60.0, 1.0, p);
+    const PatientRun r = simulate_patient(m, p, InitialisationOptions{}, plan, SolverOptions{});
+    EXPECT_EQ(r.status, PatientStatus::kOk);
+    return r.trajectory.states[60 * static_cast<std::size_t>(m.n_states()) + idx(m, "V_C.T2")];
+  };
+  const double sbrt =
+      t2_at_day_60(with, 12.5, 4, FractionSchedule::kDaily) / t2_at_day_60(without, 12.5, 4, FractionSchedule::kDaily);
+  const double conventional = t2_at_day_60(with, 3.0, 15, FractionSchedule::kWeekdays) /
+                              t2_at_day_60(without, 3.0, 15, FractionSchedule::kWeekdays);
+  EXPECT_GT(sbrt, 0.5);
+  EXPECT_LT(conventional, 0.1);
 }
 
 TEST(Lymphodepletion, FractionsKillTheRecirculatingPoolAndInFieldNodes) {

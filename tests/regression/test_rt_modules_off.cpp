@@ -6,7 +6,9 @@
 // - the anti-CTLA-4 modules of issue #17 off, the four RT modules on: the model of commit 5b488c7,
 //   for a two-lesion patient with SBRT, nivolumab and ipilimumab;
 // - the IL-7 recovery module off, the six default modules on: the model of commit 607745c, for the
-//   same patient.
+//   same patient;
+// - the priming threshold off, the seven default modules on: the model of commit 74be779, for the
+//   same patient (reference written by tools/validation/bit_reference.py).
 // Every state on every listed day equals the hexadecimal values the earlier model wrote, and so do
 // the solver's step counts.
 #include <gtest/gtest.h>
@@ -84,6 +86,13 @@ TEST(Il7RecoveryOff, ReproducesTheSixModuleModelBitForBit) {
   expect_reference("il7_recovery_off",
                    "qspio_nsclc_rt@2{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,"
                    "ctla4_priming}");
+}
+
+TEST(PrimingThresholdOff, ReproducesTheSevenModuleModelBitForBit) {
+  // The scenario lists the seven modules that were the default set before priming_threshold joined it.
+  expect_reference("priming_threshold_off",
+                   "qspio_nsclc_rt@2{licensing,epitope_spreading,priming_checkpoint,lymphodepletion,treg_adcc,"
+                   "ctla4_priming,il7_recovery}");
 }
 
 }  // namespace

@@ -196,7 +196,7 @@ radiotherapy:
   EXPECT_DOUBLE_EQ(c[4].edic_Gy, 7.3);
   EXPECT_TRUE(c[4].lymph_node_in_field);
   EXPECT_FALSE(c[0].lymph_node_in_field);
-  EXPECT_EQ(a.scenario.rt_modules.size(), 7u);  // every module by default (M1-M7)
+  EXPECT_EQ(a.scenario.rt_modules.size(), 8u);  // every module by default (M1-M8)
   const LoadedScenario b = load_scenario_text(a.resolved_yaml, "resolved.yaml");
   EXPECT_EQ(b.resolved_yaml, a.resolved_yaml);
   EXPECT_NEAR(b.scenario.radiotherapy[0].edic_Gy, 0.792, 1e-12);

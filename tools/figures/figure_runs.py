@@ -12,14 +12,23 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run(vct, text, work, name):
-    """Writes `text` as work/name.yaml, runs it with the calibrated values and returns
+def run(vct, text, work, name, overrides=None):
+    """Writes `text` as work/name.yaml, runs it with the calibrated values (with `overrides`, a
+    {parameter: value} map, replacing or adding fixed values) and returns
     ({"time", every output, every state: the patient's series}, {parameter: value})."""
     path = os.path.join(work, name + ".yaml")
     with open(path, "w") as f:
         f.write(text)
     out = os.path.join(work, name + ".h5")
     calibration = os.path.join(ROOT, "scenarios/validation/calibrated.yaml")
+    if overrides:
+        with open(calibration) as f:
+            lines = [line for line in f.read().splitlines() if line.split(":")[0].strip() not in overrides]
+        at = lines.index("parameters:") + 1
+        lines[at:at] = ["  %s: %r" % (k, float(v)) for k, v in overrides.items()]
+        calibration = os.path.join(work, name + "_calibration.yaml")
+        with open(calibration, "w") as f:
+            f.write("\n".join(lines) + "\n")
     subprocess.run([vct, "run", path, "--output", out, "--quiet", "--calibration", calibration], check=True)
     with h5py.File(out, "r") as f:
         data = {"time": np.asarray(f["time"])}

@@ -12,6 +12,9 @@ scenarios/validation/calibrated.yaml) and plots, into docs/figures/:
   rt_lymphodepletion.png    blood lymphocytes relative to day 0 after courses of EDIC 0.8 to 7.3 Gy
   rt_il7_recovery.png       blood lymphocytes and IL-7 after liver SBRT and chemoradiotherapy, without
                             the IL-7 recovery module (M7) and with it at gamma_IL7 5, 10 and 20
+  rt_priming_threshold.png  the licensing a lesion reaches by dose per fraction and the share of it
+                            that primes with the priming threshold (M8); T2 effectors in blood after
+                            4 x 12.5 Gy and 15 x 3 Gy with and without M8
 
 Usage: /usr/bin/python3 tools/figures/rt_mechanisms.py [--vct build/tools/vct] [--out docs/figures]
 Needs python3-h5py, python3-matplotlib (Debian).
@@ -87,14 +90,16 @@ def dose_factor_figure(params, out):
 def checkpoint_figure(vct, work, out):
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     for start, style in ((0, "-"), (11, "--")):
-        for modules, colour in ((None, "C0"), (["licensing", "epitope_spreading", "lymphodepletion"], "C1")):
+        without_m3 = [m for m in DEFAULT_MODULES if m != "priming_checkpoint"] + ["il7_recovery", "priming_threshold"]
+        for modules, colour in ((None, "C0"), (without_m3, "C1")):
+            # the module's default loss (0.3 /day): the calibrated value is 0 (docs/validation.md)
             d, _ = run(vct, scenario([SBRT_3x8], nivolumab_start=start, modules=modules), work,
-                       "chk_%d_%s" % (start, "on" if modules is None else "off"))
+                       "chk_%d_%s" % (start, "on" if modules is None else "off"), {"k_T2_PD1_loss_per_day": 0.3})
             ax.semilogy(d["time"], np.maximum(d["T2_blood_cells"], 1.0), style, color=colour,
                         label="nivolumab from day %d, priming checkpoint %s" % (start, "on" if modules is None else "off"))
     ax.set(xlabel="day", ylabel="T2 effectors in blood (cells)", xlim=(0, 120))
     ax.legend(fontsize=7)
-    ax.set_title("PD-1 during the priming wave (M3), 3 x 8 Gy")
+    ax.set_title("PD-1 during the priming wave (M3), 3 x 8 Gy, loss 0.3 /day")
     save(fig, out, "rt_priming_checkpoint.png")
 
 
@@ -156,6 +161,48 @@ def il7_figure(vct, work, out):
     save(fig, out, "rt_il7_recovery.png")
 
 
+def lesion_licensing_ceiling(d, params):
+    """Licensing of a lesion that radiation has turned into doomed cells (C1 << D): the fraction dying
+    per day is then k_d, the IFN-I arm settles at k_d h(d) TREX1(d), so X = k_d h(d) (f_imm + w_I TREX1(d))."""
+    d50, m = params["ICD_dose_50_Gy"], params["n_ICD_dose"]
+    h = d**m / (d**m + d50**m)
+    onset, full, residual = params["trex1_onset_Gy"], params["trex1_full_Gy"], params["trex1_residual_IFN"]
+    trex = np.where(d <= onset, 1.0, np.where(d >= full, residual, 1.0 - (d - onset) / (full - onset) * (1 - residual)))
+    x = params["k_doomed_death_per_day"] * h * (params["f_immunogenic"] + params["w_IFN_I"] * trex)
+    k, n = params["K_licensing_per_day"], params["n_licensing"]
+    return x**n / (x**n + k**n)
+
+
+def threshold_figure(vct, work, params, out):
+    fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
+    d = np.linspace(0.5, 20, 400)
+    lic = lesion_licensing_ceiling(d, params)
+    k, n = params["K_priming_licensing"], params["n_priming_licensing"]
+    f = lic**n / (lic**n + k**n)
+    ax[0].plot(d, lic, label="lesion licensing L (all cells doomed)")
+    ax[0].plot(d, lic * f, label="priming share L F(L) with M8")
+    ax[0].plot(d, f, ":", label="F(L) = L^n / (L^n + K^n)")
+    for dose in (2, 3, 6, 8, 12.5):
+        ax[0].axvline(dose, color="grey", lw=0.5)
+    ax[0].set(xlabel="dose per fraction (Gy)", ylabel="0..1", ylim=(0, 1.05),
+              title="Priming threshold (M8), K %g, n %g" % (k, n))
+    ax[0].legend(fontsize=7)
+    seven = DEFAULT_MODULES + ["il7_recovery"]
+    courses = (("4 x 12.5 Gy", "{name: s, dose_per_fraction_Gy: 12.5, fractions: 4, lesions: [primary]}", "C0"),
+               ("15 x 3 Gy", "{name: c, dose_per_fraction_Gy: 3, fractions: 15, schedule: weekdays, lesions: [primary]}",
+                "C1"))
+    for label, course, colour in courses:
+        for modules, style, name in ((None, "-", "with M8"), (seven, "--", "without M8")):
+            text = scenario([course], modules=modules, horizon=150)
+            dd, _ = run(vct, text, work, "thr_%s_%s" % (label.replace(" ", ""), name.replace(" ", "")))
+            ax[1].semilogy(dd["time"], np.maximum(dd["T2_blood_cells"], 1.0), style, color=colour,
+                           label="%s, %s" % (label, name))
+    ax[1].set(xlabel="day", ylabel="T2 effectors in blood (cells)", xlim=(0, 150), ylim=(1, None),
+              title="T2 priming, nivolumab from day 0")
+    ax[1].legend(fontsize=7)
+    save(fig, out, "rt_priming_threshold.png")
+
+
 def main():
     args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as work:
@@ -165,8 +212,9 @@ def main():
         checkpoint_figure(args.vct, work, args.out)
         lymphocyte_figure(args.vct, work, args.out)
         il7_figure(args.vct, work, args.out)
+        threshold_figure(args.vct, work, params, args.out)
     print("wrote rt_licensing.png, rt_dose_factors.png, rt_priming_checkpoint.png, rt_lymphodepletion.png, "
-          "rt_il7_recovery.png to", args.out)
+          "rt_il7_recovery.png, rt_priming_threshold.png to", args.out)
     return 0
 
 

@@ -8,10 +8,12 @@
 #     calibrated   the calibrated values unchanged
 #     NAME=V       patient parameter NAME set to V (e.g. rho_P2=0 switches epitope spreading off,
 #                  alpha_L_per_Gy=0 lymphocyte depletion, k_T2_PD1_loss_per_day=0 the PD-1 gate of
-#                  the priming wave, K_licensing_per_day=5 nearly all licensing)
+#                  the priming wave, K_licensing_per_day=5 nearly all licensing,
+#                  K_priming_licensing=0.01 the priming threshold: F(L) > 0.999 for L above 0.06)
 #     NAME*S       the calibrated value or population median of NAME multiplied by S
 #                  (e.g. k_C_T1_per_day*2: twice the maximal CD8 killing rate)
 #   default variants: calibrated rho_P2=0 k_T2_PD1_loss_per_day=0 alpha_L_per_Gy=0 k_C_T1_per_day*2
+#                     K_priming_licensing=0.01 K_priming_licensing=0.35
 #   VCT=build/tools/vct SIZE=0 THREADS=0 (SIZE 0: each scenario's own population)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +23,8 @@ THREADS=${THREADS:-0}
 CALIBRATED=${CALIBRATED:-scenarios/validation/calibrated.yaml}
 VARIANTS=("$@")
 [ ${#VARIANTS[@]} -gt 0 ] ||
-  VARIANTS=(calibrated rho_P2=0 k_T2_PD1_loss_per_day=0 alpha_L_per_Gy=0 'k_C_T1_per_day*2')
+  VARIANTS=(calibrated rho_P2=0 k_T2_PD1_loss_per_day=0 alpha_L_per_Gy=0 'k_C_T1_per_day*2'
+            K_priming_licensing=0.01 K_priming_licensing=0.35)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
