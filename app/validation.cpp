@@ -425,6 +425,11 @@ std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration&
     row.simulated = runner.evaluate(t, calibration);
     row.published_inside_ci =
         row.simulated.rate.n > 0 && t.published >= row.simulated.rate.lower && t.published <= row.simulated.rate.upper;
+    if (t.published_n > 0 && row.simulated.rate.n > 0) {
+      const int n = static_cast<int>(t.published_n);
+      row.trial = stats::trial_prediction(row.simulated.rate.successes, row.simulated.rate.n, n,
+                                          static_cast<int>(std::lround(t.published * n)));
+    }
     if (t.calibration) {
       const double tol = reduced ? t.reduced_tolerance : t.tolerance;
       row.within_tolerance = row.simulated.rate.n > 0 && std::abs(row.simulated.rate.estimate - t.published) <= tol;
@@ -485,6 +490,15 @@ std::string seeds_text(const Row& r, const char* dash) {
   return pct(mean) + " ± " + pct(sd) + " (" + pct(lo) + dash + pct(hi) + ")";
 }
 
+/// "7–19 of 36: inside (p 0.18)": the trial-size prediction, empty without published_n.
+std::string trial_text(const Row& r, const char* dash) {
+  if (r.trial.n == 0) return "";
+  char b[96];
+  std::snprintf(b, sizeof b, "%d%s%d of %d: %s (p %.2f)", r.trial.lower, dash, r.trial.upper, r.trial.n,
+                r.trial.inside() ? "inside" : "outside", r.trial.p_value);
+  return b;
+}
+
 bool any_seeds(const std::vector<Row>& rows) {
   for (const auto& r : rows)
     if (!r.seeds.empty()) return true;
@@ -503,13 +517,14 @@ std::string markdown_table(const std::vector<Row>& rows) {
   std::ostringstream out;
   const bool seeds = any_seeds(rows);
   out << "| target | role | metric | published (95 % CI) | simulated (95 % CI), N | published inside simulated CI |"
+         " published responders in a trial of its size from the model (95 % prediction) |"
       << (seeds ? " fresh seeds: mean ± SD (range) |" : "") << "\n"
-      << "|---|---|---|---|---|---|" << (seeds ? "---|" : "") << "\n";
+      << "|---|---|---|---|---|---|---|" << (seeds ? "---|" : "") << "\n";
   for (const auto& r : rows) {
     out << "| " << r.target.description << " | " << (r.target.calibration ? "calibration" : "held out") << " | "
         << to_string(r.target.metric) << (std::isnan(r.target.day) ? "" : " (day " + pct(r.target.day / 100.0) + ")")
         << " | " << published_text(r.target, "–") << " | " << simulated_text(r.simulated, "–") << " | " << verdict(r)
-        << " |";
+        << " | " << trial_text(r, "–") << " |";
     if (seeds) out << " " << seeds_text(r, "–") << " |";
     out << "\n";
   }
@@ -522,14 +537,14 @@ std::string text_table(const std::vector<Row>& rows) {
   std::ostringstream out;
   char line[512];
   const bool seeds = any_seeds(rows);
-  std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s%s\n", id_width, "target", "role", "published % (CI)",
-                "simulated % (95% CI), N", "published inside simulated CI",
-                seeds ? " fresh seeds: mean ± SD (range)" : "");
+  std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s %-30s%s\n", id_width, "target", "role",
+                "published % (CI)", "simulated % (95% CI), N", "published inside simulated CI",
+                "trial of its size (95% pred.)", seeds ? " fresh seeds: mean ± SD (range)" : "");
   out << line;
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s%s\n", id_width, r.target.id.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %-11s %-20s %-28s %-30s %-30s%s\n", id_width, r.target.id.c_str(),
                   r.target.calibration ? "calibration" : "held out", published_text(r.target, "-").c_str(),
-                  simulated_text(r.simulated, "-").c_str(), verdict(r).c_str(),
+                  simulated_text(r.simulated, "-").c_str(), verdict(r).c_str(), trial_text(r, "-").c_str(),
                   seeds ? (" " + seeds_text(r, "-")).c_str() : "");
     out << line;
   }

@@ -88,6 +88,9 @@ struct Row {
   Target target;
   Simulated simulated;
   bool published_inside_ci = false;
+  /// With the target's published_n: what a trial of that size drawn from the simulated patients
+  /// could show (trial.n 0 otherwise).
+  stats::TrialPrediction trial;
   bool within_tolerance = true;  ///< calibration targets only
   std::vector<double> seeds;     ///< the value on fresh seeds (validate_seeds), when run
 };

@@ -83,6 +83,39 @@ Proportion clopper_pearson(int k, int n, double confidence) {
   return p;
 }
 
+double beta_binomial_pmf(int x, int n, double a, double b) {
+  if (x < 0 || x > n) return 0.0;
+  const auto log_beta = [](double u, double v) { return std::lgamma(u) + std::lgamma(v) - std::lgamma(u + v); };
+  const double log_choose = std::lgamma(n + 1.0) - std::lgamma(x + 1.0) - std::lgamma(n - x + 1.0);
+  return std::exp(log_choose + log_beta(x + a, n - x + b) - log_beta(a, b));
+}
+
+TrialPrediction trial_prediction(int k, int N, int n, int observed, double confidence) {
+  TrialPrediction t;
+  t.n = n;
+  t.observed = observed;
+  const double a = k + 0.5, b = N - k + 0.5, alpha = 1.0 - confidence;
+  double cdf = 0.0, below = 0.0;  // P(X <= x); P(X < observed)
+  bool have_lower = false, have_upper = false;
+  for (int x = 0; x <= n; ++x) {
+    const double pmf = beta_binomial_pmf(x, n, a, b);
+    if (x < observed) below += pmf;
+    cdf += pmf;
+    if (!have_lower && cdf >= alpha / 2.0) {
+      t.lower = x;
+      have_lower = true;
+    }
+    if (!have_upper && cdf >= 1.0 - alpha / 2.0) {
+      t.upper = x;
+      have_upper = true;
+    }
+  }
+  if (!have_upper) t.upper = n;  // rounding left the total a hair under 1
+  const double at_most = below + beta_binomial_pmf(observed, n, a, b), at_least = 1.0 - below;
+  t.p_value = std::min(1.0, 2.0 * std::min(at_most, at_least));
+  return t;
+}
+
 KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool>& event, double confidence) {
   KaplanMeier km;
   const double z = normal_quantile(0.5 + confidence / 2.0);

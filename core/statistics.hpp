@@ -19,6 +19,29 @@ struct Proportion {
 };
 Proportion clopper_pearson(int successes, int n, double confidence = 0.95);
 
+/// The beta-binomial distribution: the count X of n trials whose success probability is itself
+/// Beta(a, b) distributed. P(X = x) = C(n, x) B(x + a, n - x + b) / B(a, b); 0 outside 0..n.
+double beta_binomial_pmf(int x, int n, double a, double b);
+
+/// What a trial of `n` patients drawn from a simulated population could show: the simulated rate
+/// k/N is uncertain (Jeffreys posterior Beta(k + 1/2, N - k + 1/2)) and the trial's count is
+/// binomial given the rate, so the trial's count is beta-binomial. `lower`..`upper` is the
+/// equal-tailed prediction interval of that count (the smallest counts whose cumulative
+/// probability reaches (1 - confidence)/2 and (1 + confidence)/2); `p_value` is the two-sided
+/// tail probability of the observed count, min(1, 2 min(P(X <= observed), P(X >= observed))).
+/// Answers "could a trial of this size from the model have given the published rate?", where the
+/// simulated confidence interval answers "is the published rate the model's rate?".
+struct TrialPrediction {
+  int n = 0;      ///< patients of the trial
+  int lower = 0;  ///< prediction interval of its responders (counts)
+  int upper = 0;
+  int observed = 0;  ///< the published responders
+  double p_value = 1.0;
+  bool inside() const { return observed >= lower && observed <= upper; }
+};
+/// Requires 0 <= k <= N, N >= 1, n >= 1, 0 <= observed <= n.
+TrialPrediction trial_prediction(int k, int N, int n, int observed, double confidence = 0.95);
+
 /// Kaplan-Meier estimate with Greenwood log-log pointwise bounds and the median's bounds
 /// (Brookmeyer-Crowley: where the bounds cross 0.5). NaN where not reached.
 struct KaplanMeier {

@@ -118,11 +118,28 @@ void resolve_ratio_references(io::Validator& v, const YAML::Node& nodes, std::ve
   }
 }
 
+/// `published_n`: the patients behind a published proportion (a response rate, best PD or a TPS
+/// prevalence of one arm), for the trial-size prediction of validate.
+void load_published_n(io::Validator& v, const YAML::Node& t, const std::string& p, Target& x) {
+  if (!t["published_n"]) return;
+  v.integer(t, "published_n", p, x.published_n, 1, 10000000);
+  const bool proportion = x.metric == Metric::kBestOrr || x.metric == Metric::kBestOrrOutOfField ||
+                          x.metric == Metric::kOrrFirstScan || x.metric == Metric::kOrrFirstScanOutOfField ||
+                          x.metric == Metric::kOrrLastScan || x.metric == Metric::kRespondersAtFirstScan ||
+                          x.metric == Metric::kBestPd || x.metric == Metric::kTpsPrevalence;
+  if (!proportion || !x.reference_arm.empty() || !x.relative_to.empty())
+    v.problem(t["published_n"], p + ".published_n",
+              std::string("a trial size belongs to a proportion of one arm (best_orr, orr_first_scan, best_pd, "
+                          "tps_prevalence, ...; no reference_arm or relative_to), found metric ") +
+                  to_string(x.metric) + (x.reference_arm.empty() ? "" : " with reference_arm") +
+                  (x.relative_to.empty() ? "" : " with relative_to"));
+}
+
 Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, const std::string& folder) {
-  v.check_keys(
-      t, p,
-      {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role", "published_pct",
-       "published_ci_pct", "ci_note", "tolerance_pct", "reduced_tolerance_pct", "tps_range_pct", "relative_to"});
+  v.check_keys(t, p,
+               {"id", "description", "source", "scenario", "arm", "reference_arm", "metric", "day", "role",
+                "published_pct", "published_ci_pct", "published_n", "ci_note", "tolerance_pct", "reduced_tolerance_pct",
+                "tps_range_pct", "relative_to"});
   Target x;
   x.id = required_text(v, t, "id", p);
   x.description = required_text(v, t, "description", p);
@@ -168,6 +185,7 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
       x.published_upper = upper / 100.0;
     }
   }
+  load_published_n(v, t, p, x);
   x.tolerance = percent(v, t, "tolerance_pct", p, x.calibration, most);
   x.reduced_tolerance = percent(v, t, "reduced_tolerance_pct", p, x.calibration, most);
   return x;

@@ -47,6 +47,9 @@ struct Target {
   double published = NAN;                               ///< fraction
   double published_lower = NAN, published_upper = NAN;  ///< 95 % CI when known
   std::string published_ci_note;                        ///< how the CI was obtained
+  /// Patients behind a published proportion (`published_n`; 0: not given). With it, validate
+  /// reports what a trial of that size drawn from the model could show (stats::trial_prediction).
+  long published_n = 0;
   double tolerance = NAN;          ///< calibration targets: |simulated - published| allowed (fraction)
   double reduced_tolerance = NAN;  ///< the same for the reduced CI population
   double day = NAN;                ///< kLymphocytesAtDay, kPfsAtDay, kOsAtDay: the day read

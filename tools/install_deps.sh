@@ -7,7 +7,7 @@ packages=(
   libeigen3-dev libboost-dev libhdf5-dev libyaml-cpp-dev
   libsundials-dev libsuitesparse-dev libnlopt-cxx-dev
   libgtest-dev libgmock-dev libcli11-dev
-  libopenmpi-dev openmpi-bin
+  libopenmpi-dev openmpi-bin gdb
   python3-scipy python3-numpy python3-h5py
   pybind11-dev python3-dev python3-pandas python3-matplotlib python3-yaml chromium
 )

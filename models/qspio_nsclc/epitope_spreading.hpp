@@ -63,8 +63,8 @@ void systemic_rhs(const Layout& lay, const T* y, T* dy, const double* p, const P
       lay.modules.priming_checkpoint ? T(p[mp::k_T2_PD1_loss_per_day] * in.H_PD1_APC * y[s[sy::aT2]]) : T(0.0);
   dy[s[sy::aT2]] = activation * n_clones - exit - loss;
   mature_pool(y, dy, s[sy::LN_T2], s[sy::C_T2], s[sy::P_T2],
-              MatureRates{p[P::k_T1_death_per_day], p[P::q_T1_LN_out_per_day], p[P::q_T1_P_in_per_day],
-                          p[P::q_T1_P_out_per_day]},
+              MatureRates{p[P::k_T1_death_per_day] * p[mp::f_T2_death], p[P::q_T1_LN_out_per_day],
+                          p[P::q_T1_P_in_per_day], p[P::q_T1_P_out_per_day]},
               T(exit * exp2(in.N_aT)), in.infiltration);
 }
 

@@ -133,12 +133,12 @@ void lesion_rhs(const Layout& lay, int lesion, const T* x, const T* y, const dou
   const T conversion = p[P::k_Th_Treg_per_day] * x[L::T_Th] * H_TGFb * H_ArgI_Treg;
   dx[L::T_T1] = in_T1 - kd1 * T1 - k_clear * T1 * g_clr - suppression - exhaustion;
   dx[L::T1_exh] = kd1 * T1 + k_clear * T1 * g_clr + suppression + exhaustion - k_clear * x[L::T1_exh];
-  if (t2) {  // the T2 family: the same homing, death, Treg suppression and PD-1-gated exhaustion
+  if (t2) {  // the T2 family: the same homing, death (times f_T2_death), Treg suppression and exhaustion
     const T T2 = x[L::T_T2];
     T in_T2 = p[P::q_T1_T_in_per_L_per_day] * V_T * y[lay.sys[sy::C_T2]] * f_rec;
     if (lay.rt) in_T2 = in_T2 * infiltration_boost;
     ex.infiltration_T2 = ex.infiltration_T2 + in_T2;
-    const T loss2 = kd1 * T2 + k_clear * T2 * g_clr +
+    const T loss2 = kd1 * p[mp::f_T2_death] * T2 + k_clear * T2 * g_clr +
                     p[P::k_Treg_per_day] * T2 * x[L::T_T0] / (Teff + x[L::T_T0] + 1.0) * H_IL10 +
                     p[P::k_T1_per_day] * T2 * C / (C + Teff + 1.0) * H_PD1_C1;
     dx[L::T_T2] = in_T2 - loss2;

@@ -167,6 +167,31 @@ TEST(PrimingCheckpoint, LosesNewT2CellsAtTheRateGatedByPd1) {
   EXPECT_NEAR(d0[a] - d1[a], 0.3 * h * 1e5, 1e-9 * 0.3 * 1e5);
 }
 
+TEST(EpitopeSpreading, T2EffectorsDieAtTheCd8RateTimesFT2Death) {
+  // f_T2_death scales only the death of the T2 effectors: with 10^6 of them in the lesion and in
+  // blood, d/dt of each differs between f = 1 and f = 0.3 by k_T1_death (1 - 0.3) 10^6
+  // = 0.01 x 0.7 x 10^6 = 7000 cells/day, and no other derivative changes.
+  const ModelDefinition& m = models::get_model("qspio_nsclc_rt{licensing,epitope_spreading}");
+  std::vector<double> p = m.default_parameters();
+  ASSERT_EQ(param(m, p, "f_T2_death"), 1.0);
+  ASSERT_EQ(param(m, p, "k_T1_death_per_day"), 0.01);
+  std::vector<double> y = grown(m, p);
+  const std::size_t lesion = idx(m, "V_T.T2"), blood = idx(m, "V_C.T2");
+  y[lesion] = 1e6;
+  y[blood] = 1e6;
+  std::vector<double> d1(y.size()), d03(y.size());
+  m.rhs(0.0, y.data(), p.data(), d1.data());
+  param(m, p, "f_T2_death") = 0.3;
+  m.rhs(0.0, y.data(), p.data(), d03.data());
+  EXPECT_NEAR(d03[lesion] - d1[lesion], 7000.0, 1e-6);
+  EXPECT_NEAR(d03[blood] - d1[blood], 7000.0, 1e-6);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (i != lesion && i != blood && i != idx(m, "V_T.T1_exh") && i != idx(m, "V_LN.T2") && i != idx(m, "V_P.T2")) {
+      EXPECT_EQ(d03[i], d1[i]) << m.states()[i].name;
+    }
+  }
+}
+
 TEST(PrimingThreshold, ScalesT2ActivationByTheHillFunctionOfTheLicensing) {
   // The same state in the model with and without the threshold (M8 adds no state): no T2 cell is
   // activated yet, so d(aT2)/dt is the activation alone and the two differ by F(L).

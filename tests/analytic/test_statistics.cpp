@@ -32,6 +32,39 @@ TEST(Statistics, ClopperPearsonMatchesBinomTest) {
   EXPECT_TRUE(std::isnan(stats::clopper_pearson(0, 0).estimate));
 }
 
+TEST(Statistics, BetaBinomialByHand) {
+  // a = b = 1: the rate is uniform, so every count of n = 4 is equally likely, 1/5.
+  for (int x = 0; x <= 4; ++x) EXPECT_NEAR(stats::beta_binomial_pmf(x, 4, 1.0, 1.0), 0.2, 1e-14);
+  // a = 1, b = 2, n = 2: C(2, x) B(x + 1, 4 - x) / B(1, 2), B(1, 2) = 1/2:
+  // x = 0: 1 x B(1, 4) x 2 = 1/4 x 2 = 1/2; x = 1: 2 x B(2, 3) x 2 = 2 x 1/12 x 2 = 1/3;
+  // x = 2: 1 x B(3, 2) x 2 = 1/12 x 2 = 1/6.
+  EXPECT_NEAR(stats::beta_binomial_pmf(0, 2, 1.0, 2.0), 0.5, 1e-14);
+  EXPECT_NEAR(stats::beta_binomial_pmf(1, 2, 1.0, 2.0), 1.0 / 3.0, 1e-14);
+  EXPECT_NEAR(stats::beta_binomial_pmf(2, 2, 1.0, 2.0), 1.0 / 6.0, 1e-14);
+  EXPECT_EQ(stats::beta_binomial_pmf(3, 2, 1.0, 2.0), 0.0);
+}
+
+TEST(Statistics, TrialPredictionIsTheBetaBinomialIntervalOfTheTrialCount) {
+  // 354 of 1000 simulated responders, a 36-patient trial: X ~ BetaBinomial(36, 354.5, 646.5).
+  // scipy.stats.betabinom(36, 354.5, 646.5): cdf(6) = 0.0126 < 0.025 <= cdf(7) = 0.0319, and
+  // cdf(18) = 0.9734 < 0.975 <= cdf(19) = 0.9882, so the interval is 7..19 responders; 17 observed:
+  // p = 2 min(cdf(17), sf(16)) = 0.2021.
+  const auto t = stats::trial_prediction(354, 1000, 36, 17);
+  EXPECT_EQ(t.lower, 7);
+  EXPECT_EQ(t.upper, 19);
+  EXPECT_NEAR(t.p_value, 0.2021138, 1e-6);
+  EXPECT_TRUE(t.inside());
+  // 20 observed lies outside: p = 2 sf(19) = 0.0237.
+  const auto u = stats::trial_prediction(354, 1000, 36, 20);
+  EXPECT_FALSE(u.inside());
+  EXPECT_NEAR(u.p_value, 0.0236956, 1e-6);
+  // A simulated rate known almost exactly (354 500 of 10^6) leaves only the trial's binomial
+  // spread: Binomial(36, 0.3545) has the interval 7..18 (scipy.stats.binom).
+  const auto v = stats::trial_prediction(354500, 1000000, 36, 17);
+  EXPECT_EQ(v.lower, 7);
+  EXPECT_EQ(v.upper, 18);
+}
+
 TEST(Statistics, KaplanMeierByHand) {
   // times 1 2 2 3 4 5, events 1 1 0 1 0 1:
   // S(1) = 5/6, S(2) = 5/6 * 4/5 = 2/3, S(3) = 2/3 * 2/3 = 4/9, S(5) = 0. Median = 3.

@@ -4,7 +4,7 @@
 include(${CMAKE_CURRENT_LIST_DIR}/mpi_env.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
-foreach(step "single;${VCT}" "mpi;${MPIEXEC};-np;2;${VCT}")
+foreach(step "single;${VCT}" "mpi;${MPIEXEC};${MPI_WATCH};-np;2;${VCT}")
   list(POP_FRONT step name)
   execute_process(COMMAND ${step} search ${SCENARIO} --threads 1 --quiet --output ${WORK}/${name}.h5
                   RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)

@@ -107,6 +107,26 @@ calibration:
                          ":10:71: calibration.parameters[0].start: expected a start within [0, 1], found 2");
 }
 
+TEST(ValidationSuite, BadTrialSizesNameFileLineAndKey) {
+  // A trial of no patients, a fractional one, a size on a survival landmark and on a paired difference.
+  std::string f;
+  const std::string message = suite_error("vct_bad_suite_n", R"(calibrated_file: c.yaml
+targets:
+  - {id: a, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: held_out, published_pct: 20, published_n: 0}
+  - {id: b, description: d, source: s, scenario: s.yaml, arm: x, metric: best_orr, role: held_out, published_pct: 20, published_n: 2.5}
+  - {id: c, description: d, source: s, scenario: s.yaml, arm: x, metric: pfs_at_day, day: 90, role: held_out, published_pct: 50, published_n: 40}
+  - {id: e, description: d, source: s, scenario: s.yaml, arm: x, reference_arm: y, metric: best_orr, role: held_out, published_pct: 8, published_n: 396}
+)",
+                                          f);
+  const std::string where =
+      "a trial size belongs to a proportion of one arm (best_orr, orr_first_scan, best_pd, "
+      "tps_prevalence, ...; no reference_arm or relative_to), found metric ";
+  EXPECT_EQ(message, f + ":3:132: targets[0].published_n: expected a whole number from 1 to 10000000, found 0\n" + f +
+                         ":4:132: targets[1].published_n: expected a whole number, found '2.5'\n" + f +
+                         ":5:143: targets[2].published_n: " + where + "pfs_at_day\n" + f +
+                         ":6:149: targets[3].published_n: " + where + "best_orr with reference_arm");
+}
+
 TEST(ValidationSuite, BadTpsRangesNameFileLineAndKey) {
   // An inverted range, a prevalence without the range it counts, and a range on a survival metric.
   std::string f;

@@ -105,13 +105,20 @@ void write_validation_csv(const std::string& path, const std::vector<validation:
   std::ofstream csv(path);
   if (!csv) throw Error(ErrorKind::kIo, "cannot write '" + path + "'");
   csv << "target,role,metric,published,published_lower,published_upper,simulated,simulated_lower,simulated_upper,"
-         "n,published_inside_ci,within_tolerance,scenario,arm,source,fresh_seed_values\n";
+         "n,published_inside_ci,within_tolerance,trial_n,trial_lower,trial_upper,published_inside_trial_prediction,"
+         "trial_p_value,scenario,arm,source,fresh_seed_values\n";
   for (const auto& r : rows) {
     csv << r.target.id << "," << (r.target.calibration ? "calibration" : "held_out") << ","
         << validation::to_string(r.target.metric) << "," << r.target.published << "," << r.target.published_lower << ","
         << r.target.published_upper << "," << r.simulated.rate.estimate << "," << r.simulated.rate.lower << ","
         << r.simulated.rate.upper << "," << r.simulated.rate.n << "," << r.published_inside_ci << ","
-        << r.within_tolerance << "," << r.target.scenario << "," << r.target.arm << ",\"" << r.target.source << "\",";
+        << r.within_tolerance << ",";
+    if (r.trial.n > 0)
+      csv << r.trial.n << "," << r.trial.lower << "," << r.trial.upper << "," << r.trial.inside() << ","
+          << r.trial.p_value << ",";
+    else
+      csv << ",,,,,";
+    csv << r.target.scenario << "," << r.target.arm << ",\"" << r.target.source << "\",";
     for (std::size_t k = 0; k < r.seeds.size(); ++k) csv << (k ? " " : "") << r.seeds[k];
     csv << "\n";
   }
