@@ -112,7 +112,7 @@ TrialPrediction trial_prediction(int k, int N, int n, int observed, double confi
   }
   if (!have_upper) t.upper = n;  // rounding left the total a hair under 1
   const double at_most = below + beta_binomial_pmf(observed, n, a, b), at_least = 1.0 - below;
-  t.p_value = std::min(1.0, 2.0 * std::min(at_most, at_least));
+  t.p_value = std::clamp(2.0 * std::min(at_most, at_least), 0.0, 1.0);  // 1 - below may round below 0
   return t;
 }
 
