@@ -91,6 +91,12 @@ void load_tps_range(io::Validator& v, const YAML::Node& t, const std::string& p,
   x.tps_max_pct = hi;
 }
 
+/// The per-patient CR/PR rates of one arm (best, first scan, last scan; out of field or not).
+bool response_rate(Metric m) {
+  return m == Metric::kBestOrr || m == Metric::kBestOrrOutOfField || m == Metric::kOrrFirstScan ||
+         m == Metric::kOrrFirstScanOutOfField || m == Metric::kOrrLastScan;
+}
+
 bool ratio_metric(const Target& x) {
   return x.reference_arm.empty() &&
          (x.metric == Metric::kBestOrr || x.metric == Metric::kOrrFirstScan || x.metric == Metric::kOrrLastScan);
@@ -123,9 +129,7 @@ void resolve_ratio_references(io::Validator& v, const YAML::Node& nodes, std::ve
 void load_published_n(io::Validator& v, const YAML::Node& t, const std::string& p, Target& x) {
   if (!t["published_n"]) return;
   v.integer(t, "published_n", p, x.published_n, 1, 10000000);
-  const bool proportion = x.metric == Metric::kBestOrr || x.metric == Metric::kBestOrrOutOfField ||
-                          x.metric == Metric::kOrrFirstScan || x.metric == Metric::kOrrFirstScanOutOfField ||
-                          x.metric == Metric::kOrrLastScan || x.metric == Metric::kRespondersAtFirstScan ||
+  const bool proportion = response_rate(x.metric) || x.metric == Metric::kRespondersAtFirstScan ||
                           x.metric == Metric::kBestPd || x.metric == Metric::kTpsPrevalence;
   if (!proportion || !x.reference_arm.empty() || !x.relative_to.empty())
     v.problem(t["published_n"], p + ".published_n",
@@ -157,9 +161,7 @@ Target load_target(io::Validator& v, const YAML::Node& t, const std::string& p, 
       !t["day"])
     v.problem(t, p + ".day", std::string("metric ") + to_string(x.metric) + " needs the day read (day: N)");
   v.string(t, "reference_arm", p, x.reference_arm);
-  if (!x.reference_arm.empty() &&
-      !(x.metric == Metric::kBestOrr || x.metric == Metric::kBestOrrOutOfField || x.metric == Metric::kOrrFirstScan ||
-        x.metric == Metric::kOrrFirstScanOutOfField || x.metric == Metric::kOrrLastScan))
+  if (!x.reference_arm.empty() && !response_rate(x.metric))
     v.problem(
         t["reference_arm"], p + ".reference_arm",
         std::string("a paired difference needs a response-rate metric (best_orr, ...), found ") + to_string(x.metric));

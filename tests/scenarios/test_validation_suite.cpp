@@ -324,6 +324,41 @@ std::vector<Row> validate_targets(const std::string& folder, const std::string& 
   return rows;
 }
 
+TEST(ValidationSuite, TrialSizePredictionUsesTheSimulatedCountAndThePublishedCount) {
+  // published_n 40 at 20 %: the published count is round(0.20 x 40) = 8; the interval is the
+  // beta-binomial one of the simulated k of N; a target without published_n has none.
+  const auto rows = validate_targets("vct_trial_size_suite", metric_trial(), R"(
+  - {id: best, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20, published_n: 40}
+  - {id: plain, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: held_out, published_pct: 20}
+)");
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& r = rows[0].simulated.rate;
+  ASSERT_GT(r.n, 0);
+  const stats::TrialPrediction expected = stats::trial_prediction(r.successes, r.n, 40, 8);
+  EXPECT_EQ(rows[0].trial.n, 40);
+  EXPECT_EQ(rows[0].trial.observed, 8);
+  EXPECT_EQ(rows[0].trial.lower, expected.lower);
+  EXPECT_EQ(rows[0].trial.upper, expected.upper);
+  EXPECT_EQ(rows[0].trial.p_value, expected.p_value);
+  EXPECT_EQ(rows[1].trial.n, 0);
+}
+
+TEST(ValidationSuite, TablesPrintTheTrialSizePrediction) {
+  // The PEMBRO-RT SBRT best-response row of docs/validation.md: 7-19 of 36, 17 published.
+  Row row;
+  row.target.id = "t";
+  row.target.description = "d";
+  row.target.published = 0.472;
+  row.simulated.rate = stats::clopper_pearson(75, 219);
+  row.trial = stats::trial_prediction(75, 219, 36, 17);
+  const std::string md = markdown_table({row}), text = text_table({row});
+  EXPECT_NE(md.find("| 7–19 of 36: inside (p 0.18) |"), std::string::npos) << md;
+  EXPECT_NE(text.find("7-19 of 36: inside (p 0.18)"), std::string::npos) << text;
+  Row none = row;
+  none.trial = stats::TrialPrediction{};
+  EXPECT_NE(markdown_table({none}).find("| outside |  |"), std::string::npos);
+}
+
 TEST(ValidationSuite, MetricsCountResponsesAtTheirScans) {
   const std::string trial = metric_trial();
   const auto rows = validate_targets("vct_metric_suite", trial, R"(

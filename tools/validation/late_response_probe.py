@@ -32,6 +32,7 @@ OUTPUTS = ["lesion2_diameter_cm", "lesion2_cancer_cells", "lesion2_cd8_cells", "
 DAYS = [0, 14, 28, 42, 63, 84, 126, 168, 252, 336, 400]
 WEEK12 = 84
 PR = 0.7  # a diameter 30 % below baseline
+CR_OR_PR = [0, 1]  # best_response codes of complete and partial response in the result file
 
 
 def parameter(text):
@@ -75,6 +76,8 @@ def report(arm, g, show_groups):
              100 * masks["late responders"].mean()))
     for name, m in masks.items():
         print("  %-36s %5.1f %%" % (name, 100 * m.mean()))
+    best = g["outcomes"]["best_response_out_of_field"][keep]
+    print("  %-36s %5.1f %%" % ("best response at the RECIST scans", 100 * np.isin(best, CR_OR_PR).mean()))
     if not show_groups:
         return
     series = {

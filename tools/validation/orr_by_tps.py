@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Best-overall-response rate by PD-L1 TPS stratum in a trial scenario (docs/validation.md, "What the
+fit cannot reach": the model's PD-L1 gradient in the CheckMate 017 population):
+
+  /usr/bin/python3 tools/validation/orr_by_tps.py [SCENARIO] [--size N] [--calibration FILE]
+
+SCENARIO defaults to scenarios/validation/checkmate017_nivolumab.yaml, run with N candidates
+(default 2000) and the calibrated values; prints, per arm, the patients and CR/PR rate overall and
+at TPS < 1, >= 1, 1-49 and >= 50 %. Needs python3-h5py and python3-yaml (Debian).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STRATA = [("TPS < 1 %", 0, 1), ("TPS >= 1 %", 1, 101), ("TPS 1-49 %", 1, 50), ("TPS >= 50 %", 50, 101)]
+CR, PR = 0, 1  # best_response codes of the result file
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("scenario", nargs="?",
+                        default=os.path.join(ROOT, "scenarios/validation/checkmate017_nivolumab.yaml"))
+    parser.add_argument("--vct", default=os.path.join(ROOT, "build/tools/vct"))
+    parser.add_argument("--calibration", default=os.path.join(ROOT, "scenarios/validation/calibrated.yaml"))
+    parser.add_argument("--size", type=int, default=2000)
+    parser.add_argument("--threads", default="2")
+    args = parser.parse_args()
+    with open(args.scenario) as f:
+        s = yaml.safe_load(f)
+    s["population"]["size"] = args.size
+    with tempfile.TemporaryDirectory() as work:
+        result = os.path.join(work, "s.h5")
+        # Relative paths in the scenario (a population file) stay valid next to the original.
+        path = os.path.join(os.path.dirname(os.path.abspath(args.scenario)), ".orr_by_tps_%d.yaml" % os.getpid())
+        try:
+            with open(path, "w") as f:
+                yaml.safe_dump(s, f, sort_keys=False)
+            subprocess.run([args.vct, "run", path, "--output", result, "--quiet", "--threads", args.threads,
+                            "--calibration", args.calibration], check=True)
+        finally:
+            os.remove(path)
+        with h5py.File(result, "r") as f:
+            tps = np.asarray(f["patients"]["tps_pct"])
+            for arm in f["arms"]:
+                o = f["arms"][arm]["outcomes"][:]
+                keep = o["status"] == 0  # patients (the others were not selected)
+                responds = np.isin(o["best_response"][keep], [CR, PR])
+                t = tps[keep]
+                print("%s: %d patients, CR/PR %.1f %%" % (arm, keep.sum(), 100 * responds.mean()))
+                for label, lo, hi in STRATA:
+                    m = (t >= lo) & (t < hi)
+                    if m.any():
+                        print("  %-11s %5d patients (%4.1f %%)  CR/PR %5.1f %%"
+                              % (label, m.sum(), 100 * m.mean(), 100 * responds[m].mean()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
