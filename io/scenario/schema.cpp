@@ -128,7 +128,8 @@ const Section<Scenario>& top_level() {
                          "this build (scenarios/validation/calibrated.yaml when it was built; the models the "
                          "validation suite calibrates, `qspio_nsclc` and `qspio_nsclc_rt`; other models "
                          "run as published) or the model's published table values. Values given under "
-                         "`patient.parameters` and `population.parameters` always win. `vct run "
+                         "`patient.parameters` and `population.parameters` win over the built-in values; the "
+                         "values of a file given with `vct run --calibration FILE` replace them. `vct run "
                          "--published` and `--calibration FILE` take precedence over this key "
                          "(docs/validation.md, \"Calibrated defaults\")"),
               [](const Scenario& s) { return text(to_string(s.calibration)); },

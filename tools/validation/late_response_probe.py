@@ -11,7 +11,8 @@ and in all lesions.
       [--calibration FILE] [--groups]
 
 --set overrides a model parameter for every patient (e.g. f_T2_death=0 for T2 effectors that
-never die, k_T1_per_day=0 without PD-1-gated exhaustion). The response counts use every day's
+never die, k_T1_per_day=0 without PD-1-gated exhaustion); it wins over the built-in calibrated
+values, while a file given with --calibration replaces the values it lists. The response counts use every day's
 diameter after week 12 (RECIST's 12-weekly scans of the scenario give the same rates within a
 point). Needs python3-h5py and python3-yaml (Debian).
 """
@@ -40,6 +41,11 @@ def parameter(text):
     if not sep:
         raise argparse.ArgumentTypeError("expected NAME=VALUE, found '%s'" % text)
     return name, float(value)
+
+
+def calibration_flag(path):
+    """vct run's flag for a calibration file; none (the built-in calibrated values) without one."""
+    return ["--calibration", path] if path else []
 
 
 def write_scenario(path, size, overrides):
@@ -99,7 +105,8 @@ def report(arm, g, show_groups):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vct", default=os.path.join(ROOT, "build/tools/vct"))
-    parser.add_argument("--calibration", default=os.path.join(ROOT, "scenarios/validation/calibrated.yaml"))
+    parser.add_argument("--calibration", help="a calibration file (its values replace --set for the parameters it "
+                        "lists); default: the calibrated values built into vct, over which --set wins")
     parser.add_argument("--size", type=int, default=1000, help="candidates (default 1000)")
     parser.add_argument("--set", type=parameter, action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--groups", action="store_true", help="also print the median courses by group")
@@ -109,7 +116,7 @@ def main():
         path, result = os.path.join(work, "s.yaml"), os.path.join(work, "s.h5")
         write_scenario(path, args.size, dict(args.set))
         subprocess.run([args.vct, "run", path, "--output", result, "--quiet", "--threads", args.threads,
-                        "--calibration", args.calibration], check=True)
+                        *calibration_flag(args.calibration)], check=True)
         with h5py.File(result, "r") as f:
             for arm in ("pembrolizumab", "SBRT_then_pembrolizumab"):
                 report(arm, f["arms"][arm], args.groups)

@@ -3,10 +3,13 @@
 fit cannot reach": the model's PD-L1 gradient in the CheckMate 017 population):
 
   /usr/bin/python3 tools/validation/orr_by_tps.py [SCENARIO] [--size N] [--calibration FILE]
+                                                  [--set NAME=VALUE]...
 
 SCENARIO defaults to scenarios/validation/checkmate017_nivolumab.yaml, run with N candidates
 (default 2000) and the calibrated values; prints, per arm, the patients and CR/PR rate overall and
-at TPS < 1, >= 1, 1-49 and >= 50 %. Needs python3-h5py and python3-yaml (Debian).
+at TPS < 1, >= 1, 1-49 and >= 50 %, and among the top 28, 52 and 66 % of patients by PD-L1 (the
+share at TPS >= 50 % and >= 1 % under other screening prevalences). --set fixes a parameter for
+every patient (patient.parameters, which win over the calibrated values). Needs python3-h5py and python3-yaml (Debian).
 """
 import argparse
 import os
@@ -18,7 +21,10 @@ import h5py
 import numpy as np
 import yaml
 
+from late_response_probe import calibration_flag, parameter
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOP_SHARES = [0.28, 0.52, 0.66]
 STRATA = [("TPS < 1 %", 0, 1), ("TPS >= 1 %", 1, 101), ("TPS 1-49 %", 1, 50), ("TPS >= 50 %", 50, 101)]
 CR, PR = 0, 1  # best_response codes of the result file
 
@@ -28,13 +34,17 @@ def main():
     parser.add_argument("scenario", nargs="?",
                         default=os.path.join(ROOT, "scenarios/validation/checkmate017_nivolumab.yaml"))
     parser.add_argument("--vct", default=os.path.join(ROOT, "build/tools/vct"))
-    parser.add_argument("--calibration", default=os.path.join(ROOT, "scenarios/validation/calibrated.yaml"))
+    parser.add_argument("--calibration", help="a calibration file (its values replace --set for the parameters it "
+                        "lists); default: the calibrated values built into vct, over which --set wins")
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--threads", default="2")
+    parser.add_argument("--set", type=parameter, action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     with open(args.scenario) as f:
         s = yaml.safe_load(f)
     s["population"]["size"] = args.size
+    if args.set:
+        s.setdefault("patient", {}).setdefault("parameters", {}).update(dict(args.set))
     with tempfile.TemporaryDirectory() as work:
         result = os.path.join(work, "s.h5")
         # Relative paths in the scenario (a population file) stay valid next to the original.
@@ -43,7 +53,7 @@ def main():
             with open(path, "w") as f:
                 yaml.safe_dump(s, f, sort_keys=False)
             subprocess.run([args.vct, "run", path, "--output", result, "--quiet", "--threads", args.threads,
-                            "--calibration", args.calibration], check=True)
+                            *calibration_flag(args.calibration)], check=True)
         finally:
             os.remove(path)
         with h5py.File(result, "r") as f:
@@ -59,6 +69,11 @@ def main():
                     if m.any():
                         print("  %-11s %5d patients (%4.1f %%)  CR/PR %5.1f %%"
                               % (label, m.sum(), 100 * m.mean(), 100 * responds[m].mean()))
+                ranked = responds[np.argsort(-t, kind="stable")]
+                for share in TOP_SHARES:
+                    top = ranked[:int(round(share * len(ranked)))]
+                    print("  top %2.0f %% by PD-L1 %5d patients          CR/PR %5.1f %%"
+                          % (100 * share, len(top), 100 * top.mean()))
     return 0
 
 

@@ -3,10 +3,11 @@
 survival" and "Tumour kinetics"): the growth rate before treatment, how far growth rises on
 treatment, who progresses between the first two scans, and what calling PD at the first scan for
 growing patients (an emulation of non-target progression, not a model) would do to best-response
-PD and PFS at a day.
+PD and PFS at a day; first, the arm's Kaplan-Meier PFS at landmark days (by default either side of
+the first two scans of the CheckMate 017 calendar, days 63 and 105, and at 3, 6 and 12 months).
 
 Usage: /usr/bin/python3 tools/validation/progression_diagnostics.py RESULT.h5 [--arm NAME] [--day 106.5]
-         [--thresholds 15,10]
+         [--thresholds 15,10] [--landmarks 62,64,76.1,91.3,104,106.5,182.6,365.25]
 Needs python3-h5py (Debian).
 """
 import argparse
@@ -23,6 +24,8 @@ def main():
     parser.add_argument("--arm", default=None, help="arm name (default: the first)")
     parser.add_argument("--day", type=float, default=106.5, help="day of the PFS read-out")
     parser.add_argument("--thresholds", default="15,10", help="first-scan changes (%%) called PD in the emulation")
+    parser.add_argument("--landmarks", default="62,64,76.1,91.3,104,106.5,182.6,365.25",
+                        help="days at which to print the Kaplan-Meier PFS")
     args = parser.parse_args()
     with h5py.File(args.result, "r") as f:
         arm = args.arm or sorted(f["arms"].keys(), key=lambda a: f["arms"][a].attrs["arm_index"])[0]
@@ -32,9 +35,13 @@ def main():
         scans = np.asarray(f["arms"][arm]["scan_response"])
         tgr_pre = np.asarray(f["patients"]["tgr_pre_pct_per_month"])
         new_lesion = np.asarray(o["pd_new_lesion"]) if "pd_new_lesion" in o.dtype.names else np.zeros(len(tgr_pre))
+        km = f["summary"]["pfs_kaplan_meier"][arm]
+        km_t, km_s = np.asarray(km["time_day"]), np.asarray(km["survival"])
     ok = col["status"] == 0
     n = int(ok.sum())
     print("arm %s: %d patients" % (arm, n))
+    days = [float(d) for d in args.landmarks.split(",")]
+    print("PFS (Kaplan-Meier): " + ", ".join("S(%g d) %.1f %%" % (d, 100 * survival_at(km_t, km_s, d)) for d in days))
     pre = tgr_pre[ok]
     print("TGR before treatment, %%/month of volume: P10 %.1f, P50 %.1f, P90 %.1f" % tuple(np.percentile(pre, [10, 50, 90])))
     rise = (col["tgr_first_scan_pct_per_month"] - tgr_pre)[ok]
@@ -54,6 +61,12 @@ def main():
     else:
         print_between_scans(col, new_lesion, late, stay, n)
     emulate(col, ok, first, args)
+
+
+def survival_at(t, s, day):
+    """The Kaplan-Meier survival at `day` (a step function, right-continuous; 1 before the first event)."""
+    before = s[t <= day]
+    return before[-1] if len(before) else 1.0
 
 
 def print_between_scans(col, new_lesion, late, stay, n):
