@@ -65,7 +65,7 @@ def main():
 
 def survival_at(t, s, day):
     """The Kaplan-Meier survival at `day` (a step function, right-continuous; 1 before the first event)."""
-    before = s[t <= day]
+    before = np.asarray(s)[np.asarray(t) <= day]
     return before[-1] if len(before) else 1.0
 
 

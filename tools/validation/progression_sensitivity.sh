@@ -41,12 +41,14 @@ variant() {
 import sys
 import h5py
 import numpy as np
+sys.path.insert(0, "tools/validation")  # the script runs from the repository root
+from progression_diagnostics import survival_at
 with h5py.File(sys.argv[2], "r") as f:
     a = f["summary/arms"][0]
     km = f["summary/pfs_kaplan_meier/nivolumab"]
     t, s = np.asarray(km["time_day"]), np.asarray(km["survival"])
     def pfs(day):
-        return s[t <= day][-1] if np.any(t <= day) else 1.0
+        return survival_at(t, s, day)
     # Dissociated first scan (day 63): targets down 30 % or more while non-target disease is up 20 %
     # (size (1 + change) exp(delta t), docs/recist.md) or a new lesion has appeared.
     o = f["arms/nivolumab/outcomes"]
