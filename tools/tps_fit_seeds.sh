@@ -3,7 +3,9 @@
 # populations of the KEYNOTE-010 validation scenario (seed + k x 1000003, k = 1..N, as
 # `vct validate --seeds`; SIZE candidates each, calibrated values, 63-day horizon since only the
 # baseline is read), then `vct tps-fit` on them: one fit per population, the pooled fit and the
-# spread. Usage: tools/tps_fit_seeds.sh [N] [SIZE] [PREVALENCE] (defaults 4, 1000, 22,30,48).
+# spread. Usage: tools/tps_fit_seeds.sh [N] [SIZE] [PREVALENCE] (defaults 4, 1000, 22,30,48:
+# EXPRESS, the defaults; 28,38,34 gives the KEYNOTE screening mapping the KEYNOTE validation
+# scenarios set under patient.parameters, docs/biomarkers.md "Trial screening mapping").
 set -eu
 n=${1:-4}
 size=${2:-1000}
