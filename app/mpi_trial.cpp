@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <regex>
 
 #include "app/run_scenario.hpp"
@@ -33,6 +34,23 @@ int size() {
   return s;
 }
 
+void throw_if_any_rank_failed(const std::string& problem, ErrorKind kind) {
+  const int none = size();
+  int mine = problem.empty() ? none : rank(), first = none;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first == none) return;
+  int header[2] = {static_cast<int>(problem.size()), static_cast<int>(kind)};
+  MPI_Bcast(header, 2, MPI_INT, first, MPI_COMM_WORLD);
+  std::string text = rank() == first ? problem : std::string(static_cast<std::size_t>(header[0]), ' ');
+  MPI_Bcast(text.data(), header[0], MPI_CHAR, first, MPI_COMM_WORLD);
+  throw CollectiveError(static_cast<ErrorKind>(header[1]), text);
+}
+
+void abort_job(int exit_code) {
+  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::abort();  // MPI_Abort does not return; this only satisfies [[noreturn]]
+}
+
 namespace {
 
 /// Dynamic batches: every rank fetches-and-adds a shared counter per phase held on rank 0.
@@ -46,8 +64,11 @@ class MpiDistribution : public TrialDistribution {
   }
   ~MpiDistribution() override {
     MPI_Win_unlock_all(win_);
-    MPI_Win_free(&win_);
+    if (!abandoned_) MPI_Win_free(&win_);  // collective
   }
+  /// This rank failed alone: its destructor must not wait for the others in MPI_Win_free (the job
+  /// is about to be aborted).
+  void abandon() { abandoned_ = true; }
   bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) override {
     const long one = 1;
     long ticket = 0;
@@ -65,6 +86,7 @@ class MpiDistribution : public TrialDistribution {
  private:
   long* base_ = nullptr;
   MPI_Win win_;
+  bool abandoned_ = false;
 };
 
 /// Next attempt number: one more than any part file already present.
@@ -78,21 +100,33 @@ int next_attempt(const std::vector<std::string>& parts) {
   return attempt;
 }
 
-}  // namespace
+/// An exception's message (never empty: an empty one would read as no problem) and kind.
+std::string message_of(const std::exception& e, ErrorKind& kind) {
+  if (const auto* known = dynamic_cast<const Error*>(&e))
+    kind = known->kind();
+  else
+    kind = dynamic_cast<const fs::filesystem_error*>(&e) ? ErrorKind::kIo : ErrorKind::kInternal;
+  const std::string text = e.what();
+  return text.empty() ? "unexplained failure" : text;
+}
 
-TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& o,
-                           const io::RunInfo& info, const ProgressCallback& progress) {
-  const double t0 = MPI_Wtime();
-  const Scenario& s = loaded.scenario;
-  const TrialSpec spec = build_trial_spec(model, s, o.threads);
+/// What rank 0 finds before a run: the attempt number, the candidates earlier parts hold (resume),
+/// or why the run must not start.
+struct EarlierRuns {
+  int attempt = 0;
+  std::vector<char> done;  ///< per candidate, 1 when an earlier part of this run holds it
+  std::string refusal;
+  ErrorKind kind = ErrorKind::kInput;
+};
+
+/// Rank 0 only: refuses an unfinished single-process run of the same output and parts of an
+/// earlier run (without --resume) or of a different run, and reads the candidates already done.
+/// Creates the parts folder. Nothing here may throw: a failure becomes the refusal.
+EarlierRuns inspect_earlier_runs(const MpiRunOptions& o, const io::RunInfo& info, const TrialSpec& spec) {
+  EarlierRuns r;
+  r.done.assign(spec.population.size(), 0);
   const std::string dir = o.output + ".parts";
-
-  // Rank 0 inspects earlier files and decides; everyone learns the outcome (0 go, 1 parts of an
-  // earlier run without --resume, 2 the reason in `mismatch`: a part of a different run, or an
-  // unfinished single-process run of the same output).
-  int attempt = 0, refuse = 0;
-  std::string mismatch;
-  if (rank() == 0) {
+  try {
     // A single-process run of the same output keeps its candidates in OUTPUT.partial, which the
     // merge would overwrite.
     const std::string partial = io::partial_path(o.output);
@@ -102,52 +136,81 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
       fs::remove(partial, ec);
     } else if (fs::exists(partial, ec)) {
       const io::RunIdentity single = io::read_run_identity(partial);
-      if (single.locked || (single.readable && single.is_trial && !single.complete && single.n_written > 0)) {
-        refuse = 2;
-        mismatch = single.locked ? "'" + partial + "' is being written by another process (a run with the same output?)"
-                                 : "'" + partial + "' holds " + std::to_string(single.n_written) + " of " +
-                                       std::to_string(single.n_candidates) +
-                                       " candidates of an unfinished single-process run: finish it without mpirun "
-                                       "(vct run --resume), or add --force to discard it";
+      if (single.locked) {
+        r.refusal = "'" + partial + "' is being written by another process (a run with the same output?)";
+        return r;
+      }
+      if (single.readable && single.is_trial && !single.complete && single.n_written > 0) {
+        r.refusal = "'" + partial + "' holds " + std::to_string(single.n_written) + " of " +
+                    std::to_string(single.n_candidates) +
+                    " candidates of an unfinished single-process run: finish it without mpirun (vct run --resume), "
+                    "or add --force to discard it";
+        return r;
       }
     }
     const auto existing = io::list_parts(o.output);
-    if (!existing.empty() && !o.resume && refuse == 0) refuse = 1;
-    if (o.resume && refuse == 0) {
-      const io::RunIdentity now = io::current_identity(info, spec.population);
-      for (const auto& part : existing) {
-        const io::RunIdentity earlier = io::read_run_identity(part);
-        const std::string why = earlier.readable ? io::describe_mismatch(earlier, now) : earlier.problem;
-        if (!why.empty()) {
-          refuse = 2;
-          mismatch = "cannot resume from '" + part + "': " + (earlier.readable ? "it holds a different run (" : "(") +
-                     why + "); run without --resume, with --force to discard the parts";
-          break;
-        }
-      }
+    if (!existing.empty() && !o.resume) {
+      r.refusal = "'" + dir + "' holds parts of an earlier run: add --resume to complete it, or 'vct merge " +
+                  o.output + "' to merge what is there, or --force to discard them";
+      return r;
     }
-    attempt = next_attempt(existing);
-    fs::create_directories(dir);
-  }
-  MPI_Bcast(&refuse, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  MPI_Bcast(&attempt, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (refuse == 1)
-    throw Error(ErrorKind::kInput, "'" + dir +
-                                       "' holds parts of an earlier run: add --resume to complete it, "
-                                       "or 'vct merge " +
-                                       o.output + "' to merge what is there, or --force to discard them");
-  if (refuse == 2) throw Error(ErrorKind::kInput, rank() == 0 ? mismatch : "an earlier run's files are in the way");
-
-  std::vector<bool> done(spec.population.size(), false);
-  if (o.resume)
-    for (const auto& part : io::list_parts(o.output))
+    const io::RunIdentity now = existing.empty() ? io::RunIdentity{} : io::current_identity(info, spec.population);
+    for (const auto& part : existing) {
+      const io::RunIdentity earlier = io::read_run_identity(part);
+      const std::string why = earlier.readable ? io::describe_mismatch(earlier, now) : earlier.problem;
+      if (!why.empty()) {
+        r.refusal = "cannot resume from '" + part + "': " + (earlier.readable ? "it holds a different run (" : "(") +
+                    why + "); run without --resume, with --force to discard the parts";
+        return r;
+      }
       for (std::size_t id : io::read_candidate_ids(part))
-        if (id < done.size()) done[id] = true;
+        if (id < r.done.size()) r.done[id] = 1;
+    }
+    r.attempt = next_attempt(existing);
+    fs::create_directories(dir);
+  } catch (const std::exception& e) {
+    r.refusal = message_of(e, r.kind);
+  }
+  return r;
+}
 
-  const std::string part = dir + "/part-" + std::to_string(attempt) + "-" + std::to_string(rank()) + ".h5";
+/// Rank 0's findings on every rank (collective); a refusal is a CollectiveError everywhere.
+EarlierRuns share_earlier_runs(const MpiRunOptions& o, const io::RunInfo& info, const TrialSpec& spec) {
+  EarlierRuns r;
+  if (rank() == 0) r = inspect_earlier_runs(o, info, spec);
+  throw_if_any_rank_failed(r.refusal, r.kind);
+  r.done.resize(spec.population.size(), 0);
+  MPI_Bcast(&r.attempt, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast(r.done.data(), static_cast<int>(r.done.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  return r;
+}
+
+}  // namespace
+
+TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& o,
+                           const io::RunInfo& info, const ProgressCallback& progress) {
+  const double t0 = MPI_Wtime();
+  const Scenario& s = loaded.scenario;
+  const TrialSpec spec = build_trial_spec(model, s, o.threads);
+  // Only rank 0 reads earlier files: a rank listing the parts folder while rank 0 already creates
+  // its new part could fail alone and leave rank 0 waiting in MPI_Win_allocate.
+  const EarlierRuns earlier = share_earlier_runs(o, info, spec);
+  std::vector<bool> done(earlier.done.begin(), earlier.done.end());
+
+  const std::string part =
+      o.output + ".parts/part-" + std::to_string(earlier.attempt) + "-" + std::to_string(rank()) + ".h5";
+  std::optional<io::TrialWriter> writer;
+  std::string problem;
+  ErrorKind kind = ErrorKind::kIo;
+  try {
+    writer.emplace(part, spec, s, info);
+  } catch (const std::exception& e) {
+    problem = "rank " + std::to_string(rank()) + " cannot write its part: " + message_of(e, kind);
+  }
+  throw_if_any_rank_failed(problem, kind);
+
   TrialSummary local;
   {
-    io::TrialWriter writer(part, spec, s, info);
     MpiDistribution distribution;
     int batches = 0;
     const ProgressCallback limited = [&](const TrialProgress& p) {
@@ -155,19 +218,29 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
       const bool go_on = !progress || progress(p);
       return go_on && (o.stop_after_batches <= 0 || batches < o.stop_after_batches);
     };
-    local = run_trial(spec, writer, limited, &distribution, &done);
+    try {
+      local = run_trial(spec, *writer, limited, &distribution, &done);
+    } catch (...) {
+      distribution.abandon();  // the other ranks may be in a collective this rank will never join
+      throw;
+    }
   }
+  writer.reset();
   int stopped = local.completed ? 0 : 1, any_stopped = 0;
   MPI_Allreduce(&stopped, &any_stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   MPI_Barrier(MPI_COMM_WORLD);
 
   TrialSummary merged = local;
   if (rank() == 0) {
-    merged = io::merge_trial_parts(io::list_parts(o.output), spec, s, info, o.output);
-    merged.wall_seconds = MPI_Wtime() - t0;
-    if (merged.completed && !any_stopped) fs::remove_all(dir);
+    try {
+      merged = io::merge_trial_parts(io::list_parts(o.output), spec, s, info, o.output);
+      merged.wall_seconds = MPI_Wtime() - t0;
+      if (merged.completed && !any_stopped) fs::remove_all(o.output + ".parts");
+    } catch (const std::exception& e) {
+      problem = message_of(e, kind);
+    }
   }
-  MPI_Barrier(MPI_COMM_WORLD);
+  throw_if_any_rank_failed(problem, kind);
   return merged;
 }
 

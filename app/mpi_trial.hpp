@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/error.hpp"
 #include "core/model.hpp"
 #include "core/trial.hpp"
 #include "io/hdf5_writer.hpp"
@@ -26,11 +27,31 @@ struct MpiRunOptions {
 /// (an atomic counter in an RMA window on rank 0), each rank writes <output>.parts/part-A-R.h5
 /// (attempt A, rank R), and rank 0 merges the parts into <output>, laid out exactly as a
 /// single-process run, then removes the parts. Returns rank 0's summary (others: their own).
-/// MPI must already be initialised.
+/// MPI must already be initialised. Files are read by rank 0 alone (earlier parts, the done
+/// candidates of a resumed run), which tells the others; a refusal, or a failure to open a part or
+/// to merge, is a CollectiveError on every rank. A failure while simulating is rethrown as it came,
+/// on that rank only (see CollectiveError).
 TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& options,
                            const io::RunInfo& info, const ProgressCallback& progress);
 
 int rank();
 int size();
+
+/// An error every rank raised together, after agreeing on it: each rank can end normally (the
+/// message is the same everywhere; rank 0 reports it). An exception of any other type thrown by
+/// run_trial_mpi came from one rank alone, while the others may wait for it in a collective
+/// operation: the caller must end the whole job (abort_job).
+class CollectiveError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Collective: every rank of MPI_COMM_WORLD must call it at the same step. Returns when every
+/// `problem` is empty; otherwise every rank throws CollectiveError with the message and kind of the
+/// lowest-numbered rank whose `problem` is not empty.
+void throw_if_any_rank_failed(const std::string& problem, ErrorKind kind);
+
+/// Ends every rank of the job with `exit_code` (MPI_Abort); for a failure on one rank only.
+[[noreturn]] void abort_job(int exit_code);
 
 }  // namespace vct::mpi

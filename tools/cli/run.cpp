@@ -166,8 +166,21 @@ int cmd_run(const RunArgs& r) {
       if (bar) std::fprintf(stderr, "\rrank 0: %-10s %zu candidates done   ", p.phase.c_str(), p.done);
       return !g_interrupted.load();
     };
-    const TrialSummary summary =
-        mpi::run_trial_mpi(loaded, model, {output, threads, resume, force, stop_after, quiet}, info, progress);
+    TrialSummary summary;
+    try {
+      summary = mpi::run_trial_mpi(loaded, model, {output, threads, resume, force, stop_after, quiet}, info, progress);
+    } catch (const mpi::CollectiveError&) {
+      throw;  // every rank has it: main reports it once and every rank ends normally
+    } catch (const std::exception& e) {
+      // This rank failed alone; the others may wait for it in MPI: end every rank.
+      const auto* known = dynamic_cast<const Error*>(&e);
+      std::fprintf(stderr,
+                   "vct: error on MPI rank %d: %s\nvct: stopping every rank; the finished batches are kept in "
+                   "%s.parts: rerun with --resume to finish\n",
+                   mpi::rank(), e.what(), output.c_str());
+      std::fflush(stderr);
+      mpi::abort_job(known ? exit_code_for(known->kind()) : kInternalError);
+    }
     if (bar) std::fprintf(stderr, "\n");
     if (root && !quiet) print_trial_summary(summary, output);
     if (root && !summary.completed)

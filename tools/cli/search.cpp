@@ -13,6 +13,7 @@
 #include "tools/cli/commands.hpp"
 #ifdef VCT_HAVE_MPI
 #include "app/mpi_search.hpp"
+#include "app/mpi_trial.hpp"
 #endif
 
 namespace vct::cli {
@@ -131,8 +132,21 @@ int cmd_search(const SearchArgs& a) {
   const auto keep_going = [] { return !g_search_interrupted.load(); };
 #ifdef VCT_HAVE_MPI
   mpi::MpiOutcomeExchange exchange;  // each rank grows and treats its block of the candidates
-  const SearchRun run = process().mpi ? run_search(loaded, model, options, info, keep_going, &exchange, root)
-                                      : run_search(loaded, model, options, info, keep_going);
+  SearchRun run;
+  if (process().mpi) {
+    try {
+      run = run_search(loaded, model, options, info, keep_going, &exchange, root);
+    } catch (const std::exception& e) {
+      // The ranks exchange outcomes after every schedule: one that fails (rank 0 writing the file)
+      // would leave the others waiting, so it ends every rank (docs/cluster.md, "When one rank fails").
+      const auto* known = dynamic_cast<const Error*>(&e);
+      std::fprintf(stderr, "vct: error on MPI rank %d: %s\nvct: stopping every rank\n", mpi::rank(), e.what());
+      std::fflush(stderr);
+      mpi::abort_job(known ? exit_code_for(known->kind()) : kInternalError);
+    }
+  } else {
+    run = run_search(loaded, model, options, info, keep_going);
+  }
 #else
   const SearchRun run = run_search(loaded, model, options, info, keep_going);
 #endif

@@ -29,6 +29,31 @@ STRATA = [("TPS < 1 %", 0, 1), ("TPS >= 1 %", 1, 101), ("TPS 1-49 %", 1, 50), ("
 CR, PR = 0, 1  # best_response codes of the result file
 
 
+def prepare(scenario, size, sets):
+    """The scenario run: `size` candidates, each NAME=VALUE of `sets` under patient.parameters
+    (created when missing; a name already there takes the new value, the others are kept)."""
+    scenario["population"]["size"] = size
+    if sets:
+        scenario.setdefault("patient", {}).setdefault("parameters", {}).update(dict(sets))
+    return scenario
+
+
+def rows(tps, responds):
+    """(label, patients, share of patients, CR/PR rate) per TPS stratum present, then per top share
+    of patients by PD-L1 (ties kept in file order; share None)."""
+    tps, responds = np.asarray(tps, dtype=float), np.asarray(responds, dtype=bool)
+    out = []
+    for label, lo, hi in STRATA:
+        m = (tps >= lo) & (tps < hi)
+        if m.any():
+            out.append((label, int(m.sum()), m.mean(), responds[m].mean()))
+    ranked = responds[np.argsort(-tps, kind="stable")]
+    for share in TOP_SHARES:
+        top = ranked[:int(round(share * len(ranked)))]
+        out.append(("top %2.0f %% by PD-L1" % (100 * share), len(top), None, top.mean()))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("scenario", nargs="?",
@@ -42,9 +67,7 @@ def main():
     args = parser.parse_args()
     with open(args.scenario) as f:
         s = yaml.safe_load(f)
-    s["population"]["size"] = args.size
-    if args.set:
-        s.setdefault("patient", {}).setdefault("parameters", {}).update(dict(args.set))
+    prepare(s, args.size, args.set)
     with tempfile.TemporaryDirectory() as work:
         result = os.path.join(work, "s.h5")
         # Relative paths in the scenario (a population file) stay valid next to the original.
@@ -64,16 +87,11 @@ def main():
                 responds = np.isin(o["best_response"][keep], [CR, PR])
                 t = tps[keep]
                 print("%s: %d patients, CR/PR %.1f %%" % (arm, keep.sum(), 100 * responds.mean()))
-                for label, lo, hi in STRATA:
-                    m = (t >= lo) & (t < hi)
-                    if m.any():
-                        print("  %-11s %5d patients (%4.1f %%)  CR/PR %5.1f %%"
-                              % (label, m.sum(), 100 * m.mean(), 100 * responds[m].mean()))
-                ranked = responds[np.argsort(-t, kind="stable")]
-                for share in TOP_SHARES:
-                    top = ranked[:int(round(share * len(ranked)))]
-                    print("  top %2.0f %% by PD-L1 %5d patients          CR/PR %5.1f %%"
-                          % (100 * share, len(top), 100 * top.mean()))
+                for label, n, share, rate in rows(t, responds):
+                    if share is None:
+                        print("  %s %5d patients          CR/PR %5.1f %%" % (label, n, 100 * rate))
+                    else:
+                        print("  %-11s %5d patients (%4.1f %%)  CR/PR %5.1f %%" % (label, n, 100 * share, 100 * rate))
     return 0
 
 
