@@ -82,6 +82,7 @@ class MpiDistribution : public TrialDistribution {
   void sum_over_processes(std::vector<double>& values) override {
     MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
+  bool may_stop_during_screening() const override { return false; }  // the others wait in the sum
 
  private:
   long* base_ = nullptr;

@@ -782,7 +782,7 @@ TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCal
         for (std::size_t k = 0; k < 3; ++k) shared[5 * i + 2 + k] = screened[i].immune_log_ratios[k];
       }
       processed += end - begin;
-      if (!report("screening", n)) {
+      if (!report("screening", n) && dist.may_stop_during_screening()) {
         // Stopped before any candidate was simulated: the sink records an interrupted, empty run.
         summary.wall_seconds = seconds_since(t0);
         sink.write_summary(summary);

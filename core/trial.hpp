@@ -269,6 +269,10 @@ class TrialDistribution {
   virtual bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) = 0;
   /// Element-wise sum over all processes, in place (used to share screening results).
   virtual void sum_over_processes(std::vector<double>& values) = 0;
+  /// Whether a stop request may end this process's screening pass early. Not when the other
+  /// processes wait for its screening results in sum_over_processes (MPI): it then finishes the
+  /// pass and stops after its first simulated batch.
+  virtual bool may_stop_during_screening() const { return true; }
 };
 
 /// One process, batches in candidate order.

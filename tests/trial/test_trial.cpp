@@ -225,6 +225,37 @@ TEST(Trial, StopDuringScreeningRecordsAnInterruptedEmptyRun) {
   fs::remove(path);
 }
 
+TEST(Trial, AProcessOthersWaitForFinishesScreeningBeforeItStops) {
+  // Under MPI the other ranks wait for this rank's screening results in sum_over_processes: a stop
+  // requested during screening must not skip that sum (a rank that did would leave the others
+  // waiting), so the pass ends, the sum runs once, and the run stops after its first simulated batch.
+  struct Shared : LocalDistribution {
+    int sums = 0;
+    void sum_over_processes(std::vector<double>&) override { ++sums; }
+    bool may_stop_during_screening() const override { return false; }
+  };
+  const io::LoadedScenario loaded = io::load_scenario_text(kScenario, "trial.yaml");
+  TrialSpec spec = small_trial(1, 2);  // 2 candidates per batch
+  spec.select_by_inclusion = true;
+  spec.observed_log_ratios = models::selection_data("qspio_nsclc");
+  const fs::path path = temp_file("vct_trial_stopped_in_shared_screening.h5");
+  Shared shared;
+  TrialSummary summary;
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "trial.yaml", kScenario, loaded.resolved_yaml));
+    summary = run_trial(
+        spec, writer, [](const TrialProgress& p) { return p.phase == "screening" ? false : p.simulated == 0; },
+        &shared);
+  }
+  EXPECT_EQ(shared.sums, 1) << "the screening results were shared";
+  EXPECT_FALSE(summary.completed);
+  // Batches of 2: the stop answers the report of batch 1's write, made after batch 2 was simulated,
+  // and batch 2 is kept too (2 + 2 = 4 candidates; the existing test stops in screening with 0).
+  EXPECT_EQ(summary.n_finished, 4u);
+  fs::remove(path);
+}
+
 TEST(Trial, KilledRunLeavesAReadableFileWithTheFinishedBatches) {
   const fs::path path = temp_file("vct_trial_killed.h5");
   fs::remove(path);
