@@ -4,6 +4,7 @@
 // tools/ does either. Not thread-safe: one command runs per process.
 #pragma once
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,13 @@ struct Process {
 };
 Process& process();
 bool is_root_process();
+
+#ifdef VCT_HAVE_MPI
+/// For an error this MPI rank met alone, while the others may wait for it in a collective step:
+/// prints it with the rank and `then` (what the user can do next), and ends every rank with the
+/// error's exit code (docs/cluster.md, "When one rank fails").
+[[noreturn]] void end_mpi_job_after(const std::exception& e, const std::string& then);
+#endif
 
 /// `vct run` / `vct check` options (main.cpp documents each flag in its --help text).
 struct RunArgs {

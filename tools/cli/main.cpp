@@ -53,6 +53,16 @@ bool is_root_process() {
   return true;
 }
 
+#ifdef VCT_HAVE_MPI
+void end_mpi_job_after(const std::exception& e, const std::string& then) {
+  const auto* known = dynamic_cast<const Error*>(&e);
+  std::fprintf(stderr, "vct: error on MPI rank %d: %s\nvct: stopping every rank%s\n", mpi::rank(), e.what(),
+               then.c_str());
+  std::fflush(stderr);
+  mpi::abort_job(known ? exit_code_for(known->kind()) : kInternalError);
+}
+#endif
+
 namespace {
 
 /// A usage error found after CLI11 has parsed: printed like CLI11's own, exit code 1.

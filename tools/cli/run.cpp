@@ -172,14 +172,7 @@ int cmd_run(const RunArgs& r) {
     } catch (const mpi::CollectiveError&) {
       throw;  // every rank has it: main reports it once and every rank ends normally
     } catch (const std::exception& e) {
-      // This rank failed alone; the others may wait for it in MPI: end every rank.
-      const auto* known = dynamic_cast<const Error*>(&e);
-      std::fprintf(stderr,
-                   "vct: error on MPI rank %d: %s\nvct: stopping every rank; the finished batches are kept in "
-                   "%s.parts: rerun with --resume to finish\n",
-                   mpi::rank(), e.what(), output.c_str());
-      std::fflush(stderr);
-      mpi::abort_job(known ? exit_code_for(known->kind()) : kInternalError);
+      end_mpi_job_after(e, "; the finished batches are kept in " + output + ".parts: rerun with --resume to finish");
     }
     if (bar) std::fprintf(stderr, "\n");
     if (root && !quiet) print_trial_summary(summary, output);

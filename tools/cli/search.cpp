@@ -13,7 +13,6 @@
 #include "tools/cli/commands.hpp"
 #ifdef VCT_HAVE_MPI
 #include "app/mpi_search.hpp"
-#include "app/mpi_trial.hpp"
 #endif
 
 namespace vct::cli {
@@ -138,11 +137,8 @@ int cmd_search(const SearchArgs& a) {
       run = run_search(loaded, model, options, info, keep_going, &exchange, root);
     } catch (const std::exception& e) {
       // The ranks exchange outcomes after every schedule: one that fails (rank 0 writing the file)
-      // would leave the others waiting, so it ends every rank (docs/cluster.md, "When one rank fails").
-      const auto* known = dynamic_cast<const Error*>(&e);
-      std::fprintf(stderr, "vct: error on MPI rank %d: %s\nvct: stopping every rank\n", mpi::rank(), e.what());
-      std::fflush(stderr);
-      mpi::abort_job(known ? exit_code_for(known->kind()) : kInternalError);
+      // would leave the others waiting, so it ends every rank.
+      end_mpi_job_after(e, "");
     }
   } else {
     run = run_search(loaded, model, options, info, keep_going);
