@@ -228,13 +228,29 @@ AppendableTable::AppendableTable(hid_t parent, const std::string& name,
       type_(make_compound(layout, str_.get(), offsets_, row_size_), H5Tclose, "create compound type for " + name),
       set_(
           [&] {
-            const hsize_t dims[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {256};
+            const hsize_t dims[1] = {0}, max[1] = {H5S_UNLIMITED}, chunk[1] = {kChunkRows};
             Handle space(H5Screate_simple(1, dims, max), H5Sclose, "create space for " + name);
             Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
             check(H5Pset_chunk(plist.get(), 1, chunk), "chunk " + name);
             return H5Dcreate2(parent, name.c_str(), type_.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT);
           }(),
           H5Dclose, "create table " + name) {}
+
+namespace {
+/// Chunks of `chunk` rows newly touched when `rows` rows are appended after `before`.
+std::size_t new_chunks(hsize_t before, std::size_t rows, hsize_t chunk) {
+  const auto ceil_div = [chunk](hsize_t v) { return (v + chunk - 1) / chunk; };
+  return static_cast<std::size_t>(ceil_div(before + rows) - ceil_div(before));
+}
+}  // namespace
+
+std::size_t AppendableTable::allocation_bound(std::size_t rows) const {
+  return new_chunks(rows_, rows, kChunkRows) * kChunkRows * row_size_;
+}
+
+std::size_t AppendableMatrix::allocation_bound(std::size_t rows) const {
+  return new_chunks(rows_, rows, chunk_rows_) * chunk_rows_ * columns_ * sizeof(double);
+}
 
 void AppendableTable::append(const std::vector<Column>& columns, std::size_t rows) {
   // The columns must be the declared layout, each with `rows` values: a column left short would
@@ -266,6 +282,7 @@ void AppendableTable::append(const std::vector<Column>& columns, std::size_t row
 AppendableMatrix::AppendableMatrix(hid_t parent, const std::string& name, hsize_t columns, const std::string& units,
                                    const std::string& long_name, hsize_t chunk_rows)
     : columns_(columns),
+      chunk_rows_(std::max<hsize_t>(1, chunk_rows)),
       set_(
           [&] {
             const hsize_t dims[2] = {0, columns}, max[2] = {H5S_UNLIMITED, columns},

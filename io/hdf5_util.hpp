@@ -71,6 +71,10 @@ class AppendableTable {
   AppendableTable(hid_t parent, const std::string& name, const std::vector<std::pair<std::string, bool>>& layout);
   void append(const std::vector<Column>& columns, std::size_t rows);
   hid_t dataset() const { return set_.get(); }
+  /// Bytes of the chunks an append of `rows` rows allocates (whole chunks of kChunkRows rows; the
+  /// text itself lives in the file's heap and is not counted).
+  std::size_t allocation_bound(std::size_t rows) const;
+  static constexpr hsize_t kChunkRows = 256;
 
  private:
   std::vector<std::pair<std::string, bool>> layout_;
@@ -90,9 +94,12 @@ class AppendableMatrix {
   AppendableMatrix(hid_t parent, const std::string& name, hsize_t columns, const std::string& units,
                    const std::string& long_name, hsize_t chunk_rows = 64);
   void append(const double* rows_major, hsize_t rows);
+  /// Bytes of the chunks an append of `rows` rows allocates, uncompressed (an upper bound).
+  std::size_t allocation_bound(std::size_t rows) const;
 
  private:
   hsize_t columns_;
+  hsize_t chunk_rows_;
   hsize_t rows_ = 0;
   Handle set_;
 };

@@ -203,8 +203,13 @@ void TrialWriter::set_path(const std::string& path) { impl_->path = path; }
 
 std::string partial_path(const std::string& output) { return output + ".partial"; }
 
+namespace {
+void check_room(hid_t file, const std::string& path, const std::string& what, std::size_t bytes);
+}  // namespace
+
 void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, const SelectionResult& s) {
   silence_errors();
+  check_room(impl_->file.get(), impl_->path, "the selection", 4096 + 24 * screened.size());
   Handle g(create_group(impl_->file.get(), "selection"), H5Gclose, "create /selection");
   attr_string(g.get(), "method", "probability of inclusion (QSP-IO; dossier section 7.4)");
   attr_double(g.get(), "scale_factor", s.scale_factor);
@@ -232,29 +237,29 @@ void TrialWriter::write_selection(const std::vector<CandidateResult>& screened, 
 
 namespace {
 
-/// Refuses a batch that may not fit: HDF5 cannot undo a half-written flush, and a file whose flush
+/// Refuses a write that may not fit: HDF5 cannot undo a half-written flush, and a file whose flush
 /// ran out of space (or past `ulimit -f`) cannot be opened again. Checking first keeps every
-/// earlier batch readable. `bytes` is the batch's uncompressed size, an upper bound.
-void check_room(hid_t file, const std::string& path, std::size_t bytes) {
+/// earlier batch readable. `bytes` is the uncompressed size of `what` (a batch, the selection, the
+/// summary), an upper bound.
+void check_room(hid_t file, const std::string& path, const std::string& what, std::size_t bytes) {
   const double need = 1.25 * static_cast<double>(bytes) + (64 << 10);  // metadata and heap slack
   hsize_t size = 0;
   H5Fget_filesize(file, &size);
   struct rlimit limit {};
   if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
       static_cast<double>(size) + need > static_cast<double>(limit.rlim_cur))
-    throw Error(ErrorKind::kIo, "cannot write the next batch to '" + path + "': file size limit exceeded (ulimit -f " +
+    throw Error(ErrorKind::kIo, "cannot write " + what + " to '" + path + "': file size limit exceeded (ulimit -f " +
                                     std::to_string(limit.rlim_cur / 1024) + " KiB; the file has " +
-                                    std::to_string(size / 1024) + " KiB and the batch needs up to " +
+                                    std::to_string(size / 1024) + " KiB and " + what + " needs up to " +
                                     std::to_string(static_cast<long long>(need / 1024)) + " KiB)");
   const std::string folder = std::filesystem::path(path).parent_path().string();
   struct statvfs fs {};
   if (statvfs(folder.empty() ? "." : folder.c_str(), &fs) == 0) {
     const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
     if (free_bytes < need)
-      throw Error(ErrorKind::kIo, "cannot write the next batch to '" + path + "': no space left on the device (" +
-                                      std::to_string(static_cast<long long>(free_bytes / 1024)) +
-                                      " KiB free, the batch needs up to " +
-                                      std::to_string(static_cast<long long>(need / 1024)) + " KiB)");
+      throw Error(ErrorKind::kIo, "cannot write " + what + " to '" + path + "': no space left on the device (" +
+                                      std::to_string(static_cast<long long>(free_bytes / 1024)) + " KiB free, " + what +
+                                      " needs up to " + std::to_string(static_cast<long long>(need / 1024)) + " KiB)");
   }
 }
 
@@ -271,7 +276,16 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
       for (const auto& rows : a.coupling_rows) text += 8 * rows.size();  // and the coupled records
     }
   }
-  check_room(file.get(), path, batch.size() * (8 * series + 256 * (1 + arms.size())) + text);
+  // A batch that starts a new chunk allocates the whole chunk (at the first batch, about 200 KiB of
+  // tables for a small trial, many times the batch itself).
+  const std::size_t n = batch.size();
+  std::size_t chunks = patients->allocation_bound(n);
+  for (const auto& w : arms) {
+    chunks += w.outcomes->allocation_bound(n) + w.scan_response->allocation_bound(n);
+    for (const auto& o : w.outputs) chunks += o->allocation_bound(n);
+    for (const auto& t : w.coupling) chunks += t->allocation_bound(1);
+  }
+  check_room(file.get(), path, "the next batch", n * (8 * series + 256 * (1 + arms.size())) + text + chunks);
 }
 
 void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
@@ -673,6 +687,19 @@ void write_comparison_table(hid_t group, const TrialSummary& s) {
   compound_table(group, "comparisons", cc, first.size());
 }
 
+/// An upper bound on what write_summary adds: 4 KiB of headers per table and group, 8 bytes per
+/// cell (the arm and subgroup tables have under 64 columns, the Kaplan-Meier tables 6).
+std::size_t summary_bytes(const TrialSummary& s) {
+  std::size_t tables = 4 + 3 * s.arms.size() + s.comparisons.size(),
+              cells = 64 * (s.arms.size() + s.comparisons.size());
+  for (const auto& g : s.subgroups) {
+    tables += 2;
+    cells += 64 * (g.rows.size() + g.effects.size() + g.interactions.size() + g.level_labels.size());
+  }
+  for (const auto& a : s.arms) cells += 6 * (a.pfs.time.size() + a.duration_of_response.time.size() + a.os.time.size());
+  return 4096 * tables + 8 * cells;
+}
+
 /// /summary/pfs_kaplan_meier/<arm>, /summary/duration_of_response_kaplan_meier/<arm> and, with
 /// overall survival, /summary/os_kaplan_meier/<arm>.
 void write_kaplan_meier_tables(hid_t parent, const TrialSummary& s) {
@@ -698,6 +725,7 @@ void write_kaplan_meier_tables(hid_t parent, const TrialSummary& s) {
 void TrialWriter::write_summary(const TrialSummary& s) {
   silence_errors();
   const hid_t root = impl_->file.get();
+  check_room(root, impl_->path, "the summary", summary_bytes(s));
   Handle g(create_group(root, "summary"), H5Gclose, "create /summary");
   attr_int(g.get(), "n_candidates", static_cast<long long>(s.n_candidates));
   attr_int(g.get(), "n_plausible", static_cast<long long>(s.n_plausible));
