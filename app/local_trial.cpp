@@ -58,7 +58,9 @@ void refuse_to_discard(const Found& partial, const Found& output) {
     throw Error(ErrorKind::kInput, "'" + partial.id.path +
                                        "' was left by an earlier run killed while it was writing and cannot be read "
                                        "(" +
-                                       partial.id.problem + "): remove it, or add --force");
+                                       partial.id.problem +
+                                       "): add --resume to set it aside and continue from what can be read, or "
+                                       "--force to discard it");
   for (const Found* f : {&partial, &output})
     if (f->unfinished())
       throw Error(ErrorKind::kInput, holding(*f) + ": add --resume to continue it, or --force to discard it");
@@ -72,19 +74,51 @@ const Found* resume_source(const Found& partial, const Found& output, const io::
   // Nothing finished anywhere: start from the beginning.
   auto empty = [](const Found& f) { return !f.exists || (f.id.readable && f.id.is_trial && f.id.n_written == 0); };
   if (!source && empty(partial) && (empty(output) || output.id.complete)) return nullptr;
-  if (!source) {
-    if (partial.exists && !partial.id.readable)
-      throw Error(ErrorKind::kInput, "cannot resume: '" + partial.id.path +
-                                         "' was left by a run killed while it was writing and cannot be read (" +
-                                         partial.id.problem + "); remove it and run again");
+  if (!source)
     throw Error(ErrorKind::kInput, "nothing to resume: '" + (output.exists ? output.id.path : partial.id.path) +
                                        "' holds no unfinished trial; run without --resume");
-  }
   const std::string mismatch = io::describe_mismatch(source->id, now);
   if (!mismatch.empty())
     throw Error(ErrorKind::kInput, "cannot resume from '" + source->id.path + "': it holds a different run (" +
                                        mismatch + "); run without --resume, with --force to discard it");
   return source;
+}
+
+/// Renames an OUTPUT.partial that cannot be read out of the way (kept, and reported).
+void set_partial_aside(Found& partial, const std::string& problem, LocalRunResult& result) {
+  const std::string path = partial.id.path;
+  result.set_aside.push_back(io::set_aside(path, problem));
+  partial = Found{};
+  partial.id.path = path;
+}
+
+/// --resume: reads what the earlier attempt left into `earlier`. An OUTPUT.partial that cannot be
+/// read (a run killed while HDF5 wrote it) is set aside, and the run goes on from OUTPUT's
+/// candidates or from the beginning. Returns false when OUTPUT already holds this run complete
+/// (`result` then says so and nothing is to be simulated).
+bool take_over_earlier(Found& partial, const Found& output, const io::RunIdentity& now, const TrialSpec& spec,
+                       std::vector<CandidateResult>& earlier, LocalRunResult& result) {
+  if (partial.exists && !partial.id.readable) set_partial_aside(partial, partial.id.problem, result);
+  if (!partial.exists && output.complete()) {
+    const std::string mismatch = io::describe_mismatch(output.id, now);
+    if (!mismatch.empty())
+      throw Error(ErrorKind::kInput,
+                  "cannot resume: '" + output.id.path + "' holds a different, complete run (" + mismatch + ")");
+    result.summary = summarise_results(spec, io::read_trial_results(output.id.path, spec));
+    result.file = output.id.path;
+    result.already_complete = true;
+    return false;
+  }
+  const Found* source = resume_source(partial, output, now);
+  if (!source) return true;
+  try {
+    earlier = io::read_trial_results(source->id.path, spec);
+    return true;
+  } catch (const Error& e) {
+    if (source != &partial) throw;
+    set_partial_aside(partial, e.what(), result);  // its identity could be read, its candidates not
+  }
+  return take_over_earlier(partial, output, now, spec, earlier, result);
 }
 
 /// Writes through to the file and keeps every candidate's outcome (without trajectories), so the
@@ -181,18 +215,7 @@ LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefi
   LocalRunResult result;
   std::vector<CandidateResult> earlier;
   if (o.resume) {
-    if (!found_partial.exists && found_output.complete()) {
-      const std::string mismatch = io::describe_mismatch(found_output.id, now);
-      if (!mismatch.empty())
-        throw Error(ErrorKind::kInput,
-                    "cannot resume: '" + o.output + "' holds a different, complete run (" + mismatch + ")");
-      result.summary = summarise_results(spec, io::read_trial_results(o.output, spec));
-      result.file = o.output;
-      result.already_complete = true;
-      return result;
-    }
-    if (const Found* source = resume_source(found_partial, found_output, now))
-      earlier = io::read_trial_results(source->id.path, spec);
+    if (!take_over_earlier(found_partial, found_output, now, spec, earlier, result)) return result;
   } else if (!o.force) {
     refuse_to_discard(found_partial, found_output);
   }

@@ -11,6 +11,7 @@
 #include "core/model.hpp"
 #include "core/trial.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/run_identity.hpp"
 #include "io/scenario/loader.hpp"
 
 namespace vct {
@@ -28,12 +29,15 @@ struct LocalRunResult {
   std::string file;               ///< where the results are: the output, or OUTPUT.partial
   std::size_t n_resumed = 0;      ///< candidates taken over from the earlier attempt
   bool already_complete = false;  ///< resume found the output complete; nothing was simulated
+  /// Resume: an OUTPUT.partial that could not be read (a run killed while HDF5 wrote it), renamed
+  /// to OUTPUT.partial.unreadable and kept; the run went on from OUTPUT or from the beginning.
+  std::vector<io::SetAsideFile> set_aside;
 };
 
 /// Runs the trial as described above. Throws Error(kInput) when an unfinished earlier run would be
 /// overwritten (without `resume` or `force`) or when `resume` finds a different run (the message
-/// says what differs), and Error(kIo) on write failures (the finished candidates stay in
-/// OUTPUT.partial).
+/// says what differs; an unreadable OUTPUT.partial is set aside instead), and Error(kIo) on write
+/// failures (the finished candidates stay in OUTPUT.partial).
 LocalRunResult run_local_trial(const io::LoadedScenario& loaded, const ModelDefinition& model,
                                const LocalRunOptions& options, const io::RunInfo& info,
                                const ProgressCallback& progress);

@@ -118,6 +118,7 @@ struct EarlierRuns {
   std::vector<char> done;  ///< per candidate, 1 when an earlier part of this run holds it
   std::string refusal;
   ErrorKind kind = ErrorKind::kInput;
+  std::vector<io::SetAsideFile> set_aside;  ///< unreadable earlier parts, renamed and kept (rank 0)
 };
 
 /// Rank 0 only: refuses an unfinished single-process run of the same output and parts of an
@@ -158,13 +159,30 @@ EarlierRuns inspect_earlier_runs(const MpiRunOptions& o, const io::RunInfo& info
     const io::RunIdentity now = existing.empty() ? io::RunIdentity{} : io::current_identity(info, spec.population);
     for (const auto& part : existing) {
       const io::RunIdentity earlier = io::read_run_identity(part);
-      const std::string why = earlier.readable ? io::describe_mismatch(earlier, now) : earlier.problem;
-      if (!why.empty()) {
-        r.refusal = "cannot resume from '" + part + "': " + (earlier.readable ? "it holds a different run (" : "(") +
-                    why + "); run without --resume, with --force to discard the parts";
+      if (earlier.locked) {
+        r.refusal = "'" + part + "' is being written by another process (a run with the same output?)";
         return r;
       }
-      for (std::size_t id : io::read_candidate_ids(part))
+      const std::string why = earlier.readable ? io::describe_mismatch(earlier, now) : "";
+      if (!why.empty()) {
+        r.refusal = "cannot resume from '" + part + "': it holds a different run (" + why +
+                    "); run without --resume, with --force to discard the parts";
+        return r;
+      }
+      // A part its rank was killed while writing cannot be opened, or its candidates cannot be read:
+      // it is set aside (kept) and its candidates are simulated again.
+      std::string unreadable = earlier.problem;
+      std::vector<std::size_t> ids;
+      if (earlier.readable) try {
+          ids = io::read_candidate_ids(part);
+        } catch (const Error& e) {
+          unreadable = e.what();
+        }
+      if (!unreadable.empty()) {
+        r.set_aside.push_back(io::set_aside(part, unreadable));
+        continue;
+      }
+      for (std::size_t id : ids)
         if (id < r.done.size()) r.done[id] = 1;
     }
     r.attempt = next_attempt(existing);
@@ -188,7 +206,7 @@ EarlierRuns share_earlier_runs(const MpiRunOptions& o, const io::RunInfo& info, 
 
 }  // namespace
 
-TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& o,
+MpiRunResult run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& o,
                            const io::RunInfo& info, const ProgressCallback& progress) {
   const double t0 = MPI_Wtime();
   const Scenario& s = loaded.scenario;
@@ -236,13 +254,13 @@ TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefiniti
     try {
       merged = io::merge_trial_parts(io::list_parts(o.output), spec, s, info, o.output);
       merged.wall_seconds = MPI_Wtime() - t0;
-      if (merged.completed && !any_stopped) fs::remove_all(o.output + ".parts");
+      if (merged.completed && !any_stopped) io::remove_merged_parts(o.output);
     } catch (const std::exception& e) {
       problem = message_of(e, kind);
     }
   }
   throw_if_any_rank_failed(problem, kind);
-  return merged;
+  return {merged, earlier.set_aside};
 }
 
 }  // namespace vct::mpi

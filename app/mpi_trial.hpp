@@ -7,6 +7,7 @@
 #include "core/model.hpp"
 #include "core/trial.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/run_identity.hpp"
 #include "io/scenario/loader.hpp"
 
 namespace vct::mpi {
@@ -23,15 +24,25 @@ struct MpiRunOptions {
   bool quiet = false;
 };
 
+struct MpiRunResult {
+  TrialSummary summary;  ///< rank 0: the merged trial's; other ranks: their own candidates'
+  /// Rank 0, resumed runs: earlier parts that could not be read (a rank killed while HDF5 wrote
+  /// them), renamed to PART.unreadable in the parts folder and kept; their candidates were
+  /// simulated again. The folder stays while it holds them.
+  std::vector<io::SetAsideFile> set_aside;
+};
+
 /// Runs a trial scenario across the ranks of MPI_COMM_WORLD: batches are handed out dynamically
 /// (an atomic counter in an RMA window on rank 0), each rank writes <output>.parts/part-A-R.h5
 /// (attempt A, rank R), and rank 0 merges the parts into <output>, laid out exactly as a
-/// single-process run, then removes the parts. Returns rank 0's summary (others: their own).
+/// single-process run, then removes the parts. With `resume`, an earlier part that cannot be read
+/// is set aside (MpiRunResult::set_aside) rather than refusing the run; one another process is
+/// writing is refused.
 /// MPI must already be initialised. Files are read by rank 0 alone (earlier parts, the done
 /// candidates of a resumed run), which tells the others; a refusal, or a failure to open a part or
 /// to merge, is a CollectiveError on every rank. A failure while simulating is rethrown as it came,
 /// on that rank only (see CollectiveError).
-TrialSummary run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& options,
+MpiRunResult run_trial_mpi(const io::LoadedScenario& loaded, const ModelDefinition& model, const MpiRunOptions& options,
                            const io::RunInfo& info, const ProgressCallback& progress);
 
 int rank();

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
@@ -166,6 +167,24 @@ std::string describe_mismatch(const RunIdentity& earlier, const RunIdentity& now
     add("sampled population (size, seed, distributions or population file): earlier hash " + earlier.population_hash +
         ", now " + now.population_hash);
   return out;
+}
+
+std::string set_aside_name(const std::string& path) {
+  const std::string first = path + ".unreadable";
+  std::error_code ec;
+  std::string name = first;
+  for (int n = 2; std::filesystem::exists(name, ec); ++n) name = first + "-" + std::to_string(n);
+  return name;
+}
+
+SetAsideFile set_aside(const std::string& path, const std::string& problem) {
+  SetAsideFile moved{path, set_aside_name(path), problem};
+  std::error_code ec;
+  std::filesystem::rename(path, moved.to, ec);
+  if (ec)
+    throw Error(ErrorKind::kIo, "cannot set aside the unreadable '" + path + "' (" + problem + "): renaming it to '" +
+                                    moved.to + "' failed: " + ec.message());
+  return moved;
 }
 
 }  // namespace vct::io

@@ -47,4 +47,21 @@ RunIdentity read_run_identity(const std::string& path);
 /// difference (software version, calibration, population, first differing scenario line).
 std::string describe_mismatch(const RunIdentity& earlier, const RunIdentity& now);
 
+/// A result or part file that a resumed run could not read (a process killed while HDF5 was
+/// writing it, say), renamed out of the run's way and kept for inspection; its candidates are
+/// simulated again.
+struct SetAsideFile {
+  std::string from;     ///< where it was
+  std::string to;       ///< FROM.unreadable (FROM.unreadable-2, -3, ... when that name is taken)
+  std::string problem;  ///< why it could not be read
+};
+
+/// The name `path` is set aside under: its extension becomes .h5.unreadable[-N], so no listing of
+/// result or part files (*.h5) picks it up again.
+std::string set_aside_name(const std::string& path);
+
+/// Renames `path` to set_aside_name(path). Throws Error(kIo) when the rename fails (the file is
+/// then left where it is). Not for a file another process holds open (RunIdentity::locked).
+SetAsideFile set_aside(const std::string& path, const std::string& problem);
+
 }  // namespace vct::io

@@ -27,6 +27,10 @@ std::string read_resolved_scenario(const std::string& path);
 /// Part files (`<output>.parts/part-*.h5`), sorted by name; empty if none.
 std::vector<std::string> list_parts(const std::string& output);
 
+/// After a complete merge: removes the part files, and their folder unless it still keeps parts a
+/// resumed run set aside as unreadable (PART.h5.unreadable, io::set_aside). Never throws.
+void remove_merged_parts(const std::string& output);
+
 /// Merges part files into one result file laid out exactly as a single-process run writes it
 /// (candidate order, the same summary). A candidate present in several parts (resumed runs) is
 /// taken once. Returns the summary; `completed` is false when candidates are missing (the merged

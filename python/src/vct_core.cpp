@@ -60,6 +60,15 @@ py::dict run_scenario(const RunRequest& q) {
     report["file"] = r.file;
     report["completed"] = r.summary.completed;
     report["n_patients"] = r.summary.n_patients;
+    py::list set_aside;
+    for (const auto& moved : r.set_aside) {
+      py::dict d;
+      d["from"] = moved.from;
+      d["to"] = moved.to;
+      d["problem"] = moved.problem;
+      set_aside.append(d);
+    }
+    report["set_aside"] = set_aside;
     return report;
   }
   vct::PatientRun run;

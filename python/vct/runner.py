@@ -4,6 +4,7 @@
 import json
 import os
 import tempfile
+import warnings
 
 from . import _core
 from .result import load
@@ -20,7 +21,8 @@ def run(scenario, calibration=None, threads=0, output=None, published=False, res
     threads      worker threads (0: the scenario's run.threads, or all cores)
     output       the HDF5 result file; default: the scenario's output.file for a path, a new
                  temporary file for a dict (kept; Result.path names it)
-    resume/force as `vct run --resume/--force` for trials
+    resume/force as `vct run --resume/--force` for trials; a resume that finds OUTPUT.partial
+                 unreadable sets it aside (docs/cluster.md) and warns (RuntimeWarning)
 
     Raises ScenarioError (a ValueError) with every file:line:column: key.path problem, VctError
     (a RuntimeError) for numerical, I/O and internal errors. Ctrl-C stops a trial after the
@@ -42,6 +44,10 @@ def run(scenario, calibration=None, threads=0, output=None, published=False, res
         path = os.fspath(scenario)
         report = _core.run_scenario(path, False, path, "" if output is None else os.fspath(output),
                                     _path(calibration), published, int(threads), resume, force)
+    for moved in report.get("set_aside", []):
+        warnings.warn(f"'{moved['from']}' could not be read ({moved['problem']}), probably because a process was "
+                      f"killed while writing it; it is kept as '{moved['to']}' and its candidates were simulated "
+                      "again", RuntimeWarning, stacklevel=2)
     result = load(report["file"])
     result.parameters_used = report["parameters"]
     return result

@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import unittest
+import warnings
 
 import numpy as np
 import yaml
@@ -107,6 +108,25 @@ class RoundTrip(unittest.TestCase):
         self.assertTrue(cli.summary.equals(py.summary))
         self.assertTrue(cli.comparisons.equals(py.comparisons))
         self.assertEqual(cli.scenario, py.scenario)  # the same resolved scenario, calibration included
+
+
+    def test_resume_sets_an_unreadable_partial_aside_and_warns(self):
+        # A .partial cut short as a kill during HDF5's flush leaves it: resume=True keeps it as
+        # .partial.unreadable, warns with the reason, and starts over to the same outcomes.
+        small = Fixtures.get().small
+        out = os.path.join(WORK, "aside.h5")
+        with open(small.path, "rb") as f, open(out + ".partial", "wb") as cut:
+            cut.write(f.read(4096))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            again = vct.run(SMALL_TRIAL, output=out, threads=2, resume=True)
+        messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        self.assertEqual(len(messages), 1, messages)
+        self.assertIn("aside.h5.partial' could not be read", messages[0])
+        self.assertIn("kept as '" + out + ".partial.unreadable'", messages[0])
+        self.assertTrue(os.path.exists(out + ".partial.unreadable"))
+        cols = ["arm", "candidate_id", "best_response", "pfs_day", "best_change_pct"]
+        self.assertTrue(small.outcomes()[cols].equals(again.outcomes()[cols]))
 
 
 class Errors(unittest.TestCase):

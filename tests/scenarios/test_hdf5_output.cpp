@@ -136,5 +136,35 @@ TEST(Hdf5Output, TableAppendRefusesColumnsThatDoNotMatchItsLayout) {
   std::filesystem::remove(path);
 }
 
+TEST(Hdf5Output, AllocationBoundCountsTheWholeChunksAnAppendStarts) {
+  // The writer's space check (trial_writer.cpp, check_room) counts what an append makes the file
+  // allocate: every chunk the new rows start, whole, not just the rows' bytes.
+  const std::string path = (std::filesystem::temp_directory_path() / "vct_allocation_bound.h5").string();
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  {
+    // Table of two numbers: a row is 8 + 8 = 16 bytes, a chunk 256 rows x 16 = 4096 bytes.
+    h5::AppendableTable table(file, "t", {{"a", false}, {"b", false}});
+    EXPECT_EQ(table.allocation_bound(0), 0u);
+    EXPECT_EQ(table.allocation_bound(1), 4096u);    // 1 row starts chunk 1
+    EXPECT_EQ(table.allocation_bound(256), 4096u);  // fills chunk 1 exactly
+    EXPECT_EQ(table.allocation_bound(257), 8192u);  // and 1 row into chunk 2
+    table.append({h5::number_column("a", {1, 2}), h5::number_column("b", {3, 4})}, 2);
+    EXPECT_EQ(table.allocation_bound(254), 0u);     // rows 3-256 are in chunk 1, already allocated
+    EXPECT_EQ(table.allocation_bound(255), 4096u);  // row 257 starts chunk 2
+    // Matrix of 3 columns in chunks of 64 rows: 64 x 3 x 8 = 1536 bytes a chunk.
+    h5::AppendableMatrix matrix(file, "m", 3, "1", "test matrix", 64);
+    EXPECT_EQ(matrix.allocation_bound(1), 1536u);
+    EXPECT_EQ(matrix.allocation_bound(65), 3072u);  // 64 + 1 rows: 2 chunks
+    const std::vector<double> ten_rows(10 * 3, 1.0);
+    matrix.append(ten_rows.data(), 10);
+    EXPECT_EQ(matrix.allocation_bound(54), 0u);      // rows 11-64: chunk 1
+    EXPECT_EQ(matrix.allocation_bound(55), 1536u);   // row 65: chunk 2
+    EXPECT_EQ(matrix.allocation_bound(183), 4608u);  // rows 11-193 reach chunk 4: 3 new chunks
+  }
+  H5Fclose(file);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace vct::io

@@ -19,6 +19,7 @@
 #include "app/validation.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/rt_report.hpp"
+#include "io/run_identity.hpp"
 #include "io/scenario/loader.hpp"
 #include "io/trial_writer.hpp"
 #include "models/registry.hpp"
@@ -33,6 +34,14 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+/// A resumed run could not read a file an earlier attempt left; it was renamed and kept.
+void report_set_aside(const io::SetAsideFile& moved) {
+  std::fprintf(stderr,
+               "vct: warning: '%s' could not be read (%s), probably because a process was killed while writing it; "
+               "it is kept as '%s' and its candidates were simulated again\n",
+               moved.from.c_str(), moved.problem.c_str(), moved.to.c_str());
+}
 
 int run_trial_scenario(const io::LoadedScenario& loaded, const ModelDefinition& model, const LocalRunOptions& options,
                        const io::RunInfo& info, bool quiet) {
@@ -58,6 +67,7 @@ int run_trial_scenario(const io::LoadedScenario& loaded, const ModelDefinition& 
   const LocalRunResult r = run_local_trial(loaded, model, options, info, progress);
   const TrialSummary& summary = r.summary;
   if (bar && !summary.completed) std::fprintf(stderr, "\n");
+  for (const auto& moved : r.set_aside) report_set_aside(moved);
   if (r.already_complete) std::fprintf(stderr, "vct: %s is already complete; nothing to resume\n", r.file.c_str());
   if (r.n_resumed > 0 && !quiet) std::printf("Resumed: %zu candidates taken from the earlier attempt\n", r.n_resumed);
   if (!quiet) print_trial_summary(summary, r.file);
@@ -166,15 +176,17 @@ int cmd_run(const RunArgs& r) {
       if (bar) std::fprintf(stderr, "\rrank 0: %-10s %zu candidates done   ", p.phase.c_str(), p.done);
       return !g_interrupted.load();
     };
-    TrialSummary summary;
+    mpi::MpiRunResult result;
     try {
-      summary = mpi::run_trial_mpi(loaded, model, {output, threads, resume, force, stop_after, quiet}, info, progress);
+      result = mpi::run_trial_mpi(loaded, model, {output, threads, resume, force, stop_after, quiet}, info, progress);
     } catch (const mpi::CollectiveError&) {
       throw;  // every rank has it: main reports it once and every rank ends normally
     } catch (const std::exception& e) {
       end_mpi_job_after(e, "; the finished batches are kept in " + output + ".parts: rerun with --resume to finish");
     }
     if (bar) std::fprintf(stderr, "\n");
+    const TrialSummary& summary = result.summary;
+    for (const auto& moved : result.set_aside) report_set_aside(moved);
     if (root && !quiet) print_trial_summary(summary, output);
     if (root && !summary.completed)
       std::fprintf(stderr, "vct: incomplete; the parts are kept in %s.parts: rerun with --resume to finish\n",

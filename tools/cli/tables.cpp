@@ -2,7 +2,6 @@
 // vct command line: `vct merge` and the model tables (`models`, `params`, `states`, `drugs`).
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
 #include "app/run_scenario.hpp"
@@ -67,7 +66,7 @@ int cmd_merge(const std::string& output) {
                  output.c_str());
     return kInterrupted;
   }
-  std::filesystem::remove_all(output + ".parts");
+  io::remove_merged_parts(output);
   return kOk;
 }
 
