@@ -109,4 +109,15 @@ code=$?
 expect 4 "summary beyond the file size limit"; says "cannot write the summary to 'sum.h5.partial'"
 run "$scenario" -o sum.h5 --resume; expect 0 "resume after a refused summary"
 "$compare" full.h5 sum.h5 >cmp.txt || fail "result after a refused summary differs: $(cat cmp.txt)"
+# And the selection (written once, after screening): with probability-of-inclusion selection the
+# file has 138 KiB when the selection comes, which reserves up to 69 KiB (4096 + 24 bytes per
+# screened candidate; it writes about 2 KiB), so 170 KiB refuses it (limits of 139-200 KiB all stop
+# here). Nothing was finished yet; --resume starts from the beginning and equals the uninterrupted run.
+sed 's/preset: wang2023}/preset: wang2023, selection: probability_of_inclusion}/' "$scenario" > sel.yaml
+run sel.yaml -o selfull.h5; expect 0 "uninterrupted run with selection"
+(trap '' XFSZ; ulimit -f 170; exec "$vct" run sel.yaml -o sel.h5 --threads 1 --quiet) >out.txt 2>&1
+code=$?
+expect 4 "selection beyond the file size limit"; says "cannot write the selection to 'sel.h5.partial'"
+run sel.yaml -o sel.h5 --resume; expect 0 "resume after a refused selection"
+"$compare" selfull.h5 sel.h5 >cmp.txt || fail "result after a refused selection differs: $(cat cmp.txt)"
 echo "output safety: all checks passed"
