@@ -330,22 +330,26 @@ void remove_merged_parts(const std::string& output) {
   fs::remove(output + ".parts", ec);  // fails, as it should, while the folder is not empty
 }
 
+void require_readable_parts(const std::vector<std::string>& parts) {
+  for (const auto& part : parts) {
+    const RunIdentity id = read_run_identity(part);
+    if (!id.readable)
+      throw Error(ErrorKind::kIo, "cannot merge '" + id.path + "': " + id.problem +
+                                      (id.locked ? ""
+                                                 : " (a rank killed while writing it? vct run --resume sets it aside "
+                                                   "and simulates its candidates again)"));
+  }
+}
+
 TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const TrialSpec& spec, const Scenario& scenario,
                                const RunInfo& run_info, const std::string& output) {
   // Every part must come from the same run; the merged file keeps that run's identity.
   RunInfo info = run_info;
   if (!parts.empty()) {
-    auto unreadable = [](const RunIdentity& id) {
-      return Error(ErrorKind::kIo, "cannot merge '" + id.path + "': " + id.problem +
-                                       (id.locked ? ""
-                                                  : " (a rank killed while writing it? vct run --resume sets it "
-                                                    "aside and simulates its candidates again)"));
-    };
+    require_readable_parts(parts);
     const RunIdentity first = read_run_identity(parts.front());
-    if (!first.readable) throw unreadable(first);
     for (std::size_t k = 1; k < parts.size(); ++k) {
       const RunIdentity other = read_run_identity(parts[k]);
-      if (!other.readable) throw unreadable(other);
       const std::string why = describe_mismatch(other, first);
       if (!why.empty())
         throw Error(ErrorKind::kInput, "cannot merge '" + parts[k] + "' with '" + parts.front() +

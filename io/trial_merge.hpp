@@ -27,6 +27,10 @@ std::string read_resolved_scenario(const std::string& path);
 /// Part files (`<output>.parts/part-*.h5`), sorted by name; empty if none.
 std::vector<std::string> list_parts(const std::string& output);
 
+/// Throws Error(kIo) naming the first part that cannot be read, and the way on (`vct run --resume`
+/// sets it aside), unless another process is writing it.
+void require_readable_parts(const std::vector<std::string>& parts);
+
 /// After a complete merge: removes the part files, and their folder unless it still keeps parts a
 /// resumed run set aside as unreadable (PART.h5.unreadable, io::set_aside). Never throws.
 void remove_merged_parts(const std::string& output);

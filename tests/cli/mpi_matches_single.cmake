@@ -59,22 +59,23 @@ if(NOT last_code EQUAL 0)
 endif()
 expect_single_result(${WORK}/resumed.h5 "resumed MPI result")
 # A part its rank was killed while writing cannot be read (a truncated part stands in for one: such
-# a kill leaves the file shorter than its header says). --resume sets it aside, kept as
-# part-0-1.h5.unreadable in the parts folder, which stays for it, simulates its candidates again,
-# and the result still equals the single-process run.
+# a kill leaves the file shorter than its header says). The first part is the one truncated, since
+# vct merge reads its scenario (it used to fail there with HDF5's bare message). --resume sets it
+# aside, kept as part-0-0.h5.unreadable in the parts folder, which stays for it, simulates its
+# candidates again, and the result still equals the single-process run.
 run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/aside.h5 --stop-after 1)
-run(truncate -s 4096 ${WORK}/aside.h5.parts/part-0-1.h5)
+run(truncate -s 4096 ${WORK}/aside.h5.parts/part-0-0.h5)
 run(${VCT} merge ${WORK}/aside.h5)
-if(NOT last_code EQUAL 4 OR NOT last_output MATCHES "cannot merge '[^']*part-0-1\\.h5': .*vct run --resume sets it aside")
+if(NOT last_code EQUAL 4 OR NOT last_output MATCHES "cannot merge '[^']*part-0-0\\.h5': .*vct run --resume sets it aside")
   message(FATAL_ERROR "vct merge must refuse an unreadable part and say how to go on (exit ${last_code}):\n${last_output}")
 endif()
 run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/aside.h5 --resume)
-if(NOT last_code EQUAL 0 OR NOT last_output MATCHES "aside\\.h5\\.parts/part-0-1\\.h5' could not be read"
-   OR NOT last_output MATCHES "kept as '[^']*aside\\.h5\\.parts/part-0-1\\.h5\\.unreadable'")
+if(NOT last_code EQUAL 0 OR NOT last_output MATCHES "aside\\.h5\\.parts/part-0-0\\.h5' could not be read"
+   OR NOT last_output MATCHES "kept as '[^']*aside\\.h5\\.parts/part-0-0\\.h5\\.unreadable'")
   message(FATAL_ERROR "resuming past an unreadable part must set it aside and say so (exit ${last_code}):\n${last_output}")
 endif()
 file(GLOB left RELATIVE ${WORK}/aside.h5.parts ${WORK}/aside.h5.parts/*)
-if(NOT left STREQUAL "part-0-1.h5.unreadable")
+if(NOT left STREQUAL "part-0-0.h5.unreadable")
   message(FATAL_ERROR "after the merge the parts folder must keep only the set-aside part, found: ${left}")
 endif()
 expect_single_result(${WORK}/aside.h5 "the result after an unreadable part")

@@ -53,6 +53,7 @@ int cmd_merge(const std::string& output) {
     std::fprintf(stderr, "vct: no part files in %s.parts\n", output.c_str());
     return kInputError;
   }
+  io::require_readable_parts(parts);  // before the first part's scenario is read
   const std::string resolved = io::read_resolved_scenario(parts.front());
   const io::LoadedScenario loaded = io::load_scenario_text(resolved, parts.front() + ":/scenario/resolved");
   const ModelDefinition& model = models::get_model(loaded.scenario.model);
