@@ -357,27 +357,36 @@ nlopt::algorithm nlopt_algorithm(const std::string& name) {
 
 }  // namespace
 
-CalibrationReport calibrate(
-    const Suite& suite, Runner& runner, const Calibration& base,
-    const std::function<void(const CalibrationEvaluation&, const CalibrationReport& so_far)>& progress) {
+CalibrationReport calibrate(const Suite& suite, const std::vector<Runner*>& populations, const Calibration& base,
+                            const CalibrationProgress& progress) {
   const CalibrationSpec& spec = suite.calibration;
   if (spec.parameters.empty()) throw Error(ErrorKind::kInput, suite.path + ": no calibration parameters to fit");
+  if (populations.empty()) throw Error(ErrorKind::kInput, suite.path + ": calibration needs at least one population");
   std::vector<const Target*> targets;
   for (const auto& t : suite.targets)
     if (t.calibration) targets.push_back(&t);
   CalibrationReport report;
   report.best.objective = HUGE_VAL;
+  const double k = static_cast<double>(populations.size());
   auto objective = [&](const std::vector<double>& x) {
     CalibrationEvaluation e;
     e.index = static_cast<int>(report.trace.size()) + 1;
     const Calibration c = calibration_at(spec, base, x, e.values);
+    e.soft.assign(targets.size(), 0.0);
+    e.rates.assign(targets.size(), 0.0);
+    for (Runner* runner : populations) {
+      std::vector<double>& rates = e.population_rates.emplace_back();
+      for (std::size_t t = 0; t < targets.size(); ++t) {
+        const Simulated s = runner->evaluate(*targets[t], c);
+        e.soft[t] += s.soft / k;
+        e.rates[t] += s.rate.estimate / k;
+        rates.push_back(s.rate.estimate);
+      }
+    }
     e.objective = 0.0;
-    for (const Target* t : targets) {
-      const Simulated s = runner.evaluate(*t, c);
-      const double z = (s.soft - t->published) / t->tolerance;
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const double z = (e.soft[t] - targets[t]->published) / targets[t]->tolerance;
       e.objective += z * z;
-      e.soft.push_back(s.soft);
-      e.rates.push_back(s.rate.estimate);
     }
     report.trace.push_back(e);
     if (e.objective < report.best.objective) {
@@ -415,6 +424,11 @@ CalibrationReport calibrate(
       break;
   }
   return report;
+}
+
+CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
+                            const CalibrationProgress& progress) {
+  return calibrate(suite, std::vector<Runner*>{&runner}, base, progress);
 }
 
 std::vector<Row> validate(const Suite& suite, Runner& runner, const Calibration& calibration, bool reduced) {

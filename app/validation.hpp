@@ -16,6 +16,16 @@
 
 namespace vct::validation {
 
+/// Fresh-seed validation (validate_seeds, `vct validate --seeds N`) uses seed offsets 1..N with N at
+/// most this; calibration populations beyond the first use offsets above it (calibration_seed_offset),
+/// so a fit never sees the patients its fresh-seed check is run on.
+constexpr int kMaxFreshSeeds = 1000;
+
+/// The seed offset (RunOptions::seed_offset) of calibration population k (0-based): 0 for the first,
+/// the scenarios' own seeds, so one population reproduces the single-seed fit; kMaxFreshSeeds + k
+/// for k >= 1. k in [0, 1000].
+constexpr int calibration_seed_offset(int k) { return k == 0 ? 0 : kMaxFreshSeeds + k; }
+
 /// Options shared by calibrate and validate.
 struct RunOptions {
   int population_size = 0;  ///< 0: each scenario's own size
@@ -60,10 +70,12 @@ class Runner {
 /// One evaluation of the calibration objective.
 struct CalibrationEvaluation {
   int index = 0;
-  std::vector<double> values;  ///< the parameters (CalibrationSpec order)
-  std::vector<double> soft;    ///< each calibration target's smoothed value (suite order)
-  std::vector<double> rates;   ///< ... and its exact value
-  double objective = NAN;      ///< sum ((soft - published) / tolerance)^2
+  std::vector<double> values;                         ///< the parameters (CalibrationSpec order)
+  std::vector<double> soft;                           ///< each calibration target's smoothed value (suite order), the
+                                                      ///< mean over the calibration populations
+  std::vector<double> rates;                          ///< ... and its exact value (mean over the populations)
+  std::vector<std::vector<double>> population_rates;  ///< [population][target] exact values
+  double objective = NAN;                             ///< sum ((soft - published) / tolerance)^2
 };
 
 struct CalibrationReport {
@@ -73,15 +85,21 @@ struct CalibrationReport {
   std::string result;  ///< how the optimiser stopped
 };
 
+using CalibrationProgress = std::function<void(const CalibrationEvaluation&, const CalibrationReport& so_far)>;
+
 /// Fits every parameter of suite.calibration jointly to every calibration target with NLopt
 /// (derivative-free, bounded, in scaled coordinates), starting from each parameter's start value,
-/// on top of `base` (values not fitted). Deterministic: every evaluation uses the scenarios' seeds.
-/// `progress` (may be empty) is called after every evaluation with it and the report so far, whose
-/// `best` and `calibration` already include it: a caller can keep the best values of a run that is
-/// later killed.
-CalibrationReport calibrate(
-    const Suite& suite, Runner& runner, const Calibration& base,
-    const std::function<void(const CalibrationEvaluation&, const CalibrationReport& so_far)>& progress);
+/// on top of `base` (values not fitted). Each target's value is the mean over `populations` (one
+/// runner per population, e.g. seed offsets calibration_seed_offset(0..K-1); at least one; the
+/// runners are used in turn, not concurrently). Deterministic: every evaluation uses the same
+/// populations. `progress` (may be empty) is called after every evaluation with it and the report
+/// so far, whose `best` and `calibration` already include it: a caller can keep the best values of
+/// a run that is later killed.
+CalibrationReport calibrate(const Suite& suite, const std::vector<Runner*>& populations, const Calibration& base,
+                            const CalibrationProgress& progress);
+/// The same on one population.
+CalibrationReport calibrate(const Suite& suite, Runner& runner, const Calibration& base,
+                            const CalibrationProgress& progress);
 
 /// One row of the validation table.
 struct Row {

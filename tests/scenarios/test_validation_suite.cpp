@@ -240,27 +240,35 @@ TEST(ValidationSuite, TextTableColumnsLineUpForLongIds) {
   EXPECT_EQ(role_column[2], role_column[0]);
 }
 
-TEST(ValidationSuite, JointCalibrationLowersTheObjectiveAndApproachesItsTargets) {
-  const fs::path dir = fs::temp_directory_path() / "vct_calibration_suite";
+/// A one-scenario calibration suite in `dir`: nivolumab to day 168 on `size` candidates (seed 11),
+/// one calibration target (best ORR 40 %, tolerance 10), the held-out target `held_out` (suite YAML
+/// list items, may be empty), n_T1_clones' median fitted from 10 in at most `evaluations`.
+fs::path write_calibration_suite(const fs::path& dir, int size, int evaluations, const std::string& held_out) {
   fs::create_directories(dir);
-  write(dir / "trial.yaml", R"(schema_version: 1
-model: qspio_nsclc
-population: {size: 16, seed: 11, preset: wang2023}
-arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 168}]}]
+  write(dir / "trial.yaml",
+        "schema_version: 1\nmodel: qspio_nsclc\npopulation: {size: " + std::to_string(size) +
+            ", seed: 11, preset: wang2023}\n" +
+            R"(arms: [{name: niv, treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14, end_day: 168}]}]
 simulation: {horizon_day: 168}
 recist: {first_scan_day: 56, scan_interval_day: 56}
 )");
-  const fs::path suite_path = write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
+  return write(dir / "suite.yaml", R"(calibrated_file: calibrated.yaml
 targets:
   - {id: t, description: d, source: s, scenario: trial.yaml, arm: niv, metric: best_orr, role: calibration,
      published_pct: 40, tolerance_pct: 10, reduced_tolerance_pct: 10}
-  - {id: h, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out,
-     published_pct: 10}
-calibration:
-  algorithm: bobyqa
-  max_evaluations: 12
+)" + held_out + "calibration:\n  algorithm: bobyqa\n  max_evaluations: " +
+                                       std::to_string(evaluations) + R"(
   parameters:
     - {parameter: n_T1_clones, fit: population_median, sigma: 1, lower: 3, upper: 3000, start: 10, scale: log}
+)");
+}
+
+TEST(ValidationSuite, JointCalibrationLowersTheObjectiveAndApproachesItsTargets) {
+  const fs::path dir = fs::temp_directory_path() / "vct_calibration_suite";
+  const fs::path suite_path = write_calibration_suite(
+      dir, 16, 12,
+      R"(  - {id: h, description: d, source: s, scenario: trial.yaml, arm: niv, metric: orr_last_scan, role: held_out,
+     published_pct: 10}
 )");
   const Suite suite = load_suite(suite_path.string());
   RunOptions options{0, 2, false};
@@ -296,6 +304,51 @@ calibration:
   const auto rows = validate(suite, runner, report.calibration, false);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_DOUBLE_EQ(rows[0].simulated.rate.estimate, report.best.rates[0]);
+  fs::remove_all(dir);
+}
+
+TEST(ValidationSuite, CalibrationOnSeveralPopulationsFitsTheMeanOfEachTarget) {
+  // Calibration populations: the scenarios' own seeds, then offsets above the fresh-seed range, so a
+  // fit never sees the patients `vct validate --seeds N` (offsets 1..1000) checks it on.
+  EXPECT_EQ(calibration_seed_offset(0), 0);
+  EXPECT_EQ(calibration_seed_offset(1), 1001);  // kMaxFreshSeeds 1000 + 1
+  EXPECT_EQ(calibration_seed_offset(2), 1002);
+  const fs::path dir = fs::temp_directory_path() / "vct_calibration_populations";
+  const fs::path suite_path = write_calibration_suite(dir, 24, 3, "");
+  const Suite suite = load_suite(suite_path.string());
+  // Population 1 samples seed 11 + 1000003 x 1001 = 1001003014.
+  EXPECT_NE(apply_calibration(io::read_text_file((dir / "trial.yaml").string()), "t", Calibration{}, 0, 1001)
+                .find("seed: 1001003014"),
+            std::string::npos);
+  std::vector<Runner> runners;
+  for (int k = 0; k < 2; ++k) runners.emplace_back(suite, RunOptions{0, 2, false, calibration_seed_offset(k)});
+  const CalibrationReport report = calibrate(suite, {&runners[0], &runners[1]}, Calibration{}, {});
+  ASSERT_EQ(report.trace.size(), 3u);
+  // Each evaluation holds both populations' values and fits their mean: for the best, rerun each
+  // population on its own at the fitted value.
+  const CalibrationEvaluation& best = report.best;
+  ASSERT_EQ(best.population_rates.size(), 2u);
+  double mean_rate = 0.0, mean_soft = 0.0;
+  for (int k = 0; k < 2; ++k) {
+    Runner alone(suite, RunOptions{0, 2, false, calibration_seed_offset(k)});
+    const Simulated s = alone.evaluate(suite.targets[0], report.calibration);
+    EXPECT_DOUBLE_EQ(best.population_rates[static_cast<std::size_t>(k)][0], s.rate.estimate) << "population " << k;
+    mean_rate += s.rate.estimate / 2.0;
+    mean_soft += s.soft / 2.0;
+  }
+  EXPECT_NE(best.population_rates[0][0], best.population_rates[1][0]);  // 24 different patients each
+  EXPECT_DOUBLE_EQ(best.rates[0], mean_rate);
+  EXPECT_DOUBLE_EQ(best.soft[0], mean_soft);
+  // objective = ((mean smoothed rate - 0.4) / 0.1)^2
+  EXPECT_NEAR(best.objective, std::pow((mean_soft - 0.4) / 0.1, 2), 1e-12);
+  // One population through either entry point is the single-seed fit, value for value.
+  Runner first(suite, RunOptions{0, 2, false, 0}), again(suite, RunOptions{0, 2, false, 0});
+  const CalibrationReport one = calibrate(suite, first, Calibration{}, {});
+  const CalibrationReport listed = calibrate(suite, {&again}, Calibration{}, {});
+  ASSERT_EQ(one.trace.size(), listed.trace.size());
+  for (std::size_t i = 0; i < one.trace.size(); ++i) EXPECT_EQ(one.trace[i].objective, listed.trace[i].objective);
+  // ... and the first of several populations is that same population (the start, median 10).
+  EXPECT_EQ(one.trace[0].rates[0], report.trace[0].population_rates[0][0]);
   fs::remove_all(dir);
 }
 

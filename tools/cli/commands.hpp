@@ -62,7 +62,8 @@ struct SuiteArgs {
   std::string docs;
   std::string calibration;           ///< validate --calibration FILE / calibrate --output FILE
   std::vector<std::string> targets;  ///< --target ID (repeatable): only these
-  int seeds = 0;                     ///< --seeds N: also run every target on N fresh seeds
+  int seeds = 0;                     ///< validate --seeds N: also run every target on N fresh seeds;
+                                     ///< calibrate --seeds K: average the targets over K populations
   int evaluations = 0;               ///< calibrate --evaluations N: at most N objective evaluations
   std::vector<std::string> only;     ///< calibrate --only PARAMETER (repeatable): fit these, hold the rest
 };

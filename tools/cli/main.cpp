@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/run_scenario.hpp"
+#include "app/validation.hpp"
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
@@ -183,6 +184,9 @@ struct SuiteFlags {
       add_values(app, "--evaluations", evaluations, "N", "at most N objective evaluations (1-100000)");
       add_values(app, "--only", only, "PARAMETER",
                  "fit only this calibrated parameter, every other held at its calibrated value (repeatable)");
+      add_values(app, "--seeds", seeds, "K",
+                 "average every calibration target over K populations: the scenarios' own seeds and K-1 more "
+                 "(1-100, default 1)");
       add_values(app, "-o,--output", output, "FILE.yaml",
                  "write the calibrated values here (default: the suite's "
                  "calibrated file)");
@@ -202,7 +206,8 @@ struct SuiteFlags {
     a.suite = suite;
     a.options.population_size = whole_number(command, size, 0, 10000000, 0);
     a.options.threads = whole_number(command, threads, 0, 1024, 0);
-    a.seeds = whole_number(command, seeds, 0, 1000, 0);
+    a.seeds = validate ? whole_number(command, seeds, 0, validation::kMaxFreshSeeds, 0)
+                       : whole_number(command, seeds, 1, 100, 1);
     a.evaluations = whole_number(command, evaluations, 1, 100000, 0);
     a.options.calibration_only = calibration_only;
     a.check = check;

@@ -2,6 +2,7 @@
 // vct command line: `vct calibrate` and `vct validate` (commands.hpp).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -124,6 +125,63 @@ void write_validation_csv(const std::string& path, const std::vector<validation:
   }
 }
 
+/// "N candidates per scenario", with "in each of K populations (seed offsets 0, 1001, ...)" for K > 1.
+std::string population_text(int size, int populations) {
+  std::string text = std::to_string(size) + " candidates per scenario";
+  if (populations == 1) return text;
+  text += " in each of " + std::to_string(populations) + " populations (seed offsets";
+  for (int k = 0; k < populations; ++k)
+    text += (k ? ", " : " ") + std::to_string(validation::calibration_seed_offset(k));
+  return text + ")";
+}
+
+void print_calibration_plan(const SuiteArgs& a, const validation::Suite& suite, int size) {
+  const validation::CalibrationSpec& spec = suite.calibration;
+  std::printf(
+      "Calibrating %zu parameter(s) jointly to the calibration targets of %s (NLopt %s, %s; at most %d "
+      "evaluations)\nparameters:",
+      spec.parameters.size(), a.suite.c_str(), spec.algorithm.c_str(), population_text(size, a.seeds).c_str(),
+      spec.max_evaluations);
+  for (const auto& q : spec.parameters)
+    std::printf(" %s%s", q.parameter.c_str(), q.population_median ? " (median)" : q.population_sigma ? " (sigma)" : "");
+  std::printf("\ntargets (%%):");
+  for (const auto& t : suite.targets)
+    if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
+  std::printf("\n");
+}
+
+/// The best values, each calibration target at them (the mean over the populations) and, with more
+/// than one population, each population's value and their standard deviation.
+void print_calibration_result(const validation::Suite& suite, const validation::CalibrationReport& report) {
+  std::printf("\n%s after %zu evaluations; best: evaluation %d, objective %.3f\n", report.result.c_str(),
+              report.trace.size(), report.best.index, report.best.objective);
+  std::size_t k = 0;
+  for (const auto& q : suite.calibration.parameters)
+    std::printf("  %-26s %.6g%s\n", q.parameter.c_str(), report.best.values[k++],
+                q.population_median  ? " (population median)"
+                : q.population_sigma ? " (population sigma)"
+                                     : "");
+  const auto& by_population = report.best.population_rates;
+  const bool spread = by_population.size() > 1;
+  if (spread) std::printf("  %-40s %7s %17s   %s\n", "target", "mean %", "(published %)", "each population %; SD");
+  k = 0;
+  for (const auto& t : suite.targets) {
+    if (!t.calibration) continue;
+    std::printf("  %-40s %5.1f %% (published %.1f %%)", t.id.c_str(), 100.0 * report.best.rates[k],
+                100.0 * t.published);
+    if (spread) {
+      double mean = 0.0, var = 0.0;
+      for (const auto& p : by_population) mean += p[k] / static_cast<double>(by_population.size());
+      for (const auto& p : by_population) var += (p[k] - mean) * (p[k] - mean);
+      std::printf("  ");
+      for (const auto& p : by_population) std::printf(" %.1f", 100.0 * p[k]);
+      std::printf("; %.1f", 100.0 * std::sqrt(var / static_cast<double>(by_population.size() - 1)));
+    }
+    std::printf("\n");
+    ++k;
+  }
+}
+
 }  // namespace
 
 int cmd_calibrate(const SuiteArgs& a) {
@@ -131,55 +189,39 @@ int cmd_calibrate(const SuiteArgs& a) {
   if (a.evaluations > 0) suite.calibration.max_evaluations = a.evaluations;
   validation::Calibration base;
   if (!restrict_parameters(a, suite, base) || !filter_targets(a, suite)) return kUsage;
-  const validation::CalibrationSpec& spec = suite.calibration;
   validation::RunOptions options = a.options;
-  if (options.population_size == 0) options.population_size = spec.population_size;
-  options.smoothing_pct = spec.smoothing_pct;
-  validation::Runner runner(suite, options);
-  std::printf(
-      "Calibrating %zu parameter(s) jointly to the calibration targets of %s (NLopt %s, %d candidates per "
-      "scenario, at most %d evaluations)\nparameters:",
-      spec.parameters.size(), a.suite.c_str(), spec.algorithm.c_str(), options.population_size, spec.max_evaluations);
-  for (const auto& q : spec.parameters)
-    std::printf(" %s%s", q.parameter.c_str(), q.population_median ? " (median)" : q.population_sigma ? " (sigma)" : "");
-  std::printf("\ntargets (%%):");
-  for (const auto& t : suite.targets)
-    if (t.calibration) std::printf(" %s %.1f", t.id.c_str(), 100.0 * t.published);
-  std::printf("\n");
+  if (options.population_size == 0) options.population_size = suite.calibration.population_size;
+  options.smoothing_pct = suite.calibration.smoothing_pct;
+  // One runner per population; the first uses the scenarios' own seeds (calibration_seed_offset).
+  std::vector<validation::Runner> runners;
+  std::vector<validation::Runner*> populations;
+  runners.reserve(static_cast<std::size_t>(a.seeds));
+  for (int k = 0; k < a.seeds; ++k) {
+    validation::RunOptions o = options;
+    o.seed_offset = validation::calibration_seed_offset(k);
+    populations.push_back(&runners.emplace_back(suite, o));
+  }
+  print_calibration_plan(a, suite, options.population_size);
   const std::string path = a.calibration.empty() ? calibrated_path(suite) : a.calibration;
   // Every new best goes to PATH.partial as it is found, so a killed run keeps it; the finished run
   // writes PATH and removes the partial file.
   const std::string partial = path + ".partial";
-  const auto report = validation::calibrate(suite, runner, base, [&](const auto& e, const auto& so_far) {
+  const std::string sample = population_text(options.population_size, a.seeds);
+  const auto report = validation::calibrate(suite, populations, base, [&](const auto& e, const auto& so_far) {
     print_evaluation(suite, e);
     if (so_far.best.index != e.index) return;
     char line[512];
     std::snprintf(line, sizeof line,
-                  "# unfinished: best of the %zu evaluations so far, objective %.4g at evaluation %d; %d candidates "
-                  "per scenario; the finished run writes %s and removes this file\n",
-                  so_far.trace.size(), so_far.best.objective, so_far.best.index, options.population_size,
+                  "# unfinished: best of the %zu evaluations so far, objective %.4g at evaluation %d; %s; the "
+                  "finished run writes %s and removes this file\n",
+                  so_far.trace.size(), so_far.best.objective, so_far.best.index, sample.c_str(),
                   std::filesystem::path(path).filename().string().c_str());
     write_calibration_file(partial, so_far.calibration, calibration_header(line));
   });
-  std::printf("\n%s after %zu evaluations; best: evaluation %d, objective %.3f\n", report.result.c_str(),
-              report.trace.size(), report.best.index, report.best.objective);
-  std::size_t k = 0;
-  for (const auto& q : spec.parameters)
-    std::printf("  %-26s %.6g%s\n", q.parameter.c_str(), report.best.values[k++],
-                q.population_median  ? " (population median)"
-                : q.population_sigma ? " (population sigma)"
-                                     : "");
-  k = 0;
-  for (const auto& t : suite.targets)
-    if (t.calibration) {
-      std::printf("  %-40s %5.1f %% (published %.1f %%)\n", t.id.c_str(), 100.0 * report.best.rates[k],
-                  100.0 * t.published);
-      ++k;
-    }
+  print_calibration_result(suite, report);
   char summary[256];
-  std::snprintf(
-      summary, sizeof summary, "# %s: %zu evaluations, objective %.4g at evaluation %d; %d candidates per scenario\n",
-      report.result.c_str(), report.trace.size(), report.best.objective, report.best.index, options.population_size);
+  std::snprintf(summary, sizeof summary, "# %s: %zu evaluations, objective %.4g at evaluation %d; %s\n",
+                report.result.c_str(), report.trace.size(), report.best.objective, report.best.index, sample.c_str());
   write_calibration_file(path, report.calibration, calibration_header(summary));
   std::error_code ec;
   std::filesystem::remove(partial, ec);
