@@ -169,12 +169,13 @@ EarlierRuns inspect_earlier_runs(const MpiRunOptions& o, const io::RunInfo& info
                     "); run without --resume, with --force to discard the parts";
         return r;
       }
-      // A part its rank was killed while writing cannot be opened, or its candidates cannot be read:
-      // it is set aside (kept) and its candidates are simulated again.
+      // A part its rank was killed while writing cannot be opened, or its candidates cannot be read
+      // (all of them, as the merge will read them: a torn arm table is found here, not there): it is
+      // set aside (kept) and its candidates are simulated again.
       std::string unreadable = earlier.problem;
       std::vector<std::size_t> ids;
       if (earlier.readable) try {
-          ids = io::read_candidate_ids(part);
+          for (const CandidateResult& c : io::read_trial_results(part, spec)) ids.push_back(c.candidate);
         } catch (const Error& e) {
           unreadable = e.what();
         }

@@ -81,16 +81,11 @@ Handle open_read(const std::string& path) {
   return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open '" + path + "'");
 }
 
-}  // namespace
+/// What `vct merge` adds to the message of a part it cannot read.
+constexpr const char* unreadable_part_hint =
+    " (a rank killed while writing it? vct run --resume sets it aside and simulates its candidates again)";
 
-std::vector<std::size_t> read_candidate_ids(const std::string& path) {
-  Handle file = open_read(path);
-  const std::size_t n = static_cast<std::size_t>(read_int_attr(file.get(), "n_candidates_written"));
-  std::vector<std::size_t> ids;
-  for (double id : read_number_field(file.get(), "/patients", "candidate_id", n))
-    ids.push_back(static_cast<std::size_t>(id));
-  return ids;
-}
+}  // namespace
 
 std::vector<double> read_baseline_pdl1(const std::string& path) {
   Handle file = open_read(path);
@@ -334,10 +329,8 @@ void require_readable_parts(const std::vector<std::string>& parts) {
   for (const auto& part : parts) {
     const RunIdentity id = read_run_identity(part);
     if (!id.readable)
-      throw Error(ErrorKind::kIo, "cannot merge '" + id.path + "': " + id.problem +
-                                      (id.locked ? ""
-                                                 : " (a rank killed while writing it? vct run --resume sets it aside "
-                                                   "and simulates its candidates again)"));
+      throw Error(ErrorKind::kIo,
+                  "cannot merge '" + id.path + "': " + id.problem + (id.locked ? "" : unreadable_part_hint));
   }
 }
 
@@ -360,8 +353,15 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
     info.calibration_hash = first.calibration_hash;
   }
   std::map<std::size_t, CandidateResult> merged;
-  for (const auto& part : parts)
-    for (auto& r : read_trial_results(part, spec)) merged.emplace(r.candidate, std::move(r));
+  for (const auto& part : parts) {
+    std::vector<CandidateResult> read;
+    try {
+      read = read_trial_results(part, spec);
+    } catch (const Error& e) {  // its identity reads, its candidates do not (a table torn by a kill)
+      throw Error(ErrorKind::kIo, "cannot merge '" + part + "': " + e.what() + unreadable_part_hint);
+    }
+    for (auto& r : read) merged.emplace(r.candidate, std::move(r));
+  }
   std::vector<CandidateResult> ordered;
   ordered.reserve(merged.size());
   for (auto& [id, r] : merged) ordered.push_back(std::move(r));

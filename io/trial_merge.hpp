@@ -13,9 +13,6 @@ namespace vct::io {
 /// from a killed run holds complete batches only), rebuilt as CandidateResults.
 std::vector<CandidateResult> read_trial_results(const std::string& path, const TrialSpec& spec);
 
-/// Candidate ids present in a trial result or part file (complete batches only).
-std::vector<std::size_t> read_candidate_ids(const std::string& path);
-
 /// Baseline PD-L1 molecules per cancer cell of the candidates at baseline (patients and candidates
 /// not selected) in a trial result file, candidate order; kInput when the file has no such column
 /// (written before issue #21 or by a model without PD-L1).
@@ -27,8 +24,9 @@ std::string read_resolved_scenario(const std::string& path);
 /// Part files (`<output>.parts/part-*.h5`), sorted by name; empty if none.
 std::vector<std::string> list_parts(const std::string& output);
 
-/// Throws Error(kIo) naming the first part that cannot be read, and the way on (`vct run --resume`
-/// sets it aside), unless another process is writing it.
+/// Throws Error(kIo) naming the first part that cannot be opened, and the way on (`vct run --resume`
+/// sets it aside), unless another process is writing it. merge_trial_parts gives the same message
+/// for a part whose identity reads but whose candidates do not.
 void require_readable_parts(const std::vector<std::string>& parts);
 
 /// After a complete merge: removes the part files, and their folder unless it still keeps parts a

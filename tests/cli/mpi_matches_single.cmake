@@ -16,6 +16,19 @@ function(expect_single_result file what)
     message(FATAL_ERROR "${what} differs from the single-process result:\n${last_output}")
   endif()
 endfunction()
+# For OUTPUT (WORK/NAME.h5) whose part PART cannot be read: vct merge must refuse it by name with
+# the way on (exit 4), and --resume must set it aside, say so and finish (WHAT names the case).
+function(expect_merge_refuses_and_resume_sets_aside name part what)
+  run(${VCT} merge ${WORK}/${name}.h5)
+  if(NOT last_code EQUAL 4 OR NOT last_output MATCHES "cannot merge '[^']*${part}\\.h5': .*vct run --resume sets it aside")
+    message(FATAL_ERROR "vct merge must refuse ${what} by name and say how to go on (exit ${last_code}):\n${last_output}")
+  endif()
+  run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/${name}.h5 --resume)
+  if(NOT last_code EQUAL 0 OR NOT last_output MATCHES "${name}\\.h5\\.parts/${part}\\.h5' could not be read"
+     OR NOT last_output MATCHES "kept as '[^']*${name}\\.h5\\.parts/${part}\\.h5\\.unreadable'")
+    message(FATAL_ERROR "resuming past ${what} must set it aside and say so (exit ${last_code}):\n${last_output}")
+  endif()
+endfunction()
 run(${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/single.h5)
 if(NOT last_code EQUAL 0)
   message(FATAL_ERROR "single-process run failed:\n${last_output}")
@@ -65,20 +78,25 @@ expect_single_result(${WORK}/resumed.h5 "resumed MPI result")
 # candidates again, and the result still equals the single-process run.
 run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/aside.h5 --stop-after 1)
 run(truncate -s 4096 ${WORK}/aside.h5.parts/part-0-0.h5)
-run(${VCT} merge ${WORK}/aside.h5)
-if(NOT last_code EQUAL 4 OR NOT last_output MATCHES "cannot merge '[^']*part-0-0\\.h5': .*vct run --resume sets it aside")
-  message(FATAL_ERROR "vct merge must refuse an unreadable part and say how to go on (exit ${last_code}):\n${last_output}")
-endif()
-run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/aside.h5 --resume)
-if(NOT last_code EQUAL 0 OR NOT last_output MATCHES "aside\\.h5\\.parts/part-0-0\\.h5' could not be read"
-   OR NOT last_output MATCHES "kept as '[^']*aside\\.h5\\.parts/part-0-0\\.h5\\.unreadable'")
-  message(FATAL_ERROR "resuming past an unreadable part must set it aside and say so (exit ${last_code}):\n${last_output}")
-endif()
+expect_merge_refuses_and_resume_sets_aside(aside part-0-0 "an unreadable part")
 file(GLOB left RELATIVE ${WORK}/aside.h5.parts ${WORK}/aside.h5.parts/*)
 if(NOT left STREQUAL "part-0-0.h5.unreadable")
   message(FATAL_ERROR "after the merge the parts folder must keep only the set-aside part, found: ${left}")
 endif()
 expect_single_result(${WORK}/aside.h5 "the result after an unreadable part")
+# A part whose identity reads but whose candidates do not (a kill that tore a table after the
+# identity was written; here the arms' tables of part-0-1.h5 are deleted with PYTHON's h5py): vct
+# merge names it with the way on, and --resume, which reads every earlier part whole, sets it aside
+# (it used to check the candidate ids only, and the merge then failed on the missing table).
+run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/torn.h5 --stop-after 1)
+# (Lines, not semicolons, separate the Python statements: run() would split its arguments there.)
+run(${PYTHON} -c "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    del f['arms']"
+    ${WORK}/torn.h5.parts/part-0-1.h5)
+if(NOT last_code EQUAL 0)
+  message(FATAL_ERROR "cannot delete the arms' tables of part-0-1.h5 with ${PYTHON} (h5py):\n${last_output}")
+endif()
+expect_merge_refuses_and_resume_sets_aside(torn part-0-1 "a part with torn tables")
+expect_single_result(${WORK}/torn.h5 "the result after a part with torn tables")
 # An unfinished single-process run of the same output is not overwritten by an MPI run (issue #19).
 run(${VCT} run ${SCENARIO} --threads 1 --quiet --output ${WORK}/shared.h5 --stop-after 1)
 file(RENAME ${WORK}/shared.h5 ${WORK}/shared.h5.partial)  # as a SIGKILL would leave it

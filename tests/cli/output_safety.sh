@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Output safety and resume for single-process trials (issue #19). Usage:
-#   output_safety.sh VCT COMPARE SCENARIO WORK
+#   output_safety.sh VCT COMPARE SCENARIO WORK PYTHON
 # SCENARIO is a small trial with batches of 2 (tests/scenarios/good/small_trial.yaml). Every
-# resumed file must equal an uninterrupted run candidate by candidate (COMPARE).
+# resumed file must equal an uninterrupted run candidate by candidate (COMPARE). PYTHON has h5py.
 set -uo pipefail
-vct=$1 compare=$2 scenario=$3 work=$4
+vct=$1 compare=$2 scenario=$3 work=$4 python=$5
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 run() { "$vct" run "$@" --threads 1 --quiet >out.txt 2>&1; code=$?; }
@@ -52,6 +52,17 @@ head -c 4096 full.h5 > v.h5.partial  # again: the first one set aside is not ove
 run "$scenario" -o v.h5 --resume; expect 0 "resume of a complete run past an unreadable .partial"
 says "it is kept as 'v.h5.partial.unreadable-2'"; says "already complete"
 [[ -e v.h5.partial.unreadable ]] || fail "the first set-aside file was lost"
+
+# A .partial whose identity reads but whose candidates do not (a kill that tore a table after the
+# identity was written; here the arms' tables are deleted) is set aside the same way once reading
+# its candidates fails, and the run starts over.
+run "$scenario" -o t.h5 --stop-after 1; expect 130 "stopped run before the torn .partial"
+mv t.h5 t.h5.partial  # where a killed run leaves it (a stopped one renames it into place)
+"$python" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); del f["arms"]; f.close()' t.h5.partial ||
+  fail "cannot delete the arms' tables with $python (h5py)"
+run "$scenario" -o t.h5 --resume; expect 0 "resume past a .partial with torn tables"
+says "'t.h5.partial' could not be read"; says "it is kept as 't.h5.partial.unreadable'"
+"$compare" full.h5 t.h5 >cmp.txt || fail "result after a .partial with torn tables differs: $(cat cmp.txt)"
 
 # An interrupted re-run never replaces a complete result: it stays in .partial (and is resumable).
 run "$scenario" -o full.h5 --stop-after 1; expect 130 "interrupted re-run"; says "full.h5.partial holds 4 of 12"
