@@ -87,7 +87,10 @@ run mid.yaml -o k.h5 --resume; expect 0 "resume after repeated kills"
 # (it used to be sent to check the folder's permissions), and the first finishes unharmed.
 "$vct" run mid.yaml -o busy.h5 --threads 1 --quiet >busy.txt 2>&1 &
 first=$!
-for _ in $(seq 1 50); do [[ -e busy.h5.partial ]] && break; sleep 0.05; done
+# Wait for the first run's file however loaded the machine is (up to 60 s; it used to be 2.5 s, after
+# which the second run could start first under a loaded ctest -j2 and the roles swap).
+for _ in $(seq 1 1200); do [[ -e busy.h5.partial ]] && break; sleep 0.05; done
+[[ -e busy.h5.partial ]] || fail "the first run wrote no busy.h5.partial within 60 s: $(cat busy.txt)"
 sleep 0.3
 run mid.yaml -o busy.h5; expect 4 "second run on the same output"; says "is being written by another process"
 wait "$first" || fail "the first run failed: $(cat busy.txt)"
