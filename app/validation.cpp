@@ -492,16 +492,8 @@ std::string simulated_text(const Simulated& s, const char* dash) {
 /// "mean ± SD (min–max)" over the fresh seeds, empty without them.
 std::string seeds_text(const Row& r, const char* dash) {
   if (r.seeds.empty()) return "";
-  double mean = 0.0, var = 0.0, lo = r.seeds.front(), hi = r.seeds.front();
-  for (double v : r.seeds) {
-    mean += v;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  mean /= static_cast<double>(r.seeds.size());
-  for (double v : r.seeds) var += (v - mean) * (v - mean);
-  const double sd = r.seeds.size() > 1 ? std::sqrt(var / static_cast<double>(r.seeds.size() - 1)) : 0.0;
-  return pct(mean) + " ± " + pct(sd) + " (" + pct(lo) + dash + pct(hi) + ")";
+  const stats::Spread s = stats::spread(r.seeds);
+  return pct(s.mean) + " ± " + pct(s.n > 1 ? s.sd : 0.0) + " (" + pct(s.min) + dash + pct(s.max) + ")";
 }
 
 /// "7–19 of 36: inside (p 0.18)": the trial-size prediction, empty without published_n.

@@ -159,6 +159,26 @@ KaplanMeier kaplan_meier(const std::vector<double>& time, const std::vector<bool
   return km;
 }
 
+Spread spread(const std::vector<double>& values) {
+  Spread s;
+  s.n = values.size();
+  if (values.empty()) {
+    s.mean = s.sd = s.min = s.max = kNaN;
+    return s;
+  }
+  s.min = s.max = values.front();
+  for (double v : values) {
+    s.mean += v;
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+  }
+  s.mean /= static_cast<double>(s.n);
+  double ss = 0.0;
+  for (double v : values) ss += (v - s.mean) * (v - s.mean);
+  s.sd = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : kNaN;
+  return s;
+}
+
 double quantile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return kNaN;
   const double h = (static_cast<double>(sorted.size()) - 1.0) * std::clamp(p, 0.0, 1.0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace vct::stats {
@@ -72,6 +73,18 @@ SurvivalAt survival_at(const KaplanMeier& km, double t);
 /// [0, tau] (Royston & Parmar 2013, BMC Med Res Methodol 13:152). NaN when tau is beyond the last
 /// observed time (the curve is not estimable there) or there are no observations.
 double restricted_mean(const KaplanMeier& km, double tau);
+
+/// Mean, sample standard deviation (divisor n - 1) and range of a set of values: the spread of a
+/// rate over seeds or populations, of a fitted value over files. mean, min and max are NaN for no
+/// values, sd for fewer than two.
+struct Spread {
+  std::size_t n = 0;
+  double mean = 0.0;
+  double sd = 0.0;
+  double min = 0.0;
+  double max = 0.0;
+};
+Spread spread(const std::vector<double>& values);
 
 /// Quantile p in [0, 1] of sorted values, linear between order statistics (Hyndman-Fan type 7,
 /// numpy's default); NaN for no values.

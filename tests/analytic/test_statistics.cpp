@@ -168,6 +168,23 @@ TEST(Statistics, HolmAdjustmentByHand) {
   EXPECT_EQ(stats::holm_adjust({0.2})[0], 0.2);
 }
 
+TEST(Statistics, SpreadIsTheMeanSampleSdAndRange) {
+  // 2, 4, 9: mean 15 / 3 = 5; squares 9 + 1 + 16 = 26, SD sqrt(26 / 2) = sqrt(13) (divisor n - 1).
+  const stats::Spread s = stats::spread({4.0, 2.0, 9.0});
+  EXPECT_EQ(s.n, 3u);
+  EXPECT_DOUBLE_EQ(s.mean, 5.0);
+  EXPECT_DOUBLE_EQ(s.sd, std::sqrt(13.0));
+  EXPECT_EQ(s.min, 2.0);
+  EXPECT_EQ(s.max, 9.0);
+  // One value has no SD; no values, nothing.
+  const stats::Spread one = stats::spread({0.3});
+  EXPECT_EQ(one.mean, 0.3);
+  EXPECT_TRUE(std::isnan(one.sd));
+  const stats::Spread none = stats::spread({});
+  EXPECT_EQ(none.n, 0u);
+  EXPECT_TRUE(std::isnan(none.mean) && std::isnan(none.sd) && std::isnan(none.min) && std::isnan(none.max));
+}
+
 TEST(TrialSummary, ComparisonsFollowThePlanAndAreHolmAdjusted) {
   // Three arms of four patients; responders: A none, B two, C all four.
   std::vector<std::vector<ArmOutcome>> outcomes(3);

@@ -12,6 +12,7 @@
 #include "app/run_scenario.hpp"
 #include "app/validation.hpp"
 #include "core/error.hpp"
+#include "core/statistics.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace vct::cli {
@@ -170,12 +171,13 @@ void print_calibration_result(const validation::Suite& suite, const validation::
     std::printf("  %-40s %5.1f %% (published %.1f %%)", t.id.c_str(), 100.0 * report.best.rates[k],
                 100.0 * t.published);
     if (spread) {
-      double mean = 0.0, var = 0.0;
-      for (const auto& p : by_population) mean += p[k] / static_cast<double>(by_population.size());
-      for (const auto& p : by_population) var += (p[k] - mean) * (p[k] - mean);
+      std::vector<double> values;
       std::printf("  ");
-      for (const auto& p : by_population) std::printf(" %.1f", 100.0 * p[k]);
-      std::printf("; %.1f", 100.0 * std::sqrt(var / static_cast<double>(by_population.size() - 1)));
+      for (const auto& p : by_population) {
+        values.push_back(p[k]);
+        std::printf(" %.1f", 100.0 * p[k]);
+      }
+      std::printf("; %.1f", 100.0 * stats::spread(values).sd);
     }
     std::printf("\n");
     ++k;

@@ -50,12 +50,10 @@ int cmd_tps_fit(const TpsFitArgs& a) {
   for (std::size_t k = 0; k < a.files.size(); ++k) {
     std::vector<double> sorted = each[k];
     std::sort(sorted.begin(), sorted.end());
-    double mean = 0.0, ss = 0.0;
-    for (double x : sorted) mean += std::log(x) / static_cast<double>(sorted.size());
-    for (double x : sorted) ss += (std::log(x) - mean) * (std::log(x) - mean);
+    std::vector<double> logs;
+    for (double x : sorted) logs.push_back(std::log(x));
     std::printf("%-40s %10.4g %10.4g %10.4g   SD ln %.3f\n", a.files[k].c_str(), stats::quantile(sorted, 0.1),
-                stats::quantile(sorted, 0.5), stats::quantile(sorted, 0.9),
-                sorted.size() > 1 ? std::sqrt(ss / static_cast<double>(sorted.size() - 1)) : NAN);
+                stats::quantile(sorted, 0.5), stats::quantile(sorted, 0.9), stats::spread(logs).sd);
   }
   std::printf("\n");
   std::printf("%-40s %7s %14s %10s   %s\n", "file", "n", "threshold", "cell SD", "TPS >=50 / 1-49 / <1 %");
@@ -72,15 +70,9 @@ int cmd_tps_fit(const TpsFitArgs& a) {
   const TpsMapping all = fit_tps_mapping(pooled, target);
   if (a.files.size() > 1) {
     print_row("pooled", pooled, all, target);
-    auto spread = [](const std::vector<double>& v) {
-      double mean = 0.0, ss = 0.0;
-      for (double x : v) mean += x / static_cast<double>(v.size());
-      for (double x : v) ss += (x - mean) * (x - mean);
-      return std::array<double, 2>{mean, std::sqrt(ss / static_cast<double>(v.size() - 1))};
-    };
-    const auto t = spread(thresholds), s = spread(sds);
+    const stats::Spread t = stats::spread(thresholds), s = stats::spread(sds);
     std::printf("\nSpread over the %zu files (mean +- SD): threshold %.4g +- %.2g molecules, cell SD %.4f +- %.4f\n",
-                a.files.size(), t[0], t[1], s[0], s[1]);
+                a.files.size(), t.mean, t.sd, s.mean, s.sd);
     std::printf("\nEach file under the pooled mapping (the prevalence's spread between files):\n");
     for (std::size_t k = 0; k < each.size(); ++k) print_row(a.files[k], each[k], all, target);
   }
