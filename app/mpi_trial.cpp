@@ -8,6 +8,7 @@
 #include <optional>
 #include <regex>
 
+#include "app/mpi_distribution.hpp"
 #include "app/run_scenario.hpp"
 #include "core/error.hpp"
 #include "io/run_identity.hpp"
@@ -51,44 +52,35 @@ void abort_job(int exit_code) {
   std::abort();  // MPI_Abort does not return; this only satisfies [[noreturn]]
 }
 
+MpiDistribution::MpiDistribution() {
+  MPI_Win_allocate(rank() == 0 ? 2 * sizeof(long) : 0, sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD, &base_, &win_);
+  if (rank() == 0) base_[0] = base_[1] = 0;
+  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Win_lock_all(0, win_);
+}
+
+MpiDistribution::~MpiDistribution() {
+  MPI_Win_unlock_all(win_);
+  if (!abandoned_) MPI_Win_free(&win_);  // collective
+}
+
+bool MpiDistribution::next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin,
+                                 std::size_t& end) {
+  const long one = 1;
+  long ticket = 0;
+  MPI_Fetch_and_op(&one, &ticket, MPI_LONG, 0, phase, MPI_SUM, win_);
+  MPI_Win_flush(0, win_);
+  begin = static_cast<std::size_t>(ticket) * batch;
+  if (begin >= total) return false;
+  end = std::min(total, begin + batch);
+  return true;
+}
+
+void MpiDistribution::sum_over_processes(std::vector<double>& values) {
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+
 namespace {
-
-/// Dynamic batches: every rank fetches-and-adds a shared counter per phase held on rank 0.
-class MpiDistribution : public TrialDistribution {
- public:
-  MpiDistribution() {
-    MPI_Win_allocate(rank() == 0 ? 2 * sizeof(long) : 0, sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD, &base_, &win_);
-    if (rank() == 0) base_[0] = base_[1] = 0;
-    MPI_Barrier(MPI_COMM_WORLD);
-    MPI_Win_lock_all(0, win_);
-  }
-  ~MpiDistribution() override {
-    MPI_Win_unlock_all(win_);
-    if (!abandoned_) MPI_Win_free(&win_);  // collective
-  }
-  /// This rank failed alone: its destructor must not wait for the others in MPI_Win_free (the job
-  /// is about to be aborted).
-  void abandon() { abandoned_ = true; }
-  bool next_batch(int phase, std::size_t total, std::size_t batch, std::size_t& begin, std::size_t& end) override {
-    const long one = 1;
-    long ticket = 0;
-    MPI_Fetch_and_op(&one, &ticket, MPI_LONG, 0, phase, MPI_SUM, win_);
-    MPI_Win_flush(0, win_);
-    begin = static_cast<std::size_t>(ticket) * batch;
-    if (begin >= total) return false;
-    end = std::min(total, begin + batch);
-    return true;
-  }
-  void sum_over_processes(std::vector<double>& values) override {
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-  }
-  bool may_stop_during_screening() const override { return false; }  // the others wait in the sum
-
- private:
-  long* base_ = nullptr;
-  MPI_Win win_;
-  bool abandoned_ = false;
-};
 
 /// Next attempt number: one more than any part file already present.
 int next_attempt(const std::vector<std::string>& parts) {
