@@ -314,7 +314,7 @@ TEST(ValidationSuite, CalibrationOnSeveralPopulationsFitsTheMeanOfEachTarget) {
   EXPECT_EQ(calibration_seed_offset(1), 1001);  // kMaxFreshSeeds 1000 + 1
   EXPECT_EQ(calibration_seed_offset(2), 1002);
   const fs::path dir = fs::temp_directory_path() / "vct_calibration_populations";
-  const fs::path suite_path = write_calibration_suite(dir, 24, 3, "");
+  const fs::path suite_path = write_calibration_suite(dir, 16, 3, "");
   const Suite suite = load_suite(suite_path.string());
   // Population 1 samples seed 11 + 1000003 x 1001 = 1001003014.
   EXPECT_NE(apply_calibration(io::read_text_file((dir / "trial.yaml").string()), "t", Calibration{}, 0, 1001)
@@ -336,19 +336,18 @@ TEST(ValidationSuite, CalibrationOnSeveralPopulationsFitsTheMeanOfEachTarget) {
     mean_rate += s.rate.estimate / 2.0;
     mean_soft += s.soft / 2.0;
   }
-  EXPECT_NE(best.population_rates[0][0], best.population_rates[1][0]);  // 24 different patients each
+  EXPECT_NE(best.population_rates[0][0], best.population_rates[1][0]);  // 16 different patients each
   EXPECT_DOUBLE_EQ(best.rates[0], mean_rate);
   EXPECT_DOUBLE_EQ(best.soft[0], mean_soft);
   // objective = ((mean smoothed rate - 0.4) / 0.1)^2
   EXPECT_NEAR(best.objective, std::pow((mean_soft - 0.4) / 0.1, 2), 1e-12);
-  // One population through either entry point is the single-seed fit, value for value.
-  Runner first(suite, RunOptions{0, 2, false, 0}), again(suite, RunOptions{0, 2, false, 0});
-  const CalibrationReport one = calibrate(suite, first, Calibration{}, {});
-  const CalibrationReport listed = calibrate(suite, {&again}, Calibration{}, {});
-  ASSERT_EQ(one.trace.size(), listed.trace.size());
-  for (std::size_t i = 0; i < one.trace.size(); ++i) EXPECT_EQ(one.trace[i].objective, listed.trace[i].objective);
-  // ... and the first of several populations is that same population (the start, median 10).
-  EXPECT_EQ(one.trace[0].rates[0], report.trace[0].population_rates[0][0]);
+  // The first of several populations is the scenarios' own (offset 0): at the start (median 10) it
+  // reads what a single-seed runner reads. (The one-runner overload is a list of one; the single-seed
+  // fit is pinned by JointCalibrationLowersTheObjectiveAndApproachesItsTargets.)
+  Calibration start;
+  start.population_medians["n_T1_clones"] = {10.0, 1.0};
+  Runner own(suite, RunOptions{0, 2, false, 0});
+  EXPECT_EQ(own.evaluate(suite.targets[0], start).rate.estimate, report.trace[0].population_rates[0][0]);
   fs::remove_all(dir);
 }
 
