@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <map>
 
 #include "core/error.hpp"
@@ -44,6 +45,81 @@ std::string describe_treatment(const TrialArm& arm) {
     text += (text.empty() ? "" : "; ") + std::string(line);
   }
   return text.empty() ? "no treatment" : text;
+}
+
+double flag(bool b) { return b ? 1.0 : 0.0; }
+
+/// The number columns of an arm's outcomes table after its first five (candidate_id, status,
+/// message, best_response, best_response_text), in file order: name, value for a patient (`ok`:
+/// assessed by RECIST, ArmResult::assessed), value for a candidate who is not a patient. A new
+/// outcome column is added here alone (layout and rows both come from this table).
+struct OutcomeColumn {
+  const char* name;
+  double (*value)(const ArmResult& r, bool ok);
+  double not_a_patient;
+};
+const OutcomeColumn kOutcomeColumns[] = {
+    {"best_response_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_response_day : kNaN; }, kNaN},
+    {"time_to_response_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.time_to_response_day : kNaN; },
+     kNaN},
+    {"duration_of_response_day",
+     [](const ArmResult& r, bool ok) { return ok ? r.recist.duration_of_response_day : kNaN; }, kNaN},
+    {"response_ended", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.response_ended) : kNaN; }, kNaN},
+    {"pfs_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.pfs_day : kNaN; }, kNaN},
+    {"pfs_event", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pfs_event) : kNaN; }, kNaN},
+    {"best_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_change_pct : kNaN; }, kNaN},
+    {"best_scan_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_scan_change_pct : kNaN; },
+     kNaN},
+    {"last_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.last_change_pct : kNaN; }, kNaN},
+    {"best_response_in_field",
+     [](const ArmResult& r, bool ok) { return ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0; },
+     -1.0},
+    {"best_change_pct_in_field",
+     [](const ArmResult& r, bool ok) { return ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN; }, kNaN},
+    {"best_scan_change_pct_in_field",
+     [](const ArmResult& r, bool ok) { return ok && r.in_field ? r.recist_in_field.best_scan_change_pct : kNaN; },
+     kNaN},
+    {"best_response_out_of_field",
+     [](const ArmResult& r, bool ok) {
+       return ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0;
+     },
+     -1.0},
+    {"best_change_pct_out_of_field",
+     [](const ArmResult& r, bool ok) { return ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN; },
+     kNaN},
+    {"best_scan_change_pct_out_of_field",
+     [](const ArmResult& r, bool ok) {
+       return ok && r.out_of_field ? r.recist_out_of_field.best_scan_change_pct : kNaN;
+     },
+     kNaN},
+    {"first_scan_change_pct", [](const ArmResult& r, bool) { return r.first_scan_change_pct; }, kNaN},
+    {"tgi_d_per_day", [](const ArmResult& r, bool) { return r.kinetics.d_per_day; }, kNaN},
+    {"tgi_g_per_day", [](const ArmResult& r, bool) { return r.kinetics.g_per_day; }, kNaN},
+    {"tgr_first_scan_pct_per_month", [](const ArmResult& r, bool) { return r.tgr_first_scan_pct_per_month; }, kNaN},
+    {"hyperprogression", [](const ArmResult& r, bool ok) { return ok ? flag(r.hyperprogression) : kNaN; }, kNaN},
+    {"new_lesion_day", [](const ArmResult& r, bool) { return r.new_lesion_day; }, kNaN},
+    {"pd_new_lesion", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pd_new_lesion) : kNaN; }, kNaN},
+    {"non_target_growth_per_day", [](const ArmResult& r, bool) { return r.non_target_growth_per_day; }, kNaN},
+    {"pd_non_target", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pd_non_target) : kNaN; }, kNaN},
+    {"pfs_death", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pfs_death) : kNaN; }, kNaN},
+    {"death_day", [](const ArmResult& r, bool) { return r.death_day; }, kNaN},
+    {"os_day", [](const ArmResult& r, bool) { return r.os_day; }, kNaN},
+    {"os_event", [](const ArmResult& r, bool) { return std::isnan(r.os_day) ? kNaN : flag(r.os_event); }, kNaN},
+    {"ici_stop_day", [](const ArmResult& r, bool) { return r.ici_stop_day; }, kNaN},
+    {"earliest_stop_day", [](const ArmResult& r, bool) { return r.earliest_stop_day; }, kNaN},
+    {"n_steps", [](const ArmResult& r, bool) { return static_cast<double>(r.steps); }, kNaN},
+    {"wall_s", [](const ArmResult& r, bool) { return r.wall_seconds; }, kNaN},
+};
+
+/// The outcomes table's columns: (name, is text).
+std::vector<std::pair<std::string, bool>> outcome_layout() {
+  std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false},
+                                                      {"status", false},
+                                                      {"message", true},
+                                                      {"best_response", false},
+                                                      {"best_response_text", true}};
+  for (const OutcomeColumn& c : kOutcomeColumns) layout.emplace_back(c.name, false);
+  return layout;
 }
 }  // namespace
 
@@ -139,45 +215,7 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
     write_course_table(g.get(), "radiotherapy", courses);
     attr_int(g.get(), "arm_index", static_cast<long long>(a));
     Impl::Arm w;
-    w.outcomes = std::make_unique<AppendableTable>(
-        g.get(), "outcomes",
-        std::vector<std::pair<std::string, bool>>{{"candidate_id", false},
-                                                  {"status", false},
-                                                  {"message", true},
-                                                  {"best_response", false},
-                                                  {"best_response_text", true},
-                                                  {"best_response_day", false},
-                                                  {"time_to_response_day", false},
-                                                  {"duration_of_response_day", false},
-                                                  {"response_ended", false},
-                                                  {"pfs_day", false},
-                                                  {"pfs_event", false},
-                                                  {"best_change_pct", false},
-                                                  {"best_scan_change_pct", false},
-                                                  {"last_change_pct", false},
-                                                  {"best_response_in_field", false},
-                                                  {"best_change_pct_in_field", false},
-                                                  {"best_scan_change_pct_in_field", false},
-                                                  {"best_response_out_of_field", false},
-                                                  {"best_change_pct_out_of_field", false},
-                                                  {"best_scan_change_pct_out_of_field", false},
-                                                  {"first_scan_change_pct", false},
-                                                  {"tgi_d_per_day", false},
-                                                  {"tgi_g_per_day", false},
-                                                  {"tgr_first_scan_pct_per_month", false},
-                                                  {"hyperprogression", false},
-                                                  {"new_lesion_day", false},
-                                                  {"pd_new_lesion", false},
-                                                  {"non_target_growth_per_day", false},
-                                                  {"pd_non_target", false},
-                                                  {"pfs_death", false},
-                                                  {"death_day", false},
-                                                  {"os_day", false},
-                                                  {"os_event", false},
-                                                  {"ici_stop_day", false},
-                                                  {"earliest_stop_day", false},
-                                                  {"n_steps", false},
-                                                  {"wall_s", false}});
+    w.outcomes = std::make_unique<AppendableTable>(g.get(), "outcomes", outcome_layout());
     Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
     for (int k : spec.trajectory_outputs) {
       const auto& o = model.outputs()[static_cast<std::size_t>(k)];
@@ -324,38 +362,22 @@ void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batc
 
 void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateResult>& batch) {
   const std::size_t n = batch.size();
-  std::vector<double> id;
-  for (const auto& c : batch) id.push_back(static_cast<double>(c.candidate));
   const std::size_t ns = n_scans;
   Arm& w = arms[a];
-  std::vector<double> st, best, best_day, ttr, dor, ended, pfs, event, best_change, last_change, steps, wall_s;
-  std::vector<double> scan_change, scan_change_in, scan_change_out;  // best change over the scans, not capped at 0 %
-  std::vector<double> best_in, change_in, best_out, change_out, first_change, tgi_d, tgi_g;
-  std::vector<double> new_lesion, pd_new, pfs_death, death, os, os_event, tgr_first, hyper, non_target, pd_non_target;
-  std::vector<double> stop_day, earliest_stop;
+  std::vector<double> id, st, best;
   std::vector<std::string> msg, best_text;
+  std::vector<std::vector<double>> numbers(std::size(kOutcomeColumns));
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
   for (std::size_t i = 0; i < n; ++i) {
     const CandidateResult& c = batch[i];
+    id.push_back(static_cast<double>(c.candidate));
     if (c.status != CandidateStatus::kPatient) {
       st.push_back(-1);
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (auto* v : {&best_day,        &ttr,         &dor,
-                      &ended,           &pfs,         &event,
-                      &best_change,     &last_change, &steps,
-                      &wall_s,          &change_in,   &change_out,
-                      &first_change,    &tgi_d,       &tgi_g,
-                      &new_lesion,      &pd_new,      &pfs_death,
-                      &death,           &os,          &os_event,
-                      &tgr_first,       &hyper,       &non_target,
-                      &pd_non_target,   &scan_change, &scan_change_in,
-                      &scan_change_out, &stop_day,    &earliest_stop})
-        v->push_back(kNaN);
-      best_in.push_back(-1);
-      best_out.push_back(-1);
+      for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(kOutcomeColumns[k].not_a_patient);
       continue;
     }
     const ArmResult& r = c.arms[a];
@@ -364,38 +386,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     msg.push_back(r.message);
     best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
     best_text.push_back(ok ? to_string(r.recist.best) : "");
-    best_day.push_back(ok ? r.recist.best_response_day : kNaN);
-    ttr.push_back(ok ? r.recist.time_to_response_day : kNaN);
-    dor.push_back(ok ? r.recist.duration_of_response_day : kNaN);
-    ended.push_back(ok ? (r.recist.response_ended ? 1.0 : 0.0) : kNaN);
-    pfs.push_back(ok ? r.recist.pfs_day : kNaN);
-    event.push_back(ok ? (r.recist.pfs_event ? 1.0 : 0.0) : kNaN);
-    best_change.push_back(ok ? r.recist.best_change_pct : kNaN);
-    scan_change.push_back(ok ? r.recist.best_scan_change_pct : kNaN);
-    last_change.push_back(ok ? r.recist.last_change_pct : kNaN);
-    best_in.push_back(ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0);
-    change_in.push_back(ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN);
-    scan_change_in.push_back(ok && r.in_field ? r.recist_in_field.best_scan_change_pct : kNaN);
-    best_out.push_back(ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0);
-    change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN);
-    scan_change_out.push_back(ok && r.out_of_field ? r.recist_out_of_field.best_scan_change_pct : kNaN);
-    first_change.push_back(r.first_scan_change_pct);
-    tgi_d.push_back(r.kinetics.d_per_day);
-    tgi_g.push_back(r.kinetics.g_per_day);
-    tgr_first.push_back(r.tgr_first_scan_pct_per_month);
-    hyper.push_back(ok ? (r.hyperprogression ? 1.0 : 0.0) : kNaN);
-    new_lesion.push_back(r.new_lesion_day);
-    pd_new.push_back(ok ? (r.recist.pd_new_lesion ? 1.0 : 0.0) : kNaN);
-    non_target.push_back(r.non_target_growth_per_day);
-    pd_non_target.push_back(ok ? (r.recist.pd_non_target ? 1.0 : 0.0) : kNaN);
-    pfs_death.push_back(ok ? (r.recist.pfs_death ? 1.0 : 0.0) : kNaN);
-    death.push_back(r.death_day);
-    os.push_back(r.os_day);
-    os_event.push_back(std::isnan(r.os_day) ? kNaN : (r.os_event ? 1.0 : 0.0));
-    stop_day.push_back(r.ici_stop_day);
-    earliest_stop.push_back(r.earliest_stop_day);
-    steps.push_back(static_cast<double>(r.steps));
-    wall_s.push_back(r.wall_seconds);
+    for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(kOutcomeColumns[k].value(r, ok));
     for (std::size_t k = 0; k < w.outputs.size(); ++k)
       std::copy(r.trajectories.begin() + static_cast<long>(k * nt),
                 r.trajectories.begin() + static_cast<long>((k + 1) * nt),
@@ -404,44 +395,12 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       for (std::size_t s = 0; s < r.recist.per_scan.size(); ++s)
         scans[i * ns + s] = static_cast<double>(r.recist.per_scan[s]);
   }
-  w.outcomes->append({number_column("candidate_id", id),
-                      number_column("status", st),
-                      text_column("message", msg),
-                      number_column("best_response", best),
-                      text_column("best_response_text", best_text),
-                      number_column("best_response_day", best_day),
-                      number_column("time_to_response_day", ttr),
-                      number_column("duration_of_response_day", dor),
-                      number_column("response_ended", ended),
-                      number_column("pfs_day", pfs),
-                      number_column("pfs_event", event),
-                      number_column("best_change_pct", best_change),
-                      number_column("best_scan_change_pct", scan_change),
-                      number_column("last_change_pct", last_change),
-                      number_column("best_response_in_field", best_in),
-                      number_column("best_change_pct_in_field", change_in),
-                      number_column("best_scan_change_pct_in_field", scan_change_in),
-                      number_column("best_response_out_of_field", best_out),
-                      number_column("best_change_pct_out_of_field", change_out),
-                      number_column("best_scan_change_pct_out_of_field", scan_change_out),
-                      number_column("first_scan_change_pct", first_change),
-                      number_column("tgi_d_per_day", tgi_d),
-                      number_column("tgi_g_per_day", tgi_g),
-                      number_column("tgr_first_scan_pct_per_month", tgr_first),
-                      number_column("hyperprogression", hyper),
-                      number_column("new_lesion_day", new_lesion),
-                      number_column("pd_new_lesion", pd_new),
-                      number_column("non_target_growth_per_day", non_target),
-                      number_column("pd_non_target", pd_non_target),
-                      number_column("pfs_death", pfs_death),
-                      number_column("death_day", death),
-                      number_column("os_day", os),
-                      number_column("os_event", os_event),
-                      number_column("ici_stop_day", stop_day),
-                      number_column("earliest_stop_day", earliest_stop),
-                      number_column("n_steps", steps),
-                      number_column("wall_s", wall_s)},
-                     n);
+  std::vector<Column> columns = {number_column("candidate_id", id), number_column("status", st),
+                                 text_column("message", msg), number_column("best_response", best),
+                                 text_column("best_response_text", best_text)};
+  for (std::size_t k = 0; k < numbers.size(); ++k)
+    columns.push_back(number_column(kOutcomeColumns[k].name, std::move(numbers[k])));
+  w.outcomes->append(columns, n);
   for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
   w.scan_response->append(scans.data(), n);
 }
