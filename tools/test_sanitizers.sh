@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The unit, scenario and trial tests under AddressSanitizer + UndefinedBehaviorSanitizer, and 60 s
+# The unit, analytic, scenario and trial tests under AddressSanitizer + UndefinedBehaviorSanitizer, and 60 s
 # of libFuzzer on the scenario and calibration loaders (clang; preset sanitize-fuzz; issue #19).
 # Run by CI after tools/test.sh, and before each release (docs/testing.md).
 set -euo pipefail
@@ -19,5 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 cmake --preset sanitize-fuzz >/dev/null
 cmake --build --preset sanitize-fuzz -j"$(nproc)" \
-  --target vct_unit_tests vct_scenario_tests vct_trial_tests vct_fuzz_loaders
+  --target vct_unit_tests vct_analytic_tests vct_scenario_tests vct_trial_tests vct_fuzz_loaders
 ctest --preset sanitize-fuzz -j"$(nproc)"

@@ -191,7 +191,11 @@ TEST(HybridLesions, RunsSharingSettledWindowsMatchRunsThatSettleTheirOwn) {
   // restores; they and a run without the cache then exchange 6 slices with identical tables and
   // window digests. A run from another initial state settles anew (no hit), as does another patient.
   const ModelDefinition& m = rt_model();
-  const auto [p, y] = hybrid_patient(m);
+  const auto patient = hybrid_patient(m);
+  // Named references, not a structured binding: the lambda below captures them, which clang 14
+  // (the sanitizer build) refuses for bindings.
+  const std::vector<double>& p = patient.first;
+  const std::vector<double>& y = patient.second;
   HybridConfig config = one_core_window();
   config.windows[0].settle_days = 2.0;
   config.assessment_days = {0.0, 1.0};
