@@ -9,7 +9,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <string>
 
 #include "app/run_scenario.hpp"
 #include "core/random.hpp"
@@ -149,6 +151,34 @@ TEST(Trial, WritesTheDocumentedLayout) {
   EXPECT_EQ(rows_of(f, "/population/values", &cols), 6u);
   EXPECT_EQ(cols, 36u);  // 30 distributions + 6 latent PK parameters
   EXPECT_EQ(rows_of(f, "/arms/nivolumab/outcomes"), 6u);
+  // Every outcome column is documented, in file order, in docs/output-format.md's row for
+  // /arms/<arm>/outcomes (candidate_id, first, is the key every table shares): 37 columns.
+  {
+    std::ifstream doc(fs::path(VCT_SOURCE_DIR) / "docs/output-format.md");
+    std::string row;
+    for (std::string line; std::getline(doc, line);)
+      if (line.rfind("| `/arms/<arm>/outcomes` |", 0) == 0) row = line;
+    ASSERT_FALSE(row.empty()) << "docs/output-format.md has no /arms/<arm>/outcomes row";
+    const hid_t d = H5Dopen2(f, "/arms/nivolumab/outcomes", H5P_DEFAULT);
+    const hid_t type = H5Dget_type(d);
+    const int n = H5Tget_nmembers(type);
+    EXPECT_EQ(n, 37);
+    std::size_t at = 0;
+    for (int k = 0; k < n; ++k) {
+      char* name = H5Tget_member_name(type, static_cast<unsigned>(k));
+      const std::string column = name;
+      H5free_memory(name);
+      if (k == 0) {
+        EXPECT_EQ(column, "candidate_id");
+        continue;
+      }
+      const std::size_t found = row.find("`" + column + "`", at);
+      EXPECT_NE(found, std::string::npos) << "outcome column '" << column << "' undocumented or out of order";
+      if (found != std::string::npos) at = found;
+    }
+    H5Tclose(type);
+    H5Dclose(d);
+  }
   EXPECT_EQ(rows_of(f, "/arms/durvalumab/outputs/aPDL1_plasma_nM", &cols), 6u);
   EXPECT_EQ(cols, 113u);
   EXPECT_EQ(rows_of(f, "/arms/durvalumab/scan_response", &cols), 6u);
