@@ -115,96 +115,144 @@ TreatmentPlan make_treatment_plan(const ModelDefinition& model, const std::vecto
   return plan;
 }
 
+namespace {
+
+/// The discontinuities of a treatment plan, in time order: the coupling's slice boundaries, then
+/// the RT fractions, then the doses due at the same time. Each is a pure jump of the state, logged.
+class Discontinuities {
+ public:
+  Discontinuities(const ModelDefinition& model, const TreatmentPlan& plan, SliceCoupling* coupling,
+                  const double* params, std::vector<AppliedEvent>& log)
+      : model_(model),
+        doses_(plan.doses),
+        fractions_(plan.fractions),
+        coupling_(coupling),
+        slice_(coupling ? coupling->slice_days() : 0.0),
+        params_(params),
+        log_(log) {}
+
+  /// Time of the next discontinuity (+inf when none is left).
+  double next_time() const {
+    double t = std::numeric_limits<double>::infinity();
+    if (next_dose_ < doses_.size()) t = doses_[next_dose_].time_day;
+    if (next_fraction_ < fractions_.size()) t = std::min(t, fractions_[next_fraction_].time_day);
+    if (coupling_) t = std::min(t, static_cast<double>(next_slice_) * slice_);
+    return t;
+  }
+
+  /// Applies to `y` every discontinuity due by `t` (1e-9 day tolerance); true when any was.
+  bool apply_due(double t, std::vector<double>& y) {
+    bool any = false;
+    while (coupling_ && static_cast<double>(next_slice_) * slice_ <= t + 1e-9)  // the slice before the doses
+      any = coupling_->exchange(static_cast<double>(next_slice_++) * slice_, y.data(), params_) || any;
+    while (next_fraction_ < fractions_.size() && fractions_[next_fraction_].time_day <= t + 1e-9) {
+      apply_fraction(fractions_[next_fraction_++], y);
+      any = true;
+    }
+    while (next_dose_ < doses_.size() && doses_[next_dose_].time_day <= t + 1e-9) {
+      apply_dose(doses_[next_dose_++], y);
+      any = true;
+    }
+    return any;
+  }
+
+ private:
+  void apply_fraction(const RadiationFraction& f, std::vector<double>& y) {
+    if (coupling_) coupling_->on_fraction(f, y.data(), params_);
+    model_.apply_radiation_fraction(f, params_, y.data());
+    std::ostringstream detail;
+    detail << f.course << ": " << f.dose_Gy << " Gy to lesion " << f.lesion + 1;
+    log_.push_back({f.time_day, "radiotherapy", detail.str()});
+  }
+  void apply_dose(const Bolus& b, std::vector<double>& y) {
+    y[static_cast<std::size_t>(b.state_index)] += b.delta_nM;
+    std::ostringstream detail;
+    detail << b.drug << " " << b.amount_mg << " mg (+" << b.delta_nM << " nM)";
+    log_.push_back({b.time_day, "dose", detail.str()});
+  }
+
+  const ModelDefinition& model_;
+  const std::vector<Bolus>& doses_;
+  const std::vector<RadiationFraction>& fractions_;
+  SliceCoupling* coupling_;
+  double slice_;
+  const double* params_;
+  std::vector<AppliedEvent>& log_;
+  std::size_t next_dose_ = 0, next_fraction_ = 0;
+  long next_slice_ = 1;  // the coupling's next boundary is next_slice_ x slice_
+};
+
+/// Resets the state of model event `e` (a root found at `t`) in `y`, logged.
+void apply_model_event(const ModelDefinition& model, int e, int state, double t, std::vector<double>& y,
+                       std::vector<AppliedEvent>& log) {
+  const auto& ev = model.events()[static_cast<std::size_t>(e)];
+  const std::size_t i = static_cast<std::size_t>(state);
+  std::ostringstream detail;
+  detail << ev.state << " " << y[i] << " -> " << ev.reset_value;
+  y[i] = ev.reset_value;
+  log.push_back({t, ev.name, detail.str()});
+}
+
+/// A trajectory with the model's state and output counts, its storage reserved for `n_times`.
+Trajectory empty_trajectory(const ModelDefinition& model, std::size_t n_times) {
+  Trajectory traj;
+  traj.n_states = model.n_states();
+  traj.n_outputs = static_cast<int>(model.outputs().size());
+  traj.time_day.reserve(n_times);
+  traj.states.reserve(n_times * static_cast<std::size_t>(traj.n_states));
+  traj.outputs.reserve(n_times * static_cast<std::size_t>(traj.n_outputs));
+  return traj;
+}
+
+/// Appends the state `y` and the model's outputs at `t` (`out` is scratch of n_outputs).
+void record(const ModelDefinition& model, double t, const std::vector<double>& y, const double* params,
+            std::vector<double>& out, Trajectory& traj) {
+  traj.time_day.push_back(t);
+  traj.states.insert(traj.states.end(), y.begin(), y.end());
+  model.compute_outputs(t, y.data(), params, out.data());
+  traj.outputs.insert(traj.outputs.end(), out.begin(), out.end());
+}
+
+}  // namespace
+
 PatientRun simulate_treatment(const ModelDefinition& model, const std::vector<double>& params,
                               const std::vector<double>& y0, const TreatmentPlan& plan, const SolverOptions& options,
                               SliceCoupling* coupling) {
-  const double slice = coupling ? coupling->slice_days() : 0.0;
-  if (coupling && !(slice > 0.0)) throw Error(ErrorKind::kInput, "a coupled sub-model needs a slice length > 0 days");
+  if (coupling && !(coupling->slice_days() > 0.0))
+    throw Error(ErrorKind::kInput, "a coupled sub-model needs a slice length > 0 days");
   PatientRun run;
-  Trajectory& traj = run.trajectory;
-  traj.n_states = model.n_states();
-  traj.n_outputs = static_cast<int>(model.outputs().size());
   const std::vector<double> times = output_grid(plan.horizon_day, plan.output_interval_day);
-  traj.time_day.reserve(times.size());
-  traj.states.reserve(times.size() * static_cast<std::size_t>(traj.n_states));
-  traj.outputs.reserve(times.size() * static_cast<std::size_t>(traj.n_outputs));
-
+  run.trajectory = empty_trajectory(model, times.size());
   std::vector<int> event_state;
   std::vector<RootFunction> roots = event_roots(model, event_state);
   auto integrator = make_integrator(model, params.data(), options, std::move(roots));
 
+  const double* p = params.data();
   std::vector<double> y = y0;
-  if (coupling) coupling->begin(y.data(), params.data());
-  std::vector<double> out(static_cast<std::size_t>(traj.n_outputs));
-  std::size_t next_dose = 0, next_fraction = 0;
-  long next_slice = 1;  // the coupling's next boundary is next_slice x slice
-  const auto& doses = plan.doses;
-  const auto& fractions = plan.fractions;
-  auto next_event_time = [&]() {
-    double t = std::numeric_limits<double>::infinity();
-    if (next_dose < doses.size()) t = doses[next_dose].time_day;
-    if (next_fraction < fractions.size()) t = std::min(t, fractions[next_fraction].time_day);
-    if (coupling) t = std::min(t, static_cast<double>(next_slice) * slice);
-    return t;
-  };
-
-  auto apply_doses_at = [&](double t) {
-    bool any = false;
-    while (coupling && static_cast<double>(next_slice) * slice <= t + 1e-9)  // the slice before the doses
-      any = coupling->exchange(static_cast<double>(next_slice++) * slice, y.data(), params.data()) || any;
-    while (next_fraction < fractions.size() && fractions[next_fraction].time_day <= t + 1e-9) {
-      const RadiationFraction& f = fractions[next_fraction++];
-      if (coupling) coupling->on_fraction(f, y.data(), params.data());
-      model.apply_radiation_fraction(f, params.data(), y.data());
-      std::ostringstream detail;
-      detail << f.course << ": " << f.dose_Gy << " Gy to lesion " << f.lesion + 1;
-      run.events.push_back({f.time_day, "radiotherapy", detail.str()});
-      any = true;
-    }
-    while (next_dose < doses.size() && doses[next_dose].time_day <= t + 1e-9) {
-      const Bolus& b = doses[next_dose++];
-      y[static_cast<std::size_t>(b.state_index)] += b.delta_nM;
-      std::ostringstream detail;
-      detail << b.drug << " " << b.amount_mg << " mg (+" << b.delta_nM << " nM)";
-      run.events.push_back({b.time_day, "dose", detail.str()});
-      any = true;
-    }
-    return any;
-  };
-  auto record = [&](double t) {
-    traj.time_day.push_back(t);
-    traj.states.insert(traj.states.end(), y.begin(), y.end());
-    model.compute_outputs(t, y.data(), params.data(), out.data());
-    traj.outputs.insert(traj.outputs.end(), out.begin(), out.end());
-  };
-
+  if (coupling) coupling->begin(y.data(), p);
+  std::vector<double> out(static_cast<std::size_t>(run.trajectory.n_outputs));
+  Discontinuities jumps(model, plan, coupling, p, run.events);
   try {
-    apply_doses_at(0.0);
+    jumps.apply_due(0.0, y);
     integrator->reset(0.0, y);
-    record(0.0);
+    record(model, 0.0, y, p, out, run.trajectory);
     for (std::size_t k = 1; k < times.size(); ++k) {
       const double t_out = times[k];
-      while (true) {
-        double target = t_out;
-        const double t_event = next_event_time();
-        bool hard = t_event <= t_out + 1e-9;
-        if (hard) target = std::min(t_out, t_event);
+      while (true) {  // integrate to the next discontinuity or output time, jump, restart
+        const double t_event = jumps.next_time();
+        const bool hard = t_event <= t_out + 1e-9;
+        const double target = hard ? std::min(t_out, t_event) : t_out;
         const AdvanceResult r = integrator->advance(target, hard);
         y = integrator->state();
         if (r.root >= 0) {
-          const auto& ev = model.events()[static_cast<std::size_t>(r.root)];
-          const std::size_t i = static_cast<std::size_t>(event_state[static_cast<std::size_t>(r.root)]);
-          std::ostringstream detail;
-          detail << ev.state << " " << y[i] << " -> " << ev.reset_value;
-          y[i] = ev.reset_value;
-          run.events.push_back({r.t, ev.name, detail.str()});
+          apply_model_event(model, r.root, event_state[static_cast<std::size_t>(r.root)], r.t, y, run.events);
           integrator->reset(r.t, y);
           continue;
         }
-        if (apply_doses_at(target)) integrator->reset(target, y);
+        if (jumps.apply_due(target, y)) integrator->reset(target, y);
         if (target >= t_out) break;
       }
-      record(t_out);
+      record(model, t_out, y, p, out, run.trajectory);
     }
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kNumerical) throw;

@@ -746,123 +746,188 @@ std::size_t effective_batch_size(const TrialSpec& spec) {
                              : static_cast<std::size_t>(32 * std::max(1, spec.threads));
 }
 
+namespace {
+
+/// Progress of one pass, counted in candidates whose results are kept (on disk, or shared).
+struct PassProgress {
+  const ProgressCallback& callback;
+  std::chrono::steady_clock::time_point t0;
+  std::size_t processed = 0;
+  /// Reports the pass; false when the caller asks to stop.
+  bool report(const char* phase, std::size_t total, std::size_t simulated = 0) const {
+    return !callback || callback({phase, processed, total, seconds_since(t0), simulated});
+  }
+};
+
+/// Which candidates are simulated, and with what probability of inclusion each was selected.
+struct Enrolment {
+  std::vector<bool> selected;
+  std::vector<double> probability;
+};
+
+constexpr std::size_t kSharedPerCandidate = 5;  // status + 1, growth time, three immune log ratios
+
+void pack_screened(const CandidateResult& c, double* out) {
+  out[0] = static_cast<double>(c.status) + 1.0;
+  out[1] = c.growth_time_day;
+  for (std::size_t k = 0; k < 3; ++k) out[2 + k] = c.immune_log_ratios[k];
+}
+
+void unpack_screened(const double* in, CandidateResult& c) {
+  c.status = static_cast<CandidateStatus>(static_cast<int>(in[0]) - 1);
+  c.growth_time_day = in[1];
+  for (std::size_t k = 0; k < 3; ++k) c.immune_log_ratios[k] = in[2 + k];
+}
+
+/// Selection by probability of inclusion over the plausible candidates of a finished screening
+/// pass; every process computes the same from the shared screening results.
+void select_plausible(const TrialSpec& spec, const std::vector<CandidateResult>& screened, SelectionResult& selection,
+                      Enrolment& enrolment) {
+  std::vector<Point3> plausible;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < screened.size(); ++i) {
+    if (screened[i].status != CandidateStatus::kPatient) continue;
+    plausible.push_back(screened[i].immune_log_ratios);
+    index.push_back(i);
+  }
+  selection = select_by_probability_of_inclusion(plausible, spec.observed_log_ratios, spec.population.seed);
+  enrolment.selected.assign(screened.size(), false);
+  for (std::size_t k = 0; k < index.size(); ++k) {
+    enrolment.selected[index[k]] = selection.selected[k];
+    enrolment.probability[index[k]] = selection.probability[k];
+  }
+}
+
+/// The screening pass (select_by_inclusion): the initial conditions of every candidate, shared
+/// among processes, then the selection. False when stopped before any candidate was simulated.
+bool screen_and_select(const TrialSpec& spec, TrialDistribution& dist, TrialSink& sink, PassProgress& progress,
+                       TrialSummary& summary, Enrolment& enrolment) {
+  const std::size_t n = spec.population.size();
+  const int threads = std::max(1, spec.threads);
+  std::vector<CandidateResult> screened(n);
+  std::vector<double> shared(kSharedPerCandidate * n, 0.0);
+  std::size_t begin = 0, end = 0;
+  while (dist.next_batch(0, n, effective_batch_size(spec), begin, end)) {
+    parallel_for(begin, end, threads, [&](std::size_t i) { screened[i] = screen(spec, i, nullptr); });
+    for (std::size_t i = begin; i < end; ++i) pack_screened(screened[i], &shared[kSharedPerCandidate * i]);
+    progress.processed += end - begin;
+    if (!progress.report("screening", n) && dist.may_stop_during_screening()) return false;
+  }
+  dist.sum_over_processes(shared);
+  for (std::size_t i = 0; i < n; ++i) {
+    screened[i].candidate = i;
+    unpack_screened(&shared[kSharedPerCandidate * i], screened[i]);
+  }
+  select_plausible(spec, screened, summary.selection, enrolment);
+  sink.write_selection(screened, summary.selection);
+  progress.processed = 0;
+  return true;
+}
+
+/// Candidates `todo`: simulated when selected, otherwise screened and marked not selected.
+std::vector<CandidateResult> simulate_batch(const TrialSpec& spec, const std::vector<std::size_t>& todo,
+                                            const Enrolment& enrolment, const std::vector<double>& scans) {
+  std::vector<CandidateResult> results(todo.size());
+  parallel_for(0, todo.size(), std::max(1, spec.threads), [&](std::size_t k) {
+    const std::size_t i = todo[k];
+    CandidateResult& r = results[k];
+    if (enrolment.selected[i]) {
+      r = simulate_candidate(spec, i, scans);
+    } else {
+      r = screen(spec, i, nullptr);
+      if (r.status == CandidateStatus::kPatient) r.status = CandidateStatus::kNotSelected;
+    }
+    r.selection_probability = enrolment.probability[i];
+  });
+  return results;
+}
+
+/// Writes a batch while the next one is simulated, so the solver threads do not idle during
+/// compression and disk writes. Only this writer ever calls the sink's write_batch, one batch at
+/// a time. Progress counts candidates on disk, so a run killed after a report keeps what it
+/// reported.
+class PipelinedWriter {
+ public:
+  PipelinedWriter(TrialSink& sink, PassProgress& progress, std::size_t total)
+      : sink_(sink), progress_(progress), total_(total) {}
+  PipelinedWriter(const PipelinedWriter&) = delete;
+  PipelinedWriter& operator=(const PipelinedWriter&) = delete;
+  ~PipelinedWriter() {
+    if (pending_.valid()) pending_.wait();
+  }
+
+  /// Waits for the batch being written and reports it; false when the caller asks to stop.
+  bool finish() {
+    if (!pending_.valid()) return true;
+    pending_.get();
+    progress_.processed += candidates_;
+    finished_ += simulated_;
+    const std::size_t simulated = simulated_;
+    candidates_ = simulated_ = 0;
+    return progress_.report("simulating", total_, simulated);
+  }
+  /// Starts writing `results`, the `simulated` candidates of a batch of `candidates`. A batch
+  /// whose candidates were all finished in an earlier attempt is only counted.
+  void start(std::vector<CandidateResult> results, std::size_t candidates) {
+    if (results.empty()) {
+      progress_.processed += candidates;
+      return;
+    }
+    candidates_ = candidates;
+    simulated_ = results.size();
+    pending_ =
+        std::async(std::launch::async, [&sink = sink_, written = std::move(results)] { sink.write_batch(written); });
+  }
+  std::size_t finished() const { return finished_; }
+
+ private:
+  TrialSink& sink_;
+  PassProgress& progress_;
+  std::size_t total_;
+  std::future<void> pending_;
+  std::size_t candidates_ = 0, simulated_ = 0, finished_ = 0;
+};
+
+}  // namespace
+
 TrialSummary run_trial(const TrialSpec& spec, TrialSink& sink, const ProgressCallback& progress,
                        TrialDistribution* distribution, const std::vector<bool>* done) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!spec.model) throw Error(ErrorKind::kInternal, "trial without a model");
-  const ModelDefinition& model = *spec.model;
-  model.jacobian_pattern();  // once, before the threads start
+  spec.model->jacobian_pattern();  // once, before the threads start
   LocalDistribution local;
   TrialDistribution& dist = distribution ? *distribution : local;
   const std::size_t n = spec.population.size();
-  const int threads = std::max(1, spec.threads);
-  const std::size_t batch = effective_batch_size(spec);
   const std::vector<double> scans = scan_days(spec.recist, spec.horizon_day);
   TrialSummary summary;
   summary.n_candidates = n;
-  std::size_t processed = 0;
-  auto report = [&](const char* phase, std::size_t total, std::size_t simulated = 0) {
-    return !progress || progress({phase, processed, total, seconds_since(t0), simulated});
-  };
-  auto is_done = [&](std::size_t i) { return done && i < done->size() && (*done)[i]; };
-
-  // Optional screening pass: initial conditions of every candidate, shared among processes, then
-  // the same selection computed by every process.
-  std::vector<bool> selected(n, true);
-  std::vector<double> probability(n, 1.0);
-  if (spec.select_by_inclusion) {
-    std::vector<CandidateResult> screened(n);
-    std::vector<double> shared(5 * n, 0.0);  // status + 1, growth time, three log ratios
-    std::size_t begin = 0, end = 0;
-    while (dist.next_batch(0, n, batch, begin, end)) {
-      parallel_for(begin, end, threads, [&](std::size_t i) { screened[i] = screen(spec, i, nullptr); });
-      for (std::size_t i = begin; i < end; ++i) {
-        shared[5 * i] = static_cast<double>(screened[i].status) + 1.0;
-        shared[5 * i + 1] = screened[i].growth_time_day;
-        for (std::size_t k = 0; k < 3; ++k) shared[5 * i + 2 + k] = screened[i].immune_log_ratios[k];
-      }
-      processed += end - begin;
-      if (!report("screening", n) && dist.may_stop_during_screening()) {
-        // Stopped before any candidate was simulated: the sink records an interrupted, empty run.
-        summary.wall_seconds = seconds_since(t0);
-        sink.write_summary(summary);
-        return summary;
-      }
-    }
-    dist.sum_over_processes(shared);
-    std::vector<Point3> plausible;
-    std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < n; ++i) {
-      screened[i].candidate = i;
-      screened[i].status = static_cast<CandidateStatus>(static_cast<int>(shared[5 * i]) - 1);
-      screened[i].growth_time_day = shared[5 * i + 1];
-      for (std::size_t k = 0; k < 3; ++k) screened[i].immune_log_ratios[k] = shared[5 * i + 2 + k];
-      if (screened[i].status == CandidateStatus::kPatient) {
-        plausible.push_back(screened[i].immune_log_ratios);
-        index.push_back(i);
-      }
-    }
-    summary.selection = select_by_probability_of_inclusion(plausible, spec.observed_log_ratios, spec.population.seed);
-    for (std::size_t i = 0; i < n; ++i) selected[i] = false;
-    for (std::size_t k = 0; k < index.size(); ++k) {
-      selected[index[k]] = summary.selection.selected[k];
-      probability[index[k]] = summary.selection.probability[k];
-    }
-    sink.write_selection(screened, summary.selection);
-    processed = 0;
+  PassProgress pass{progress, t0};
+  Enrolment enrolment{std::vector<bool>(n, true), std::vector<double>(n, 1.0)};
+  if (spec.select_by_inclusion && !screen_and_select(spec, dist, sink, pass, summary, enrolment)) {
+    // Stopped before any candidate was simulated: the sink records an interrupted, empty run.
+    summary.wall_seconds = seconds_since(t0);
+    sink.write_summary(summary);
+    return summary;
   }
 
   std::vector<std::vector<ArmOutcome>> outcomes(spec.arms.size());
-  std::vector<CandidateResult> results;
-  // A batch is written while the next one is simulated, so the solver threads do not idle during
-  // compression and disk writes. Only this writer ever calls the sink, one batch at a time.
-  // Progress counts candidates on disk, so a run killed after a report keeps what it reported.
-  std::future<void> pending_write;
-  std::size_t pending_candidates = 0, pending_simulated = 0, finished = 0;
-  auto finish_write = [&]() -> bool {
-    if (!pending_write.valid()) return true;
-    pending_write.get();
-    processed += pending_candidates;
-    finished += pending_simulated;
-    const std::size_t simulated = pending_simulated;
-    pending_candidates = pending_simulated = 0;
-    return report("simulating", n, simulated);
-  };
+  PipelinedWriter writer(sink, pass, n);
   bool stopped = false;
   std::size_t begin = 0, end = 0;
-  while (!stopped && dist.next_batch(1, n, batch, begin, end)) {
+  while (!stopped && dist.next_batch(1, n, effective_batch_size(spec), begin, end)) {
     std::vector<std::size_t> todo;
     for (std::size_t i = begin; i < end; ++i)
-      if (!is_done(i)) todo.push_back(i);
-    results.assign(todo.size(), CandidateResult{});
-    parallel_for(0, todo.size(), threads, [&](std::size_t k) {
-      const std::size_t i = todo[k];
-      CandidateResult& r = results[k];
-      if (selected[i]) {
-        r = simulate_candidate(spec, i, scans);
-      } else {
-        r = screen(spec, i, nullptr);
-        if (r.status == CandidateStatus::kPatient) r.status = CandidateStatus::kNotSelected;
-      }
-      r.selection_probability = probability[i];
-    });
+      if (!(done && i < done->size() && (*done)[i])) todo.push_back(i);
+    std::vector<CandidateResult> results = simulate_batch(spec, todo, enrolment, scans);
     for (const auto& r : results) {
       count_candidate(r, summary);
       add_outcomes(r, outcomes);
     }
-    stopped = !finish_write();
-    pending_candidates = end - begin;
-    if (todo.empty()) {  // every candidate of the batch was finished in an earlier attempt
-      processed += pending_candidates;
-      pending_candidates = 0;
-      continue;
-    }
-    pending_simulated = todo.size();
-    pending_write =
-        std::async(std::launch::async, [&sink, written = std::move(results)] { sink.write_batch(written); });
+    stopped = !writer.finish();
+    writer.start(std::move(results), end - begin);
   }
-  if (!finish_write()) stopped = true;
-  summary.n_finished = finished;
+  if (!writer.finish()) stopped = true;
+  summary.n_finished = writer.finished();
   summary.n_selected = summary.n_patients;
   summarise_all(spec, outcomes, summary);
   summary.completed = !stopped;

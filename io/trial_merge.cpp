@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/outcome_columns.hpp"
 #include "io/run_identity.hpp"
 #include "io/trial_writer.hpp"
 
@@ -166,6 +167,17 @@ std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   return results;
 }
 
+/// The number columns of an arm's outcomes table after its first five (io/outcome_columns.hpp),
+/// in table order; a column a file of an earlier version lacks reads as NaN.
+std::vector<std::vector<double>> read_outcome_columns(hid_t f, const std::string& table, std::size_t n) {
+  std::vector<std::vector<double>> values;
+  for (const OutcomeColumn& c : outcome_columns())
+    values.push_back(c.may_be_absent && !has_field(f, table, c.name)
+                         ? std::vector<double>(n, std::numeric_limits<double>::quiet_NaN())
+                         : read_number_field(f, table, c.name, n));
+  return values;
+}
+
 /// One arm's outcomes, scan responses and series, appended to the patients among `results`.
 void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n,
               std::vector<CandidateResult>& results) {
@@ -174,43 +186,8 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto st = read_number_field(f, t, "status", n);
   const auto msg = read_text_field(f, t, "message", n);
   const auto best = read_number_field(f, t, "best_response", n);
-  const auto best_day = read_number_field(f, t, "best_response_day", n);
-  const auto ttr = read_number_field(f, t, "time_to_response_day", n);
-  const auto dor = read_number_field(f, t, "duration_of_response_day", n);
-  const auto ended = read_number_field(f, t, "response_ended", n);
-  const auto pfs = read_number_field(f, t, "pfs_day", n);
-  const auto event = read_number_field(f, t, "pfs_event", n);
-  const auto best_change = read_number_field(f, t, "best_change_pct", n);
-  const auto last_change = read_number_field(f, t, "last_change_pct", n);
-  const auto best_in = read_number_field(f, t, "best_response_in_field", n);
-  const auto change_in = read_number_field(f, t, "best_change_pct_in_field", n);
-  const auto best_out = read_number_field(f, t, "best_response_out_of_field", n);
-  const auto change_out = read_number_field(f, t, "best_change_pct_out_of_field", n);
-  const auto first_change = read_number_field(f, t, "first_scan_change_pct", n);
-  const auto tgi_d = read_number_field(f, t, "tgi_d_per_day", n);
-  const auto tgi_g = read_number_field(f, t, "tgi_g_per_day", n);
-  // Columns added with the progression modules (absent from files of earlier versions: NaN).
-  auto optional_field = [&](const char* name) {
-    return has_field(f, t, name) ? read_number_field(f, t, name, n)
-                                 : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
-  };
-  const auto tgr_first = optional_field("tgr_first_scan_pct_per_month");
-  const auto hyper = optional_field("hyperprogression");
-  const auto new_lesion = optional_field("new_lesion_day");
-  const auto pd_new = optional_field("pd_new_lesion");
-  const auto non_target = optional_field("non_target_growth_per_day");
-  const auto pd_non_target = optional_field("pd_non_target");
-  const auto pfs_death = optional_field("pfs_death");
-  const auto death = optional_field("death_day");
-  const auto os = optional_field("os_day");
-  const auto os_event = optional_field("os_event");
-  const auto scan_change = optional_field("best_scan_change_pct");
-  const auto scan_change_in = optional_field("best_scan_change_pct_in_field");
-  const auto scan_change_out = optional_field("best_scan_change_pct_out_of_field");
-  const auto stop_day = optional_field("ici_stop_day");
-  const auto earliest_stop = optional_field("earliest_stop_day");
-  const auto steps = read_number_field(f, t, "n_steps", n);
-  const auto wall_s = read_number_field(f, t, "wall_s", n);
+  const std::vector<OutcomeColumn>& table = outcome_columns();
+  const auto numbers = read_outcome_columns(f, t, n);
   std::size_t ns = 0;
   const auto scans = read_rows(f, base + "/scan_response", n, ns);
   std::vector<std::vector<double>> series;
@@ -225,47 +202,10 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
     a.assessed = best[i] >= 0;
     if (a.assessed) {
       a.recist.best = static_cast<Response>(static_cast<int>(best[i]));
-      a.recist.best_response_day = best_day[i];
-      a.recist.time_to_response_day = ttr[i];
-      a.recist.duration_of_response_day = dor[i];
-      a.recist.response_ended = ended[i] == 1.0;
-      a.recist.pfs_day = pfs[i];
-      a.recist.pfs_event = event[i] == 1.0;
-      a.recist.pd_new_lesion = pd_new[i] == 1.0;
-      a.recist.pd_non_target = pd_non_target[i] == 1.0;
-      a.recist.pfs_death = pfs_death[i] == 1.0;
-      a.recist.best_change_pct = best_change[i];
-      a.recist.best_scan_change_pct = scan_change[i];
-      a.recist.last_change_pct = last_change[i];
       for (std::size_t s = 0; s < ns; ++s)
         a.recist.per_scan.push_back(static_cast<Response>(static_cast<int>(scans[i * ns + s])));
-      a.in_field = best_in[i] >= 0;
-      a.out_of_field = best_out[i] >= 0;
-      if (a.in_field) {
-        a.recist_in_field.best = static_cast<Response>(static_cast<int>(best_in[i]));
-        a.recist_in_field.best_change_pct = change_in[i];
-        a.recist_in_field.best_scan_change_pct = scan_change_in[i];
-      }
-      if (a.out_of_field) {
-        a.recist_out_of_field.best = static_cast<Response>(static_cast<int>(best_out[i]));
-        a.recist_out_of_field.best_change_pct = change_out[i];
-        a.recist_out_of_field.best_scan_change_pct = scan_change_out[i];
-      }
     }
-    a.first_scan_change_pct = first_change[i];
-    a.kinetics.d_per_day = tgi_d[i];
-    a.kinetics.g_per_day = tgi_g[i];
-    a.tgr_first_scan_pct_per_month = tgr_first[i];
-    a.hyperprogression = hyper[i] == 1.0;
-    a.new_lesion_day = new_lesion[i];
-    a.non_target_growth_per_day = non_target[i];
-    a.death_day = death[i];
-    a.os_day = os[i];
-    a.os_event = os_event[i] == 1.0;
-    a.ici_stop_day = stop_day[i];
-    a.earliest_stop_day = earliest_stop[i];
-    a.steps = static_cast<long>(steps[i]);
-    a.wall_seconds = wall_s[i];
+    for (std::size_t k = 0; k < table.size(); ++k) restore_outcome(table[k], numbers[k][i], a);
     for (const auto& v : series)
       a.trajectories.insert(a.trajectories.end(), v.begin() + static_cast<long>(i * nt),
                             v.begin() + static_cast<long>((i + 1) * nt));

@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <iterator>
 #include <map>
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/outcome_columns.hpp"
 #include "io/rt_report.hpp"
 #include "io/run_identity.hpp"
 #include "io/subgroup_writer.hpp"
@@ -47,70 +47,6 @@ std::string describe_treatment(const TrialArm& arm) {
   return text.empty() ? "no treatment" : text;
 }
 
-double flag(bool b) { return b ? 1.0 : 0.0; }
-
-/// The number columns of an arm's outcomes table after its first five (candidate_id, status,
-/// message, best_response, best_response_text), in file order: name, value for a patient (`ok`:
-/// assessed by RECIST, ArmResult::assessed), value for a candidate who is not a patient. A new
-/// outcome column is added here alone (layout and rows both come from this table).
-struct OutcomeColumn {
-  const char* name;
-  double (*value)(const ArmResult& r, bool ok);
-  double not_a_patient;
-};
-const OutcomeColumn kOutcomeColumns[] = {
-    {"best_response_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_response_day : kNaN; }, kNaN},
-    {"time_to_response_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.time_to_response_day : kNaN; },
-     kNaN},
-    {"duration_of_response_day",
-     [](const ArmResult& r, bool ok) { return ok ? r.recist.duration_of_response_day : kNaN; }, kNaN},
-    {"response_ended", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.response_ended) : kNaN; }, kNaN},
-    {"pfs_day", [](const ArmResult& r, bool ok) { return ok ? r.recist.pfs_day : kNaN; }, kNaN},
-    {"pfs_event", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pfs_event) : kNaN; }, kNaN},
-    {"best_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_change_pct : kNaN; }, kNaN},
-    {"best_scan_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.best_scan_change_pct : kNaN; },
-     kNaN},
-    {"last_change_pct", [](const ArmResult& r, bool ok) { return ok ? r.recist.last_change_pct : kNaN; }, kNaN},
-    {"best_response_in_field",
-     [](const ArmResult& r, bool ok) { return ok && r.in_field ? static_cast<double>(r.recist_in_field.best) : -1.0; },
-     -1.0},
-    {"best_change_pct_in_field",
-     [](const ArmResult& r, bool ok) { return ok && r.in_field ? r.recist_in_field.best_change_pct : kNaN; }, kNaN},
-    {"best_scan_change_pct_in_field",
-     [](const ArmResult& r, bool ok) { return ok && r.in_field ? r.recist_in_field.best_scan_change_pct : kNaN; },
-     kNaN},
-    {"best_response_out_of_field",
-     [](const ArmResult& r, bool ok) {
-       return ok && r.out_of_field ? static_cast<double>(r.recist_out_of_field.best) : -1.0;
-     },
-     -1.0},
-    {"best_change_pct_out_of_field",
-     [](const ArmResult& r, bool ok) { return ok && r.out_of_field ? r.recist_out_of_field.best_change_pct : kNaN; },
-     kNaN},
-    {"best_scan_change_pct_out_of_field",
-     [](const ArmResult& r, bool ok) {
-       return ok && r.out_of_field ? r.recist_out_of_field.best_scan_change_pct : kNaN;
-     },
-     kNaN},
-    {"first_scan_change_pct", [](const ArmResult& r, bool) { return r.first_scan_change_pct; }, kNaN},
-    {"tgi_d_per_day", [](const ArmResult& r, bool) { return r.kinetics.d_per_day; }, kNaN},
-    {"tgi_g_per_day", [](const ArmResult& r, bool) { return r.kinetics.g_per_day; }, kNaN},
-    {"tgr_first_scan_pct_per_month", [](const ArmResult& r, bool) { return r.tgr_first_scan_pct_per_month; }, kNaN},
-    {"hyperprogression", [](const ArmResult& r, bool ok) { return ok ? flag(r.hyperprogression) : kNaN; }, kNaN},
-    {"new_lesion_day", [](const ArmResult& r, bool) { return r.new_lesion_day; }, kNaN},
-    {"pd_new_lesion", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pd_new_lesion) : kNaN; }, kNaN},
-    {"non_target_growth_per_day", [](const ArmResult& r, bool) { return r.non_target_growth_per_day; }, kNaN},
-    {"pd_non_target", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pd_non_target) : kNaN; }, kNaN},
-    {"pfs_death", [](const ArmResult& r, bool ok) { return ok ? flag(r.recist.pfs_death) : kNaN; }, kNaN},
-    {"death_day", [](const ArmResult& r, bool) { return r.death_day; }, kNaN},
-    {"os_day", [](const ArmResult& r, bool) { return r.os_day; }, kNaN},
-    {"os_event", [](const ArmResult& r, bool) { return std::isnan(r.os_day) ? kNaN : flag(r.os_event); }, kNaN},
-    {"ici_stop_day", [](const ArmResult& r, bool) { return r.ici_stop_day; }, kNaN},
-    {"earliest_stop_day", [](const ArmResult& r, bool) { return r.earliest_stop_day; }, kNaN},
-    {"n_steps", [](const ArmResult& r, bool) { return static_cast<double>(r.steps); }, kNaN},
-    {"wall_s", [](const ArmResult& r, bool) { return r.wall_seconds; }, kNaN},
-};
-
 /// The outcomes table's columns: (name, is text).
 std::vector<std::pair<std::string, bool>> outcome_layout() {
   std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false},
@@ -118,7 +54,7 @@ std::vector<std::pair<std::string, bool>> outcome_layout() {
                                                       {"message", true},
                                                       {"best_response", false},
                                                       {"best_response_text", true}};
-  for (const OutcomeColumn& c : kOutcomeColumns) layout.emplace_back(c.name, false);
+  for (const OutcomeColumn& c : outcome_columns()) layout.emplace_back(c.name, false);
   return layout;
 }
 }  // namespace
@@ -366,7 +302,8 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
   Arm& w = arms[a];
   std::vector<double> id, st, best;
   std::vector<std::string> msg, best_text;
-  std::vector<std::vector<double>> numbers(std::size(kOutcomeColumns));
+  const std::vector<OutcomeColumn>& table = outcome_columns();
+  std::vector<std::vector<double>> numbers(table.size());
   std::vector<std::vector<double>> series(w.outputs.size(), std::vector<double>(n * nt, kNaN));
   std::vector<double> scans(n * ns, -1.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -377,7 +314,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
       msg.push_back("");
       best.push_back(-1);
       best_text.push_back("");
-      for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(kOutcomeColumns[k].not_a_patient);
+      for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(table[k].closed);
       continue;
     }
     const ArmResult& r = c.arms[a];
@@ -386,7 +323,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
     msg.push_back(r.message);
     best.push_back(ok ? static_cast<double>(r.recist.best) : -1.0);
     best_text.push_back(ok ? to_string(r.recist.best) : "");
-    for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(kOutcomeColumns[k].value(r, ok));
+    for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(outcome_value(table[k], r));
     for (std::size_t k = 0; k < w.outputs.size(); ++k)
       std::copy(r.trajectories.begin() + static_cast<long>(k * nt),
                 r.trajectories.begin() + static_cast<long>((k + 1) * nt),
@@ -399,7 +336,7 @@ void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateRes
                                  text_column("message", msg), number_column("best_response", best),
                                  text_column("best_response_text", best_text)};
   for (std::size_t k = 0; k < numbers.size(); ++k)
-    columns.push_back(number_column(kOutcomeColumns[k].name, std::move(numbers[k])));
+    columns.push_back(number_column(table[k].name, std::move(numbers[k])));
   w.outcomes->append(columns, n);
   for (std::size_t k = 0; k < w.outputs.size(); ++k) w.outputs[k]->append(series[k].data(), n);
   w.scan_response->append(scans.data(), n);

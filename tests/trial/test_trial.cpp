@@ -392,6 +392,124 @@ TEST(Trial, RadiotherapyArmsReportInFieldAndOutOfFieldResponses) {
   fs::remove(path);
 }
 
+/// Gives every outcome field of `r` (patient `i`, arm `a`) its own value: numbers 1000 (i + 1) +
+/// 100 a + k for field k, flags and categories that vary over patients and arms.
+void fill_outcome_fields(ArmResult& r, std::size_t i, std::size_t a) {
+  const double v = 1000.0 * static_cast<double>(i + 1) + 100.0 * static_cast<double>(a);
+  auto flag = [&](int k) { return (i + a + static_cast<std::size_t>(k)) % 2 == 0; };
+  auto category = [&](int k) { return static_cast<Response>((i + a + static_cast<std::size_t>(k)) % 5); };
+  r.assessed = true;
+  r.recist.best = category(0);
+  r.recist.best_response_day = v + 1;
+  r.recist.time_to_response_day = v + 2;
+  r.recist.duration_of_response_day = v + 3;
+  r.recist.response_ended = flag(0);
+  r.recist.pfs_day = v + 4;
+  r.recist.pfs_event = flag(1);
+  r.recist.pd_new_lesion = flag(0);
+  r.recist.pd_non_target = flag(1);
+  r.recist.pfs_death = flag(0);
+  r.recist.best_change_pct = v + 5;
+  r.recist.best_scan_change_pct = v + 6;
+  r.recist.last_change_pct = v + 7;
+  for (RecistOutcome* site : {&r.recist_in_field, &r.recist_out_of_field}) {
+    const double w = site == &r.recist_in_field ? v + 10 : v + 20;
+    site->best = category(site == &r.recist_in_field ? 1 : 2);
+    site->best_change_pct = w + 1;
+    site->best_scan_change_pct = w + 2;
+  }
+  r.first_scan_change_pct = v + 31;
+  r.kinetics.d_per_day = v + 32;
+  r.kinetics.g_per_day = v + 33;
+  r.tgr_first_scan_pct_per_month = v + 34;
+  r.hyperprogression = flag(1);
+  r.new_lesion_day = v + 35;
+  r.non_target_growth_per_day = v + 36;
+  r.death_day = v + 37;
+  r.os_day = v + 38;
+  r.os_event = flag(0);
+  r.ici_stop_day = v + 39;
+  r.earliest_stop_day = v + 40;
+  r.steps = static_cast<long>(v) + 41;
+  r.wall_seconds = v + 42;
+}
+
+TEST(Trial, EveryOutcomeFieldReadsBackAsWritten) {
+  // The outcomes table is written and read from one column table (io/outcome_columns.hpp). Each
+  // field gets its own value by hand here, is written, read back and compared field by field, so a
+  // column whose reading is missing, or fills another field, fails. The in-field fields only where
+  // the arm irradiates a lesion (the ICI-alone arm has none: its in-field columns hold -1 / NaN).
+  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
+  MemorySink memory;
+  run_trial(spec, memory, {});
+  std::size_t patients = 0;
+  for (auto& c : memory.results) {
+    if (c.status != CandidateStatus::kPatient) continue;
+    ++patients;
+    for (std::size_t a = 0; a < c.arms.size(); ++a) fill_outcome_fields(c.arms[a], c.candidate, a);
+  }
+  ASSERT_GE(patients, 2u);  // so each flag takes both values
+  const fs::path path = fs::temp_directory_path() / "vct_outcome_fields.h5";
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
+    writer.write_batch(memory.results);
+    writer.write_summary(memory.summary);
+  }
+  const auto back = io::read_trial_results(path.string(), spec);
+  ASSERT_EQ(back.size(), memory.results.size());
+  for (std::size_t i = 0; i < back.size(); ++i) {
+    if (memory.results[i].status != CandidateStatus::kPatient) continue;
+    for (std::size_t a = 0; a < 2; ++a) {
+      const ArmResult& x = memory.results[i].arms[a];
+      const ArmResult& y = back[i].arms[a];
+      SCOPED_TRACE("candidate " + std::to_string(i) + ", arm " + std::to_string(a));
+      EXPECT_EQ(y.assessed, x.assessed);
+      EXPECT_EQ(y.recist.best, x.recist.best);
+      EXPECT_EQ(y.recist.best_response_day, x.recist.best_response_day);
+      EXPECT_EQ(y.recist.time_to_response_day, x.recist.time_to_response_day);
+      EXPECT_EQ(y.recist.duration_of_response_day, x.recist.duration_of_response_day);
+      EXPECT_EQ(y.recist.response_ended, x.recist.response_ended);
+      EXPECT_EQ(y.recist.pfs_day, x.recist.pfs_day);
+      EXPECT_EQ(y.recist.pfs_event, x.recist.pfs_event);
+      EXPECT_EQ(y.recist.pd_new_lesion, x.recist.pd_new_lesion);
+      EXPECT_EQ(y.recist.pd_non_target, x.recist.pd_non_target);
+      EXPECT_EQ(y.recist.pfs_death, x.recist.pfs_death);
+      EXPECT_EQ(y.recist.best_change_pct, x.recist.best_change_pct);
+      EXPECT_EQ(y.recist.best_scan_change_pct, x.recist.best_scan_change_pct);
+      EXPECT_EQ(y.recist.last_change_pct, x.recist.last_change_pct);
+      EXPECT_EQ(y.recist.per_scan, x.recist.per_scan);
+      EXPECT_EQ(y.in_field, a == 1);
+      EXPECT_TRUE(y.out_of_field);
+      if (y.in_field) {
+        EXPECT_EQ(y.recist_in_field.best, x.recist_in_field.best);
+        EXPECT_EQ(y.recist_in_field.best_change_pct, x.recist_in_field.best_change_pct);
+        EXPECT_EQ(y.recist_in_field.best_scan_change_pct, x.recist_in_field.best_scan_change_pct);
+      }
+      EXPECT_EQ(y.recist_out_of_field.best, x.recist_out_of_field.best);
+      EXPECT_EQ(y.recist_out_of_field.best_change_pct, x.recist_out_of_field.best_change_pct);
+      EXPECT_EQ(y.recist_out_of_field.best_scan_change_pct, x.recist_out_of_field.best_scan_change_pct);
+      EXPECT_EQ(y.first_scan_change_pct, x.first_scan_change_pct);
+      EXPECT_EQ(y.kinetics.d_per_day, x.kinetics.d_per_day);
+      EXPECT_EQ(y.kinetics.g_per_day, x.kinetics.g_per_day);
+      EXPECT_EQ(y.tgr_first_scan_pct_per_month, x.tgr_first_scan_pct_per_month);
+      EXPECT_EQ(y.hyperprogression, x.hyperprogression);
+      EXPECT_EQ(y.new_lesion_day, x.new_lesion_day);
+      EXPECT_EQ(y.non_target_growth_per_day, x.non_target_growth_per_day);
+      EXPECT_EQ(y.death_day, x.death_day);
+      EXPECT_EQ(y.os_day, x.os_day);
+      EXPECT_EQ(y.os_event, x.os_event);
+      EXPECT_EQ(y.ici_stop_day, x.ici_stop_day);
+      EXPECT_EQ(y.earliest_stop_day, x.earliest_stop_day);
+      EXPECT_EQ(y.steps, x.steps);
+      EXPECT_EQ(y.wall_seconds, x.wall_seconds);
+      EXPECT_EQ(y.trajectories, x.trajectories);
+    }
+  }
+  fs::remove(path);
+}
+
 TEST(Selection, ProbabilityOfInclusionMovesTheCohortTowardsTheData) {
   // Observed: standard normal cloud. Plausible: twice as wide. The selected cohort must fit the
   // observed data better than the plausible set does, in every dimension.
