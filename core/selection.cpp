@@ -11,7 +11,7 @@
 namespace vct {
 namespace {
 
-constexpr int kDraws = 100;
+constexpr std::size_t kDraws = 100;
 
 double distance(const Point3& a, const Point3& b) {
   const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
@@ -60,62 +60,81 @@ std::array<double, 2> ks_two_sample(std::vector<double> a, std::vector<double> b
   return {d, kolmogorov_q((sq + 0.12 + 0.11 / sq) * d)};
 }
 
-SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& plausible,
-                                                   const std::vector<Point3>& observed, std::uint64_t seed) {
-  if (plausible.size() < 5 || observed.size() < 10)
-    throw Error(ErrorKind::kInput, "selection needs at least 5 plausible patients and 10 observed points (have " +
-                                       std::to_string(plausible.size()) + " and " + std::to_string(observed.size()) +
-                                       ")");
-  const std::size_t n = plausible.size();
-  SelectionResult out;
-  out.probability.resize(n);
-  const double normalisation = 3.0 * static_cast<double>(observed.size());  // QSP-IO divides by numel of the data
-  for (std::size_t i = 0; i < n; ++i) {
+namespace {
+
+/// QSP-IO's probability of inclusion before scaling: at each plausible point, the kNN density of
+/// the observed data (k = 10, normalised by 3 x the number of observed points, as QSP-IO divides
+/// by numel of the data) over that of the plausible set (k = 5).
+std::vector<double> density_ratios(const std::vector<Point3>& plausible, const std::vector<Point3>& observed) {
+  std::vector<double> ratio(plausible.size());
+  const double normalisation = 3.0 * static_cast<double>(observed.size());
+  for (std::size_t i = 0; i < plausible.size(); ++i) {
     const double d_obs = 10.0 / ball_volume(kth_distance(plausible[i], observed, 10)) / normalisation;
     const double d_pp = 5.0 / ball_volume(kth_distance(plausible[i], plausible, 5));
-    out.probability[i] = d_obs / d_pp;
+    ratio[i] = d_obs / d_pp;
   }
-  const double p_max = *std::max_element(out.probability.begin(), out.probability.end());
+  return ratio;
+}
 
-  // Common random numbers: u[i][j] for patient i and draw j; one more column for the final cohort.
-  std::vector<std::array<double, kDraws + 1>> u(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    Rng rng(seed, Stream::kSelection, i);
-    for (double& v : u[i]) v = rng.uniform();
+/// Random selections of the plausible set with common random numbers: in draw j at scale factor
+/// sf, patient i is selected when u[i][j] < sf p[i]; draw kDraws is the final cohort.
+class SelectionDraws {
+ public:
+  SelectionDraws(const std::vector<Point3>& plausible, const std::vector<Point3>& observed,
+                 const std::vector<double>& probability, std::uint64_t seed)
+      : plausible_(plausible), probability_(probability), u_(plausible.size()) {
+    for (std::size_t i = 0; i < u_.size(); ++i) {
+      Rng rng(seed, Stream::kSelection, i);
+      for (double& v : u_[i]) v = rng.uniform();
+    }
+    for (const auto& p : observed)
+      for (std::size_t k = 0; k < 3; ++k) observed_[k].push_back(p[k]);
   }
-  std::array<std::vector<double>, 3> obs;
-  for (const auto& p : observed)
-    for (int k = 0; k < 3; ++k) obs[static_cast<std::size_t>(k)].push_back(p[static_cast<std::size_t>(k)]);
 
-  auto draw_ks = [&](double sf, int draw, std::array<double, 3>* stat, std::array<double, 3>* pval) {
-    std::array<std::vector<double>, 3> sel;
-    for (std::size_t i = 0; i < n; ++i)
-      if (u[i][static_cast<std::size_t>(draw)] < sf * out.probability[i])
-        for (int k = 0; k < 3; ++k)
-          sel[static_cast<std::size_t>(k)].push_back(plausible[i][static_cast<std::size_t>(k)]);
+  bool selected(std::size_t i, double sf, std::size_t draw) const { return u_[i][draw] < sf * probability_[i]; }
+
+  /// Sum over the three dimensions of the KS statistic between draw `draw`'s cohort and the
+  /// observed points; each dimension's statistic and p-value into `stat` and `pval` when given.
+  double ks_sum(double sf, std::size_t draw, std::array<double, 3>* stat, std::array<double, 3>* pval) const {
+    std::array<std::vector<double>, 3> cohort;
+    for (std::size_t i = 0; i < plausible_.size(); ++i)
+      if (selected(i, sf, draw))
+        for (std::size_t k = 0; k < 3; ++k) cohort[k].push_back(plausible_[i][k]);
     double sum = 0.0;
     for (std::size_t k = 0; k < 3; ++k) {
-      const auto ks = ks_two_sample(sel[k], obs[k]);
+      const auto ks = ks_two_sample(cohort[k], observed_[k]);
       sum += ks[0];
       if (stat) (*stat)[k] = ks[0];
       if (pval) (*pval)[k] = ks[1];
     }
     return sum;
-  };
-  auto objective = [&](double log10_sf) {
-    double total = 0.0;
-    for (int j = 0; j < kDraws; ++j) total += draw_ks(std::pow(10.0, log10_sf), j, nullptr, nullptr);
-    return total / kDraws;
-  };
+  }
 
-  double lo = std::min(0.0, -std::log10(p_max)), hi = std::max(0.0, -std::log10(p_max));
-  double best_x = lo, best_f = objective(lo);
+  /// The objective: mean ks_sum over the kDraws random draws at sf = 10^log10_sf.
+  double mean_ks_sum(double log10_sf) const {
+    double total = 0.0;
+    for (std::size_t j = 0; j < kDraws; ++j) total += ks_sum(std::pow(10.0, log10_sf), j, nullptr, nullptr);
+    return total / kDraws;
+  }
+
+ private:
+  const std::vector<Point3>& plausible_;
+  const std::vector<double>& probability_;
+  std::vector<std::array<double, kDraws + 1>> u_;
+  std::array<std::vector<double>, 3> observed_;
+};
+
+/// The minimum (x, f(x)) of f on [lo, hi]: the best of a 40-point grid, then a golden-section
+/// search within one grid step of it (kept only when better).
+template <typename F>
+std::pair<double, double> minimise_on_interval(const F& f, double lo, double hi) {
+  double best_x = lo, best_f = f(lo);
   const int grid = 40;
   for (int g = 1; g <= grid; ++g) {
     const double x = lo + (hi - lo) * g / grid;
-    const double f = objective(x);
-    if (f < best_f) {
-      best_f = f;
+    const double fx = f(x);
+    if (fx < best_f) {
+      best_f = fx;
       best_x = x;
     }
   }
@@ -123,31 +142,36 @@ SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& pl
   const double golden = (std::sqrt(5.0) - 1.0) / 2.0;
   for (int it = 0; it < 30 && b - a > 1e-6; ++it) {
     const double x1 = b - golden * (b - a), x2 = a + golden * (b - a);
-    if (objective(x1) < objective(x2))
+    if (f(x1) < f(x2))
       b = x2;
     else
       a = x1;
   }
   const double refined = 0.5 * (a + b);
-  const double f_refined = objective(refined);
-  if (f_refined < best_f) {
-    best_f = f_refined;
-    best_x = refined;
-  }
-  out.scale_factor = std::pow(10.0, best_x);
-  out.mean_ks_sum = best_f;
-  out.selected.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out.selected[i] = u[i][kDraws] < out.scale_factor * out.probability[i];
-  // Report the final cohort's fit.
-  std::array<std::vector<double>, 3> sel;
-  for (std::size_t i = 0; i < n; ++i)
-    if (out.selected[i])
-      for (std::size_t k = 0; k < 3; ++k) sel[k].push_back(plausible[i][k]);
-  for (std::size_t k = 0; k < 3; ++k) {
-    const auto ks = ks_two_sample(sel[k], obs[k]);
-    out.ks_statistic[k] = ks[0];
-    out.ks_p_value[k] = ks[1];
-  }
+  const double f_refined = f(refined);
+  if (f_refined < best_f) return {refined, f_refined};
+  return {best_x, best_f};
+}
+
+}  // namespace
+
+SelectionResult select_by_probability_of_inclusion(const std::vector<Point3>& plausible,
+                                                   const std::vector<Point3>& observed, std::uint64_t seed) {
+  if (plausible.size() < 5 || observed.size() < 10)
+    throw Error(ErrorKind::kInput, "selection needs at least 5 plausible patients and 10 observed points (have " +
+                                       std::to_string(plausible.size()) + " and " + std::to_string(observed.size()) +
+                                       ")");
+  SelectionResult out;
+  out.probability = density_ratios(plausible, observed);
+  const double p_max = *std::max_element(out.probability.begin(), out.probability.end());
+  const SelectionDraws draws(plausible, observed, out.probability, seed);
+  const double lo = std::min(0.0, -std::log10(p_max)), hi = std::max(0.0, -std::log10(p_max));
+  const auto [log10_sf, mean_ks] = minimise_on_interval([&](double x) { return draws.mean_ks_sum(x); }, lo, hi);
+  out.scale_factor = std::pow(10.0, log10_sf);
+  out.mean_ks_sum = mean_ks;
+  out.selected.resize(plausible.size());
+  for (std::size_t i = 0; i < plausible.size(); ++i) out.selected[i] = draws.selected(i, out.scale_factor, kDraws);
+  draws.ks_sum(out.scale_factor, kDraws, &out.ks_statistic, &out.ks_p_value);  // the final cohort's fit
   return out;
 }
 

@@ -53,10 +53,19 @@ bool StaticPivotSparseLU::factor(std::int64_t n, const std::int64_t* col_ptr, co
 }
 
 bool StaticPivotSparseLU::choose_pivots(const double* values) {
+  if (!klu_pivots(values)) return false;
+  ++pivot_choices_;
+  const PermutedRows b_rows = permuted_rows();
+  fill_pattern(b_rows);
+  build_schedule(b_rows);
+  return true;
+}
+
+bool StaticPivotSparseLU::klu_pivots(const double* values) {
   if (!klu_common_) {
     auto* c = new klu_l_common;
     klu_l_defaults(c);
-    c->btf = 0;       // one block: the schedule below covers the whole matrix
+    c->btf = 0;       // one block: the schedule covers the whole matrix
     c->ordering = 0;  // AMD (less fill than COLAMD on the NSCLC Newton matrix)
     klu_common_ = c;
   }
@@ -72,26 +81,33 @@ bool StaticPivotSparseLU::choose_pivots(const double* values) {
     if (num) klu_l_free_numeric(&num, c);
     return false;
   }
-  ++pivot_choices_;
   const std::size_t n = static_cast<std::size_t>(n_);
   const std::int64_t* q = symbolic_of(klu_symbolic_)->Q;
   perm_row_.assign(num->Pnum, num->Pnum + n);
   perm_col_.assign(q, q + n);
   klu_l_free_numeric(&num, c);
+  return true;
+}
 
+StaticPivotSparseLU::PermutedRows StaticPivotSparseLU::permuted_rows() const {
+  const std::size_t n = static_cast<std::size_t>(n_);
   std::vector<std::size_t> row_inv(n), col_inv(n);
   for (std::size_t i = 0; i < n; ++i) {
-    row_inv[perm_row_[i]] = i;
-    col_inv[perm_col_[i]] = i;
+    row_inv[static_cast<std::size_t>(perm_row_[i])] = i;
+    col_inv[static_cast<std::size_t>(perm_col_[i])] = i;
   }
-  // Entries of B = A(P, Q) by row: (column in B, index in A's value array).
-  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> b_rows(n);
+  PermutedRows b_rows(n);
   for (std::size_t col = 0; col < n; ++col)
     for (auto p = a_col_ptr_[col]; p < a_col_ptr_[col + 1]; ++p)
-      b_rows[row_inv[a_row_ind_[p]]].push_back({col_inv[col], p});
+      b_rows[row_inv[static_cast<std::size_t>(a_row_ind_[static_cast<std::size_t>(p)])]].push_back(
+          {col_inv[col], static_cast<std::size_t>(p)});
+  return b_rows;
+}
 
+void StaticPivotSparseLU::fill_pattern(const PermutedRows& b_rows) {
   // Symbolic elimination on bit rows: row i gains the U part of every row k < i it has an entry
   // in, taken in increasing k so that fill is itself eliminated.
+  const std::size_t n = b_rows.size();
   const std::size_t words = (n + 63) / 64;
   std::vector<std::uint64_t> bits(n * words, 0);
   auto row_bits = [&](std::size_t i) { return bits.data() + i * words; };
@@ -110,7 +126,6 @@ bool StaticPivotSparseLU::choose_pivots(const double* values) {
       for (std::size_t w = w0 + 1; w < words; ++w) row[w] |= pivot_row[w];
     }
   }
-
   row_ptr_.assign(n + 1, 0);
   diag_.assign(n, 0);
   col_.clear();
@@ -125,8 +140,11 @@ bool StaticPivotSparseLU::choose_pivots(const double* values) {
   lu_.assign(col_.size(), 0.0);
   inv_diag_.assign(n, 0.0);
   work_.assign(n, 0.0);
+}
 
-  // The schedule, row by row; `where` maps a column of the current row to its storage position.
+void StaticPivotSparseLU::build_schedule(const PermutedRows& b_rows) {
+  // Row by row; `where` maps a column of the current row to its storage position.
+  const std::size_t n = b_rows.size();
   std::vector<std::size_t> where(n, 0);
   a_to_lu_.assign(a_row_ind_.size(), 0);
   elim_pos_.clear();
@@ -150,7 +168,6 @@ bool StaticPivotSparseLU::choose_pivots(const double* values) {
     }
     elim_row_ptr_[i + 1] = elim_pos_.size();
   }
-  return true;
 }
 
 bool StaticPivotSparseLU::numeric(const double* values, bool check_pivot_ratio) {

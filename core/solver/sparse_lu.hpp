@@ -9,7 +9,9 @@
 // become too small relative to each other is redone with fresh pivoting.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <sundials/sundials_context.h>
@@ -38,7 +40,17 @@ class StaticPivotSparseLU {
   int pivot_choices() const { return pivot_choices_; }
 
  private:
+  /// Entries of B = A(P, Q) by row: (column in B, index in A's value array).
+  using PermutedRows = std::vector<std::vector<std::pair<std::size_t, std::size_t>>>;
+  /// Pivots from KLU's factorisation of `values`, then the fill pattern and elimination schedule.
   bool choose_pivots(const double* values);
+  /// KLU's row and column orders for `values` (perm_row_, perm_col_); false when KLU fails.
+  bool klu_pivots(const double* values);
+  PermutedRows permuted_rows() const;
+  /// The pattern of L + U (row_ptr_, diag_, col_) by symbolic elimination; sizes lu_ and work.
+  void fill_pattern(const PermutedRows& b_rows);
+  /// Where each value of A goes in lu_, and the eliminations and updates row by row.
+  void build_schedule(const PermutedRows& b_rows);
   bool same_pattern(std::int64_t n, const std::int64_t* col_ptr, const std::int64_t* row_ind) const;
   bool numeric(const double* values, bool check_pivot_ratio);
 

@@ -71,124 +71,10 @@ class NsclcModel final : public TabulatedModel {
  public:
   NsclcModel(std::string id, int n_lesions, bool rt, ModuleSet modules = {})
       : TabulatedModel(std::move(id), title(n_lesions, rt, modules)), layout_(make_layout(n_lesions, rt, modules)) {
-#define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
-    NSCLC_PARAMETERS(X_PARAM)
-    if (rt) {
-      NSCLC_RT_PARAMETERS(X_PARAM)
-      // The immune modules' tables are in every RT model (fixed indices); a module switched off
-      // leaves its parameters unused.
-      NSCLC_LICENSING_PARAMETERS(X_PARAM)
-      NSCLC_SPREADING_PARAMETERS(X_PARAM)
-      NSCLC_LYMPHODEPLETION_PARAMETERS(X_PARAM)
-      NSCLC_CTLA4_PARAMETERS(X_PARAM)
-      NSCLC_IL7_PARAMETERS(X_PARAM)
-      for (int l = 1; l < n_lesions; ++l)
-        parameters_.push_back({"lesion" + std::to_string(l + 1) + "_initial_diameter_cm", "cm", 2.0, 0.1, 30.0,
-                               "baseline diameter of lesion " + std::to_string(l + 1),
-                               "scenario input (RECIST baseline)"});
-    }
-#undef X_PARAM
-    // The progression read-out modules' parameters (core/progression.hpp), unused by the ODEs.
-    for (const auto& info : progression_parameter_table()) parameters_.push_back(info);
-    // The TPS read-out's mapping (core/biomarkers.hpp), unused by the ODEs.
-    for (const auto& info : biomarker_parameter_table()) parameters_.push_back(info);
-    // The line-of-therapy description (first_line_scaling()), unused by the ODEs.
-    parameters_.push_back(
-        {"first_line_naive_CD8_supply_factor", "1", 2.03, 0.25, 8.0,
-         "first-line (chemotherapy-naive) population: factor on the naive CD8 supply (thymic output "
-         "Q_nT1_thym and maximal homeostatic proliferation k_nT1_pro) relative to the pretreated population "
-         "the table describes (population.line_of_therapy: first_line)",
-         "fitted by vct calibrate to KEYNOTE-042 first-line pembrolizumab ORR at TPS >= 1 % (Mok 2019); "
-         "mechanism: fewer naive CD8 T cells in advanced NSCLC and after chemotherapy (Zhang 2022 "
-         "Front Immunol 13:996348; BMC Pulm Med 2022 doi:10.1186/s12890-022-01951-x)"});
-    if (rt) add_abm_share_parameters(n_lesions);
-    open_lower_bounds();
-#define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
-    NSCLC_COMPARTMENT_STATES(X_STATE)
-#undef X_STATE
-#define X_TSYN(name) states_.push_back({std::string(prefix) + #name, "molecule/um^2", compartment, #name});
-    {
-      const char* prefix = "syn_T_C1.";
-      const char* compartment = "syn_T_C1";
-      NSCLC_TSYN_SPECIES(X_TSYN)
-    }
-    {
-      const char* prefix = "syn_T_APC.";
-      const char* compartment = "syn_T_APC";
-      NSCLC_TSYN_SPECIES(X_TSYN)
-    }
-#undef X_TSYN
-#define X_MSYN(name) states_.push_back({std::string("syn_M_C.") + #name, "molecule/um^2", "syn_M_C", #name});
-    NSCLC_MSYN_SPECIES(X_MSYN)
-#undef X_MSYN
-    if (rt)
-      for (const auto& row : rt::lesion_state_info()) states_.push_back(row);
-    for (int k : layout_.locals)
-      if (k >= lc::kRtCount) states_.push_back(rt::module_state_info(k));
-    for (int l = 1; l < n_lesions; ++l) {
-      for (int k : layout_.locals) {
-        StateInfo info = states_[static_cast<std::size_t>(local_state_of_lesion0(k))];
-        info.name = lesion_label(info.name, l);
-        info.compartment = lesion_label(info.compartment, l);
-        info.description += " (lesion " + std::to_string(l + 1) + ")";
-        states_.push_back(info);
-      }
-    }
-    for (const auto& row : rt::systemic_state_info(layout_.modules)) states_.push_back(row);
-    outputs_ = {
-        {"tumour_volume_L", "L", "V_T = cell volumes / Ve_T (cancer, dead, T cells, macrophages)"},
-        {"tumour_diameter_cm", "cm", "diameter of the equivalent sphere, 2(3V_T/4pi)^(1/3)"},
-        {"cancer_cells", "cell", "C1"},
-        {"cd8_tumour_cells", "cell", "V_T.T1"},
-        {"treg_tumour_cells", "cell", "V_T.T0"},
-        {"th_tumour_cells", "cell", "V_T.Th"},
-        {"H_PD1_C1", "1", "PD-1 inhibition in the T-C1 synapse"},
-        {"H_CD28_APC", "1", "CD28 co-stimulation in the T-APC synapse"},
-        {"H_P1", "1", "neo-antigen TCR signal"},
-        {"H_P0", "1", "self-antigen TCR signal"},
-        {"N_aT", "1", "CD8 generations per activation"},
-        {"aPD1_plasma_nM", "nM", "anti-PD-1 in blood"},
-        {"aPDL1_plasma_nM", "nM", "anti-PD-L1 in blood"},
-        {"aCTLA4_plasma_nM", "nM", "anti-CTLA-4 in blood"},
-        {"aPD1_tumour_nM", "nM", "anti-PD-1 in tumour"},
-        {"aPDL1_tumour_nM", "nM", "anti-PD-L1 in tumour"},
-        {"aCTLA4_tumour_nM", "nM", "anti-CTLA-4 in tumour"},
-        {"M1_M2_ratio", "1", "Mac_M1 / Mac_M2"},
-        {"Treg_CD8_ratio", "1", "T0 / (T1 + T1_exh), tumour"},
-        {"CD8_CD4_ratio", "1", "(T1 + T1_exh) / (T0 + Th + Th_exh), tumour"},
-        {"PDL1_per_cancer_cell", "molecule", "PD-L1 total in the T-C1 synapse x A_cell"},
-        {"mdsc_tumour_cells", "cell", "V_T.MDSC"},
-    };
-    drug_slots_ = {{"aPD1", "PD-1", "V_C.aPD1", "V_C_L"},
-                   {"aPDL1", "PD-L1", "V_C.aPDL1", "V_C_L"},
-                   {"aCTLA4", "CTLA-4", "V_C.aCTLA4", "V_C_L"}};
-    drugs_ = {
-#define X_DRUG(name, slot, mw, qP, kcl, gC, gP, kcln, Kc, src) \
-  {#name, #slot, mw, pk_parameters(#slot, qP, kcl, gC, gP, kcln, Kc), src},
-        NSCLC_DRUGS(X_DRUG)
-#undef X_DRUG
-    };
-    events_ = {{"tumour_eradication", "V_T.C1", 0.5, 0.01}};
-    if (rt) {
-      // Total tumour burden is the RECIST sum of diameters; per-lesion read-outs follow.
-      outputs_[kTumourVolume].description =
-          "total tumour volume, all lesions (cancer, doomed, dead, T cells, macrophages)";
-      outputs_[kTumourDiameter].description = "RECIST sum of lesion diameters (equivalent spheres)";
-      for (int l = 0; l < n_lesions; ++l) {
-        const std::string k = "lesion" + std::to_string(l + 1) + "_";
-        outputs_.push_back({k + "diameter_cm", "cm", "diameter of lesion " + std::to_string(l + 1)});
-        outputs_.push_back({k + "volume_L", "L", "volume of lesion " + std::to_string(l + 1)});
-        outputs_.push_back({k + "cancer_cells", "cell", "viable cancer cells"});
-        outputs_.push_back({k + "doomed_cells", "cell", "lethally irradiated cells not yet dead"});
-        outputs_.push_back({k + "cd8_cells", "cell", "effector CD8 in the lesion"});
-        outputs_.push_back({k + "DAMP_cell_per_L", "cell/L", "DAMP signal"});
-        outputs_.push_back(
-            {k + "PDL1_per_cancer_cell", "molecule", "PD-L1 total in the lesion's T-C1 synapse x A_cell"});
-        if (l > 0)
-          events_.push_back({"lesion" + std::to_string(l + 1) + "_eradication", lesion_label("V_T.C1", l), 0.5, 0.01});
-      }
-      if (layout_.modules.any()) add_module_outputs();
-    }
+    add_parameters(n_lesions, rt);
+    add_states(n_lesions, rt);
+    add_outputs_drugs_and_events();
+    if (rt) add_lesion_outputs_and_events(n_lesions);
   }
 
   int n_lesions() const override { return layout_.n_lesions; }
@@ -340,6 +226,140 @@ class NsclcModel final : public TabulatedModel {
   }
 
  private:
+  /// The parameter table: QSP-IO's, then (RT models) the RT and immune modules' and the lesion
+  /// baselines, then the read-out modules' (unused by the ODEs), with open lower bounds.
+  void add_parameters(int n_lesions, bool rt) {
+#define X_PARAM(name, unit, value, lo, hi, desc, src) parameters_.push_back({#name, unit, value, lo, hi, desc, src});
+    NSCLC_PARAMETERS(X_PARAM)
+    if (rt) {
+      NSCLC_RT_PARAMETERS(X_PARAM)
+      // The immune modules' tables are in every RT model (fixed indices); a module switched off
+      // leaves its parameters unused.
+      NSCLC_LICENSING_PARAMETERS(X_PARAM)
+      NSCLC_SPREADING_PARAMETERS(X_PARAM)
+      NSCLC_LYMPHODEPLETION_PARAMETERS(X_PARAM)
+      NSCLC_CTLA4_PARAMETERS(X_PARAM)
+      NSCLC_IL7_PARAMETERS(X_PARAM)
+      for (int l = 1; l < n_lesions; ++l)
+        parameters_.push_back({"lesion" + std::to_string(l + 1) + "_initial_diameter_cm", "cm", 2.0, 0.1, 30.0,
+                               "baseline diameter of lesion " + std::to_string(l + 1),
+                               "scenario input (RECIST baseline)"});
+    }
+#undef X_PARAM
+    // The progression read-out modules' parameters (core/progression.hpp), unused by the ODEs.
+    for (const auto& info : progression_parameter_table()) parameters_.push_back(info);
+    // The TPS read-out's mapping (core/biomarkers.hpp), unused by the ODEs.
+    for (const auto& info : biomarker_parameter_table()) parameters_.push_back(info);
+    // The line-of-therapy description (first_line_scaling()), unused by the ODEs.
+    parameters_.push_back(
+        {"first_line_naive_CD8_supply_factor", "1", 2.03, 0.25, 8.0,
+         "first-line (chemotherapy-naive) population: factor on the naive CD8 supply (thymic output "
+         "Q_nT1_thym and maximal homeostatic proliferation k_nT1_pro) relative to the pretreated population "
+         "the table describes (population.line_of_therapy: first_line)",
+         "fitted by vct calibrate to KEYNOTE-042 first-line pembrolizumab ORR at TPS >= 1 % (Mok 2019); "
+         "mechanism: fewer naive CD8 T cells in advanced NSCLC and after chemotherapy (Zhang 2022 "
+         "Front Immunol 13:996348; BMC Pulm Med 2022 doi:10.1186/s12890-022-01951-x)"});
+    if (rt) add_abm_share_parameters(n_lesions);
+    open_lower_bounds();
+  }
+
+  /// The states: compartments, the three synapses, then (RT models) the per-lesion states of
+  /// lesion 1, of the other lesions, and the systemic module states.
+  void add_states(int n_lesions, bool rt) {
+#define X_STATE(name, display, unit, comp, desc) states_.push_back({display, unit, comp, desc});
+    NSCLC_COMPARTMENT_STATES(X_STATE)
+#undef X_STATE
+#define X_TSYN(name) states_.push_back({std::string(prefix) + #name, "molecule/um^2", compartment, #name});
+    {
+      const char* prefix = "syn_T_C1.";
+      const char* compartment = "syn_T_C1";
+      NSCLC_TSYN_SPECIES(X_TSYN)
+    }
+    {
+      const char* prefix = "syn_T_APC.";
+      const char* compartment = "syn_T_APC";
+      NSCLC_TSYN_SPECIES(X_TSYN)
+    }
+#undef X_TSYN
+#define X_MSYN(name) states_.push_back({std::string("syn_M_C.") + #name, "molecule/um^2", "syn_M_C", #name});
+    NSCLC_MSYN_SPECIES(X_MSYN)
+#undef X_MSYN
+    if (rt)
+      for (const auto& row : rt::lesion_state_info()) states_.push_back(row);
+    for (int k : layout_.locals)
+      if (k >= lc::kRtCount) states_.push_back(rt::module_state_info(k));
+    for (int l = 1; l < n_lesions; ++l) {
+      for (int k : layout_.locals) {
+        StateInfo info = states_[static_cast<std::size_t>(local_state_of_lesion0(k))];
+        info.name = lesion_label(info.name, l);
+        info.compartment = lesion_label(info.compartment, l);
+        info.description += " (lesion " + std::to_string(l + 1) + ")";
+        states_.push_back(info);
+      }
+    }
+    for (const auto& row : rt::systemic_state_info(layout_.modules)) states_.push_back(row);
+  }
+
+  /// The outputs of the one-tumour model, the drugs and the eradication event of lesion 1.
+  void add_outputs_drugs_and_events() {
+    outputs_ = {
+        {"tumour_volume_L", "L", "V_T = cell volumes / Ve_T (cancer, dead, T cells, macrophages)"},
+        {"tumour_diameter_cm", "cm", "diameter of the equivalent sphere, 2(3V_T/4pi)^(1/3)"},
+        {"cancer_cells", "cell", "C1"},
+        {"cd8_tumour_cells", "cell", "V_T.T1"},
+        {"treg_tumour_cells", "cell", "V_T.T0"},
+        {"th_tumour_cells", "cell", "V_T.Th"},
+        {"H_PD1_C1", "1", "PD-1 inhibition in the T-C1 synapse"},
+        {"H_CD28_APC", "1", "CD28 co-stimulation in the T-APC synapse"},
+        {"H_P1", "1", "neo-antigen TCR signal"},
+        {"H_P0", "1", "self-antigen TCR signal"},
+        {"N_aT", "1", "CD8 generations per activation"},
+        {"aPD1_plasma_nM", "nM", "anti-PD-1 in blood"},
+        {"aPDL1_plasma_nM", "nM", "anti-PD-L1 in blood"},
+        {"aCTLA4_plasma_nM", "nM", "anti-CTLA-4 in blood"},
+        {"aPD1_tumour_nM", "nM", "anti-PD-1 in tumour"},
+        {"aPDL1_tumour_nM", "nM", "anti-PD-L1 in tumour"},
+        {"aCTLA4_tumour_nM", "nM", "anti-CTLA-4 in tumour"},
+        {"M1_M2_ratio", "1", "Mac_M1 / Mac_M2"},
+        {"Treg_CD8_ratio", "1", "T0 / (T1 + T1_exh), tumour"},
+        {"CD8_CD4_ratio", "1", "(T1 + T1_exh) / (T0 + Th + Th_exh), tumour"},
+        {"PDL1_per_cancer_cell", "molecule", "PD-L1 total in the T-C1 synapse x A_cell"},
+        {"mdsc_tumour_cells", "cell", "V_T.MDSC"},
+    };
+    drug_slots_ = {{"aPD1", "PD-1", "V_C.aPD1", "V_C_L"},
+                   {"aPDL1", "PD-L1", "V_C.aPDL1", "V_C_L"},
+                   {"aCTLA4", "CTLA-4", "V_C.aCTLA4", "V_C_L"}};
+    drugs_ = {
+#define X_DRUG(name, slot, mw, qP, kcl, gC, gP, kcln, Kc, src) \
+  {#name, #slot, mw, pk_parameters(#slot, qP, kcl, gC, gP, kcln, Kc), src},
+        NSCLC_DRUGS(X_DRUG)
+#undef X_DRUG
+    };
+    events_ = {{"tumour_eradication", "V_T.C1", 0.5, 0.01}};
+  }
+
+  /// RT models: total burden as the RECIST sum, per-lesion read-outs, the other lesions'
+  /// eradication events and the modules' outputs.
+  void add_lesion_outputs_and_events(int n_lesions) {
+    // Total tumour burden is the RECIST sum of diameters; per-lesion read-outs follow.
+    outputs_[kTumourVolume].description =
+        "total tumour volume, all lesions (cancer, doomed, dead, T cells, macrophages)";
+    outputs_[kTumourDiameter].description = "RECIST sum of lesion diameters (equivalent spheres)";
+    for (int l = 0; l < n_lesions; ++l) {
+      const std::string k = "lesion" + std::to_string(l + 1) + "_";
+      outputs_.push_back({k + "diameter_cm", "cm", "diameter of lesion " + std::to_string(l + 1)});
+      outputs_.push_back({k + "volume_L", "L", "volume of lesion " + std::to_string(l + 1)});
+      outputs_.push_back({k + "cancer_cells", "cell", "viable cancer cells"});
+      outputs_.push_back({k + "doomed_cells", "cell", "lethally irradiated cells not yet dead"});
+      outputs_.push_back({k + "cd8_cells", "cell", "effector CD8 in the lesion"});
+      outputs_.push_back({k + "DAMP_cell_per_L", "cell/L", "DAMP signal"});
+      outputs_.push_back({k + "PDL1_per_cancer_cell", "molecule", "PD-L1 total in the lesion's T-C1 synapse x A_cell"});
+      if (l > 0)
+        events_.push_back({"lesion" + std::to_string(l + 1) + "_eradication", lesion_label("V_T.C1", l), 0.5, 0.01});
+    }
+    if (layout_.modules.any()) add_module_outputs();
+  }
+
   static std::string title(int n_lesions, bool rt, const ModuleSet& modules) {
     if (!rt) return "QSP-IO NSCLC reference model (Wang et al. 2023)";
     std::string names;
