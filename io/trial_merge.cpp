@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
-#include "io/outcome_columns.hpp"
+#include "io/result_columns.hpp"
 #include "io/run_identity.hpp"
 #include "io/trial_writer.hpp"
 
@@ -106,6 +106,34 @@ std::vector<double> read_baseline_pdl1(const std::string& path) {
   return out;
 }
 
+SavedSelection read_selection(const std::string& path, bool& found) {
+  SavedSelection saved;
+  Handle file = open_read(path);
+  found = H5Lexists(file.get(), "/selection", H5P_DEFAULT) > 0;
+  if (!found) return saved;
+  Handle g(H5Gopen2(file.get(), "/selection", H5P_DEFAULT), H5Gclose, "open /selection");
+  for (double id : read_number_field(file.get(), "/selection/plausible", "candidate_id", SIZE_MAX))
+    saved.plausible.push_back(static_cast<std::size_t>(id));
+  SelectionResult& s = saved.result;
+  s.probability = read_number_field(file.get(), "/selection/plausible", "probability", SIZE_MAX);
+  for (double x : read_number_field(file.get(), "/selection/plausible", "selected", SIZE_MAX))
+    s.selected.push_back(x == 1.0);
+  auto attr = [&](const std::string& name) {
+    double v = 0;
+    Handle a(H5Aopen(g.get(), name.c_str(), H5P_DEFAULT), H5Aclose, "open " + name);
+    H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v);
+    return v;
+  };
+  s.scale_factor = attr("scale_factor");
+  s.mean_ks_sum = attr("mean_ks_sum");
+  const char* dims[3] = {"M1_M2", "Treg_CD8", "CD8_CD4"};
+  for (std::size_t k = 0; k < 3; ++k) {
+    s.ks_statistic[k] = attr(std::string("ks_statistic_") + dims[k]);
+    s.ks_p_value[k] = attr(std::string("ks_p_value_") + dims[k]);
+  }
+  return saved;
+}
+
 std::string read_resolved_scenario(const std::string& path) {
   Handle file = open_read(path);
   Handle set(H5Dopen2(file.get(), "/scenario/resolved", H5P_DEFAULT), H5Dclose,
@@ -122,60 +150,35 @@ std::string read_resolved_scenario(const std::string& path) {
 
 namespace {
 
+/// The number columns `table` (io/result_columns.hpp) of the compound dataset `dataset`, rows
+/// 0..n-1, in table order; a column a file of an earlier version lacks reads as NaN.
+template <typename Column>
+std::vector<std::vector<double>> read_columns(hid_t f, const std::string& dataset, const std::vector<Column>& table,
+                                              std::size_t n) {
+  std::vector<std::vector<double>> values;
+  for (const Column& c : table)
+    values.push_back(c.may_be_absent && !has_field(f, dataset, c.name)
+                         ? std::vector<double>(n, std::numeric_limits<double>::quiet_NaN())
+                         : read_number_field(f, dataset, c.name, n));
+  return values;
+}
+
 /// /patients rows 0..n-1 as CandidateResults without arms.
 std::vector<CandidateResult> read_candidates(hid_t f, std::size_t n) {
   const auto id = read_number_field(f, "/patients", "candidate_id", n);
   const auto status = read_number_field(f, "/patients", "status", n);
   const auto message = read_text_field(f, "/patients", "message", n);
-  const auto prob = read_number_field(f, "/patients", "selection_probability", n);
-  const auto growth = read_number_field(f, "/patients", "growth_time_day", n);
-  const auto baseline = read_number_field(f, "/patients", "baseline_diameter_cm", n);
-  const auto tgr_pre = has_field(f, "/patients", "tgr_pre_pct_per_month")
-                           ? read_number_field(f, "/patients", "tgr_pre_pct_per_month", n)
-                           : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
-  const auto r0 = read_number_field(f, "/patients", "ln_M1_M2", n);
-  const auto r1 = read_number_field(f, "/patients", "ln_Treg_CD8", n);
-  const auto r2 = read_number_field(f, "/patients", "ln_CD8_CD4", n);
-  // Baseline biomarkers (issue #21): files written before them read as NaN.
-  auto optional = [&](const char* field) {
-    return has_field(f, "/patients", field) ? read_number_field(f, "/patients", field, n)
-                                            : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
-  };
-  const auto pdl1 = optional("pdl1_per_cancer_cell");
-  const auto cd8 = optional("cd8_density_per_mm3");
-  const auto clones = optional("clone_number");
-  const auto tps = optional("tps_pct");
-  const auto wall = read_number_field(f, "/patients", "wall_s_initialisation", n);
+  const std::vector<PatientColumn>& table = patient_columns();
+  const auto numbers = read_columns(f, "/patients", table, n);
   std::vector<CandidateResult> results(id.size());
   for (std::size_t i = 0; i < id.size(); ++i) {
     CandidateResult& c = results[i];
     c.candidate = static_cast<std::size_t>(id[i]);
     c.status = static_cast<CandidateStatus>(static_cast<int>(status[i]));
     c.message = message[i];
-    c.selection_probability = prob[i];
-    c.growth_time_day = growth[i];
-    c.baseline_diameter_cm = std::isnan(baseline[i]) ? 0.0 : baseline[i];
-    c.tgr_pre_pct_per_month = tgr_pre[i];
-    // Candidates without a baseline hold zeros in memory (written as NaN); a patient of a model
-    // without the ratio outputs keeps NaN, as in the run that wrote it (subgroups read them).
-    const bool has_baseline = c.status == CandidateStatus::kPatient || c.status == CandidateStatus::kNotSelected;
-    auto ratio = [&](double x) { return std::isnan(x) && !has_baseline ? 0.0 : x; };
-    c.immune_log_ratios = {ratio(r0[i]), ratio(r1[i]), ratio(r2[i])};
-    c.biomarkers = {pdl1[i], cd8[i], clones[i], tps[i]};
-    c.wall_seconds_initialisation = wall[i];
+    for (std::size_t k = 0; k < table.size(); ++k) restore_patient(table[k], numbers[k][i], c);
   }
   return results;
-}
-
-/// The number columns of an arm's outcomes table after its first five (io/outcome_columns.hpp),
-/// in table order; a column a file of an earlier version lacks reads as NaN.
-std::vector<std::vector<double>> read_outcome_columns(hid_t f, const std::string& table, std::size_t n) {
-  std::vector<std::vector<double>> values;
-  for (const OutcomeColumn& c : outcome_columns())
-    values.push_back(c.may_be_absent && !has_field(f, table, c.name)
-                         ? std::vector<double>(n, std::numeric_limits<double>::quiet_NaN())
-                         : read_number_field(f, table, c.name, n));
-  return values;
 }
 
 /// One arm's outcomes, scan responses and series, appended to the patients among `results`.
@@ -187,7 +190,7 @@ void read_arm(hid_t f, const TrialArm& arm, const TrialSpec& spec, std::size_t n
   const auto msg = read_text_field(f, t, "message", n);
   const auto best = read_number_field(f, t, "best_response", n);
   const std::vector<OutcomeColumn>& table = outcome_columns();
-  const auto numbers = read_outcome_columns(f, t, n);
+  const auto numbers = read_columns(f, t, table, n);
   std::size_t ns = 0;
   const auto scans = read_rows(f, base + "/scan_response", n, ns);
   std::vector<std::vector<double>> series;
@@ -310,33 +313,18 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
   auto writer_holder = std::make_unique<TrialWriter>(partial, spec, scenario, info);
   TrialWriter& writer = *writer_holder;
   TrialSummary summary = summarise_results(spec, ordered);
-  if (spec.select_by_inclusion && !parts.empty()) {
-    // Re-create the selection record from the first part (every process computed the same one).
-    Handle file = open_read(parts.front());
-    if (H5Lexists(file.get(), "/selection", H5P_DEFAULT) > 0) {
-      Handle g(H5Gopen2(file.get(), "/selection", H5P_DEFAULT), H5Gclose, "open /selection");
-      const auto ids = read_number_field(file.get(), "/selection/plausible", "candidate_id", SIZE_MAX);
-      summary.selection.probability = read_number_field(file.get(), "/selection/plausible", "probability", SIZE_MAX);
-      for (double s : read_number_field(file.get(), "/selection/plausible", "selected", SIZE_MAX))
-        summary.selection.selected.push_back(s == 1.0);
-      auto attr = [&](const char* name) {
-        double v = 0;
-        Handle a(H5Aopen(g.get(), name, H5P_DEFAULT), H5Aclose, std::string("open ") + name);
-        H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v);
-        return v;
-      };
-      summary.selection.scale_factor = attr("scale_factor");
-      summary.selection.mean_ks_sum = attr("mean_ks_sum");
-      const char* dims[3] = {"M1_M2", "Treg_CD8", "CD8_CD4"};
-      for (std::size_t k = 0; k < 3; ++k) {
-        summary.selection.ks_statistic[k] = attr((std::string("ks_statistic_") + dims[k]).c_str());
-        summary.selection.ks_p_value[k] = attr((std::string("ks_p_value_") + dims[k]).c_str());
-      }
-      std::vector<CandidateResult> screened(spec.population.size());
-      for (auto& c : screened) c.status = CandidateStatus::kNotAPatient;
-      for (double id : ids) screened[static_cast<std::size_t>(id)].status = CandidateStatus::kPatient;
-      writer.write_selection(screened, summary.selection);
+  bool found = false;
+  const SavedSelection selection =
+      spec.select_by_inclusion && !parts.empty() ? read_selection(parts.front(), found) : SavedSelection{};
+  if (found) {  // re-created from the first part (every process computed the same one)
+    summary.selection = selection.result;
+    std::vector<CandidateResult> screened(spec.population.size());
+    for (std::size_t i = 0; i < screened.size(); ++i) {
+      screened[i].candidate = i;
+      screened[i].status = CandidateStatus::kNotAPatient;
     }
+    for (std::size_t id : selection.plausible) screened[id].status = CandidateStatus::kPatient;
+    writer.write_selection(screened, summary.selection);
   }
   const std::size_t batch = 256;
   for (std::size_t start = 0; start < ordered.size(); start += batch) {

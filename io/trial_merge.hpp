@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,16 @@ std::vector<CandidateResult> read_trial_results(const std::string& path, const T
 /// not selected) in a trial result file, candidate order; kInput when the file has no such column
 /// (written before issue #21 or by a model without PD-L1).
 std::vector<double> read_baseline_pdl1(const std::string& path);
+
+/// A trial file's /selection record (probability-of-inclusion selection): the plausible
+/// candidates' ids, in candidate order, and the selection over them.
+struct SavedSelection {
+  std::vector<std::size_t> plausible;
+  SelectionResult result;
+};
+
+/// The selection record of a trial result or part file; `found` false when it has none.
+SavedSelection read_selection(const std::string& path, bool& found);
 
 /// The resolved scenario text stored in a result or part file.
 std::string read_resolved_scenario(const std::string& path);

@@ -11,7 +11,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_util.hpp"
-#include "io/outcome_columns.hpp"
+#include "io/result_columns.hpp"
 #include "io/rt_report.hpp"
 #include "io/run_identity.hpp"
 #include "io/subgroup_writer.hpp"
@@ -57,6 +57,26 @@ std::vector<std::pair<std::string, bool>> outcome_layout() {
   for (const OutcomeColumn& c : outcome_columns()) layout.emplace_back(c.name, false);
   return layout;
 }
+/// /population: the sampled parameters' names, units and drugs, the values and the seed.
+void write_population(hid_t root, const Population& pop) {
+  Handle group(create_group(root, "population"), H5Gclose, "create /population");
+  compound_table(group.get(), "parameters",
+                 {text_column("name", pop.parameters), text_column("unit", pop.units), text_column("drug", pop.drug)},
+                 pop.parameters.size());
+  AppendableMatrix values(group.get(), "values", pop.parameters.size(), "see parameters table",
+                          "sampled parameter values [candidate, parameter]");
+  values.append(pop.values.data(), pop.size());
+  attr_int(group.get(), "seed", static_cast<long long>(pop.seed));
+}
+
+/// The /patients table's columns: (name, is text).
+std::vector<std::pair<std::string, bool>> patient_layout() {
+  std::vector<std::pair<std::string, bool>> layout = {
+      {"candidate_id", false}, {"status", false}, {"status_text", true}, {"message", true}};
+  for (const PatientColumn& c : patient_columns()) layout.emplace_back(c.name, false);
+  return layout;
+}
+
 }  // namespace
 
 struct TrialWriter::Impl {
@@ -79,6 +99,8 @@ struct TrialWriter::Impl {
   void append_patients(const std::vector<CandidateResult>& batch);              ///< rows of /patients
   void append_arm(std::size_t arm, const std::vector<CandidateResult>& batch);  ///< one arm's rows and series
   void append_coupling(std::size_t arm, const std::vector<CandidateResult>& batch);  ///< the coupling's records
+  /// /arms/<arm>: its treatment, RT course table, and the empty tables the batches append to.
+  Arm create_arm(hid_t arms_group, std::size_t arm) const;
 
   Impl(const std::string& p, const TrialSpec& s)
       : spec(s),
@@ -87,6 +109,36 @@ struct TrialWriter::Impl {
         nt(output_grid(s.horizon_day, s.output_interval_day).size()),
         n_scans(scan_days(s.recist, s.horizon_day).size()) {}
 };
+
+TrialWriter::Impl::Arm TrialWriter::Impl::create_arm(hid_t arms_group, std::size_t a) const {
+  const ModelDefinition& model = *spec.model;
+  const TrialArm& arm = spec.arms[a];
+  Handle g(create_group(arms_group, arm.name), H5Gclose, "create /arms/" + arm.name);
+  attr_string(g.get(), "treatment", describe_treatment(arm));
+  const auto courses =
+      report_courses(arm.radiotherapy, nominal_alpha_beta_Gy(model, spec.overrides), spec.lesion_names);
+  attr_string(g.get(), "radiotherapy", describe_radiotherapy(courses));
+  write_course_table(g.get(), "radiotherapy", courses);
+  attr_int(g.get(), "arm_index", static_cast<long long>(a));
+  const std::size_t batch = effective_batch_size(spec);
+  Arm w;
+  w.outcomes = std::make_unique<AppendableTable>(g.get(), "outcomes", outcome_layout());
+  Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
+  for (int k : spec.trajectory_outputs) {
+    const auto& o = model.outputs()[static_cast<std::size_t>(k)];
+    w.outputs.push_back(std::make_unique<AppendableMatrix>(outputs.get(), o.name, nt, o.unit, o.description,
+                                                           series_chunk_rows(batch, nt)));
+  }
+  w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", n_scans, "code",
+                                                       "RECIST category at each scan (response_codes)",
+                                                       series_chunk_rows(batch, n_scans));
+  for (const CouplingTableLayout& t : spec.coupling.tables) {
+    std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false}};
+    for (const std::string& c : t.columns) layout.emplace_back(c, false);
+    w.coupling.push_back(std::make_unique<AppendableTable>(g.get(), t.name, layout));
+  }
+  return w;
+}
 
 TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const Scenario& scenario,
                          const RunInfo& info) {
@@ -109,65 +161,11 @@ TrialWriter::TrialWriter(const std::string& path, const TrialSpec& spec, const S
   dataset_vector(root, "time", output_grid(spec.horizon_day, spec.output_interval_day), "day");
   dataset_vector(root, "scan_days", scan_days(spec.recist, spec.horizon_day), "day");
 
-  {
-    Handle group(create_group(root, "population"), H5Gclose, "create /population");
-    const Population& pop = spec.population;
-    compound_table(group.get(), "parameters",
-                   {text_column("name", pop.parameters), text_column("unit", pop.units), text_column("drug", pop.drug)},
-                   pop.parameters.size());
-    AppendableMatrix values(group.get(), "values", pop.parameters.size(), "see parameters table",
-                            "sampled parameter values [candidate, parameter]");
-    values.append(pop.values.data(), pop.size());
-    attr_int(group.get(), "seed", static_cast<long long>(pop.seed));
-  }
+  write_population(root, spec.population);
 
-  impl_->patients =
-      std::make_unique<AppendableTable>(root, "patients",
-                                        std::vector<std::pair<std::string, bool>>{{"candidate_id", false},
-                                                                                  {"status", false},
-                                                                                  {"status_text", true},
-                                                                                  {"message", true},
-                                                                                  {"selection_probability", false},
-                                                                                  {"growth_time_day", false},
-                                                                                  {"baseline_diameter_cm", false},
-                                                                                  {"tgr_pre_pct_per_month", false},
-                                                                                  {"ln_M1_M2", false},
-                                                                                  {"ln_Treg_CD8", false},
-                                                                                  {"ln_CD8_CD4", false},
-                                                                                  {"pdl1_per_cancer_cell", false},
-                                                                                  {"cd8_density_per_mm3", false},
-                                                                                  {"clone_number", false},
-                                                                                  {"tps_pct", false},
-                                                                                  {"wall_s_initialisation", false}});
-  const std::size_t batch = effective_batch_size(spec);
+  impl_->patients = std::make_unique<AppendableTable>(root, "patients", patient_layout());
   Handle arms_group(create_group(root, "arms"), H5Gclose, "create /arms");
-  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-    const TrialArm& arm = spec.arms[a];
-    Handle g(create_group(arms_group.get(), arm.name), H5Gclose, "create /arms/" + arm.name);
-    attr_string(g.get(), "treatment", describe_treatment(arm));
-    const auto courses =
-        report_courses(arm.radiotherapy, nominal_alpha_beta_Gy(model, spec.overrides), spec.lesion_names);
-    attr_string(g.get(), "radiotherapy", describe_radiotherapy(courses));
-    write_course_table(g.get(), "radiotherapy", courses);
-    attr_int(g.get(), "arm_index", static_cast<long long>(a));
-    Impl::Arm w;
-    w.outcomes = std::make_unique<AppendableTable>(g.get(), "outcomes", outcome_layout());
-    Handle outputs(create_group(g.get(), "outputs"), H5Gclose, "create outputs group");
-    for (int k : spec.trajectory_outputs) {
-      const auto& o = model.outputs()[static_cast<std::size_t>(k)];
-      w.outputs.push_back(std::make_unique<AppendableMatrix>(outputs.get(), o.name, impl_->nt, o.unit, o.description,
-                                                             series_chunk_rows(batch, impl_->nt)));
-    }
-    w.scan_response = std::make_unique<AppendableMatrix>(g.get(), "scan_response", impl_->n_scans, "code",
-                                                         "RECIST category at each scan (response_codes)",
-                                                         series_chunk_rows(batch, impl_->n_scans));
-    for (const CouplingTableLayout& t : spec.coupling.tables) {
-      std::vector<std::pair<std::string, bool>> layout = {{"candidate_id", false}};
-      for (const std::string& c : t.columns) layout.emplace_back(c, false);
-      w.coupling.push_back(std::make_unique<AppendableTable>(g.get(), t.name, layout));
-    }
-    impl_->arms.push_back(std::move(w));
-  }
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) impl_->arms.push_back(impl_->create_arm(arms_group.get(), a));
   check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
 }
 
@@ -263,37 +261,21 @@ void TrialWriter::Impl::check_room_for(const std::vector<CandidateResult>& batch
 }
 
 void TrialWriter::Impl::append_patients(const std::vector<CandidateResult>& batch) {
-  const std::size_t n = batch.size();
-  std::vector<double> id, status, prob, growth, baseline, tgr_pre, r0, r1, r2, pdl1, cd8, clones, tps, wall;
+  const std::vector<PatientColumn>& table = patient_columns();
+  std::vector<double> id, status;
   std::vector<std::string> status_text, message;
+  std::vector<std::vector<double>> numbers(table.size());
   for (const auto& c : batch) {
     id.push_back(static_cast<double>(c.candidate));
     status.push_back(static_cast<double>(c.status));
     status_text.push_back(to_string(c.status));
     message.push_back(c.message);
-    prob.push_back(c.selection_probability);
-    growth.push_back(c.growth_time_day);
-    const bool has = c.status == CandidateStatus::kPatient || c.status == CandidateStatus::kNotSelected;
-    baseline.push_back(has ? c.baseline_diameter_cm : kNaN);
-    tgr_pre.push_back(has ? c.tgr_pre_pct_per_month : kNaN);
-    r0.push_back(has ? c.immune_log_ratios[0] : kNaN);
-    r1.push_back(has ? c.immune_log_ratios[1] : kNaN);
-    r2.push_back(has ? c.immune_log_ratios[2] : kNaN);
-    pdl1.push_back(has ? c.biomarkers.pdl1_per_cancer_cell : kNaN);
-    cd8.push_back(has ? c.biomarkers.cd8_density_per_mm3 : kNaN);
-    clones.push_back(has ? c.biomarkers.clone_number : kNaN);
-    tps.push_back(has ? c.biomarkers.tps_pct : kNaN);
-    wall.push_back(c.wall_seconds_initialisation);
+    for (std::size_t k = 0; k < table.size(); ++k) numbers[k].push_back(patient_value(table[k], c));
   }
-  patients->append(
-      {number_column("candidate_id", id), number_column("status", status), text_column("status_text", status_text),
-       text_column("message", message), number_column("selection_probability", prob),
-       number_column("growth_time_day", growth), number_column("baseline_diameter_cm", baseline),
-       number_column("tgr_pre_pct_per_month", tgr_pre), number_column("ln_M1_M2", r0), number_column("ln_Treg_CD8", r1),
-       number_column("ln_CD8_CD4", r2), number_column("pdl1_per_cancer_cell", pdl1),
-       number_column("cd8_density_per_mm3", cd8), number_column("clone_number", clones), number_column("tps_pct", tps),
-       number_column("wall_s_initialisation", wall)},
-      n);
+  std::vector<Column> columns = {number_column("candidate_id", id), number_column("status", status),
+                                 text_column("status_text", status_text), text_column("message", message)};
+  for (std::size_t k = 0; k < table.size(); ++k) columns.push_back(number_column(table[k].name, std::move(numbers[k])));
+  patients->append(columns, batch.size());
 }
 
 void TrialWriter::Impl::append_arm(std::size_t a, const std::vector<CandidateResult>& batch) {

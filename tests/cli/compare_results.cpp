@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // vct_compare_results A.h5 B.h5: exits 0 when two trial result files hold the same candidates with
-// identical statuses, baseline biomarkers, outcomes, scan responses, trajectories and sampled parameters (wall times
-// and provenance excluded; agent-based window tables included); otherwise prints the first differences and exits 1.
+// identical statuses, baseline biomarkers, outcomes, scan responses, trajectories, sampled parameters and selection
+// record (wall times and provenance excluded; agent-based window tables included); otherwise prints the first
+// differences and exits 1.
 #include <cmath>
 #include <cstdio>
 
@@ -31,6 +32,16 @@ int main(int argc, char** argv) {
   };
   if (vct::io::read_population(argv[1], model).values != vct::io::read_population(argv[2], model).values)
     differ("sampled population");
+  bool a_selected = false, b_selected = false;
+  const auto sa = vct::io::read_selection(argv[1], a_selected);
+  const auto sb = vct::io::read_selection(argv[2], b_selected);
+  if (a_selected != b_selected) differ("selection record present in one file only");
+  if (a_selected && b_selected &&
+      (sa.plausible != sb.plausible || sa.result.probability != sb.result.probability ||
+       sa.result.selected != sb.result.selected || sa.result.scale_factor != sb.result.scale_factor ||
+       sa.result.mean_ks_sum != sb.result.mean_ks_sum || sa.result.ks_statistic != sb.result.ks_statistic ||
+       sa.result.ks_p_value != sb.result.ks_p_value))
+    differ("selection record (plausible candidates, probabilities, selected, scale factor or KS fit)");
   if (a.size() != b.size()) differ("candidate count " + std::to_string(a.size()) + " vs " + std::to_string(b.size()));
   for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
     const auto& x = a[i];

@@ -104,3 +104,23 @@ run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${SCENARIO} --threads 1 --quiet --o
 if(last_code EQUAL 0 OR NOT last_output MATCHES "unfinished single-process run")
   message(FATAL_ERROR "an MPI run must not overwrite an unfinished single-process run:\n${last_output}")
 endif()
+# With probability-of-inclusion selection (SELECTION_FROM in SCENARIO replaced by SELECTION_TO,
+# when given): the merged file's selection record (plausible candidates' ids, probabilities, the
+# selected flags, the scale factor and KS fit) equals the single-process one too. The merge used to
+# write every plausible candidate's id as 0.
+if(DEFINED SELECTION_FROM)
+  file(READ ${SCENARIO} text)
+  string(REPLACE "${SELECTION_FROM}" "${SELECTION_TO}" text "${text}")
+  file(WRITE ${WORK}/selection.yaml "${text}")
+  file(REMOVE ${WORK}/single.h5)  # the reference of expect_single_result becomes the run with selection
+  run(${VCT} run ${WORK}/selection.yaml --threads 1 --quiet --output ${WORK}/single.h5)
+  if(NOT last_code EQUAL 0)
+    message(FATAL_ERROR "single-process run with selection failed:\n${last_output}")
+  endif()
+  run(${MPIEXEC} ${MPI_WATCH} -np 2 ${VCT} run ${WORK}/selection.yaml --threads 1 --quiet
+      --output ${WORK}/selection_mpi.h5)
+  if(NOT last_code EQUAL 0)
+    message(FATAL_ERROR "mpirun -np 2 with selection failed:\n${last_output}")
+  endif()
+  expect_single_result(${WORK}/selection_mpi.h5 "MPI result with selection")
+endif()

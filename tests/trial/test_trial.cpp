@@ -434,11 +434,24 @@ void fill_outcome_fields(ArmResult& r, std::size_t i, std::size_t a) {
   r.wall_seconds = v + 42;
 }
 
-TEST(Trial, EveryOutcomeFieldReadsBackAsWritten) {
-  // The outcomes table is written and read from one column table (io/outcome_columns.hpp). Each
-  // field gets its own value by hand here, is written, read back and compared field by field, so a
-  // column whose reading is missing, or fills another field, fails. The in-field fields only where
-  // the arm irradiates a lesion (the ICI-alone arm has none: its in-field columns hold -1 / NaN).
+/// Gives every /patients field of patient `c` its own value: 100 (candidate + 1) + k for field k.
+void fill_patient_fields(CandidateResult& c) {
+  const double v = 100.0 * static_cast<double>(c.candidate + 1);
+  c.selection_probability = v + 1;
+  c.growth_time_day = v + 2;
+  c.baseline_diameter_cm = v + 3;
+  c.tgr_pre_pct_per_month = v + 4;
+  c.immune_log_ratios = {v + 5, v + 6, v + 7};
+  c.biomarkers = {v + 8, v + 9, v + 10, v + 11};
+  c.wall_seconds_initialisation = v + 12;
+}
+
+TEST(Trial, EveryResultFieldReadsBackAsWritten) {
+  // The patients and outcomes tables are written and read from one column table each
+  // (io/result_columns.hpp). Each field gets its own value by hand here, is written, read back
+  // and compared field by field, so a column whose reading is missing, or fills another field,
+  // fails. The in-field fields only where the arm irradiates a lesion (the ICI-alone arm has
+  // none: its in-field columns hold -1 / NaN).
   const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
   const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
   MemorySink memory;
@@ -447,9 +460,16 @@ TEST(Trial, EveryOutcomeFieldReadsBackAsWritten) {
   for (auto& c : memory.results) {
     if (c.status != CandidateStatus::kPatient) continue;
     ++patients;
+    fill_patient_fields(c);
     for (std::size_t a = 0; a < c.arms.size(); ++a) fill_outcome_fields(c.arms[a], c.candidate, a);
   }
-  ASSERT_GE(patients, 2u);  // so each flag takes both values
+  ASSERT_GE(patients, 2u);  // one stays a patient below (each flag takes both values over its two arms)
+  // The last candidate becomes one who is not a patient, with values in memory that have no
+  // meaning: the gated /patients columns hold NaN for it and read back as the defaults.
+  CandidateResult& none = memory.results.back();
+  none.status = CandidateStatus::kNotAPatient;
+  none.arms.clear();
+  fill_patient_fields(none);
   const fs::path path = fs::temp_directory_path() / "vct_outcome_fields.h5";
   {
     io::TrialWriter writer(path.string(), spec, loaded.scenario,
@@ -460,7 +480,29 @@ TEST(Trial, EveryOutcomeFieldReadsBackAsWritten) {
   const auto back = io::read_trial_results(path.string(), spec);
   ASSERT_EQ(back.size(), memory.results.size());
   for (std::size_t i = 0; i < back.size(); ++i) {
-    if (memory.results[i].status != CandidateStatus::kPatient) continue;
+    const CandidateResult& p = memory.results[i];
+    const CandidateResult& q = back[i];
+    EXPECT_EQ(q.candidate, p.candidate);
+    EXPECT_EQ(q.status, p.status);
+    EXPECT_EQ(q.message, p.message);
+    EXPECT_EQ(q.selection_probability, p.selection_probability);
+    EXPECT_EQ(q.growth_time_day, p.growth_time_day);
+    EXPECT_EQ(q.wall_seconds_initialisation, p.wall_seconds_initialisation);
+    if (p.status != CandidateStatus::kPatient) {
+      const CandidateResult defaults;
+      EXPECT_EQ(q.baseline_diameter_cm, defaults.baseline_diameter_cm);  // 0
+      EXPECT_EQ(q.immune_log_ratios, defaults.immune_log_ratios);        // zeros
+      EXPECT_TRUE(std::isnan(q.tgr_pre_pct_per_month) && std::isnan(q.biomarkers.tps_pct));
+      EXPECT_TRUE(q.arms.empty());
+      continue;
+    }
+    EXPECT_EQ(q.baseline_diameter_cm, p.baseline_diameter_cm);
+    EXPECT_EQ(q.tgr_pre_pct_per_month, p.tgr_pre_pct_per_month);
+    EXPECT_EQ(q.immune_log_ratios, p.immune_log_ratios);
+    EXPECT_EQ(q.biomarkers.pdl1_per_cancer_cell, p.biomarkers.pdl1_per_cancer_cell);
+    EXPECT_EQ(q.biomarkers.cd8_density_per_mm3, p.biomarkers.cd8_density_per_mm3);
+    EXPECT_EQ(q.biomarkers.clone_number, p.biomarkers.clone_number);
+    EXPECT_EQ(q.biomarkers.tps_pct, p.biomarkers.tps_pct);
     for (std::size_t a = 0; a < 2; ++a) {
       const ArmResult& x = memory.results[i].arms[a];
       const ArmResult& y = back[i].arms[a];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "io/outcome_columns.hpp"
+#include "io/result_columns.hpp"
 
 #include <cmath>
 
@@ -16,6 +16,36 @@ Response response(double x) { return static_cast<Response>(static_cast<int>(x));
 using G = OutcomeGate;
 
 }  // namespace
+
+const std::vector<PatientColumn>& patient_columns() {
+  static const std::vector<PatientColumn> columns = {
+      {"selection_probability", false, false, [](const CandidateResult& c) { return c.selection_probability; },
+       [](CandidateResult& c, double x) { c.selection_probability = x; }},
+      {"growth_time_day", false, false, [](const CandidateResult& c) { return c.growth_time_day; },
+       [](CandidateResult& c, double x) { c.growth_time_day = x; }},
+      {"baseline_diameter_cm", true, false, [](const CandidateResult& c) { return c.baseline_diameter_cm; },
+       [](CandidateResult& c, double x) { c.baseline_diameter_cm = x; }},
+      {"tgr_pre_pct_per_month", true, true, [](const CandidateResult& c) { return c.tgr_pre_pct_per_month; },
+       [](CandidateResult& c, double x) { c.tgr_pre_pct_per_month = x; }},
+      {"ln_M1_M2", true, false, [](const CandidateResult& c) { return c.immune_log_ratios[0]; },
+       [](CandidateResult& c, double x) { c.immune_log_ratios[0] = x; }},
+      {"ln_Treg_CD8", true, false, [](const CandidateResult& c) { return c.immune_log_ratios[1]; },
+       [](CandidateResult& c, double x) { c.immune_log_ratios[1] = x; }},
+      {"ln_CD8_CD4", true, false, [](const CandidateResult& c) { return c.immune_log_ratios[2]; },
+       [](CandidateResult& c, double x) { c.immune_log_ratios[2] = x; }},
+      {"pdl1_per_cancer_cell", true, true, [](const CandidateResult& c) { return c.biomarkers.pdl1_per_cancer_cell; },
+       [](CandidateResult& c, double x) { c.biomarkers.pdl1_per_cancer_cell = x; }},
+      {"cd8_density_per_mm3", true, true, [](const CandidateResult& c) { return c.biomarkers.cd8_density_per_mm3; },
+       [](CandidateResult& c, double x) { c.biomarkers.cd8_density_per_mm3 = x; }},
+      {"clone_number", true, true, [](const CandidateResult& c) { return c.biomarkers.clone_number; },
+       [](CandidateResult& c, double x) { c.biomarkers.clone_number = x; }},
+      {"tps_pct", true, true, [](const CandidateResult& c) { return c.biomarkers.tps_pct; },
+       [](CandidateResult& c, double x) { c.biomarkers.tps_pct = x; }},
+      {"wall_s_initialisation", false, false, [](const CandidateResult& c) { return c.wall_seconds_initialisation; },
+       [](CandidateResult& c, double x) { c.wall_seconds_initialisation = x; }},
+  };
+  return columns;
+}
 
 const std::vector<OutcomeColumn>& outcome_columns() {
   static const std::vector<OutcomeColumn> columns = {
