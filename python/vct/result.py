@@ -43,8 +43,8 @@ class Result:
     twin_check_patients, twin_check_scans, twin_check_attributes, plot.twin_check().
     A schedule search (kind "search", `vct search`): search, search_reference, search_skipped,
     search_confirmation, search_variables, and plot.landscape().
-    Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, radiotherapy, parameters, outcomes(), scans(),
-    trajectories(), km(). Figures: plot (vct.plot.Plots).
+    Tables: summary, comparisons, subgroups, subgroup_effects, subgroup_interactions, patients, selection,
+    selection_attributes, radiotherapy, parameters, outcomes(), scans(), trajectories(), km(). Figures: plot (vct.plot.Plots).
     """
 
     def __init__(self, path):
@@ -280,6 +280,25 @@ class Result:
         """One row per candidate (trial) or patient: status, baseline diameter, growth time ..."""
         with self._file() as f:
             return _frame(f["patients"])
+
+    @property
+    def selection(self):
+        """Probability-of-inclusion selection (population.selection): one row per plausible
+        candidate (candidate_id, probability of inclusion before scaling, selected 1/0); empty
+        when the trial did not select. The scale factor and the KS fit of the selected cohort are
+        in selection_attributes."""
+        self._need_trial("selection")
+        with self._file() as f:
+            return _frame(f["selection/plausible"]) if "selection/plausible" in f else pd.DataFrame()
+
+    @property
+    def selection_attributes(self):
+        """The selection's scale factor, mean KS sum and, per immune ratio, the KS statistic and
+        p-value of the selected cohort against the observed data; empty without selection."""
+        self._need_trial("selection attributes")
+        with self._file() as f:
+            has = "selection" in f
+        return self._attributes("selection", ["trial"], "selection attributes") if has else {}
 
     @property
     def parameters(self):

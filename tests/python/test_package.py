@@ -331,6 +331,27 @@ class Tables(unittest.TestCase):
         page, ids = render(r)
         self.assertEqual(ids, ["fig-twin-check"])
 
+    def test_selection_table_names_the_plausible_candidates_and_who_was_selected(self):
+        with open(SMALL_TRIAL) as f:
+            scenario = yaml.safe_load(f)
+        scenario["population"]["selection"] = "probability_of_inclusion"
+        r = vct.run(scenario, output=os.path.join(WORK, "selection.h5"), threads=2)
+        table, attrs, patients = r.selection, r.selection_attributes, r.patients
+        # Plausible: candidates with a baseline, patients (status 0) and not selected (status 3).
+        plausible = patients[patients["status"].isin([0, 3])]["candidate_id"]
+        self.assertGreaterEqual(len(table), 5)  # the selection needs at least 5
+        self.assertEqual(list(table["candidate_id"]), list(plausible))
+        simulated = set(patients[patients["status"] == 0]["candidate_id"])
+        self.assertEqual(set(table[table["selected"] == 1]["candidate_id"]), simulated)
+        self.assertTrue((table["probability"] > 0).all())
+        # sf between 1 and 1 / max p (core/selection.cpp: the search runs over that interval)
+        p_max = table["probability"].max()
+        self.assertTrue(min(1, 1 / p_max) <= attrs["scale_factor"] <= max(1, 1 / p_max))
+        for dim in ("M1_M2", "Treg_CD8", "CD8_CD4"):
+            self.assertTrue(0 <= attrs["ks_statistic_" + dim] <= 1 and 0 <= attrs["ks_p_value_" + dim] <= 1)
+        self.assertTrue(Fixtures.get().small.selection.empty)  # no selection: empty
+        self.assertEqual(Fixtures.get().small.selection_attributes, {})
+
     def test_outcome_counts_equal_the_engine_summary(self):
         small = Fixtures.get().small
         out, summary = small.outcomes(), small.summary
