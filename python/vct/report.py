@@ -164,6 +164,19 @@ def _subgroups_table(r):
     return text
 
 
+def _selection_section(r):
+    """Probability-of-inclusion selection: counts, scale factor and the selected cohort's KS fit."""
+    table, attrs = r.selection, r.selection_attributes
+    if table.empty:
+        return ""
+    selected = int((table["selected"] == 1).sum())
+    note = (f"<p>{selected} of {len(table)} plausible candidates selected (probability of inclusion, "
+            f"scale factor {attrs['scale_factor']:.4g}; mean KS sum over the draws {attrs['mean_ks_sum']:.3f}).</p>")
+    rows = [[name.replace("_", "/"), f"{attrs['ks_statistic_' + name]:.3f}", _p(attrs["ks_p_value_" + name])]
+            for name in ("M1_M2", "Treg_CD8", "CD8_CD4")]
+    return note + _table(["immune ratio (ln)", "KS statistic, selected vs observed", "KS p"], rows)
+
+
 def _rt_table(r):
     rt = r.radiotherapy
     if rt.empty:
@@ -344,6 +357,9 @@ def render(result):
         body += section
     elif r.kind == "trial":
         body += ["<h2>Summary (RECIST 1.1)</h2>", _summary_table(r)]
+        selection = _selection_section(r)
+        if selection:
+            body += ["<h2>Selection</h2>", selection]
         stopping = _stopping_table(r)
         if stopping:
             body += ["<h2>Stopping rules</h2>", stopping]

@@ -349,6 +349,12 @@ class Tables(unittest.TestCase):
         self.assertTrue(min(1, 1 / p_max) <= attrs["scale_factor"] <= max(1, 1 / p_max))
         for dim in ("M1_M2", "Treg_CD8", "CD8_CD4"):
             self.assertTrue(0 <= attrs["ks_statistic_" + dim] <= 1 and 0 <= attrs["ks_p_value_" + dim] <= 1)
+        from vct.report import render
+        page, _ = render(r)  # the report's Selection section gives the counts
+        selected = int((table["selected"] == 1).sum())
+        self.assertIn("<h2>Selection</h2>", page)
+        self.assertIn(f"<p>{selected} of {len(table)} plausible candidates selected", page)
+        self.assertNotIn("<h2>Selection</h2>", render(Fixtures.get().small)[0])
         self.assertTrue(Fixtures.get().small.selection.empty)  # no selection: empty
         self.assertEqual(Fixtures.get().small.selection_attributes, {})
 
