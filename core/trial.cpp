@@ -866,8 +866,8 @@ class PipelinedWriter {
     candidates_ = simulated_ = 0;
     return progress_.report("simulating", total_, simulated);
   }
-  /// Starts writing `results`, the `simulated` candidates of a batch of `candidates`. A batch
-  /// whose candidates were all finished in an earlier attempt is only counted.
+  /// Starts writing `results`, the candidates of a batch of `candidates` not finished in an
+  /// earlier attempt (resume); a batch with none left is only counted. Call after finish().
   void start(std::vector<CandidateResult> results, std::size_t candidates) {
     if (results.empty()) {
       progress_.processed += candidates;
