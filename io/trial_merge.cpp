@@ -106,11 +106,10 @@ std::vector<double> read_baseline_pdl1(const std::string& path) {
   return out;
 }
 
-SavedSelection read_selection(const std::string& path, bool& found) {
-  SavedSelection saved;
+std::optional<SavedSelection> read_selection(const std::string& path) {
   Handle file = open_read(path);
-  found = H5Lexists(file.get(), "/selection", H5P_DEFAULT) > 0;
-  if (!found) return saved;
+  if (H5Lexists(file.get(), "/selection", H5P_DEFAULT) <= 0) return std::nullopt;
+  SavedSelection saved;
   Handle g(H5Gopen2(file.get(), "/selection", H5P_DEFAULT), H5Gclose, "open /selection");
   for (double id : read_number_field(file.get(), "/selection/plausible", "candidate_id", SIZE_MAX))
     saved.plausible.push_back(static_cast<std::size_t>(id));
@@ -313,17 +312,16 @@ TrialSummary merge_trial_parts(const std::vector<std::string>& parts, const Tria
   auto writer_holder = std::make_unique<TrialWriter>(partial, spec, scenario, info);
   TrialWriter& writer = *writer_holder;
   TrialSummary summary = summarise_results(spec, ordered);
-  bool found = false;
-  const SavedSelection selection =
-      spec.select_by_inclusion && !parts.empty() ? read_selection(parts.front(), found) : SavedSelection{};
-  if (found) {  // re-created from the first part (every process computed the same one)
-    summary.selection = selection.result;
+  const std::optional<SavedSelection> selection =
+      spec.select_by_inclusion && !parts.empty() ? read_selection(parts.front()) : std::nullopt;
+  if (selection) {  // re-created from the first part (every process computed the same one)
+    summary.selection = selection->result;
     std::vector<CandidateResult> screened(spec.population.size());
     for (std::size_t i = 0; i < screened.size(); ++i) {
       screened[i].candidate = i;
       screened[i].status = CandidateStatus::kNotAPatient;
     }
-    for (std::size_t id : selection.plausible) screened[id].status = CandidateStatus::kPatient;
+    for (std::size_t id : selection->plausible) screened[id].status = CandidateStatus::kPatient;
     writer.write_selection(screened, summary.selection);
   }
   const std::size_t batch = 256;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,8 @@ struct SavedSelection {
   SelectionResult result;
 };
 
-/// The selection record of a trial result or part file; `found` false when it has none.
-SavedSelection read_selection(const std::string& path, bool& found);
+/// The selection record of a trial result or part file; none when the trial did not select.
+std::optional<SavedSelection> read_selection(const std::string& path);
 
 /// The resolved scenario text stored in a result or part file.
 std::string read_resolved_scenario(const std::string& path);

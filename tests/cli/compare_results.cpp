@@ -32,15 +32,14 @@ int main(int argc, char** argv) {
   };
   if (vct::io::read_population(argv[1], model).values != vct::io::read_population(argv[2], model).values)
     differ("sampled population");
-  bool a_selected = false, b_selected = false;
-  const auto sa = vct::io::read_selection(argv[1], a_selected);
-  const auto sb = vct::io::read_selection(argv[2], b_selected);
-  if (a_selected != b_selected) differ("selection record present in one file only");
-  if (a_selected && b_selected &&
-      (sa.plausible != sb.plausible || sa.result.probability != sb.result.probability ||
-       sa.result.selected != sb.result.selected || sa.result.scale_factor != sb.result.scale_factor ||
-       sa.result.mean_ks_sum != sb.result.mean_ks_sum || sa.result.ks_statistic != sb.result.ks_statistic ||
-       sa.result.ks_p_value != sb.result.ks_p_value))
+  const auto sa = vct::io::read_selection(argv[1]);
+  const auto sb = vct::io::read_selection(argv[2]);
+  if (sa.has_value() != sb.has_value()) differ("selection record present in one file only");
+  if (sa && sb &&
+      (sa->plausible != sb->plausible || sa->result.probability != sb->result.probability ||
+       sa->result.selected != sb->result.selected || sa->result.scale_factor != sb->result.scale_factor ||
+       sa->result.mean_ks_sum != sb->result.mean_ks_sum || sa->result.ks_statistic != sb->result.ks_statistic ||
+       sa->result.ks_p_value != sb->result.ks_p_value))
     differ("selection record (plausible candidates, probabilities, selected, scale factor or KS fit)");
   if (a.size() != b.size()) differ("candidate count " + std::to_string(a.size()) + " vs " + std::to_string(b.size()));
   for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
