@@ -28,8 +28,17 @@ long long read_int_attr(hid_t obj, const char* name) {
   return v;
 }
 
+/// Throws Error(kIo) unless the compound dataset `set` (named `table`) has a member `field`. HDF5
+/// reads a member the file lacks without complaint, leaving the buffer as it was (zeros here).
+void require_field(hid_t set, const std::string& table, const char* field) {
+  Handle type(H5Dget_type(set), H5Tclose, "type of " + table);
+  if (H5Tget_member_index(type.get(), field) < 0)
+    throw Error(ErrorKind::kIo, table + " has no column '" + field + "' (a file of another vct version?)");
+}
+
 std::vector<double> read_number_field(hid_t file, const std::string& table, const char* field, std::size_t rows) {
   Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
+  require_field(set.get(), table, field);
   Handle type(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose, "create field type");
   check(H5Tinsert(type.get(), field, 0, H5T_NATIVE_DOUBLE), std::string("select field ") + field);
   std::vector<double> all(
@@ -49,6 +58,7 @@ bool has_field(hid_t file, const std::string& table, const char* field) {
 
 std::vector<std::string> read_text_field(hid_t file, const std::string& table, const char* field, std::size_t rows) {
   Handle set(H5Dopen2(file, table.c_str(), H5P_DEFAULT), H5Dclose, "open " + table);
+  require_field(set.get(), table, field);
   Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
   Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
   H5Tset_size(str.get(), H5T_VARIABLE);
