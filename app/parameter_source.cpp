@@ -59,6 +59,9 @@ io::LoadedScenario apply_source(io::LoadedScenario as_written, const std::string
     source.label = "calibrated (built-in values of vct " + software_version() +
                    ", from scenarios/validation/calibrated.yaml; --published for the published ones)";
   }
+  if (!as_written.scenario.population.file.empty() && !calibration.population_medians.empty())
+    source.label += "; the population comes from " + as_written.scenario.population.file +
+                    " as stored, so the calibration's population medians do not apply to it";
   const std::string combined =
       validation::apply_calibration(as_written.source_text, scenario_path, calibration, 0, 0, scenario_values);
   io::LoadedScenario loaded = io::load_scenario_text(

@@ -427,8 +427,11 @@ std::string apply_calibration(const std::string& scenario_text, const std::strin
     root["patient"]["parameters"][parameter] = value;
   }
   if (root["population"]) {
+    // A population read from a file (population.file) keeps its stored values: the medians
+    // cannot resample it, and the scenario may not give population.parameters with a file.
+    const bool from_file = root["population"].IsMap() && root["population"]["file"];
     for (const auto& [parameter, ms] : c.population_medians) {
-      if (model.parameter_index(parameter) < 0) continue;
+      if (from_file || model.parameter_index(parameter) < 0) continue;
       if (keep && gives(root, "population", parameter)) continue;
       YAML::Node d;
       d["distribution"] = "lognormal";

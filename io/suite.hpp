@@ -118,7 +118,8 @@ enum class ScenarioValues {
 };
 
 /// The scenario text with a calibration (and optionally a population size and a seed offset: the
-/// population's seed + 1000003 x offset) applied.
+/// population's seed + 1000003 x offset) applied. A population read from a file (population.file)
+/// keeps its stored values: the calibration's population medians are not applied to it.
 std::string apply_calibration(const std::string& scenario_text, const std::string& name, const Calibration& c,
                               int population_size, int seed_offset = 0,
                               ScenarioValues scenario_values = ScenarioValues::kReplaced);

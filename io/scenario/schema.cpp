@@ -614,7 +614,8 @@ const Section<PopulationSettings>& population() {
               [](PopulationSettings& p, const Value& v) { p.selection = v.number == 1; }),
           member(simple_key("file", Kind::kText, "",
                             "re-use the population stored in an earlier result file (excludes size, sampling, "
-                            "preset, parameters)",
+                            "preset, parameters); its values are used as stored, so a calibration's population "
+                            "medians do not apply to it",
                             "path"),
                  &PopulationSettings::file),
           accessor<PopulationSettings>(

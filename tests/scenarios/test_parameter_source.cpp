@@ -80,6 +80,30 @@ TEST(ParameterSource, ScenarioValuesWinOverTheBuiltInCalibration) {
   EXPECT_GT(filled, 0);
 }
 
+TEST(ParameterSource, APopulationFromAFileKeepsItsValuesUnderTheBuiltInCalibration) {
+  // population.file excludes population.parameters; the built-in calibration's population medians
+  // used to be added there, so every scenario re-using a population failed to load unless run
+  // --published ("population.file supplies the patients; remove 'parameters' or the file").
+  const fs::path path = write("vct_ps_population_file.yaml", R"(schema_version: 1
+model: qspio_nsclc
+population: {file: earlier_result.h5}
+arms:
+  - name: nivolumab
+    treatment: [{drug: nivolumab, dose_mg_per_kg: 3, interval_day: 14}]
+simulation: {horizon_day: 56}
+)");
+  ParameterSource source;
+  const io::LoadedScenario loaded = load_for_run(path.string(), "", false, source);
+  EXPECT_EQ(source.kind, ParameterSource::Kind::kBuiltIn);
+  EXPECT_EQ(loaded.scenario.population.file, "earlier_result.h5");
+  EXPECT_TRUE(loaded.scenario.population.distributions.empty());  // nothing added to the population
+  const auto cal = builtin();
+  ASSERT_FALSE(cal.population_medians.empty());
+  EXPECT_EQ(override_of(loaded, "f_PD1_blockable"), cal.parameters.at("f_PD1_blockable"));  // fixed values still
+  EXPECT_NE(source.label.find("the population comes from earlier_result.h5 as stored"), std::string::npos)
+      << source.label;
+}
+
 TEST(ParameterSource, PublishedKeyAndFlagGiveTheScenarioAsWritten) {
   const fs::path plain = write("vct_ps_plain.yaml", kNsclcPatient);
   const fs::path keyed = write("vct_ps_keyed.yaml", kNsclcPatient + "calibration: published\n");

@@ -60,10 +60,14 @@ int run_trial_scenario(const io::LoadedScenario& loaded, const ModelDefinition& 
     }
     return !g_interrupted.load();
   };
-  if (!quiet)
-    std::printf("Virtual trial: model %s, %d candidates, %zu arm(s)%s\n", model.id().c_str(),
-                loaded.scenario.population.enabled ? loaded.scenario.population.size : 1, loaded.scenario.arms.size(),
-                options.resume ? " (resuming)" : "");
+  if (!quiet) {
+    const PopulationSettings& pop = loaded.scenario.population;
+    const std::string candidates = !pop.file.empty() ? "the candidates of " + pop.file
+                                   : pop.enabled     ? std::to_string(pop.size) + " candidates"
+                                                     : "1 candidate";
+    std::printf("Virtual trial: model %s, %s, %zu arm(s)%s\n", model.id().c_str(), candidates.c_str(),
+                loaded.scenario.arms.size(), options.resume ? " (resuming)" : "");
+  }
   const LocalRunResult r = run_local_trial(loaded, model, options, info, progress);
   const TrialSummary& summary = r.summary;
   if (bar && !summary.completed) std::fprintf(stderr, "\n");
