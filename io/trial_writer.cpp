@@ -640,16 +640,24 @@ Population read_population(const std::string& path, const ModelDefinition& model
     Handle str(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
     H5Tset_size(str.get(), H5T_VARIABLE);
     H5Tset_cset(str.get(), H5T_CSET_UTF8);
+    // HDF5 reads a member the file lacks as whatever the buffer held (here a null pointer), so
+    // each is checked: name and unit are required, drug (drug-specific PK) may be absent.
+    Handle file_type(H5Dget_type(set.get()), H5Tclose, "type of /population/parameters");
+    for (const char* required : {"name", "unit"})
+      if (H5Tget_member_index(file_type.get(), required) < 0)
+        throw Error(ErrorKind::kInput, "'" + path + "': /population/parameters has no column '" + required +
+                                           "' (not a population written by vct run)");
     Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "compound type");
     H5Tinsert(type.get(), "name", HOFFSET(Row, name), str.get());
     H5Tinsert(type.get(), "unit", HOFFSET(Row, unit), str.get());
-    H5Tinsert(type.get(), "drug", HOFFSET(Row, drug), str.get());
+    if (H5Tget_member_index(file_type.get(), "drug") >= 0) H5Tinsert(type.get(), "drug", HOFFSET(Row, drug), str.get());
     std::vector<Row> rows(static_cast<std::size_t>(n));
     check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /population/parameters");
+    auto text = [](const char* s) { return std::string(s ? s : ""); };
     for (const auto& r : rows) {
-      pop.parameters.push_back(r.name);
-      pop.units.push_back(r.unit);
-      pop.drug.push_back(r.drug);
+      pop.parameters.push_back(text(r.name));
+      pop.units.push_back(text(r.unit));
+      pop.drug.push_back(text(r.drug));
     }
     H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, rows.data());
   }

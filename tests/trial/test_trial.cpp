@@ -636,6 +636,38 @@ TEST(Trial, ReaderTakesMissingAddedColumnsAsNaNAndRefusesMissingRequiredOnes) {
   fs::remove(path);
 }
 
+TEST(Trial, PopulationFileWithoutADrugColumnLoadsAndWithoutUnitsIsRefused) {
+  // population.file re-uses /population of an earlier result. Its parameters table's drug column
+  // (drug-specific PK) may be absent and reads as "no drug"; name and unit are required. Without
+  // the check, HDF5 left a null pointer in place of the missing strings and vct ended with
+  // "internal error: basic_string: construction from null is not valid".
+  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
+  const fs::path path = fs::temp_directory_path() / "vct_population_columns.h5";
+  {
+    io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                           make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
+    run_trial(spec, writer, {});
+  }
+  const ModelDefinition& model = *spec.model;
+  const Population written = io::read_population(path.string(), model);
+  drop_column(path.string(), "/population/parameters", "drug");
+  const Population without_drug = io::read_population(path.string(), model);
+  EXPECT_EQ(without_drug.parameters, written.parameters);
+  EXPECT_EQ(without_drug.units, written.units);
+  EXPECT_EQ(without_drug.values, written.values);
+  EXPECT_EQ(without_drug.drug, std::vector<std::string>(written.parameters.size(), ""));
+  drop_column(path.string(), "/population/parameters", "unit");
+  try {
+    io::read_population(path.string(), model);
+    ADD_FAILURE() << "a population without units must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("/population/parameters has no column 'unit'"), std::string::npos) << e.what();
+  }
+  fs::remove(path);
+}
+
 TEST(Selection, ProbabilityOfInclusionMovesTheCohortTowardsTheData) {
   // Observed: standard normal cloud. Plausible: twice as wide. The selected cohort must fit the
   // observed data better than the plausible set does, in every dimension.
