@@ -595,20 +595,24 @@ void drop_column(const std::string& path, const std::string& table, const std::s
   H5Fclose(f);
 }
 
+/// kRtScenario's trial on 2 threads, written to `path`; returns its spec.
+TrialSpec write_rt_trial(const fs::path& path) {
+  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
+  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
+  io::TrialWriter writer(path.string(), spec, loaded.scenario,
+                         make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
+  run_trial(spec, writer, {});
+  return spec;
+}
+
 TEST(Trial, ReaderTakesMissingAddedColumnsAsNaNAndRefusesMissingRequiredOnes) {
   // A column marked may_be_absent (io/result_columns.cpp) reads as NaN from a file that lacks it
   // (a result file of an earlier version; resume and merge refuse parts of another version before
   // they read them, docs/cluster.md); a column every version wrote is
   // required, and a file without it is refused naming the column (HDF5 alone reads a member the
   // file lacks as whatever the buffer held: the reader gave pfs_day 0 for every patient).
-  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
-  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
   const fs::path path = fs::temp_directory_path() / "vct_earlier_version.h5";
-  {
-    io::TrialWriter writer(path.string(), spec, loaded.scenario,
-                           make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
-    run_trial(spec, writer, {});
-  }
+  const TrialSpec spec = write_rt_trial(path);
   const auto before = io::read_trial_results(path.string(), spec);
   drop_column(path.string(), "/patients", "tps_pct");
   drop_column(path.string(), "/arms/ICI_alone/outcomes", "best_scan_change_pct");
@@ -641,14 +645,8 @@ TEST(Trial, PopulationFileWithoutADrugColumnLoadsAndWithoutUnitsIsRefused) {
   // (drug-specific PK) may be absent and reads as "no drug"; name and unit are required. Without
   // the check, HDF5 left a null pointer in place of the missing strings and vct ended with
   // "internal error: basic_string: construction from null is not valid".
-  const io::LoadedScenario loaded = io::load_scenario_text(kRtScenario, "rt_trial.yaml");
-  const TrialSpec spec = build_trial_spec(models::get_model(loaded.scenario.model), loaded.scenario, 2);
   const fs::path path = fs::temp_directory_path() / "vct_population_columns.h5";
-  {
-    io::TrialWriter writer(path.string(), spec, loaded.scenario,
-                           make_run_info("cmd", "rt_trial.yaml", kRtScenario, loaded.resolved_yaml));
-    run_trial(spec, writer, {});
-  }
+  const TrialSpec spec = write_rt_trial(path);
   const ModelDefinition& model = *spec.model;
   const Population written = io::read_population(path.string(), model);
   drop_column(path.string(), "/population/parameters", "drug");
