@@ -645,8 +645,8 @@ Population read_population(const std::string& path, const ModelDefinition& model
     Handle file_type(H5Dget_type(set.get()), H5Tclose, "type of /population/parameters");
     for (const char* required : {"name", "unit"})
       if (H5Tget_member_index(file_type.get(), required) < 0)
-        throw Error(ErrorKind::kInput, "'" + path + "': /population/parameters has no column '" + required +
-                                           "' (not a population written by vct run)");
+        throw Error(ErrorKind::kInput, "population file '" + path + "': /population/parameters has no column '" +
+                                           required + "' (not a population written by vct run)");
     Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "compound type");
     H5Tinsert(type.get(), "name", HOFFSET(Row, name), str.get());
     H5Tinsert(type.get(), "unit", HOFFSET(Row, unit), str.get());
@@ -663,8 +663,16 @@ Population read_population(const std::string& path, const ModelDefinition& model
   }
   Handle set(H5Dopen2(file.get(), "/population/values", H5P_DEFAULT), H5Dclose, "open /population/values");
   Handle space(H5Dget_space(set.get()), H5Sclose, "get space");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
   hsize_t dims[2] = {0, 0};
-  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  if (rank == 2) H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  if (rank != 2 || dims[0] == 0 || dims[1] != pop.parameters.size())
+    throw Error(ErrorKind::kInput, "population file '" + path +
+                                       "': /population/values: expected a table of candidates x " +
+                                       std::to_string(pop.parameters.size()) +
+                                       " parameters (one column per row of /population/parameters), found " +
+                                       (rank == 2 ? std::to_string(dims[0]) + " x " + std::to_string(dims[1])
+                                                  : std::to_string(rank) + " dimension(s)"));
   pop.values.resize(dims[0] * dims[1]);
   pop.n = dims[0];
   if (!pop.values.empty())

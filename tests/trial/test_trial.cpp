@@ -640,9 +640,10 @@ TEST(Trial, ReaderTakesMissingAddedColumnsAsNaNAndRefusesMissingRequiredOnes) {
   fs::remove(path);
 }
 
-TEST(Trial, PopulationFileWithoutADrugColumnLoadsAndWithoutUnitsIsRefused) {
+TEST(Trial, PopulationFileWithoutADrugColumnLoadsAndOtherwiseMalformedIsRefused) {
   // population.file re-uses /population of an earlier result. Its parameters table's drug column
-  // (drug-specific PK) may be absent and reads as "no drug"; name and unit are required. Without
+  // (drug-specific PK) may be absent and reads as "no drug"; name and unit are required, and the
+  // values must be a candidates x parameters table. Without
   // the check, HDF5 left a null pointer in place of the missing strings and vct ended with
   // "internal error: basic_string: construction from null is not valid".
   const fs::path path = fs::temp_directory_path() / "vct_population_columns.h5";
@@ -655,6 +656,31 @@ TEST(Trial, PopulationFileWithoutADrugColumnLoadsAndWithoutUnitsIsRefused) {
   EXPECT_EQ(without_drug.units, written.units);
   EXPECT_EQ(without_drug.values, written.values);
   EXPECT_EQ(without_drug.drug, std::vector<std::string>(written.parameters.size(), ""));
+  // /population/values must have one column per parameter: a table of 10 columns for 39
+  // parameters used to run, reading past the values; a 1-D one failed later as "cannot append rows".
+  const std::size_t k = written.parameters.size();
+  for (const std::vector<hsize_t>& dims : {std::vector<hsize_t>{written.n, 10}, std::vector<hsize_t>{written.n}}) {
+    const hid_t f = H5Fopen(path.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    H5Ldelete(f, "/population/values", H5P_DEFAULT);
+    const hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+    const hid_t d =
+        H5Dcreate2(f, "/population/values", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Fclose(f);
+    const std::string found = dims.size() == 2 ? std::to_string(written.n) + " x 10" : "1 dimension(s)";
+    try {
+      io::read_population(path.string(), model);
+      ADD_FAILURE() << "a population table of " << found << " must be refused";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_NE(
+          std::string(e.what()).find("/population/values: expected a table of candidates x " + std::to_string(k) +
+                                     " parameters (one column per row of " + "/population/parameters), found " + found),
+          std::string::npos)
+          << e.what();
+    }
+  }
   drop_column(path.string(), "/population/parameters", "unit");
   try {
     io::read_population(path.string(), model);
